@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration of every process (API.md, "Configuration an operator relies on").
+ * Defaults work on a development machine with the local services.
+ */
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const url = (protocols: readonly string[]) =>
+  z.string().refine(
+    (s) => {
+      try {
+        return protocols.includes(new URL(s).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL with protocol ${protocols.join(' or ')}` },
+  );
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    GATEWAY_PORT: port.default(8080),
+    COMMAND_API_PORT: port.default(8081),
+    QUERY_API_PORT: port.default(8091),
+    COMMAND_API_URLS: csv.default(['http://127.0.0.1:8081', 'http://127.0.0.1:8082']),
+    QUERY_API_URLS: csv.default(['http://127.0.0.1:8091', 'http://127.0.0.1:8092']),
+    DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/concert'),
+    READ_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    IDEMPOTENCY_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    EVENTSTORE: z.enum(['postgres', 'esdb']).default('postgres'),
+    EVENTSTORE_URL: url(['esdb:', 'esdb+discover:']).optional(),
+    REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+    NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+    JWT_SECRET: z.string().min(16).optional(),
+    JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY').optional(),
+    AUTH_DEV_LOGIN: bool.default(false),
+    HOLD_DURATION_MS: positiveInt.default(300_000),
+    QUEUE_ADMIT_PER_SECOND: positiveInt.default(50),
+    QUEUE_MAX_ADMITTED: positiveInt.default(1000),
+    QUEUE_ADMISSION_WINDOW_MS: positiveInt.default(600_000),
+    RATE_LIMIT_COMMANDS_PER_MINUTE: positiveInt.default(120),
+    RATE_LIMIT_POLLS_PER_MINUTE: positiveInt.default(600),
+    CONSISTENCY_WAIT_MS: positiveInt.default(2000),
+    IDEMPOTENCY_RETENTION_HOURS: positiveInt.default(24),
+    WALLET_MAX_CHARGE: positiveInt.default(10_000_000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.EVENTSTORE === 'esdb' && !c.EVENTSTORE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_URL'], message: 'is required when EVENTSTORE=esdb' });
+    }
+  })
+  .transform((c) => ({
+    ...c,
+    READ_DATABASE_URL: c.READ_DATABASE_URL ?? c.DATABASE_URL,
+    IDEMPOTENCY_DATABASE_URL: c.IDEMPOTENCY_DATABASE_URL ?? c.DATABASE_URL,
+    JWT_SECRET: c.JWT_SECRET ?? (c.JWT_PUBLIC_KEY ? undefined : DEVELOPMENT_JWT_SECRET),
+  }));
+
+/** Only for development; production sets JWT_SECRET or JWT_PUBLIC_KEY. */
+const DEVELOPMENT_JWT_SECRET = 'development-secret-not-for-production';
+
+export type Config = z.output<typeof configSchema>;
+
+/** A bad variable, reported in one line that names it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "unset": `FOO= npm start` should fall back to the default.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const name = String(issue.path[0] ?? 'config');
+  const value = env[name];
+  const shown = value === undefined ? '' : ` (got "${name.includes('SECRET') || name.includes('KEY') ? '***' : value}")`;
+  throw new ConfigError(`invalid configuration: ${name} ${issue.message}${shown}`);
+}

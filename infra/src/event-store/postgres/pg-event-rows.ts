@@ -1,0 +1,58 @@
+import type { EventMetadata, FeedFilter, RecordedEvent } from '../event-store.js';
+import type { GlobalPosition } from '../global-position.js';
+
+export interface EventRow {
+  commit_text: string;
+  prepare_text: string;
+  stream_id: string;
+  revision_text: string;
+  category: string;
+  event_id: string;
+  event_type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+export function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.event_type,
+    data: row.data,
+    metadata: row.metadata,
+    streamId: row.stream_id,
+    category: row.category,
+    revision: BigInt(row.revision_text),
+    position: { commit: BigInt(row.commit_text), prepare: BigInt(row.prepare_text) },
+    recordedAt: row.recorded_at,
+  };
+}
+
+/**
+ * The gap-safe feed read (FACTS.md): only transactions below the oldest running one are
+ * read, so every event that will ever become visible with a smaller (transaction, position)
+ * than the last one returned is already visible now.
+ */
+export function feedQuery(
+  columns: string,
+  after: GlobalPosition,
+  maxCount: number,
+  filter: FeedFilter | undefined,
+): { text: string; values: unknown[] } {
+  const values: unknown[] = [after.commit.toString(), after.prepare.toString(), maxCount];
+  let where = '';
+  if (filter?.categories?.length) {
+    values.push(filter.categories);
+    where += ` AND category = ANY($${values.length}::text[])`;
+  }
+  if (filter?.eventTypes?.length) {
+    values.push(filter.eventTypes);
+    where += ` AND event_type = ANY($${values.length}::text[])`;
+  }
+  const text = `SELECT ${columns} FROM es_events
+    WHERE transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
+      AND (transaction_id, global_position) > ($1::xid8, $2::bigint)${where}
+    ORDER BY transaction_id, global_position
+    LIMIT $3`;
+  return { text, values };
+}

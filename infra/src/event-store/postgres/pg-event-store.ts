@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import {
+  categoryOf,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type FeedSubscription,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type StreamInfo,
+  type SubscribeOptions,
+} from '../event-store.js';
+import { DuplicateEventId, WrongExpectedVersion } from '../errors.js';
+import { START } from '../global-position.js';
+import { feedQuery, toRecordedEvent, type EventRow } from './pg-event-rows.js';
+import { PgFeedSubscription, type PgFeedSubscriptionOptions } from './pg-feed-subscription.js';
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  /** Pool size for appends and reads; subscriptions add one dedicated LISTEN connection each. */
+  maxConnections?: number;
+  subscription?: Partial<PgFeedSubscriptionOptions>;
+}
+
+// Text aliases differ from the column names so that ORDER BY still sorts the numeric columns.
+const EVENT_COLUMNS = `transaction_id::text AS commit_text, global_position::text AS prepare_text,
+  stream_id, stream_revision::text AS revision_text, category, event_id, event_type, data, metadata, recorded_at`;
+
+/** The default event store here: PostgreSQL tables created by migration 001-event-store. */
+export class PostgresEventStore implements EventStore {
+  readonly pool: pg.Pool;
+  private readonly subscriptions = new Set<PgFeedSubscription>();
+
+  constructor(private readonly options: PostgresEventStoreOptions) {
+    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+    // An idle client that loses its connection emits here; the pool replaces it.
+    this.pool.on('error', () => undefined);
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new TypeError(`append to ${streamId}: at least one event is required`);
+    const expected = typeof expectedRevision === 'bigint' ? expectedRevision.toString() : expectedRevision;
+    try {
+      const { rows } = await this.pool.query<{ out_revision: string; out_transaction_id: string; out_position: string }>(
+        'SELECT out_revision::text, out_transaction_id::text, out_position::text FROM es_append($1, $2, $3, $4, $5, $6)',
+        [
+          streamId,
+          expected,
+          events.map((e) => e.id ?? randomUUID()),
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data)),
+          events.map((e) => JSON.stringify(e.metadata)),
+        ],
+      );
+      const row = rows[0]!;
+      return {
+        nextExpectedRevision: BigInt(row.out_revision),
+        position: { commit: BigInt(row.out_transaction_id), prepare: BigInt(row.out_position) },
+      };
+    } catch (err) {
+      throw await this.translateAppendError(err, streamId, expectedRevision);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const params: unknown[] = [streamId, options.maxCount ?? null];
+    let from = '';
+    if (options.fromRevision !== undefined) {
+      params.push(options.fromRevision.toString());
+      from = `AND stream_revision ${backwards ? '<=' : '>='} $3`;
+    }
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 ${from}
+       ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'} LIMIT $2`,
+      params,
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async streamInfo(streamId: string): Promise<StreamInfo> {
+    const { rows } = await this.pool.query<{ revision: string }>(
+      'SELECT revision::text FROM es_streams WHERE stream_id = $1',
+      [streamId],
+    );
+    return {
+      streamId,
+      category: categoryOf(streamId),
+      revision: rows[0] ? BigInt(rows[0].revision) : 'no-stream',
+    };
+  }
+
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    const { text, values } = feedQuery(EVENT_COLUMNS, options.after ?? START, options.maxCount, options.filter);
+    const { rows } = await this.pool.query<EventRow>(text, values);
+    return rows.map(toRecordedEvent);
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): FeedSubscription {
+    const subscription = new PgFeedSubscription(
+      {
+        connectionString: this.options.connectionString,
+        readBatch: (after, maxCount) => this.readAll({ after, maxCount, filter: options.filter }),
+        ...this.options.subscription,
+      },
+      options.after ?? START,
+      () => this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    await this.pool.end();
+  }
+
+  private async translateAppendError(err: unknown, streamId: string, expected: ExpectedRevision): Promise<unknown> {
+    if (!(err instanceof Error) || !('code' in err)) return err;
+    const { code, constraint, detail } = err as pg.DatabaseError;
+    if (code === 'ES409') {
+      return new WrongExpectedVersion(streamId, expected, detail === 'no-stream' || !detail ? 'no-stream' : BigInt(detail));
+    }
+    if (code === '23505' && constraint === 'es_events_event_id') return new DuplicateEventId(streamId, detail ?? '');
+    if (code === '23505') {
+      // The advisory lock makes this unreachable; the unique constraint is the last fence.
+      return new WrongExpectedVersion(streamId, expected, (await this.streamInfo(streamId)).revision);
+    }
+    return err;
+  }
+}

@@ -1,0 +1,101 @@
+import type { Knex } from 'knex';
+
+/**
+ * The PostgreSQL event store.
+ *
+ * Feed order is (transaction_id, global_position): a reader only takes events whose
+ * transaction id is below the oldest transaction still running, so an event whose
+ * sequence number was drawn early but committed late is never skipped (FACTS.md).
+ *
+ * es_append takes a per-stream advisory lock BEFORE the transaction writes anything, i.e.
+ * before it is given a transaction id. Two appends to the same stream therefore get
+ * transaction ids in the order they hold the stream, which makes the feed order agree
+ * with stream revision order even for appends that use `any`/`exists`.
+ */
+export const name = '001-event-store';
+
+export async function up(knex: Knex): Promise<void> {
+  await knex.raw(`
+    CREATE TABLE es_streams (
+      stream_id text PRIMARY KEY,
+      category text NOT NULL,
+      revision bigint NOT NULL
+    );
+
+    CREATE TABLE es_events (
+      transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+      global_position bigint GENERATED ALWAYS AS IDENTITY,
+      stream_id text NOT NULL,
+      stream_revision bigint NOT NULL,
+      category text NOT NULL,
+      event_id uuid NOT NULL,
+      event_type text NOT NULL,
+      data jsonb NOT NULL,
+      metadata jsonb NOT NULL,
+      recorded_at timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT es_events_stream_revision UNIQUE (stream_id, stream_revision),
+      CONSTRAINT es_events_event_id UNIQUE (event_id)
+    );
+
+    CREATE INDEX es_events_feed ON es_events (transaction_id, global_position);
+
+    CREATE FUNCTION es_append(
+      p_stream_id text,
+      p_expected text,
+      p_event_ids uuid[],
+      p_types text[],
+      p_data jsonb[],
+      p_metadata jsonb[]
+    ) RETURNS TABLE (out_revision bigint, out_transaction_id xid8, out_position bigint)
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_current bigint;
+      v_count int := cardinality(p_event_ids);
+      v_category text := split_part(p_stream_id, '-', 1);
+      v_position bigint;
+    BEGIN
+      -- Must stay the first statement: see the header of this migration.
+      PERFORM pg_advisory_xact_lock(hashtextextended(p_stream_id, 0));
+
+      SELECT s.revision INTO v_current FROM es_streams s WHERE s.stream_id = p_stream_id;
+
+      IF (p_expected = 'no-stream' AND v_current IS NOT NULL)
+         OR (p_expected = 'exists' AND v_current IS NULL)
+         OR (p_expected NOT IN ('no-stream', 'exists', 'any') AND v_current IS DISTINCT FROM p_expected::bigint)
+      THEN
+        RAISE EXCEPTION 'wrong expected version'
+          USING ERRCODE = 'ES409', DETAIL = coalesce(v_current::text, 'no-stream');
+      END IF;
+
+      IF v_current IS NULL THEN
+        INSERT INTO es_streams (stream_id, category, revision) VALUES (p_stream_id, v_category, v_count - 1);
+      ELSE
+        UPDATE es_streams SET revision = v_current + v_count WHERE stream_id = p_stream_id;
+      END IF;
+
+      WITH inserted AS (
+        INSERT INTO es_events (stream_id, stream_revision, category, event_id, event_type, data, metadata)
+        SELECT p_stream_id, coalesce(v_current, -1) + i, v_category,
+               p_event_ids[i], p_types[i], p_data[i], p_metadata[i]
+        FROM generate_series(1, v_count) AS i
+        ORDER BY i
+        RETURNING global_position
+      )
+      SELECT max(inserted.global_position) INTO v_position FROM inserted;
+
+      -- A wake-up for live readers; delivered at commit. Readers never rely on a payload.
+      PERFORM pg_notify('es_events', '');
+
+      RETURN QUERY SELECT coalesce(v_current, -1) + v_count, pg_current_xact_id(), v_position;
+    END
+    $fn$;
+  `);
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.raw(`
+    DROP FUNCTION IF EXISTS es_append(text, text, uuid[], text[], jsonb[], jsonb[]);
+    DROP TABLE IF EXISTS es_events;
+    DROP TABLE IF EXISTS es_streams;
+  `);
+}

@@ -1,0 +1,11 @@
+import type { Knex } from 'knex';
+import * as eventStore from './001-event-store.js';
+
+export interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** In order. Listed here rather than discovered on disk so that they run the same from TS and compiled JS. */
+export const migrations: readonly Migration[] = [eventStore];

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { dropDatabase, ensureDatabase } from '../../src/postgres/ensure-database.js';
+import { migrateToLatest } from '../../src/postgres/migrate.js';
+
+/**
+ * Every test run gets its own database, created here and dropped at the end, so runs never
+ * see each other's rows. Databases of runs that died more than two hours ago are dropped too.
+ */
+const PREFIX = 'concert_test_';
+const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+let databaseUrl: string | undefined;
+
+export async function mochaGlobalSetup(): Promise<void> {
+  await dropAbandonedTestDatabases();
+  const name = `${PREFIX}${Date.now()}_${randomBytes(3).toString('hex')}`;
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  databaseUrl = url.toString();
+  await ensureDatabase(databaseUrl);
+  await migrateToLatest(databaseUrl);
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.NODE_ENV = 'test';
+  process.env.LOG_LEVEL ??= 'silent';
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  if (databaseUrl) await dropDatabase(databaseUrl);
+}
+
+async function dropAbandonedTestDatabases(): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE $1`,
+      [`${PREFIX}%`],
+    );
+    const cutoff = Date.now() - 2 * 60 * 60 * 1000;
+    for (const { datname } of rows) {
+      const createdAt = Number(datname.slice(PREFIX.length).split('_')[0]);
+      if (Number.isFinite(createdAt) && createdAt < cutoff) {
+        await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
