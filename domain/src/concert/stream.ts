@@ -1,0 +1,5 @@
+export const concertStreamCategory = 'concert';
+
+export function concertStreamId(concertId: string): string {
+  return `${concertStreamCategory}-${concertId}`;
+}

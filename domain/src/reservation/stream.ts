@@ -1,0 +1,5 @@
+export const reservationStreamCategory = 'reservation';
+
+export function reservationStreamId(reservationId: string): string {
+  return `${reservationStreamCategory}-${reservationId}`;
+}
