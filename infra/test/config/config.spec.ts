@@ -1,0 +1,57 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+describe('configuration from the environment', () => {
+  it('When nothing is set, Then the defaults point at the local services', () => {
+    const config = loadConfig({});
+    expect(config.DATABASE_URL).to.equal('postgres://postgres@127.0.0.1:5432/concert');
+    expect(config.READ_DATABASE_URL).to.equal(config.DATABASE_URL);
+    expect(config.IDEMPOTENCY_DATABASE_URL).to.equal(config.DATABASE_URL);
+    expect(config.REDIS_URL).to.equal('redis://127.0.0.1:6379');
+    expect(config.NATS_URL).to.equal('nats://127.0.0.1:4222');
+    expect(config.EVENTSTORE).to.equal('postgres');
+    expect(config.HOLD_DURATION_MS).to.equal(300_000);
+    expect(config.AUTH_DEV_LOGIN).to.equal(false);
+    expect(config.JWT_SECRET).to.be.a('string');
+  });
+
+  it('When values are set, Then they are parsed to their types', () => {
+    const config = loadConfig({
+      GATEWAY_PORT: '9000',
+      COMMAND_API_URLS: 'http://a:1, http://b:2',
+      READ_DATABASE_URL: 'postgres://replica:5433/concert',
+      AUTH_DEV_LOGIN: 'true',
+      EVENTSTORE: 'esdb',
+      EVENTSTORE_URL: 'esdb://127.0.0.1:2113?tls=false',
+    });
+    expect(config.GATEWAY_PORT).to.equal(9000);
+    expect(config.COMMAND_API_URLS).to.deep.equal(['http://a:1', 'http://b:2']);
+    expect(config.READ_DATABASE_URL).to.equal('postgres://replica:5433/concert');
+    expect(config.AUTH_DEV_LOGIN).to.equal(true);
+    expect(config.EVENTSTORE).to.equal('esdb');
+  });
+
+  it('When a variable is empty, Then its default applies', () => {
+    expect(loadConfig({ GATEWAY_PORT: '' }).GATEWAY_PORT).to.equal(8080);
+  });
+
+  const rejected: Array<[Record<string, string>, RegExp]> = [
+    [{ GATEWAY_PORT: 'eighty' }, /^invalid configuration: GATEWAY_PORT .*\(got "eighty"\)$/],
+    [{ HOLD_DURATION_MS: '-5' }, /^invalid configuration: HOLD_DURATION_MS /],
+    [{ DATABASE_URL: 'mysql://x/y' }, /^invalid configuration: DATABASE_URL must be a URL with protocol postgres:/],
+    [{ EVENTSTORE: 'mongo' }, /^invalid configuration: EVENTSTORE /],
+    [{ EVENTSTORE: 'esdb' }, /^invalid configuration: EVENTSTORE_URL is required when EVENTSTORE=esdb$/],
+    [{ AUTH_DEV_LOGIN: 'yes' }, /^invalid configuration: AUTH_DEV_LOGIN /],
+    [{ JWT_SECRET: 'short' }, /^invalid configuration: JWT_SECRET .*\(got "\*\*\*"\)$/],
+  ];
+  for (const [env, message] of rejected) {
+    it(`When ${JSON.stringify(env)}, Then start-up fails with one line naming the variable`, () => {
+      expect(() => loadConfig(env)).to.throw(ConfigError, message);
+      try {
+        loadConfig(env);
+      } catch (e) {
+        expect((e as Error).message).not.to.include('\n');
+      }
+    });
+  }
+});
