@@ -39,8 +39,24 @@ export function feedQuery(
   maxCount: number,
   filter: FeedFilter | undefined,
 ): { text: string; values: unknown[] } {
-  const values: unknown[] = [after.commit.toString(), after.prepare.toString(), maxCount];
-  let where = '';
+  const { where, values } = afterPosition(after, filter);
+  values.push(maxCount);
+  const text = `SELECT ${columns} FROM es_events
+    WHERE transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot())) AND ${where}
+    ORDER BY transaction_id, global_position
+    LIMIT $${values.length}`;
+  return { text, values };
+}
+
+/** Whether any matching event after the position has committed, visible to the feed yet or not. */
+export function committedAfterQuery(after: GlobalPosition, filter: FeedFilter | undefined): { text: string; values: unknown[] } {
+  const { where, values } = afterPosition(after, filter);
+  return { text: `SELECT EXISTS (SELECT 1 FROM es_events WHERE ${where}) AS found`, values };
+}
+
+function afterPosition(after: GlobalPosition, filter: FeedFilter | undefined): { where: string; values: unknown[] } {
+  const values: unknown[] = [after.commit.toString(), after.prepare.toString()];
+  let where = '(transaction_id, global_position) > ($1::xid8, $2::bigint)';
   if (filter?.categories?.length) {
     values.push(filter.categories);
     where += ` AND category = ANY($${values.length}::text[])`;
@@ -49,10 +65,5 @@ export function feedQuery(
     values.push(filter.eventTypes);
     where += ` AND event_type = ANY($${values.length}::text[])`;
   }
-  const text = `SELECT ${columns} FROM es_events
-    WHERE transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
-      AND (transaction_id, global_position) > ($1::xid8, $2::bigint)${where}
-    ORDER BY transaction_id, global_position
-    LIMIT $3`;
-  return { text, values };
+  return { where, values };
 }

@@ -5,6 +5,7 @@ import {
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
+  type FeedFilter,
   type FeedSubscription,
   type NewEvent,
   type ReadAllOptions,
@@ -14,8 +15,8 @@ import {
   type SubscribeOptions,
 } from '../event-store.js';
 import { DuplicateEventId, WrongExpectedVersion } from '../errors.js';
-import { START } from '../global-position.js';
-import { feedQuery, toRecordedEvent, type EventRow } from './pg-event-rows.js';
+import { START, type GlobalPosition } from '../global-position.js';
+import { committedAfterQuery, feedQuery, toRecordedEvent, type EventRow } from './pg-event-rows.js';
 import { PgFeedSubscription, type PgFeedSubscriptionOptions } from './pg-feed-subscription.js';
 
 export interface PostgresEventStoreOptions {
@@ -104,6 +105,7 @@ export class PostgresEventStore implements EventStore {
       {
         connectionString: this.options.connectionString,
         readBatch: (after, maxCount) => this.readAll({ after, maxCount, filter: options.filter }),
+        hasCommittedAfter: (after) => this.hasCommittedAfter(after, options.filter),
         ...this.options.subscription,
       },
       options.after ?? START,
@@ -111,6 +113,13 @@ export class PostgresEventStore implements EventStore {
     );
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /** Like readAll without the visibility rule: is anything committed after this position? */
+  private async hasCommittedAfter(after: GlobalPosition, filter: FeedFilter | undefined): Promise<boolean> {
+    const { text, values } = committedAfterQuery(after, filter);
+    const { rows } = await this.pool.query<{ found: boolean }>(text, values);
+    return rows[0]?.found === true;
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,8 @@ import type { GlobalPosition } from '../global-position.js';
 export interface PgFeedSubscriptionOptions {
   connectionString: string;
   readBatch(after: GlobalPosition, maxCount: number): Promise<RecordedEvent[]>;
+  /** Whether an event after this position has committed, readable or not yet (held back by an older open transaction). */
+  hasCommittedAfter(after: GlobalPosition): Promise<boolean>;
   batchSize: number;
   /** Fallback poll when no notification arrives (a NOTIFY can be lost with its connection). */
   pollIntervalMs: number;
@@ -32,7 +34,8 @@ export class PgFeedSubscription implements FeedSubscription {
   private notified = false;
 
   constructor(
-    options: Partial<PgFeedSubscriptionOptions> & Pick<PgFeedSubscriptionOptions, 'connectionString' | 'readBatch'>,
+    options: Partial<PgFeedSubscriptionOptions> &
+      Pick<PgFeedSubscriptionOptions, 'connectionString' | 'readBatch' | 'hasCommittedAfter'>,
     private readonly start: GlobalPosition,
     private readonly onClose: () => void,
   ) {
@@ -51,8 +54,14 @@ export class PgFeedSubscription implements FeedSubscription {
       while (!this.closed) {
         this.notified = false;
         let batch: RecordedEvent[];
+        let heldBack = false;
         try {
           batch = await this.options.readBatch(after, this.options.batchSize);
+          // "Caught up" promises that everything committed so far was delivered: not while
+          // a committed event still waits behind an older open transaction.
+          if (!caughtUp && batch.length < this.options.batchSize) {
+            heldBack = await this.options.hasCommittedAfter(batch.at(-1)?.position ?? after);
+          }
           failures = 0;
         } catch {
           // The pool replaces broken connections; keep the position and try again.
@@ -67,6 +76,10 @@ export class PgFeedSubscription implements FeedSubscription {
         }
         if (batch.length === this.options.batchSize) {
           caughtUp = false;
+          continue;
+        }
+        if (heldBack) {
+          await this.sleep(FIRST_RETRY_MS);
           continue;
         }
         if (!caughtUp) {
