@@ -11,6 +11,7 @@ export { instantSchema } from './instant.js';
 export { amountSchema, entityIdSchema, seatIdSchema, userIdSchema } from './value-schemas.js';
 
 export * from './concert/index.js';
+export * from './schedule/index.js';
 export * from './seat/index.js';
 export * from './reservation/index.js';
 export * from './payment/index.js';

@@ -1,15 +1,13 @@
 import { toInstant } from '../instant.js';
 import { validate } from '../validation.js';
-import type { AddSchedule, ConcertCommand, CreateConcert, OpenSales } from './commands.js';
-import { ConcertExistsError, ConcertNotFoundError, ScheduleExistsError } from './errors.js';
+import type { ConcertCommand, CreateConcert, OpenSales } from './commands.js';
+import { ConcertExistsError, ConcertNotFoundError } from './errors.js';
 import {
   concertCreatedDataSchema,
   salesOpenedDataSchema,
-  scheduleAddedDataSchema,
   type ConcertCreated,
   type ConcertEvent,
   type SalesOpened,
-  type ScheduleAdded,
 } from './events.js';
 import type { ConcertState } from './state.js';
 
@@ -17,14 +15,6 @@ export function createConcert(command: CreateConcert, state: ConcertState): Conc
   const data = validate(concertCreatedDataSchema, command.data, 'concert');
   if (state.status !== 'Empty') throw new ConcertExistsError(data.concertId);
   return [{ type: 'ConcertCreated', data }];
-}
-
-export function addSchedule(command: AddSchedule, state: ConcertState): ScheduleAdded[] {
-  const { concertId, scheduleId, startsAt, seats } = command.data;
-  const data = validate(scheduleAddedDataSchema, { concertId, scheduleId, startsAt, seats }, 'schedule');
-  if (state.status !== 'Created') throw new ConcertNotFoundError(concertId);
-  if (state.schedules.has(scheduleId)) throw new ScheduleExistsError(scheduleId);
-  return [{ type: 'ScheduleAdded', data }];
 }
 
 /** Opening twice is a retry, not a conflict: sales stay open from the first opening. */
@@ -40,8 +30,6 @@ export function decide(command: ConcertCommand, state: ConcertState): ConcertEve
   switch (command.type) {
     case 'CreateConcert':
       return createConcert(command, state);
-    case 'AddSchedule':
-      return addSchedule(command, state);
     case 'OpenSales':
       return openSales(command, state);
     default: {

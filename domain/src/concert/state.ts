@@ -1,10 +1,4 @@
-import type { ConcertEvent, ScheduleSeat } from './events.js';
-
-export interface Schedule {
-  readonly scheduleId: string;
-  readonly startsAt: string;
-  readonly seats: ReadonlyMap<string, ScheduleSeat>;
-}
+import type { ConcertEvent } from './events.js';
 
 export interface NoConcert {
   readonly status: 'Empty';
@@ -16,7 +10,6 @@ export interface Concert {
   readonly title: string;
   readonly venue: string;
   readonly salesOpenedAt: string | null;
-  readonly schedules: ReadonlyMap<string, Schedule>;
 }
 
 export type ConcertState = NoConcert | Concert;
@@ -26,17 +19,7 @@ export const initialState = (): ConcertState => ({ status: 'Empty' });
 export function evolve(state: ConcertState, event: ConcertEvent): ConcertState {
   switch (event.type) {
     case 'ConcertCreated':
-      return { status: 'Created', ...event.data, salesOpenedAt: null, schedules: new Map() };
-    case 'ScheduleAdded': {
-      if (state.status !== 'Created') return state;
-      const { scheduleId, startsAt, seats } = event.data;
-      const schedule: Schedule = {
-        scheduleId,
-        startsAt,
-        seats: new Map(seats.map((seat) => [seat.seatId, seat])),
-      };
-      return { ...state, schedules: new Map(state.schedules).set(scheduleId, schedule) };
-    }
+      return { status: 'Created', ...event.data, salesOpenedAt: null };
     case 'SalesOpened':
       if (state.status !== 'Created') return state;
       return { ...state, salesOpenedAt: event.data.openedAt };

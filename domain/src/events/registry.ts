@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import {
-  concertCreatedDataSchema,
-  salesOpenedDataSchema,
-  scheduleAddedDataSchema,
-} from '../concert/events.js';
+import { concertCreatedDataSchema, salesOpenedDataSchema } from '../concert/events.js';
 import {
   paymentCompletedDataSchema,
   paymentFailedDataSchema,
@@ -16,6 +12,7 @@ import {
   reservationExpiredDataSchema,
   reservationHeldDataSchema,
 } from '../reservation/events.js';
+import { scheduleAddedDataSchema } from '../schedule/events.js';
 import { seatHeldDataSchema, seatReleasedDataSchema, seatSoldDataSchema } from '../seat/events.js';
 import { seatReleasedV1ToV2 } from '../seat/upcasters.js';
 import {
