@@ -53,6 +53,12 @@ export const configSchema = z
     CONSISTENCY_WAIT_MS: positiveInt.default(2000),
     IDEMPOTENCY_RETENTION_HOURS: positiveInt.default(24),
     WALLET_MAX_CHARGE: positiveInt.default(10_000_000),
+    REDIS_KEY_PREFIX: z.string().default(''),
+    // Checked only when set, so a development token without iss/aud stays valid.
+    JWT_ISSUER: z.string().min(1).optional(),
+    JWT_AUDIENCE: z.string().min(1).optional(),
+    // Clocks of the issuer and the verifier drift; a few seconds must not log users out.
+    JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
   })
   .superRefine((c, ctx) => {
     if (c.EVENTSTORE === 'esdb' && !c.EVENTSTORE_URL) {
