@@ -1,0 +1,140 @@
+import {
+  DomainError,
+  reservationDecider,
+  reservationStreamId,
+  seatDecider,
+  seatStreamId,
+  SeatUnavailableError,
+  type SeatReleaseReason,
+} from '@concert/domain';
+import type { GlobalPosition } from '../event-store/global-position.js';
+import { RedisUnavailableError, type SeatLocks } from '../redis/seat-locks.js';
+import type { CommandContext } from './command-context.js';
+import { handleCommand } from './handle-command.js';
+import type { ScheduleCatalog } from './schedule-catalog.js';
+
+export interface HoldSeatsDeps {
+  catalog: ScheduleCatalog;
+  /** Optional: without Redis (or while it is down) the stream revisions alone keep holds single. */
+  locks: SeatLocks | undefined;
+  holdDurationMs: number;
+  /** How long a seat lock lives if its holder dies before releasing it. */
+  lockTtlMs: number;
+  onLockBypassed?: (error: RedisUnavailableError) => void;
+  onLockContended?: () => void;
+}
+
+export interface HoldSeatsInput {
+  reservationId: string;
+  userId: string;
+  scheduleId: string;
+  seatIds: readonly string[];
+}
+
+export interface Hold {
+  reservationId: string;
+  scheduleId: string;
+  seatIds: string[];
+  amount: number;
+  expiresAt: Date;
+  position: GlobalPosition;
+}
+
+/**
+ * Holds 1-4 seats of one schedule, all or nothing (ARCHITECTURE.md section 3): lock the seats
+ * in Redis so that losers are turned away cheaply, append SeatHeld to each seat stream with
+ * the revision read (the fence), then append ReservationHeld. Seats held by a failed attempt
+ * are released before answering.
+ */
+export async function holdSeats(ctx: CommandContext, deps: HoldSeatsDeps, input: HoldSeatsInput): Promise<Hold> {
+  const seatIds = [...input.seatIds].sort();
+  const { amount } = await deps.catalog.priceSeats(input.scheduleId, seatIds);
+
+  const lock = await acquireLocks(deps, input.scheduleId, seatIds);
+  try {
+    const expiresAt = new Date(ctx.now().getTime() + deps.holdDurationMs);
+    const attempts = await Promise.allSettled(
+      seatIds.map((seatId) =>
+        handleCommand(
+          ctx,
+          seatStreamId(input.scheduleId, seatId),
+          seatDecider,
+          {
+            type: 'HoldSeat',
+            data: { scheduleId: input.scheduleId, seatId, reservationId: input.reservationId, holdExpiresAt: expiresAt },
+          },
+          // A conflict means someone else wrote the seat: decide once more on what they wrote.
+          { maxRetries: 1 },
+        ),
+      ),
+    );
+    const held = seatIds.filter((_, i) => attempts[i]!.status === 'fulfilled');
+    const failure = attempts.find((a): a is PromiseRejectedResult => a.status === 'rejected');
+    if (failure) {
+      await releaseSeats(ctx, input.scheduleId, held, input.reservationId, 'hold-failed');
+      const unavailable = seatIds.filter((_, i) => isUnavailable(attempts[i]!));
+      if (unavailable.length > 0) throw new SeatUnavailableError(unavailable);
+      throw failure.reason;
+    }
+
+    try {
+      const placed = await handleCommand(ctx, reservationStreamId(input.reservationId), reservationDecider, {
+        type: 'PlaceHold',
+        data: { ...input, seatIds, amount, expiresAt },
+      });
+      return { reservationId: input.reservationId, scheduleId: input.scheduleId, seatIds, amount, expiresAt, position: placed.position! };
+    } catch (error) {
+      await releaseSeats(ctx, input.scheduleId, seatIds, input.reservationId, 'hold-failed');
+      throw error;
+    }
+  } finally {
+    await lock?.release().catch(() => undefined);
+  }
+}
+
+function isUnavailable(attempt: PromiseSettledResult<unknown>): boolean {
+  return attempt.status === 'rejected' && attempt.reason instanceof DomainError && attempt.reason.code === 'seat-unavailable';
+}
+
+async function acquireLocks(
+  deps: HoldSeatsDeps,
+  scheduleId: string,
+  seatIds: string[],
+): Promise<{ release(): Promise<void> } | undefined> {
+  if (!deps.locks) return undefined;
+  try {
+    const result = await deps.locks.acquire(scheduleId, seatIds, deps.lockTtlMs);
+    if (!result.ok) {
+      deps.onLockContended?.();
+      throw new SeatUnavailableError(result.taken);
+    }
+    return result;
+  } catch (error) {
+    if (!(error instanceof RedisUnavailableError)) throw error;
+    // Redis only saves work; the stream revisions still guarantee a single holder.
+    deps.onLockBypassed?.(error);
+    return undefined;
+  }
+}
+
+/** Releases seats this reservation holds; a no-op for any seat it does not hold. */
+export async function releaseSeats(
+  ctx: CommandContext,
+  scheduleId: string,
+  seatIds: readonly string[],
+  reservationId: string,
+  reason: SeatReleaseReason,
+): Promise<GlobalPosition | undefined> {
+  let last: GlobalPosition | undefined;
+  for (const seatId of seatIds) {
+    const released = await handleCommand(
+      ctx,
+      seatStreamId(scheduleId, seatId),
+      seatDecider,
+      { type: 'ReleaseSeat', data: { scheduleId, seatId, reservationId, reason } },
+      { maxRetries: 3 },
+    );
+    last = released.position ?? last;
+  }
+  return last;
+}
