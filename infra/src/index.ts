@@ -13,3 +13,44 @@ export { RedisUnavailableError } from './redis/redis-unavailable-error.js';
 export { RedisSeatLocks, type SeatLocks, type SeatLockResult } from './redis/seat-locks.js';
 export { seatLockKey } from './redis/seat-lock-key.js';
 export { deleteKeysWithPrefix } from './redis/key-prefix.js';
+export { createLogger, type Logger } from './logging/logger.js';
+export {
+  HttpProblem,
+  isHttpProblem,
+  sendProblem,
+  problemBody,
+  problemType,
+  type HttpProblemInit,
+  type ProblemBody,
+  type ProblemExtra,
+} from './http/problem.js';
+export {
+  validationProblem,
+  unauthenticatedProblem,
+  forbiddenProblem,
+  notFoundProblem,
+  payloadTooLargeProblem,
+  unsupportedMediaTypeProblem,
+  unavailableProblem,
+  type FieldError,
+} from './http/common-problems.js';
+export { requestContext, requestIdOf, loggerOf } from './http/request-context.js';
+export { jsonBody, DEFAULT_BODY_LIMIT_BYTES } from './http/json-body.js';
+export { parseBody, parseParams, parseQuery, parseHeaders } from './http/validate.js';
+export { errorHandler, notFoundHandler, type ErrorHandlerOptions } from './http/error-handler.js';
+export { DEFAULT_CODE_TO_STATUS, domainProblem, type CodeToStatus } from './http/domain-problem.js';
+export { isDependencyUnavailable } from './http/dependency-unavailable.js';
+export {
+  createJwtVerifier,
+  signDevToken,
+  InvalidTokenError,
+  type AuthClaims,
+  type JwtConfig,
+  type JwtVerifier,
+  type DevTokenRequest,
+} from './auth/jwt.js';
+export { authenticate, requireRole, authOf } from './http/authenticate.js';
+export { createMetricsRegistry, metricsRegistry, httpMetrics, metricsRouter, Registry } from './metrics/metrics.js';
+export { healthRouter, type ReadinessCheck } from './http/health.js';
+export { serve, type ServeOptions, type RunningServer } from './http/serve.js';
+export { createApp, type CreateAppOptions } from './http/create-app.js';

@@ -1,0 +1,42 @@
+import { HttpProblem } from './problem.js';
+
+/** The refusals API.md lists as "common to all", built one way everywhere. */
+
+export interface FieldError {
+  /** Dotted path into the input, e.g. `seatIds.0`; empty for the input as a whole. */
+  path: string;
+  message: string;
+}
+
+export function validationProblem(detail: string, errors: readonly FieldError[] = []): HttpProblem {
+  return new HttpProblem({ status: 400, code: 'validation', detail, extra: { errors } });
+}
+
+export function unauthenticatedProblem(detail: string, wwwAuthenticate = 'Bearer'): HttpProblem {
+  return new HttpProblem({
+    status: 401,
+    code: 'unauthenticated',
+    detail,
+    headers: { 'WWW-Authenticate': wwwAuthenticate },
+  });
+}
+
+export function forbiddenProblem(detail: string): HttpProblem {
+  return new HttpProblem({ status: 403, code: 'forbidden', detail });
+}
+
+export function notFoundProblem(detail: string): HttpProblem {
+  return new HttpProblem({ status: 404, code: 'not-found', detail });
+}
+
+export function payloadTooLargeProblem(detail: string): HttpProblem {
+  return new HttpProblem({ status: 413, code: 'payload-too-large', detail });
+}
+
+export function unsupportedMediaTypeProblem(detail: string): HttpProblem {
+  return new HttpProblem({ status: 415, code: 'unsupported-media-type', detail });
+}
+
+export function unavailableProblem(detail: string, retryAfterSeconds = 1): HttpProblem {
+  return new HttpProblem({ status: 503, code: 'unavailable', detail, retryAfterSeconds });
+}

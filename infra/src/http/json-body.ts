@@ -1,0 +1,49 @@
+import express from 'express';
+import type { Request, RequestHandler } from 'express';
+import { clientErrorProblem } from './client-error-problem.js';
+import { unsupportedMediaTypeProblem } from './common-problems.js';
+
+export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/**
+ * JSON bodies for POST/PUT/PATCH, refusing with the contract's problems instead of
+ * body-parser's silent skip (a form post would otherwise reach the handler as an empty body).
+ */
+export function jsonBody(options: { limitBytes?: number } = {}): RequestHandler {
+  const limitBytes = options.limitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  // The content type is checked before this runs, so the parser may accept whatever reaches it.
+  const parse = express.json({ limit: limitBytes, type: () => true });
+
+  return (req, res, next) => {
+    if (!BODY_METHODS.has(req.method)) {
+      next();
+      return;
+    }
+    if (!carriesBody(req)) {
+      // Commands without fields (`POST /reservations/:id/cancel`) are sent with no body at all.
+      req.body = {};
+      next();
+      return;
+    }
+    if (!req.is(JSON_TYPES)) {
+      next(unsupportedMediaTypeProblem('request body must be application/json'));
+      return;
+    }
+    parse(req, res, (error?: unknown) => {
+      if (error === undefined || error === null) {
+        next();
+        return;
+      }
+      next(clientErrorProblem(error) ?? error);
+    });
+  };
+}
+
+function carriesBody(req: Request): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = Number(req.headers['content-length'] ?? '0');
+  return Number.isFinite(length) && length > 0;
+}
