@@ -5,7 +5,7 @@ import { httpMetrics, metricsRegistry, metricsRouter, type Registry } from '../m
 import type { CodeToStatus } from './domain-problem.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { healthRouter, type ReadinessCheck } from './health.js';
-import { jsonBody } from './json-body.js';
+import { jsonBody, type BodyLimit } from './json-body.js';
 import { requestContext } from './request-context.js';
 
 export interface CreateAppOptions {
@@ -16,7 +16,7 @@ export interface CreateAppOptions {
   /** Mounts the service's routes; runs after body parsing, before the not-found handler. */
   routes: (app: Express) => void;
   codeToStatus?: CodeToStatus;
-  bodyLimitBytes?: number;
+  bodyLimitBytes?: BodyLimit;
 }
 
 /** The standard middleware chain of every HTTP service, in the one order that is correct. */

@@ -12,10 +12,24 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
  * JSON bodies for POST/PUT/PATCH, refusing with the contract's problems instead of
  * body-parser's silent skip (a form post would otherwise reach the handler as an empty body).
  */
-export function jsonBody(options: { limitBytes?: number } = {}): RequestHandler {
-  const limitBytes = options.limitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  // The content type is checked before this runs, so the parser may accept whatever reaches it.
-  const parse = express.json({ limit: limitBytes, type: () => true });
+export type BodyLimit = number | ((req: Request) => number);
+
+/** `limitBytes` may depend on the request: a seat map upload needs more than a command. */
+export function jsonBody(options: { limitBytes?: BodyLimit } = {}): RequestHandler {
+  const limitOf = (req: Request): number => {
+    const limit = options.limitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+    return typeof limit === 'number' ? limit : limit(req);
+  };
+  // The content type is checked before a parser runs, so it may accept whatever reaches it.
+  const parsers = new Map<number, RequestHandler>();
+  const parserFor = (limit: number): RequestHandler => {
+    let parser = parsers.get(limit);
+    if (!parser) {
+      parser = express.json({ limit, type: () => true });
+      parsers.set(limit, parser);
+    }
+    return parser;
+  };
 
   return (req, res, next) => {
     if (!BODY_METHODS.has(req.method)) {
@@ -32,7 +46,7 @@ export function jsonBody(options: { limitBytes?: number } = {}): RequestHandler 
       next(unsupportedMediaTypeProblem('request body must be application/json'));
       return;
     }
-    parse(req, res, (error?: unknown) => {
+    parserFor(limitOf(req))(req, res, (error?: unknown) => {
       if (error === undefined || error === null) {
         next();
         return;

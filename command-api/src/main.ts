@@ -1,0 +1,14 @@
+import { ConfigError, createLogger, loadConfig, serve } from '@concert/infra';
+import { createCommandApp } from './command-app.js';
+import { openCommandApi } from './open-command-api.js';
+
+/** The command API process: `node --import tsx command-api/src/main.ts` (port from COMMAND_API_PORT). */
+try {
+  const config = loadConfig();
+  const logger = createLogger(config, 'command-api');
+  const { deps, close } = openCommandApi(config, logger);
+  await serve(createCommandApp(deps), config.COMMAND_API_PORT, { logger, onShutdown: close, handleSignals: true });
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+}

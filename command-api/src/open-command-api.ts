@@ -1,0 +1,45 @@
+import {
+  createEventStore,
+  createJwtVerifier,
+  createMetricsRegistry,
+  createRedis,
+  RedisSeatLocks,
+  ScheduleCatalog,
+  type Config,
+  type Logger,
+} from '@concert/infra';
+import type { CommandApiDeps } from './command-api-deps.js';
+import { createCommandMetrics } from './command-metrics.js';
+
+/** Connects the stores named by the configuration; `close` releases them at shutdown. */
+export function openCommandApi(config: Config, logger: Logger): { deps: CommandApiDeps; close(): Promise<void> } {
+  const store = createEventStore(config, { maxConnections: 20 });
+  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
+  const registry = createMetricsRegistry({ service: 'command-api' });
+  const deps: CommandApiDeps = {
+    config,
+    store,
+    locks: new RedisSeatLocks(redis),
+    catalog: new ScheduleCatalog(store),
+    verifier: createJwtVerifier(config),
+    logger,
+    registry,
+    metrics: createCommandMetrics(registry),
+    now: () => new Date(),
+    readinessChecks: {
+      eventStore: async () => {
+        await store.streamInfo('readiness-probe');
+      },
+      redis: async () => {
+        await redis.ping();
+      },
+    },
+  };
+  return {
+    deps,
+    async close() {
+      redis.disconnect();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { entityIdSchema, MAX_SEATS_PER_RESERVATION, seatIdListSchema } from '@concert/domain';
+import { authOf, holdSeats, loggerOf, parseBody } from '@concert/infra';
+import type { Express } from 'express';
+import { z } from 'zod';
+import type { CommandApiDeps } from '../command-api-deps.js';
+import { commandContext, commandRoute, setConsistencyToken } from '../command-route.js';
+
+export const holdSeatsBody = z
+  .object({
+    scheduleId: entityIdSchema,
+    seatIds: seatIdListSchema(1, MAX_SEATS_PER_RESERVATION),
+  })
+  .strict();
+
+/** Long enough for a hold's appends, short enough that a crashed holder blocks its seats only briefly. */
+const LOCK_TTL_MS = 5000;
+
+/** POST /reservations {scheduleId, seatIds} -> 201 {reservationId, status: HELD, seatIds, amount, expiresAt} */
+export function holdSeatsRoute(app: Express, deps: CommandApiDeps): void {
+  app.post(
+    '/reservations',
+    commandRoute(deps, 'hold-seats', async (req, res) => {
+      const body = parseBody(holdSeatsBody, req);
+      const reservationId = randomUUID();
+      const hold = await holdSeats(
+        commandContext(deps, res),
+        {
+          catalog: deps.catalog,
+          locks: deps.locks,
+          holdDurationMs: deps.config.HOLD_DURATION_MS,
+          lockTtlMs: LOCK_TTL_MS,
+          onLockContended: () => deps.metrics.lockContention.inc(),
+          onLockBypassed: (error) => {
+            deps.metrics.lockBypassed.inc();
+            loggerOf(req).warn({ err: error }, 'seat locks unavailable: holding on the stream revisions alone');
+          },
+        },
+        { reservationId, userId: authOf(res).userId, ...body },
+      );
+      setConsistencyToken(res, hold.position);
+      res
+        .status(201)
+        .location(`/reservations/${reservationId}`)
+        .json({
+          reservationId,
+          status: 'HELD',
+          scheduleId: hold.scheduleId,
+          seatIds: hold.seatIds,
+          amount: hold.amount,
+          expiresAt: hold.expiresAt.toISOString(),
+        });
+    }),
+  );
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import {
+  createJwtVerifier,
+  createLogger,
+  createMetricsRegistry,
+  createRedis,
+  deleteKeysWithPrefix,
+  loadConfig,
+  PostgresEventStore,
+  redisReady,
+  RedisSeatLocks,
+  ScheduleCatalog,
+  serve,
+  signDevToken,
+  type Config,
+  type RedisClient,
+} from '@concert/infra';
+import { createCommandApp } from '../src/command-app.js';
+import type { CommandApiDeps } from '../src/command-api-deps.js';
+import { createCommandMetrics } from '../src/command-metrics.js';
+
+export interface CommandApiInstance {
+  url: string;
+  deps: CommandApiDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * N command-api instances on ephemeral ports, each with its own event store pool and Redis
+ * connection as separate processes would have, against the test database and a Redis key
+ * prefix of this run.
+ */
+export class CommandApiCluster {
+  readonly config: Config;
+  readonly instances: CommandApiInstance[] = [];
+  readonly keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
+  private readonly redisClients: RedisClient[] = [];
+
+  constructor(overrides: Record<string, string> = {}) {
+    this.config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', ...overrides });
+  }
+
+  async start(count: number, options: { now?: () => Date } = {}): Promise<CommandApiInstance[]> {
+    for (let i = 0; i < count; i++) this.instances.push(await this.startOne(options));
+    return this.instances;
+  }
+
+  private async startOne(options: { now?: () => Date }): Promise<CommandApiInstance> {
+    const logger = createLogger(this.config, 'command-api');
+    const store = new PostgresEventStore({ connectionString: this.config.DATABASE_URL, maxConnections: 20 });
+    const redis = createRedis({ url: this.config.REDIS_URL, keyPrefix: this.keyPrefix });
+    await redisReady(redis, 5000);
+    this.redisClients.push(redis);
+    const registry = createMetricsRegistry();
+    const deps: CommandApiDeps = {
+      config: this.config,
+      store,
+      locks: new RedisSeatLocks(redis),
+      catalog: new ScheduleCatalog(store),
+      verifier: createJwtVerifier(this.config),
+      logger,
+      registry,
+      metrics: createCommandMetrics(registry),
+      now: options.now ?? (() => new Date()),
+      readinessChecks: {},
+    };
+    const running = await serve(createCommandApp(deps), 0, { logger, host: '127.0.0.1' });
+    return {
+      url: `http://127.0.0.1:${running.port}`,
+      deps,
+      async close() {
+        await running.close();
+        redis.disconnect();
+        await store.close();
+      },
+    };
+  }
+
+  token(userId: string, roles: string[] = []): string {
+    return signDevToken(this.config, { userId, roles, expiresInSeconds: 600 });
+  }
+
+  async stop(): Promise<void> {
+    const [first] = this.redisClients;
+    if (first) await deleteKeysWithPrefix(first, this.keyPrefix).catch(() => undefined);
+    await Promise.all(this.instances.map((i) => i.close()));
+  }
+}
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A JSON request; `body` may be a string to send malformed JSON as it is. */
+export async function call<T = Record<string, unknown>>(
+  url: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T, headers: response.headers };
+}
+
+/** An admin creates a concert and a schedule of `seatCount` seats A-1..A-n priced 100 each (through the API). */
+export async function givenScheduleViaApi(
+  url: string,
+  adminToken: string,
+  seatCount: number,
+): Promise<{ concertId: string; scheduleId: string; seatIds: string[] }> {
+  const concert = await call<{ concertId: string }>(url, 'POST', '/admin/concerts', {
+    token: adminToken,
+    body: { title: 'Test concert', venue: 'Hall' },
+  });
+  if (concert.status !== 201) throw new Error(`create concert: ${concert.status} ${JSON.stringify(concert.body)}`);
+  const seatIds = Array.from({ length: seatCount }, (_, i) => `A-${i + 1}`);
+  const schedule = await call<{ scheduleId: string }>(url, 'POST', `/admin/concerts/${concert.body.concertId}/schedules`, {
+    token: adminToken,
+    body: { startsAt: '2027-01-01T19:00:00.000Z', seats: seatIds.map((seatId) => ({ seatId, grade: 'R', price: 100 })) },
+  });
+  if (schedule.status !== 201) throw new Error(`add schedule: ${schedule.status} ${JSON.stringify(schedule.body)}`);
+  return { concertId: concert.body.concertId, scheduleId: schedule.body.scheduleId, seatIds };
+}
