@@ -27,6 +27,9 @@ export interface PostgresEventStoreOptions {
 }
 
 // Text aliases differ from the column names so that ORDER BY still sorts the numeric columns.
+const NOTIFY_COALESCE_MS = 2;
+const APPEND_SQL = 'SELECT out_revision::text, out_transaction_id::text, out_position::text FROM es_append($1, $2, $3, $4, $5, $6)';
+
 const EVENT_COLUMNS = `transaction_id::text AS commit_text, global_position::text AS prepare_text,
   stream_id, stream_revision::text AS revision_text, category, event_id, event_type, data, metadata, recorded_at`;
 
@@ -34,6 +37,8 @@ const EVENT_COLUMNS = `transaction_id::text AS commit_text, global_position::tex
 export class PostgresEventStore implements EventStore {
   readonly pool: pg.Pool;
   private readonly subscriptions = new Set<PgFeedSubscription>();
+  private notifyPending = false;
+  private closed = false;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
@@ -45,8 +50,8 @@ export class PostgresEventStore implements EventStore {
     if (events.length === 0) throw new TypeError(`append to ${streamId}: at least one event is required`);
     const expected = typeof expectedRevision === 'bigint' ? expectedRevision.toString() : expectedRevision;
     try {
-      const { rows } = await this.pool.query<{ out_revision: string; out_transaction_id: string; out_position: string }>(
-        'SELECT out_revision::text, out_transaction_id::text, out_position::text FROM es_append($1, $2, $3, $4, $5, $6)',
+      const { rows } = await this.query<{ out_revision: string; out_transaction_id: string; out_position: string }>(
+        APPEND_SQL,
         [
           streamId,
           expected,
@@ -55,8 +60,10 @@ export class PostgresEventStore implements EventStore {
           events.map((e) => JSON.stringify(e.data)),
           events.map((e) => JSON.stringify(e.metadata)),
         ],
+        'es-append',
       );
       const row = rows[0]!;
+      this.wakeReaders();
       return {
         nextExpectedRevision: BigInt(row.out_revision),
         position: { commit: BigInt(row.out_transaction_id), prepare: BigInt(row.out_position) },
@@ -74,7 +81,7 @@ export class PostgresEventStore implements EventStore {
       params.push(options.fromRevision.toString());
       from = `AND stream_revision ${backwards ? '<=' : '>='} $3`;
     }
-    const { rows } = await this.pool.query<EventRow>(
+    const { rows } = await this.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 ${from}
        ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'} LIMIT $2`,
       params,
@@ -83,20 +90,20 @@ export class PostgresEventStore implements EventStore {
   }
 
   async streamInfo(streamId: string): Promise<StreamInfo> {
-    const { rows } = await this.pool.query<{ revision: string }>(
-      'SELECT revision::text FROM es_streams WHERE stream_id = $1',
+    const { rows } = await this.query<{ revision: string | null }>(
+      'SELECT max(stream_revision)::text AS revision FROM es_events WHERE stream_id = $1',
       [streamId],
     );
     return {
       streamId,
       category: categoryOf(streamId),
-      revision: rows[0] ? BigInt(rows[0].revision) : 'no-stream',
+      revision: rows[0]?.revision ? BigInt(rows[0].revision) : 'no-stream',
     };
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const { text, values } = feedQuery(EVENT_COLUMNS, options.after ?? START, options.maxCount, options.filter);
-    const { rows } = await this.pool.query<EventRow>(text, values);
+    const { rows } = await this.query<EventRow>(text, values);
     return rows.map(toRecordedEvent);
   }
 
@@ -118,11 +125,48 @@ export class PostgresEventStore implements EventStore {
   /** Like readAll without the visibility rule: is anything committed after this position? */
   private async hasCommittedAfter(after: GlobalPosition, filter: FeedFilter | undefined): Promise<boolean> {
     const { text, values } = committedAfterQuery(after, filter);
-    const { rows } = await this.pool.query<{ found: boolean }>(text, values);
+    const { rows } = await this.query<{ found: boolean }>(text, values);
     return rows[0]?.found === true;
   }
 
+  /**
+   * Like pool.query, but a refusal by the server (a WrongExpectedVersion, a constraint) keeps
+   * the connection: pool.query discards it on any error, and opening a new one per conflict
+   * cost more than the conflict itself on a hot stream.
+   */
+  private async query<R extends pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+    preparedName?: string,
+  ): Promise<pg.QueryResult<R>> {
+    const client = await this.pool.connect();
+    try {
+      const result = await client.query<R>(preparedName ? { name: preparedName, text, values } : { text, values });
+      client.release();
+      return result;
+    } catch (error) {
+      client.release(error instanceof pg.DatabaseError ? undefined : (error as Error));
+      throw error;
+    }
+  }
+
+  /**
+   * Wakes live subscriptions after a commit: in this process directly, in others by NOTIFY.
+   * The NOTIFY is sent outside the append (a notifying commit holds a server-wide lock through
+   * its WAL flush, which serialised all appends) and coalesced to one per few milliseconds.
+   */
+  private wakeReaders(): void {
+    for (const subscription of this.subscriptions) subscription.wake();
+    if (this.notifyPending || this.closed) return;
+    this.notifyPending = true;
+    setTimeout(() => {
+      this.notifyPending = false;
+      if (!this.closed) this.pool.query('NOTIFY es_events').catch(() => undefined);
+    }, NOTIFY_COALESCE_MS);
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     await this.pool.end();
   }

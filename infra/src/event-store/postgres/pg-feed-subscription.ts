@@ -130,6 +130,11 @@ export class PgFeedSubscription implements FeedSubscription {
     });
   }
 
+  /** Read again now: something was appended. */
+  wake(): void {
+    this.notify();
+  }
+
   private notify(): void {
     this.notified = true;
     this.wakeUp?.();

@@ -16,12 +16,6 @@ export const name = '001-event-store';
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
-    CREATE TABLE es_streams (
-      stream_id text PRIMARY KEY,
-      category text NOT NULL,
-      revision bigint NOT NULL
-    );
-
     CREATE TABLE es_events (
       transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
       global_position bigint GENERATED ALWAYS AS IDENTITY,
@@ -57,7 +51,8 @@ export async function up(knex: Knex): Promise<void> {
       -- Must stay the first statement: see the header of this migration.
       PERFORM pg_advisory_xact_lock(hashtextextended(p_stream_id, 0));
 
-      SELECT s.revision INTO v_current FROM es_streams s WHERE s.stream_id = p_stream_id;
+      -- Under the lock, the stream's last revision cannot move: one backward index probe.
+      SELECT max(e.stream_revision) INTO v_current FROM es_events e WHERE e.stream_id = p_stream_id;
 
       IF (p_expected = 'no-stream' AND v_current IS NOT NULL)
          OR (p_expected = 'exists' AND v_current IS NULL)
@@ -65,12 +60,6 @@ export async function up(knex: Knex): Promise<void> {
       THEN
         RAISE EXCEPTION 'wrong expected version'
           USING ERRCODE = 'ES409', DETAIL = coalesce(v_current::text, 'no-stream');
-      END IF;
-
-      IF v_current IS NULL THEN
-        INSERT INTO es_streams (stream_id, category, revision) VALUES (p_stream_id, v_category, v_count - 1);
-      ELSE
-        UPDATE es_streams SET revision = v_current + v_count WHERE stream_id = p_stream_id;
       END IF;
 
       WITH inserted AS (
@@ -83,9 +72,6 @@ export async function up(knex: Knex): Promise<void> {
       )
       SELECT max(inserted.global_position) INTO v_position FROM inserted;
 
-      -- A wake-up for live readers; delivered at commit. Readers never rely on a payload.
-      PERFORM pg_notify('es_events', '');
-
       RETURN QUERY SELECT coalesce(v_current, -1) + v_count, pg_current_xact_id(), v_position;
     END
     $fn$;
@@ -96,6 +82,5 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw(`
     DROP FUNCTION IF EXISTS es_append(text, text, uuid[], text[], jsonb[], jsonb[]);
     DROP TABLE IF EXISTS es_events;
-    DROP TABLE IF EXISTS es_streams;
   `);
 }
