@@ -10,6 +10,7 @@ export function commandContext(deps: CommandApiDeps, res: Response): CommandCont
     store: deps.store,
     now: deps.now,
     correlationId: requestIdOf(res),
+    ...(deps.locks ? { locks: deps.locks } : {}),
     ...(auth ? { userId: auth.userId } : {}),
     onConflictRetry: (streamId) => deps.metrics.conflictRetries.inc({ category: categoryOf(streamId) }),
   };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { expect } from 'chai';
 import {
   createJwtVerifier,
   createLogger,
@@ -31,13 +32,17 @@ export interface CommandApiInstance {
  * prefix of this run.
  */
 export class CommandApiCluster {
-  readonly config: Config;
   readonly instances: CommandApiInstance[] = [];
   readonly keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
   private readonly redisClients: RedisClient[] = [];
+  private loaded: Config | undefined;
 
-  constructor(overrides: Record<string, string> = {}) {
-    this.config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', ...overrides });
+  constructor(private readonly overrides: Record<string, string> = {}) {}
+
+  /** Read at first use, not at construction: describe blocks run before the global setup picks the test database. */
+  get config(): Config {
+    this.loaded ??= loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...this.overrides });
+    return this.loaded;
   }
 
   async start(count: number, options: { now?: () => Date } = {}): Promise<CommandApiInstance[]> {
@@ -130,4 +135,33 @@ export async function givenScheduleViaApi(
   });
   if (schedule.status !== 201) throw new Error(`add schedule: ${schedule.status} ${JSON.stringify(schedule.body)}`);
   return { concertId: concert.body.concertId, scheduleId: schedule.body.scheduleId, seatIds };
+}
+
+/** Rows in the event store of this run's database; compare right before and right after one request. */
+export async function countEvents(store: PostgresEventStore): Promise<number> {
+  const { rows } = await store.pool.query<{ count: string }>('SELECT count(*)::text AS count FROM es_events');
+  return Number(rows[0]?.count ?? '0');
+}
+
+/** `call`, plus how many events were appended while it ran (nothing else may write meanwhile). */
+export async function callCountingEvents<T = Record<string, unknown>>(
+  store: PostgresEventStore,
+  url: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T> & { appended: number }> {
+  const before = await countEvents(store);
+  const response = await call<T>(url, method, path, options);
+  return { ...response, appended: (await countEvents(store)) - before };
+}
+
+/** An RFC 9457 answer of the contract: the status, the media type and the members clients rely on. */
+export function expectProblem(response: ApiResponse<Record<string, unknown>>, status: number, code: string): void {
+  const summary = `${response.status} ${JSON.stringify(response.body).slice(0, 500)}`;
+  expect(response.status, summary).to.equal(status);
+  expect(response.headers.get('content-type'), summary).to.match(/^application\/problem\+json/);
+  expect(response.body, summary).to.include({ status, code, type: `urn:problem-type:concert:${code}` });
+  expect(response.body.title, summary).to.be.a('string').that.is.not.empty;
+  expect(response.body.detail, summary).to.be.a('string').that.is.not.empty;
 }

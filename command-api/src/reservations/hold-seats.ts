@@ -27,7 +27,6 @@ export function holdSeatsRoute(app: Express, deps: CommandApiDeps): void {
         commandContext(deps, res),
         {
           catalog: deps.catalog,
-          locks: deps.locks,
           holdDurationMs: deps.config.HOLD_DURATION_MS,
           lockTtlMs: LOCK_TTL_MS,
           onLockContended: () => deps.metrics.lockContention.inc(),

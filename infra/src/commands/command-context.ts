@@ -1,5 +1,6 @@
 import { currentSchemaVersion, type DomainEventType } from '@concert/domain';
 import type { EventMetadata, EventStore } from '../event-store/event-store.js';
+import type { SeatLocks } from '../redis/seat-locks.js';
 
 /** What every command handler needs: where events live, what time it is, and who is asking. */
 export interface CommandContext {
@@ -10,6 +11,11 @@ export interface CommandContext {
   /** The event or request that caused this command; defaults to the correlation id. */
   causationId?: string;
   userId?: string;
+  /**
+   * Redis marks of taken seats: optional, the stream revisions alone keep holds single; with
+   * them, contenders for a held seat are turned away without touching the event store.
+   */
+  locks?: SeatLocks;
   /** Called for every optimistic-concurrency retry (metrics). */
   onConflictRetry?: (streamId: string) => void;
 }

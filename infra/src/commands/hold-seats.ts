@@ -15,10 +15,8 @@ import type { ScheduleCatalog } from './schedule-catalog.js';
 
 export interface HoldSeatsDeps {
   catalog: ScheduleCatalog;
-  /** Optional: without Redis (or while it is down) the stream revisions alone keep holds single. */
-  locks: SeatLocks | undefined;
   holdDurationMs: number;
-  /** How long a seat lock lives if its holder dies before releasing it. */
+  /** How long a seat lock lives if its holder dies before the hold is decided. */
   lockTtlMs: number;
   onLockBypassed?: (error: RedisUnavailableError) => void;
   onLockContended?: () => void;
@@ -44,13 +42,16 @@ export interface Hold {
  * Holds 1-4 seats of one schedule, all or nothing (ARCHITECTURE.md section 3): lock the seats
  * in Redis so that losers are turned away cheaply, append SeatHeld to each seat stream with
  * the revision read (the fence), then append ReservationHeld. Seats held by a failed attempt
- * are released before answering.
+ * are released before answering. A successful hold keeps its locks (token: the reservation
+ * id) until the hold's deadline, so later contenders are refused by Redis alone; releasing
+ * the seats frees them (releaseSeats).
  */
 export async function holdSeats(ctx: CommandContext, deps: HoldSeatsDeps, input: HoldSeatsInput): Promise<Hold> {
   const seatIds = [...input.seatIds].sort();
   const { amount } = await deps.catalog.priceSeats(input.scheduleId, seatIds);
 
-  const lock = await acquireLocks(deps, input.scheduleId, seatIds);
+  const lock = await acquireLocks(ctx.locks, deps, input.scheduleId, seatIds, input.reservationId);
+  let kept = false;
   try {
     const expiresAt = new Date(ctx.now().getTime() + deps.holdDurationMs);
     const attempts = await Promise.allSettled(
@@ -82,14 +83,24 @@ export async function holdSeats(ctx: CommandContext, deps: HoldSeatsDeps, input:
         type: 'PlaceHold',
         data: { ...input, seatIds, amount, expiresAt },
       });
+      kept = await keepLocks(lock, expiresAt.getTime() - ctx.now().getTime());
       return { reservationId: input.reservationId, scheduleId: input.scheduleId, seatIds, amount, expiresAt, position: placed.position! };
     } catch (error) {
       await releaseSeats(ctx, input.scheduleId, seatIds, input.reservationId, 'hold-failed');
       throw error;
     }
   } finally {
-    await lock?.release().catch(() => undefined);
+    if (!kept) await lock?.release().catch(() => undefined);
   }
+}
+
+/** Best effort: if Redis fails here, the locks expire after lockTtlMs and the streams still refuse the seats. */
+async function keepLocks(lock: { keep(ttlMs: number): Promise<void> } | undefined, ttlMs: number): Promise<boolean> {
+  if (!lock || ttlMs <= 0) return false;
+  return lock.keep(ttlMs).then(
+    () => true,
+    () => false,
+  );
 }
 
 function isUnavailable(attempt: PromiseSettledResult<unknown>): boolean {
@@ -97,13 +108,15 @@ function isUnavailable(attempt: PromiseSettledResult<unknown>): boolean {
 }
 
 async function acquireLocks(
+  locks: SeatLocks | undefined,
   deps: HoldSeatsDeps,
   scheduleId: string,
   seatIds: string[],
-): Promise<{ release(): Promise<void> } | undefined> {
-  if (!deps.locks) return undefined;
+  token: string,
+): Promise<{ release(): Promise<void>; keep(ttlMs: number): Promise<void> } | undefined> {
+  if (!locks) return undefined;
   try {
-    const result = await deps.locks.acquire(scheduleId, seatIds, deps.lockTtlMs);
+    const result = await locks.acquire(scheduleId, seatIds, deps.lockTtlMs, token);
     if (!result.ok) {
       deps.onLockContended?.();
       throw new SeatUnavailableError(result.taken);
@@ -136,5 +149,7 @@ export async function releaseSeats(
     );
     last = released.position ?? last;
   }
+  // The Redis marks of this hold go too (only those still carrying its token).
+  await ctx.locks?.release(scheduleId, seatIds, reservationId).catch(() => undefined);
   return last;
 }

@@ -35,13 +35,26 @@ end
 return released
 `;
 
+/** Sets a new ttl on the keys still holding our token (a kept hold). Returns how many were extended. */
+const EXTEND_LUA = `
+local extended = 0
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then
+    extended = extended + redis.call('PEXPIRE', key, ARGV[2])
+  end
+end
+return extended
+`;
+
 // Prefixed names, so they cannot clash with Redis commands or other modules' scripts.
 const ACQUIRE = 'concertSeatLockAcquire';
 const RELEASE = 'concertSeatLockRelease';
+const EXTEND = 'concertSeatLockExtend';
 
 export interface SeatLockScripts {
   acquire(keys: readonly string[], token: string, ttlMs: number): Promise<unknown>;
   release(keys: readonly string[], token: string): Promise<unknown>;
+  extend(keys: readonly string[], token: string, ttlMs: number): Promise<unknown>;
 }
 
 /**
@@ -52,11 +65,14 @@ export function defineSeatLockScripts(client: RedisClient): SeatLockScripts {
   // No fixed numberOfKeys: a hold has 1 to n seats, so the key count goes first in each call.
   client.defineCommand(ACQUIRE, { lua: ACQUIRE_LUA });
   client.defineCommand(RELEASE, { lua: RELEASE_LUA });
+  client.defineCommand(EXTEND, { lua: EXTEND_LUA });
   const acquire = definedCommand(client, ACQUIRE);
   const release = definedCommand(client, RELEASE);
+  const extend = definedCommand(client, EXTEND);
   return {
     acquire: (keys, token, ttlMs) => acquire(keys.length, ...keys, token, ttlMs),
     release: (keys, token) => release(keys.length, ...keys, token),
+    extend: (keys, token, ttlMs) => extend(keys.length, ...keys, token, ttlMs),
   };
 }
 

@@ -7,7 +7,14 @@ import { defineSeatLockScripts, type SeatLockScripts } from './seat-lock-scripts
 // Callers of SeatLocks catch this to fall back to the fence; offered next to the interface.
 export { RedisUnavailableError } from './redis-unavailable-error.js';
 
-export type SeatLockResult = { ok: true; release(): Promise<void> } | { ok: false; taken: string[] };
+export type SeatLockResult =
+  | {
+      ok: true;
+      release(): Promise<void>;
+      /** Keeps the locks for `ttlMs` from now: a held seat stays marked taken until its hold ends. */
+      keep(ttlMs: number): Promise<void>;
+    }
+  | { ok: false; taken: string[] };
 
 /**
  * Short-lived seat locks taken before deciding a hold, so contenders for a seat are turned away
@@ -15,8 +22,13 @@ export type SeatLockResult = { ok: true; release(): Promise<void> } | { ok: fals
  * Rejects with RedisUnavailableError when Redis cannot answer.
  */
 export interface SeatLocks {
-  /** All-or-nothing: either every seat is locked by this call, or none is and the taken seats are named. */
-  acquire(scheduleId: string, seatIds: readonly string[], ttlMs: number): Promise<SeatLockResult>;
+  /**
+   * All-or-nothing: either every seat is locked by this call, or none is and the taken seats
+   * are named. `token` (default: random) identifies the holder, e.g. the reservation id.
+   */
+  acquire(scheduleId: string, seatIds: readonly string[], ttlMs: number, token?: string): Promise<SeatLockResult>;
+  /** Frees the seats' locks still held with `token` (a cancelled or expired hold). */
+  release(scheduleId: string, seatIds: readonly string[], token: string): Promise<void>;
 }
 
 export class RedisSeatLocks implements SeatLocks {
@@ -26,7 +38,7 @@ export class RedisSeatLocks implements SeatLocks {
     this.#scripts = defineSeatLockScripts(client);
   }
 
-  async acquire(scheduleId: string, seatIds: readonly string[], ttlMs: number): Promise<SeatLockResult> {
+  async acquire(scheduleId: string, seatIds: readonly string[], ttlMs: number, token = randomBytes(16).toString('hex')): Promise<SeatLockResult> {
     if (scheduleId === '') throw new RangeError('scheduleId is empty');
     if (seatIds.length === 0 || seatIds.some((s) => s === '')) throw new RangeError('seatIds must be non-empty ids');
     if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be a positive integer, got ${ttlMs}`);
@@ -34,13 +46,24 @@ export class RedisSeatLocks implements SeatLocks {
     // Sorted and de-duplicated: the same seat set always maps to the same key list.
     const seats = [...new Set(seatIds)].sort();
     const keys = seats.map((seat) => seatLockKey(scheduleId, seat));
-    // The token proves ownership at release time; it must be unguessable and unique per hold.
-    const token = randomBytes(16).toString('hex');
+    // The token proves ownership at release time; it must be unique per holder.
 
     const reply = await this.#call(() => this.#scripts.acquire(keys, token, ttlMs));
     const taken = takenSeats(reply, seats);
     if (taken.length > 0) return { ok: false, taken };
-    return { ok: true, release: this.#releaseOnce(keys, token) };
+    return {
+      ok: true,
+      release: this.#releaseOnce(keys, token),
+      keep: async (keepMs) => {
+        await this.#call(() => this.#scripts.extend(keys, token, Math.max(1, Math.ceil(keepMs))));
+      },
+    };
+  }
+
+  async release(scheduleId: string, seatIds: readonly string[], token: string): Promise<void> {
+    if (seatIds.length === 0) return;
+    const keys = [...new Set(seatIds)].sort().map((seat) => seatLockKey(scheduleId, seat));
+    await this.#call(() => this.#scripts.release(keys, token));
   }
 
   /**

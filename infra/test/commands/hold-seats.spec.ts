@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { reservationDecider, reservationStreamId, type DomainError } from '@concert/domain';
+import type { CommandContext } from '../../src/commands/command-context.js';
 import { loadStream } from '../../src/commands/handle-command.js';
+import { cancelReservation } from '../../src/commands/cancel-reservation.js';
 import { holdSeats, type HoldSeatsDeps } from '../../src/commands/hold-seats.js';
+import { seatLockKey } from '../../src/redis/seat-lock-key.js';
 import type { PostgresEventStore } from '../../src/event-store/postgres/pg-event-store.js';
 import { deleteKeysWithPrefix } from '../../src/redis/key-prefix.js';
 import { RedisSeatLocks } from '../../src/redis/seat-locks.js';
@@ -24,13 +27,8 @@ describe('holding seats', () => {
     await store.close();
   });
 
-  const deps = (overrides: Partial<HoldSeatsDeps> = {}): HoldSeatsDeps => ({
-    catalog: newCatalog(store),
-    locks: new RedisSeatLocks(redis),
-    holdDurationMs: 300_000,
-    lockTtlMs: 5000,
-    ...overrides,
-  });
+  const deps = (): HoldSeatsDeps => ({ catalog: newCatalog(store), holdDurationMs: 300_000, lockTtlMs: 5000 });
+  const locked = (ctx: CommandContext): CommandContext => ({ ...ctx, locks: new RedisSeatLocks(redis) });
 
   const failureOf = (attempt: Promise<unknown>): Promise<DomainError | undefined> =>
     attempt.then(
@@ -42,7 +40,7 @@ describe('holding seats', () => {
     const clock = new TestClock();
     const { scheduleId } = await givenSchedule(store, clock, 5);
     const reservationId = randomUUID();
-    const hold = await holdSeats(contextFor(store, clock, 'u1'), deps(), {
+    const hold = await holdSeats(locked(contextFor(store, clock, 'u1')), deps(), {
       reservationId,
       userId: 'u1',
       scheduleId,
@@ -55,13 +53,52 @@ describe('holding seats', () => {
     expect(state).to.deep.include({ status: 'Held', userId: 'u1', amount: 220 });
   });
 
+  it('When a hold succeeds, Then its seats stay locked until the deadline and a contender is refused by the lock alone', async () => {
+    const clock = new TestClock();
+    const { scheduleId } = await givenSchedule(store, clock, 3);
+    const reservationId = randomUUID();
+    await holdSeats(locked(contextFor(store, clock, 'u1')), deps(), { reservationId, userId: 'u1', scheduleId, seatIds: ['A-1'] });
+    const key = seatLockKey(scheduleId, 'A-1');
+    expect(await redis.get(key)).to.equal(reservationId);
+    expect(await redis.pttl(key)).to.be.within(290_000, 300_000);
+
+    let refusedByLock = 0;
+    const error = await failureOf(
+      holdSeats(locked(contextFor(store, clock, 'u2')), { ...deps(), onLockContended: () => refusedByLock++ }, {
+        reservationId: randomUUID(),
+        userId: 'u2',
+        scheduleId,
+        seatIds: ['A-1', 'A-2'],
+      }),
+    );
+    expect(error?.details).to.deep.equal({ seatIds: ['A-1'] });
+    expect(refusedByLock).to.equal(1);
+    expect((await seatState(store, scheduleId, 'A-2')).status).to.equal('Available');
+  });
+
+  it('When a held reservation is cancelled, Then its seat locks are freed and the seats can be held at once', async () => {
+    const clock = new TestClock();
+    const { scheduleId } = await givenSchedule(store, clock, 3);
+    const reservationId = randomUUID();
+    await holdSeats(locked(contextFor(store, clock, 'u1')), deps(), { reservationId, userId: 'u1', scheduleId, seatIds: ['A-1', 'A-2'] });
+    await cancelReservation(locked(contextFor(store, clock, 'u1')), { reservationId, userId: 'u1' });
+    expect(await redis.exists(seatLockKey(scheduleId, 'A-1'), seatLockKey(scheduleId, 'A-2'))).to.equal(0);
+    const again = await holdSeats(locked(contextFor(store, clock, 'u2')), deps(), {
+      reservationId: randomUUID(),
+      userId: 'u2',
+      scheduleId,
+      seatIds: ['A-2'],
+    });
+    expect(again.seatIds).to.deep.equal(['A-2']);
+  });
+
   it('When one of the seats is already held, Then the hold is refused naming it and the other seats stay free', async () => {
     const clock = new TestClock();
     const { scheduleId } = await givenSchedule(store, clock, 5);
-    await holdSeats(contextFor(store, clock, 'u1'), deps(), { reservationId: randomUUID(), userId: 'u1', scheduleId, seatIds: ['A-2'] });
+    await holdSeats(locked(contextFor(store, clock, 'u1')), deps(), { reservationId: randomUUID(), userId: 'u1', scheduleId, seatIds: ['A-2'] });
     // Without locks the seat streams refuse it; with them the lock would: test the fence.
     const error = await failureOf(
-      holdSeats(contextFor(store, clock, 'u2'), deps({ locks: undefined }), {
+      holdSeats(contextFor(store, clock, 'u2'), deps(), {
         reservationId: randomUUID(),
         userId: 'u2',
         scheduleId,
@@ -107,7 +144,7 @@ describe('holding seats', () => {
     return held;
   }
 
-  async function race(scheduleId: string, seatIds: string[], clients: number, holdDeps: () => HoldSeatsDeps, during?: () => Promise<void>) {
+  async function race(scheduleId: string, seatIds: string[], clients: number, useLocks: boolean, during?: () => Promise<void>) {
     const clock = new TestClock();
     const winners = new Map<string, string[]>();
     const refusals: string[] = [];
@@ -122,7 +159,8 @@ describe('holding seats', () => {
         const wanted = seatIds.slice(start, start + 1 + (i % 3));
         const reservationId = randomUUID();
         try {
-          const hold = await holdSeats(contextFor(store, clock, `user-${i}`), holdDeps(), { reservationId, userId: `user-${i}`, scheduleId, seatIds: wanted });
+          const ctx = contextFor(store, clock, `user-${i}`);
+          const hold = await holdSeats(useLocks ? locked(ctx) : ctx, deps(), { reservationId, userId: `user-${i}`, scheduleId, seatIds: wanted });
           winners.set(reservationId, hold.seatIds);
         } catch (error) {
           refusals.push((error as DomainError).code);
@@ -138,7 +176,7 @@ describe('holding seats', () => {
     this.timeout(60_000);
     const clock = new TestClock();
     const { scheduleId, seatIds } = await givenSchedule(store, clock, 50);
-    const { winners, refusals } = await race(scheduleId, seatIds, 200, () => deps());
+    const { winners, refusals } = await race(scheduleId, seatIds, 200, true);
     expect(new Set(refusals)).to.deep.equal(new Set(['seat-unavailable']));
     expect(winners.size + refusals.length).to.equal(200);
     const held = await expectNoDoubleHolds(scheduleId, seatIds, winners);
@@ -150,7 +188,7 @@ describe('holding seats', () => {
     const clock = new TestClock();
     const { scheduleId, seatIds } = await givenSchedule(store, clock, 50);
     let flushes = 0;
-    const { winners, refusals } = await race(scheduleId, seatIds, 200, () => deps(), async () => {
+    const { winners, refusals } = await race(scheduleId, seatIds, 200, true, async () => {
       flushes += await deleteKeysWithPrefix(redis, prefix).then(() => 1);
       await new Promise((resolve) => setImmediate(resolve));
     });
@@ -163,7 +201,7 @@ describe('holding seats', () => {
     this.timeout(60_000);
     const clock = new TestClock();
     const { scheduleId, seatIds } = await givenSchedule(store, clock, 50);
-    const { winners, refusals } = await race(scheduleId, seatIds, 200, () => deps({ locks: undefined }));
+    const { winners, refusals } = await race(scheduleId, seatIds, 200, false);
     expect(new Set(refusals)).to.deep.equal(new Set(['seat-unavailable']));
     await expectNoDoubleHolds(scheduleId, seatIds, winners);
   });

@@ -52,7 +52,7 @@ describe('payment process (exactly once)', () => {
     if (funds > 0) await chargeWallet(ctx, { userId, chargeId: randomUUID(), amount: funds, maxAmount: 1_000_000 });
     const hold = await holdSeats(
       ctx,
-      { catalog, locks: undefined, holdDurationMs: HOLD_MS, lockTtlMs: 5000 },
+      { catalog, holdDurationMs: HOLD_MS, lockTtlMs: 5000 },
       { reservationId, userId, scheduleId: schedule.scheduleId, seatIds: ['A-2', 'A-1'] },
     );
     return { clock, catalog, userId, scheduleId: schedule.scheduleId, reservationId, seatIds: hold.seatIds, amount: hold.amount };

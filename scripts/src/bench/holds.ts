@@ -1,0 +1,195 @@
+/**
+ * `npm run bench:holds`: hold throughput and latency of one command-api process.
+ * 10,000 hold attempts from 200 concurrent clients on a 2,000-seat schedule where most
+ * clients want the front rows. Runs against a scratch database and Redis key prefix, and
+ * checks afterwards that no seat was held twice. `--profile` writes a CPU profile of the
+ * command-api and prints where its time went.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Agent, fetch as undiciFetch } from 'undici';
+import pg from 'pg';
+import { createRedis, deleteKeysWithPrefix, dropDatabase, ensureDatabase, loadConfig, migrateToLatest, signDevToken } from '@concert/infra';
+import { summarizeCpuProfile } from './cpu-profile-summary.js';
+import { percentile } from './latency.js';
+import { formatNumber, formatTable } from './print-table.js';
+
+const { values: args } = parseArgs({
+  options: {
+    attempts: { type: 'string', default: '10000' },
+    clients: { type: 'string', default: '200' },
+    seats: { type: 'string', default: '2000' },
+    port: { type: 'string', default: '18181' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const attempts = Number(args.attempts);
+const clients = Number(args.clients);
+const seatCount = Number(args.seats);
+const port = Number(args.port);
+
+const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
+const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+base.pathname = `/concert_bench_holds_${Date.now()}`;
+const databaseUrl = base.toString();
+const keyPrefix = `bench:${randomBytes(4).toString('hex')}:`;
+const profileDir = args.profile ? mkdtempSync(join(tmpdir(), 'holds-profile-')) : undefined;
+const url = `http://127.0.0.1:${port}`;
+const dispatcher = new Agent({ connections: clients, keepAliveTimeout: 30_000 });
+
+let child: ChildProcess | undefined;
+try {
+  await ensureDatabase(databaseUrl);
+  await migrateToLatest(databaseUrl);
+  child = startCommandApi();
+  await waitUntilReady();
+
+  const admin = signDevToken(config, { userId: 'bench-admin', roles: ['admin'], expiresInSeconds: 3600 });
+  const scheduleId = await createSchedule(admin);
+  const tokens = Array.from({ length: clients }, (_, i) => signDevToken(config, { userId: `fan-${i}`, roles: [], expiresInSeconds: 3600 }));
+
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    tokens.map(async (token) => {
+      while (next < attempts) {
+        next++;
+        const t0 = performance.now();
+        const response = await post('/reservations', token, { scheduleId, seatIds: wantedSeats() });
+        await response.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const metrics = await (await undiciFetch(`${url}/metrics`, { dispatcher })).text();
+  const doubleHolds = await countDoubleHolds();
+
+  latencies.sort((a, b) => a - b);
+  const held = statuses.get(201) ?? 0;
+  const refused = statuses.get(409) ?? 0;
+  const other = [...statuses.entries()].filter(([s]) => s !== 201 && s !== 409);
+  console.log(`\nholds: ${attempts} attempts, ${clients} clients, ${seatCount} seats, one command-api process, event store: PostgreSQL`);
+  console.log(
+    formatTable(
+      ['measure', 'value', 'target'],
+      [
+        ['wall time (s)', formatNumber(seconds, 2), ''],
+        ['successful holds/s', formatNumber(held / seconds), '>= 1,500'],
+        ['409 seat-unavailable/s', formatNumber(refused / seconds), ''],
+        ['successful holds', formatNumber(held), ''],
+        ['409 answers', formatNumber(refused), ''],
+        ['other answers', other.length ? other.map(([s, n]) => `${s} x${n}`).join(', ') : '0', '0'],
+        ['p50 latency (ms)', formatNumber(percentile(latencies, 50), 1), ''],
+        ['p95 latency (ms)', formatNumber(percentile(latencies, 95), 1), ''],
+        ['p99 latency (ms)', formatNumber(percentile(latencies, 99), 1), '< 100'],
+        ['OCC retries', metricValue(metrics, 'command_conflict_retries_total'), ''],
+        ['lock contention (409 by lock)', metricValue(metrics, 'seat_lock_contention_total'), ''],
+        ['seats held twice', formatNumber(doubleHolds), '0'],
+      ],
+    ),
+  );
+  await stopCommandApi();
+  if (profileDir) {
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file) {
+      console.log(`\ncommand-api CPU profile (${join(profileDir, file)}), self time:`);
+      for (const line of summarizeCpuProfile(join(profileDir, file))) console.log(`  ${line}`);
+    }
+  }
+} finally {
+  await stopCommandApi();
+  await dispatcher.close();
+  const redis = createRedis({ url: config.REDIS_URL });
+  await deleteKeysWithPrefix(redis, keyPrefix).catch(() => undefined);
+  redis.disconnect();
+  await dropDatabase(databaseUrl).catch(() => undefined);
+}
+
+/** Front rows are wanted most: seat index ~ n * u^3; one to four adjacent seats, mostly one or two. */
+function wantedSeats(): string[] {
+  const first = Math.floor(seatCount * Math.random() ** 3);
+  const r = Math.random();
+  const count = r < 0.5 ? 1 : r < 0.85 ? 2 : r < 0.95 ? 3 : 4;
+  return Array.from({ length: count }, (_, i) => `S-${Math.min(seatCount - 1, first + i) + 1}`).filter((s, i, all) => all.indexOf(s) === i);
+}
+
+function post(path: string, token: string, body: unknown) {
+  return undiciFetch(`${url}${path}`, {
+    method: 'POST',
+    dispatcher,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+async function createSchedule(admin: string): Promise<string> {
+  const concert = (await (await post('/admin/concerts', admin, { title: 'Bench', venue: 'Arena' })).json()) as { concertId: string };
+  const seats = Array.from({ length: seatCount }, (_, i) => ({ seatId: `S-${i + 1}`, grade: i < 200 ? 'VIP' : 'R', price: i < 200 ? 150_000 : 90_000 }));
+  const response = await post(`/admin/concerts/${concert.concertId}/schedules`, admin, { startsAt: '2027-05-01T19:00:00.000Z', seats });
+  if (response.status !== 201) throw new Error(`add schedule: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { scheduleId: string }).scheduleId;
+}
+
+function startCommandApi(): ChildProcess {
+  const flags = ['--conditions=development', '--import', 'tsx'];
+  if (profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+  return spawn(process.execPath, [...flags, 'command-api/src/main.ts'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, COMMAND_API_PORT: String(port), REDIS_KEY_PREFIX: keyPrefix, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+async function stopCommandApi(): Promise<void> {
+  const running = child;
+  child = undefined;
+  if (!running || running.exitCode !== null) return;
+  const exited = new Promise((resolve) => running.once('exit', resolve));
+  running.kill('SIGTERM');
+  await exited;
+}
+
+async function waitUntilReady(): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await undiciFetch(`${url}/ready`, { dispatcher })).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('command-api did not become ready');
+}
+
+function metricValue(text: string, name: string): string {
+  const values = text
+    .split('\n')
+    .filter((line) => line.startsWith(name))
+    .map((line) => Number(line.split(' ').pop()));
+  return formatNumber(values.reduce((a, b) => a + b, 0));
+}
+
+/** Seats that appear in two ReservationHeld events: each one is a double hold (nothing is released in this run but failed attempts, which never reach ReservationHeld). */
+async function countDoubleHolds(): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(`
+      SELECT count(*)::text AS n FROM (
+        SELECT seat FROM es_events, jsonb_array_elements_text(data->'seatIds') AS seat
+        WHERE event_type = 'ReservationHeld'
+        GROUP BY data->>'scheduleId', seat HAVING count(*) > 1
+      ) doubles`);
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
