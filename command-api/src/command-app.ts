@@ -16,8 +16,8 @@ export function createCommandApp(deps: CommandApiDeps): Express {
     registry: deps.registry,
     readinessChecks: deps.readinessChecks,
     bodyLimitBytes: (req) => (ADD_SCHEDULE_PATH.test(req.path) ? ADD_SCHEDULE_BODY_LIMIT_BYTES : DEFAULT_BODY_LIMIT_BYTES),
+    authenticate: authenticate(deps.verifier),
     routes: (app) => {
-      app.use(authenticate(deps.verifier));
       createConcertRoute(app, deps);
       addScheduleRoute(app, deps);
       holdSeatsRoute(app, deps);

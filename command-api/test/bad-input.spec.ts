@@ -16,9 +16,6 @@ import {
  * event, and no request at all gets a 5xx.
  */
 
-/** Documents a bug in non-test code: skipped so the suite stays green; RUN_KNOWN_BUGS=1 runs them. */
-const itKnownBug = process.env.RUN_KNOWN_BUGS ? it : it.skip;
-
 const KIB = 1024;
 const MIB = 1024 * KIB;
 
@@ -60,7 +57,6 @@ interface Refusal {
   extra?: Record<string, unknown>;
   wwwAuthenticate?: string;
   /** Set when the case fails today: the bug, as the report describes it. */
-  knownBug?: string;
 }
 
 interface Endpoint {
@@ -119,7 +115,6 @@ const endpoints: readonly Endpoint[] = [
         status: 400,
         code: 'validation',
         errorPaths: ['title'],
-        knownBug: 'PostgreSQL jsonb refuses \\u0000 (22P05) at append time and the error handler answers 500 internal',
       },
       {
         when: 'the venue contains a lone UTF-16 surrogate (\\ud800)',
@@ -127,7 +122,6 @@ const endpoints: readonly Endpoint[] = [
         status: 400,
         code: 'validation',
         errorPaths: ['venue'],
-        knownBug: 'PostgreSQL jsonb refuses a lone surrogate (22P02) at append time and the error handler answers 500 internal',
       },
     ],
   },
@@ -176,7 +170,6 @@ const endpoints: readonly Endpoint[] = [
         status: 400,
         code: 'validation',
         errorPaths: ['seats'],
-        knownBug: 'the duplicate check runs in the decider, whose ValidationError puts the fields under `issues`, not `errors`',
       },
       {
         when: 'a grade contains a NUL character (\\u0000)',
@@ -184,7 +177,6 @@ const endpoints: readonly Endpoint[] = [
         status: 400,
         code: 'validation',
         errorPaths: ['seats.0.grade'],
-        knownBug: 'PostgreSQL jsonb refuses \\u0000 (22P05) at append time and the error handler answers 500 internal',
       },
     ],
   },
@@ -219,14 +211,12 @@ const endpoints: readonly Endpoint[] = [
         request: (w) => ({ token: w.stranger, body: { scheduleId: w.pricyScheduleId, seatIds: ['P-1', 'P-2'] } }),
         status: 400,
         code: 'validation',
-        knownBug: 'the sum is only checked by the ReservationHeld schema after SeatHeld was appended to both seats, so the 400 leaves SeatHeld + SeatReleased x2 behind',
       },
       {
         when: "the token's subject contains whitespace",
         request: (w) => ({ token: w.cluster.token('fan with spaces'), body: { scheduleId: w.scheduleId, seatIds: ['A-2'] } }),
         status: 401,
         code: 'unauthenticated',
-        knownBug: 'the verifier accepts any non-empty sub; userIdSchema refuses it only in the ReservationHeld schema, after SeatHeld was appended (400 with SeatHeld + SeatReleased written)',
       },
     ],
   },
@@ -390,7 +380,6 @@ function commonCases(e: Endpoint): Refusal[] {
       status: 400,
       code: 'validation',
       errorPaths: ['unexpected'],
-      knownBug: 'internal routes never parse their body, so unknown fields (any JSON object or array) are silently accepted',
     });
   } else {
     cases.push({ when: 'the body is a JSON array', request: (w) => ({ token: e.caller(w), body: [e.validBody(w)] }), status: 400, code: 'validation', errorPaths: [''] });
@@ -465,8 +454,7 @@ describe('command API: bad input is refused with problem+json and appends nothin
     describe(endpoint.route, () => {
       for (const refusal of [...commonCases(endpoint), ...endpoint.cases]) {
         const title = `When ${refusal.when}, Then ${refusal.status} ${refusal.code} and no event is appended`;
-        const test = refusal.knownBug ? itKnownBug : it;
-        test(refusal.knownBug ? `${title} [KNOWN BUG: ${refusal.knownBug}]` : title, async () => {
+        it(title, async () => {
           const path = (refusal.path ?? endpoint.path)(world);
           const response = await callCountingEvents(world.store, world.url, 'POST', path, refusal.request(world));
           expect(response.status, `never a 5xx: ${JSON.stringify(response.body)}`).to.be.below(500);
@@ -519,8 +507,8 @@ describe('command API: bad input is refused with problem+json and appends nothin
       expect(response.appended).to.equal(0);
     });
 
-    itKnownBug(
-      'When the 5,000-seat map is posted to the same route spelled /Admin/Concerts/..., Then it is accepted as well [KNOWN BUG: express routes case-insensitively but ADD_SCHEDULE_PATH is case-sensitive, so the request gets the 16 KiB limit and 413]',
+    it(
+      'When the 5,000-seat map is posted to the same route spelled /Admin/Concerts/..., Then it is accepted as well',
       async () => {
         const response = await callCountingEvents(world.store, world.url, 'POST', `/Admin/Concerts/${world.concertId}/Schedules`, { token: world.admin, body: bigMap });
         expect(response.status, JSON.stringify(response.body)).to.equal(201);

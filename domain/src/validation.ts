@@ -9,7 +9,8 @@ export function validate<Schema extends z.ZodType>(schema: Schema, value: unknow
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new ValidationError(`Invalid ${what}`, {
-    issues: result.error.issues.map((issue) => ({
+    // `errors`, as in the HTTP problem of any other validation failure.
+    errors: result.error.issues.map((issue) => ({
       path: issue.path.map(String).join('.'),
       message: issue.message,
     })),

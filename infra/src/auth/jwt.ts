@@ -1,7 +1,9 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Algorithm, JwtPayload } from 'jsonwebtoken';
+import { userIdSchema } from '@concert/domain';
 import { ConfigError, type Config } from '../config/config.js';
+import { isStorableText } from '../http/storable-text.js';
 
 export type JwtConfig = Pick<
   Config,
@@ -84,6 +86,10 @@ function claimsOf(payload: string | JwtPayload): AuthClaims {
   // jsonwebtoken checks `exp` only when present; a token that never expires is refused.
   if (typeof payload.exp !== 'number') throw new InvalidTokenError('token has no expiry');
   if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new InvalidTokenError('token has no subject');
+  // The subject becomes the user id in events and stream names: it must be one.
+  if (!userIdSchema.safeParse(payload.sub).success || !isStorableText(payload.sub)) {
+    throw new InvalidTokenError('token subject is not a valid user id');
+  }
   const roles: unknown = payload['roles'] ?? [];
   if (!Array.isArray(roles) || !roles.every((role): role is string => typeof role === 'string')) {
     throw new InvalidTokenError('token roles must be a list of strings');

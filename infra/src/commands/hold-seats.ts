@@ -49,11 +49,15 @@ export interface Hold {
 export async function holdSeats(ctx: CommandContext, deps: HoldSeatsDeps, input: HoldSeatsInput): Promise<Hold> {
   const seatIds = [...input.seatIds].sort();
   const { amount } = await deps.catalog.priceSeats(input.scheduleId, seatIds);
+  const expiresAt = new Date(ctx.now().getTime() + deps.holdDurationMs);
+  const placeHold = { type: 'PlaceHold' as const, data: { ...input, seatIds, amount, expiresAt } };
+  // Decided once on an empty stream before any seat is touched: a reservation the rules
+  // would refuse (a bad user id, an amount out of range) must not leave seat events behind.
+  reservationDecider.decide(placeHold, reservationDecider.initialState());
 
   const lock = await acquireLocks(ctx.locks, deps, input.scheduleId, seatIds, input.reservationId);
   let kept = false;
   try {
-    const expiresAt = new Date(ctx.now().getTime() + deps.holdDurationMs);
     const attempts = await Promise.allSettled(
       seatIds.map((seatId) =>
         handleCommand(
@@ -79,10 +83,7 @@ export async function holdSeats(ctx: CommandContext, deps: HoldSeatsDeps, input:
     }
 
     try {
-      const placed = await handleCommand(ctx, reservationStreamId(input.reservationId), reservationDecider, {
-        type: 'PlaceHold',
-        data: { ...input, seatIds, amount, expiresAt },
-      });
+      const placed = await handleCommand(ctx, reservationStreamId(input.reservationId), reservationDecider, placeHold);
       kept = await keepLocks(lock, expiresAt.getTime() - ctx.now().getTime());
       return { reservationId: input.reservationId, scheduleId: input.scheduleId, seatIds, amount, expiresAt, position: placed.position! };
     } catch (error) {

@@ -1,5 +1,5 @@
 import express from 'express';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { httpMetrics, metricsRegistry, metricsRouter, type Registry } from '../metrics/metrics.js';
 import type { CodeToStatus } from './domain-problem.js';
@@ -15,6 +15,8 @@ export interface CreateAppOptions {
   readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
   /** Mounts the service's routes; runs after body parsing, before the not-found handler. */
   routes: (app: Express) => void;
+  /** Runs before the body is read, so an anonymous client cannot make the server parse a large body. */
+  authenticate?: RequestHandler;
   codeToStatus?: CodeToStatus;
   bodyLimitBytes?: BodyLimit;
 }
@@ -30,6 +32,7 @@ export function createApp(options: CreateAppOptions): Express {
   app.use(httpMetrics(registry));
   app.use(metricsRouter(registry));
   app.use(healthRouter(options.readinessChecks ?? {}));
+  if (options.authenticate) app.use(options.authenticate);
   app.use(jsonBody(options.bodyLimitBytes === undefined ? {} : { limitBytes: options.bodyLimitBytes }));
   options.routes(app);
   app.use(notFoundHandler());

@@ -1,7 +1,8 @@
 import express from 'express';
 import type { Request, RequestHandler } from 'express';
 import { clientErrorProblem } from './client-error-problem.js';
-import { unsupportedMediaTypeProblem } from './common-problems.js';
+import { unsupportedMediaTypeProblem, validationProblem } from './common-problems.js';
+import { unstorableTextPath } from './storable-text.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -48,7 +49,8 @@ export function jsonBody(options: { limitBytes?: BodyLimit } = {}): RequestHandl
     }
     parserFor(limitOf(req))(req, res, (error?: unknown) => {
       if (error === undefined || error === null) {
-        next();
+        const path = unstorableTextPath(req.body);
+        next(path === undefined ? undefined : validationProblem('text must not contain NUL characters or unpaired surrogates', [{ path, message: 'unstorable text' }]));
         return;
       }
       next(clientErrorProblem(error) ?? error);
