@@ -14,20 +14,17 @@ import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-// Type-only: the bench must not depend on the domain at run time.
-import type { ReservationHeld } from '@concert/domain';
+import { concertStreamId, reservationStreamId, type ReservationHeld } from '@concert/domain';
 import {
   PostgresEventStore,
   START,
   WrongExpectedVersion,
-  dropDatabase,
-  ensureDatabase,
-  migrateToLatest,
   type ExpectedRevision,
   type GlobalPosition,
   type NewEvent,
 } from '@concert/infra';
 import { formatNumber, formatTable } from './print-table.js';
+import { createScratchDatabase } from './scratch-database.js';
 
 const TARGET_DISTINCT_16 = 5_000;
 const TARGET_FEED_READ = 50_000;
@@ -61,32 +58,14 @@ function positive(name: string, raw: string): number {
 
 // ---------------------------------------------------------------- database lifecycle
 
-const serverUrl = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432');
-const databaseUrl = new URL(serverUrl);
-databaseUrl.pathname = `/concert_bench_${Date.now()}`;
-const connectionString = databaseUrl.toString();
-const databaseName = databaseUrl.pathname.slice(1);
-
-let dropped: Promise<void> | undefined;
-function dropBenchDatabase(): Promise<void> {
-  dropped ??= dropDatabase(connectionString).then(
-    () => console.log(`\ndropped database ${databaseName}`),
-    (err: unknown) => console.error(`could not drop database ${databaseName}:`, err),
-  );
-  return dropped;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping`);
-    void dropBenchDatabase().finally(() => process.exit(130));
-  });
-}
+const scratch = await createScratchDatabase('eventstore');
+const connectionString = scratch.url;
+const databaseName = scratch.name;
+const serverUrl = new URL(connectionString);
 
 // ---------------------------------------------------------------- events
 
 const SCHEMA_VERSION = 1;
-const reservationStreamId = (id: string): string => `reservation-${id}`;
-const concertStreamId = (id: string): string => `concert-${id}`;
 
 /** A ReservationHeld as the command API would write it (~200 bytes of data). */
 function newEvent(writer: number): NewEvent {
@@ -432,8 +411,6 @@ async function fillFeed(store: PostgresEventStore, have: number, total: number):
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
-  await ensureDatabase(connectionString);
-  await migrateToLatest(connectionString);
   const admin = new PostgresEventStore({ connectionString, maxConnections: 8 });
   try {
     const setting = async (name: string): Promise<string> =>
@@ -554,9 +531,9 @@ async function main(): Promise<void> {
 
 try {
   await main();
-  await dropBenchDatabase();
+  await scratch.drop();
 } catch (err) {
   console.error('\nbenchmark failed:', err);
-  await dropBenchDatabase();
+  await scratch.drop();
   process.exit(1);
 }

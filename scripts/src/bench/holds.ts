@@ -14,9 +14,10 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Agent, fetch as undiciFetch } from 'undici';
 import pg from 'pg';
-import { createRedis, deleteKeysWithPrefix, dropDatabase, ensureDatabase, loadConfig, migrateToLatest, signDevToken } from '@concert/infra';
+import { createRedis, deleteKeysWithPrefix, loadConfig, signDevToken } from '@concert/infra';
 import { summarizeCpuProfile } from './cpu-profile-summary.js';
 import { percentile } from './latency.js';
+import { createScratchDatabase } from './scratch-database.js';
 import { formatNumber, formatTable } from './print-table.js';
 
 const { values: args } = parseArgs({
@@ -34,9 +35,8 @@ const seatCount = Number(args.seats);
 const port = Number(args.port);
 
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
-const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-base.pathname = `/concert_bench_holds_${Date.now()}`;
-const databaseUrl = base.toString();
+const scratch = await createScratchDatabase('holds');
+const databaseUrl = scratch.url;
 const keyPrefix = `bench:${randomBytes(4).toString('hex')}:`;
 const profileDir = args.profile ? mkdtempSync(join(tmpdir(), 'holds-profile-')) : undefined;
 const url = `http://127.0.0.1:${port}`;
@@ -44,8 +44,6 @@ const dispatcher = new Agent({ connections: clients, keepAliveTimeout: 30_000 })
 
 let child: ChildProcess | undefined;
 try {
-  await ensureDatabase(databaseUrl);
-  await migrateToLatest(databaseUrl);
   child = startCommandApi();
   await waitUntilReady();
 
@@ -53,7 +51,12 @@ try {
   const scheduleId = await createSchedule(admin);
   const tokens = Array.from({ length: clients }, (_, i) => signDevToken(config, { userId: `fan-${i}`, roles: [], expiresInSeconds: 3600 }));
 
+  // Warm-up on a schedule of its own: module loading and JIT would otherwise sit in the tail.
+  const warmUpSchedule = await createSchedule(admin);
+  await Promise.all(tokens.map((token, i) => post('/reservations', token, { scheduleId: warmUpSchedule, seatIds: [`S-${i + 1}`] }).then((r) => r.arrayBuffer())));
+
   const latencies: number[] = [];
+  const latenciesByStatus = new Map<number, number[]>();
   const statuses = new Map<number, number>();
   let next = 0;
   const started = performance.now();
@@ -64,7 +67,9 @@ try {
         const t0 = performance.now();
         const response = await post('/reservations', token, { scheduleId, seatIds: wantedSeats() });
         await response.arrayBuffer();
-        latencies.push(performance.now() - t0);
+        const ms = performance.now() - t0;
+        latencies.push(ms);
+        latenciesByStatus.set(response.status, [...(latenciesByStatus.get(response.status) ?? []), ms]);
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       }
     }),
@@ -91,6 +96,9 @@ try {
         ['p50 latency (ms)', formatNumber(percentile(latencies, 50), 1), ''],
         ['p95 latency (ms)', formatNumber(percentile(latencies, 95), 1), ''],
         ['p99 latency (ms)', formatNumber(percentile(latencies, 99), 1), '< 100'],
+        ['201 p50 / p99 (ms)', split(latenciesByStatus.get(201)), ''],
+        ['409 p50 / p99 (ms)', split(latenciesByStatus.get(409)), ''],
+        ['server-side p50 / p99 (ms)', serverQuantiles(metrics), ''],
         ['OCC retries', metricValue(metrics, 'command_conflict_retries_total'), ''],
         ['lock contention (409 by lock)', metricValue(metrics, 'seat_lock_contention_total'), ''],
         ['seats held twice', formatNumber(doubleHolds), '0'],
@@ -111,7 +119,7 @@ try {
   const redis = createRedis({ url: config.REDIS_URL });
   await deleteKeysWithPrefix(redis, keyPrefix).catch(() => undefined);
   redis.disconnect();
-  await dropDatabase(databaseUrl).catch(() => undefined);
+  await scratch.drop();
 }
 
 /** Front rows are wanted most: seat index ~ n * u^3; one to four adjacent seats, mostly one or two. */
@@ -175,6 +183,28 @@ function metricValue(text: string, name: string): string {
     .filter((line) => line.startsWith(name))
     .map((line) => Number(line.split(' ').pop()));
   return formatNumber(values.reduce((a, b) => a + b, 0));
+}
+
+function split(values: number[] | undefined): string {
+  const sorted = [...(values ?? [])].sort((a, b) => a - b);
+  return `${formatNumber(percentile(sorted, 50), 1)} / ${formatNumber(percentile(sorted, 99), 1)}`;
+}
+
+/** Quantiles of the command-api's own request-duration histogram for POST /reservations (bucket upper bounds). */
+function serverQuantiles(text: string): string {
+  const buckets = text
+    .split('\n')
+    .filter((line) => line.startsWith('http_request_duration_seconds_bucket') && line.includes('route="/reservations"') && line.includes('method="POST"'))
+    .map((line) => ({ le: line.match(/le="([^"]+)"/)?.[1] ?? '', count: Number(line.split(' ').pop()) }));
+  const byBound = new Map<string, number>();
+  for (const b of buckets) byBound.set(b.le, (byBound.get(b.le) ?? 0) + b.count);
+  const sorted = [...byBound.entries()].map(([le, count]) => ({ le: le === '+Inf' ? Infinity : Number(le), count })).sort((a, b) => a.le - b.le);
+  const total = sorted.at(-1)?.count ?? 0;
+  const at = (q: number): string => {
+    const bound = sorted.find((b) => b.count >= q * total)?.le;
+    return bound === undefined ? '-' : bound === Infinity ? '>max' : `<= ${formatNumber(bound * 1000)}`;
+  };
+  return `${at(0.5)} / ${at(0.99)}`;
 }
 
 /** Seats that appear in two ReservationHeld events: each one is a double hold (nothing is released in this run but failed attempts, which never reach ReservationHeld). */
