@@ -54,6 +54,16 @@ export const configSchema = z
     IDEMPOTENCY_RETENTION_HOURS: positiveInt.default(24),
     WALLET_MAX_CHARGE: positiveInt.default(10_000_000),
     REDIS_KEY_PREFIX: z.string().default(''),
+    // The JetStream stream of the event feed and its subject prefix (`<prefix>.<category>.<type>`);
+    // tests use their own per run.
+    NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -').default('EVENTS'),
+    NATS_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -').default('events'),
+    /** How long JetStream keeps events: projectors further behind than this rebuild from the event store. */
+    NATS_MAX_AGE_HOURS: positiveInt.default(72),
+    PROJECTION_BATCH_SIZE: positiveInt.default(256),
+    /** Attempts before a projector parks an event it cannot apply and goes on. */
+    PROJECTION_MAX_ATTEMPTS: positiveInt.default(5),
+    QUERY_CACHE_TTL_S: positiveInt.default(300),
     // Checked only when set, so a development token without iss/aud stays valid.
     JWT_ISSUER: z.string().min(1).optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as eventStore from './001-event-store.js';
+import * as readModels from './002-read-models.js';
 
 export interface Migration {
   name: string;
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** In order. Listed here rather than discovered on disk so that they run the same from TS and compiled JS. */
-export const migrations: readonly Migration[] = [eventStore];
+export const migrations: readonly Migration[] = [eventStore, readModels];
