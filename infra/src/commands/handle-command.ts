@@ -1,6 +1,6 @@
 import { foldState, parseEvent, type Decider, type DomainEvent } from '@concert/domain';
 import { WrongExpectedVersion } from '../event-store/errors.js';
-import type { ExpectedRevision } from '../event-store/event-store.js';
+import type { ExpectedRevision, RecordedEvent } from '../event-store/event-store.js';
 import type { GlobalPosition } from '../event-store/global-position.js';
 import { metadataFor, type CommandContext } from './command-context.js';
 
@@ -56,7 +56,14 @@ export async function loadStream<C, E extends DomainEvent, S>(
   streamId: string,
   decider: Decider<C, E, S>,
 ): Promise<{ state: S; revision: ExpectedRevision }> {
-  const recorded = await ctx.store.readStream(streamId);
+  return foldStream(decider, await ctx.store.readStream(streamId));
+}
+
+/** The state recorded events describe and the revision to expect after them. */
+export function foldStream<C, E extends DomainEvent, S>(
+  decider: Decider<C, E, S>,
+  recorded: readonly RecordedEvent[],
+): { state: S; revision: ExpectedRevision } {
   const last = recorded[recorded.length - 1];
   // A stream holds only its own aggregate's events, so the parsed union narrows to E.
   const events = recorded.map((r) => parseEvent(r.type, r.metadata.schemaVersion ?? 1, r.data) as E);

@@ -5,13 +5,20 @@ import {
   seatDecider,
   seatStreamId,
   SeatUnavailableError,
+  type DomainEvent,
+  type PlaceHold,
   type SeatReleaseReason,
 } from '@concert/domain';
+import { WrongExpectedVersion } from '../event-store/errors.js';
+import type { EventStore, NewEvent, StreamWrite } from '../event-store/event-store.js';
 import type { GlobalPosition } from '../event-store/global-position.js';
 import { RedisUnavailableError, type SeatLocks } from '../redis/seat-locks.js';
-import type { CommandContext } from './command-context.js';
-import { handleCommand } from './handle-command.js';
+import { metadataFor, type CommandContext } from './command-context.js';
+import { foldStream, handleCommand } from './handle-command.js';
 import type { ScheduleCatalog } from './schedule-catalog.js';
+
+/** Re-decisions after a conflict before a hold gives up on a contended seat. */
+const MAX_HOLD_RETRIES = 2;
 
 export interface HoldSeatsDeps {
   catalog: ScheduleCatalog;
@@ -20,6 +27,13 @@ export interface HoldSeatsDeps {
   lockTtlMs: number;
   onLockBypassed?: (error: RedisUnavailableError) => void;
   onLockContended?: () => void;
+  /**
+   * `atomic` (default): when the store can append to several streams in one transaction
+   * (PostgreSQL), the seats and the reservation are read in one query and written in one
+   * transaction. `sequential`: one stream at a time, with compensation on failure (the
+   * only way on EventStoreDB).
+   */
+  writePath?: 'atomic' | 'sequential';
 }
 
 export interface HoldSeatsInput {
@@ -58,6 +72,12 @@ export async function holdSeats(ctx: CommandContext, deps: HoldSeatsDeps, input:
   const lock = await acquireLocks(ctx.locks, deps, input.scheduleId, seatIds, input.reservationId);
   let kept = false;
   try {
+    const appendMany = deps.writePath === 'sequential' ? undefined : ctx.store.appendMany?.bind(ctx.store);
+    if (appendMany) {
+      const position = await holdAtomically(ctx, appendMany, input.scheduleId, seatIds, expiresAt, placeHold);
+      kept = await keepLocks(lock, expiresAt.getTime() - ctx.now().getTime());
+      return { reservationId: input.reservationId, scheduleId: input.scheduleId, seatIds, amount, expiresAt, position };
+    }
     const attempts = await Promise.allSettled(
       seatIds.map((seatId) =>
         handleCommand(
@@ -95,6 +115,57 @@ export async function holdSeats(ctx: CommandContext, deps: HoldSeatsDeps, input:
   }
 }
 
+/**
+ * The one-transaction hold: read every seat stream and the reservation stream in one query,
+ * decide, and append all of it at once, each stream with the revision read. A conflict
+ * means someone wrote one of them meanwhile: decide once more on what they wrote.
+ */
+async function holdAtomically(
+  ctx: CommandContext,
+  appendMany: NonNullable<EventStore['appendMany']>,
+  scheduleId: string,
+  seatIds: readonly string[],
+  holdExpiresAt: Date,
+  placeHold: PlaceHold,
+): Promise<GlobalPosition> {
+  const reservationId = placeHold.data.reservationId;
+  const seatStreams = seatIds.map((seatId) => seatStreamId(scheduleId, seatId));
+  const reservationStream = reservationStreamId(reservationId);
+  for (let attempt = 0; ; attempt++) {
+    const streams = await ctx.store.readStreams([...seatStreams, reservationStream]);
+    const occurredAt = ctx.now();
+    const toNew = (events: readonly DomainEvent[]): NewEvent[] =>
+      events.map((e) => ({ type: e.type, data: e.data, metadata: metadataFor(ctx, e.type, occurredAt) }));
+    const writes: StreamWrite[] = [];
+    const unavailable: string[] = [];
+    seatIds.forEach((seatId, i) => {
+      const { state, revision } = foldStream(seatDecider, streams.get(seatStreams[i]!) ?? []);
+      try {
+        const events = seatDecider.decide({ type: 'HoldSeat', data: { scheduleId, seatId, reservationId, holdExpiresAt } }, state);
+        writes.push({ streamId: seatStreams[i]!, events: toNew(events), expectedRevision: revision });
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'seat-unavailable')) throw error;
+        unavailable.push(seatId);
+      }
+    });
+    if (unavailable.length > 0) throw new SeatUnavailableError(unavailable);
+    const reservation = foldStream(reservationDecider, streams.get(reservationStream) ?? []);
+    const held = reservationDecider.decide(placeHold, reservation.state);
+    writes.push({ streamId: reservationStream, events: toNew(held), expectedRevision: reservation.revision });
+    try {
+      const results = await appendMany(writes);
+      return results[results.length - 1]!.position;
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersion)) throw error;
+      const seatIndex = seatStreams.indexOf(error.streamId);
+      // Still contended after retries: another buyer keeps writing that seat.
+      if (attempt >= MAX_HOLD_RETRIES && seatIndex >= 0) throw new SeatUnavailableError([seatIds[seatIndex]!]);
+      if (attempt >= MAX_HOLD_RETRIES) throw error;
+      ctx.onConflictRetry?.(error.streamId);
+    }
+  }
+}
+
 /** Best effort: if Redis fails here, the locks expire after lockTtlMs and the streams still refuse the seats. */
 async function keepLocks(lock: { keep(ttlMs: number): Promise<void> } | undefined, ttlMs: number): Promise<boolean> {
   if (!lock || ttlMs <= 0) return false;
@@ -104,8 +175,11 @@ async function keepLocks(lock: { keep(ttlMs: number): Promise<void> } | undefine
   );
 }
 
+/** Refused by the seat's rules, or its stream kept changing under us: either way someone else has it. */
 function isUnavailable(attempt: PromiseSettledResult<unknown>): boolean {
-  return attempt.status === 'rejected' && attempt.reason instanceof DomainError && attempt.reason.code === 'seat-unavailable';
+  if (attempt.status !== 'rejected') return false;
+  const reason: unknown = attempt.reason;
+  return reason instanceof WrongExpectedVersion || (reason instanceof DomainError && reason.code === 'seat-unavailable');
 }
 
 async function acquireLocks(

@@ -88,6 +88,13 @@ export interface FeedSubscription extends AsyncIterable<SubscriptionMessage> {
   close(): Promise<void>;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamWrite {
+  streamId: string;
+  events: readonly NewEvent[];
+  expectedRevision: ExpectedRevision;
+}
+
 export interface StreamInfo {
   streamId: string;
   category: string;
@@ -99,6 +106,14 @@ export interface EventStore {
   append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /** Events of one stream in revision order; a missing stream reads as no events. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Several whole streams at once (missing ones read as no events). */
+  readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
+  /**
+   * Optional capability: appends to several streams atomically, all or none, each with its
+   * expected revision. A conflict on any stream is a WrongExpectedVersion naming that stream.
+   * The PostgreSQL store has it; EventStoreDB has no multi-stream transaction.
+   */
+  appendMany?(writes: readonly StreamWrite[]): Promise<AppendResult[]>;
   streamInfo(streamId: string): Promise<StreamInfo>;
   /** One batch of the global feed, forwards, in position order. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;

@@ -13,7 +13,8 @@ import type { RedisClient } from '../../src/redis/create-redis.js';
 import { openRedis, randomKeyPrefix, TEST_REDIS_URL } from '../redis/support/test-redis.js';
 import { contextFor, givenSchedule, newCatalog, openTestStore, seatState, TestClock } from './command-fixture.js';
 
-describe('holding seats', () => {
+for (const writePath of ['atomic', 'sequential'] as const)
+describe(`holding seats (${writePath} writes)`, () => {
   let store: PostgresEventStore;
   let redis: RedisClient;
   const prefix = randomKeyPrefix();
@@ -27,7 +28,7 @@ describe('holding seats', () => {
     await store.close();
   });
 
-  const deps = (): HoldSeatsDeps => ({ catalog: newCatalog(store), holdDurationMs: 300_000, lockTtlMs: 5000 });
+  const deps = (): HoldSeatsDeps => ({ catalog: newCatalog(store), holdDurationMs: 300_000, lockTtlMs: 5000, writePath });
   const locked = (ctx: CommandContext): CommandContext => ({ ...ctx, locks: new RedisSeatLocks(redis) });
 
   const failureOf = (attempt: Promise<unknown>): Promise<DomainError | undefined> =>

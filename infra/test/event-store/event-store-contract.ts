@@ -109,6 +109,20 @@ export function eventStoreContract(getStore: () => EventStore): void {
       expect((await getStore().streamInfo(stream)).revision).to.equal(9n);
     });
 
+    it('When several streams are read at once, Then each comes back whole and in order, missing ones empty', async () => {
+      const category = newCategory();
+      await getStore().append(`${category}-a`, [event('A1'), event('A2')], 'no-stream');
+      await getStore().append(`${category}-b`, [event('B1')], 'no-stream');
+      const read = await getStore().readStreams([`${category}-b`, `${category}-a`, `${category}-none`]);
+      expect([...read.keys()].sort()).to.deep.equal([`${category}-a`, `${category}-b`, `${category}-none`]);
+      expect(read.get(`${category}-a`)!.map((e) => [e.type, e.revision])).to.deep.equal([
+        ['A1', 0n],
+        ['A2', 1n],
+      ]);
+      expect(read.get(`${category}-b`)!.map((e) => e.type)).to.deep.equal(['B1']);
+      expect(read.get(`${category}-none`)).to.deep.equal([]);
+    });
+
     it('When appending with no events, Then it is refused and nothing is written', async () => {
       const stream = `${newCategory()}-1`;
       const error = await getStore().append(stream, [], 'any').then(

@@ -85,6 +85,12 @@ export class EsdbEventStore implements EventStore {
     return (await readStreamEvents(read)).map(toRecordedEvent);
   }
 
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const unique = [...new Set(streamIds)];
+    const read = await Promise.all(unique.map(async (id) => [id, await this.readStream(id)] as const));
+    return new Map(read);
+  }
+
   async streamInfo(streamId: string): Promise<StreamInfo> {
     const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
     return { streamId, category: categoryOf(streamId), revision: last ? last.revision : 'no-stream' };

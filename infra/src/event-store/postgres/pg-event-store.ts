@@ -12,6 +12,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamInfo,
+  type StreamWrite,
   type SubscribeOptions,
 } from '../event-store.js';
 import { DuplicateEventId, WrongExpectedVersion } from '../errors.js';
@@ -28,6 +29,8 @@ export interface PostgresEventStoreOptions {
 
 // Text aliases differ from the column names so that ORDER BY still sorts the numeric columns.
 const NOTIFY_COALESCE_MS = 2;
+const APPEND_MANY_SQL =
+  'SELECT out_stream_id, out_revision::text, out_transaction_id::text, out_position::text FROM es_append_many($1, $2, $3, $4, $5, $6, $7)';
 const APPEND_SQL = 'SELECT out_revision::text, out_transaction_id::text, out_position::text FROM es_append($1, $2, $3, $4, $5, $6)';
 
 const EVENT_COLUMNS = `transaction_id::text AS commit_text, global_position::text AS prepare_text,
@@ -71,6 +74,47 @@ export class PostgresEventStore implements EventStore {
     } catch (err) {
       throw await this.translateAppendError(err, streamId, expectedRevision);
     }
+  }
+
+  async appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    if (writes.length === 0) return [];
+    if (writes.some((w) => w.events.length === 0)) throw new TypeError('appendMany: every stream needs at least one event');
+    if (new Set(writes.map((w) => w.streamId)).size !== writes.length) throw new TypeError('appendMany: a stream may appear once');
+    const events = writes.flatMap((w) => w.events);
+    try {
+      const { rows } = await this.query<{ out_stream_id: string; out_revision: string; out_transaction_id: string; out_position: string }>(
+        APPEND_MANY_SQL,
+        [
+          writes.map((w) => w.streamId),
+          writes.map((w) => (typeof w.expectedRevision === 'bigint' ? w.expectedRevision.toString() : w.expectedRevision)),
+          writes.map((w) => w.events.length),
+          events.map((e) => e.id ?? randomUUID()),
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data)),
+          events.map((e) => JSON.stringify(e.metadata)),
+        ],
+        'es-append-many',
+      );
+      this.wakeReaders();
+      return rows.map((row) => ({
+        nextExpectedRevision: BigInt(row.out_revision),
+        position: { commit: BigInt(row.out_transaction_id), prepare: BigInt(row.out_position) },
+      }));
+    } catch (err) {
+      const failed = writes.find((w) => w.streamId === (err as { hint?: string }).hint) ?? writes[0]!;
+      throw await this.translateAppendError(err, failed.streamId, failed.expectedRevision);
+    }
+  }
+
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const streams = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
+    if (streamIds.length === 0) return streams;
+    const { rows } = await this.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`,
+      [[...new Set(streamIds)]],
+    );
+    for (const row of rows) streams.get(row.stream_id)?.push(toRecordedEvent(row));
+    return streams;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

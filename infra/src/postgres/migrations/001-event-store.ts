@@ -59,7 +59,7 @@ export async function up(knex: Knex): Promise<void> {
          OR (p_expected NOT IN ('no-stream', 'exists', 'any') AND v_current IS DISTINCT FROM p_expected::bigint)
       THEN
         RAISE EXCEPTION 'wrong expected version'
-          USING ERRCODE = 'ES409', DETAIL = coalesce(v_current::text, 'no-stream');
+          USING ERRCODE = 'ES409', DETAIL = coalesce(v_current::text, 'no-stream'), HINT = p_stream_id;
       END IF;
 
       WITH inserted AS (
@@ -75,11 +75,44 @@ export async function up(knex: Knex): Promise<void> {
       RETURN QUERY SELECT coalesce(v_current, -1) + v_count, pg_current_xact_id(), v_position;
     END
     $fn$;
+
+    -- Several streams in one transaction, all or nothing (a hold: its seats and the
+    -- reservation). Every stream lock is taken first, in one global order (by lock key, so
+    -- two writers never wait on each other crosswise), before the transaction has an id.
+    CREATE FUNCTION es_append_many(
+      p_stream_ids text[],
+      p_expected text[],
+      p_counts int[],
+      p_event_ids uuid[],
+      p_types text[],
+      p_data jsonb[],
+      p_metadata jsonb[]
+    ) RETURNS TABLE (out_stream_id text, out_revision bigint, out_transaction_id xid8, out_position bigint)
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_first int := 1;
+      v_last int;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(k)
+      FROM (SELECT DISTINCT hashtextextended(s, 0) AS k FROM unnest(p_stream_ids) AS s) AS keys
+      ORDER BY k;
+
+      FOR i IN 1 .. cardinality(p_stream_ids) LOOP
+        v_last := v_first + p_counts[i] - 1;
+        RETURN QUERY
+          SELECT p_stream_ids[i], a.out_revision, a.out_transaction_id, a.out_position
+          FROM es_append(p_stream_ids[i], p_expected[i], p_event_ids[v_first:v_last], p_types[v_first:v_last],
+                         p_data[v_first:v_last], p_metadata[v_first:v_last]) AS a;
+        v_first := v_last + 1;
+      END LOOP;
+    END
+    $fn$;
   `);
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`
+    DROP FUNCTION IF EXISTS es_append_many(text[], text[], int[], uuid[], text[], jsonb[], jsonb[]);
     DROP FUNCTION IF EXISTS es_append(text, text, uuid[], text[], jsonb[], jsonb[]);
     DROP TABLE IF EXISTS es_events;
   `);
