@@ -72,3 +72,5 @@ export {
   failureSteps,
   type PaymentOutcome,
 } from './commands/payment-process.js';
+export { cacheKeys } from './read-models/cache-keys.js';
+export type { Projection, ProjectedEvent } from './read-models/projection.js';
