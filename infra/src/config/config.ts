@@ -25,53 +25,57 @@ const url = (protocols: readonly string[]) =>
     { message: `must be a URL with protocol ${protocols.join(' or ')}` },
   );
 
-export const configSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    GATEWAY_PORT: port.default(8080),
-    COMMAND_API_PORT: port.default(8081),
-    QUERY_API_PORT: port.default(8091),
-    COMMAND_API_URLS: csv.default(['http://127.0.0.1:8081', 'http://127.0.0.1:8082']),
-    QUERY_API_URLS: csv.default(['http://127.0.0.1:8091', 'http://127.0.0.1:8092']),
-    DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/concert'),
-    READ_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
-    IDEMPOTENCY_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
-    EVENTSTORE: z.enum(['postgres', 'esdb']).default('postgres'),
-    EVENTSTORE_URL: url(['esdb:', 'esdb+discover:']).optional(),
-    REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
-    NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
-    JWT_SECRET: z.string().min(16).optional(),
-    JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY').optional(),
-    AUTH_DEV_LOGIN: bool.default(false),
-    HOLD_DURATION_MS: positiveInt.default(300_000),
-    // atomic: seats and reservation in one transaction where the store supports it (PostgreSQL).
-    HOLD_WRITE_PATH: z.enum(['atomic', 'sequential']).default('atomic'),
-    QUEUE_ADMIT_PER_SECOND: positiveInt.default(50),
-    QUEUE_MAX_ADMITTED: positiveInt.default(1000),
-    QUEUE_ADMISSION_WINDOW_MS: positiveInt.default(600_000),
-    RATE_LIMIT_COMMANDS_PER_MINUTE: positiveInt.default(120),
-    RATE_LIMIT_POLLS_PER_MINUTE: positiveInt.default(600),
-    CONSISTENCY_WAIT_MS: positiveInt.default(2000),
-    IDEMPOTENCY_RETENTION_HOURS: positiveInt.default(24),
-    WALLET_MAX_CHARGE: positiveInt.default(10_000_000),
-    REDIS_KEY_PREFIX: z.string().default(''),
-    // The JetStream stream of the event feed and its subject prefix (`<prefix>.<category>.<type>`);
-    // tests use their own per run.
-    NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -').default('EVENTS'),
-    NATS_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -').default('events'),
-    /** How long JetStream keeps events: projectors further behind than this rebuild from the event store. */
-    NATS_MAX_AGE_HOURS: positiveInt.default(72),
-    PROJECTION_BATCH_SIZE: positiveInt.default(256),
-    /** Attempts before a projector parks an event it cannot apply and goes on. */
-    PROJECTION_MAX_ATTEMPTS: positiveInt.default(5),
-    QUERY_CACHE_TTL_S: positiveInt.default(300),
-    // Checked only when set, so a development token without iss/aud stays valid.
-    JWT_ISSUER: z.string().min(1).optional(),
-    JWT_AUDIENCE: z.string().min(1).optional(),
-    // Clocks of the issuer and the verifier drift; a few seconds must not log users out.
-    JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
-  })
+const variables = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GATEWAY_PORT: port.default(8080),
+  COMMAND_API_PORT: port.default(8081),
+  QUERY_API_PORT: port.default(8091),
+  COMMAND_API_URLS: csv.default(['http://127.0.0.1:8081', 'http://127.0.0.1:8082']),
+  QUERY_API_URLS: csv.default(['http://127.0.0.1:8091', 'http://127.0.0.1:8092']),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/concert'),
+  READ_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  IDEMPOTENCY_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  EVENTSTORE: z.enum(['postgres', 'esdb']).default('postgres'),
+  EVENTSTORE_URL: url(['esdb:', 'esdb+discover:']).optional(),
+  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  JWT_SECRET: z.string().min(16).optional(),
+  JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY').optional(),
+  AUTH_DEV_LOGIN: bool.default(false),
+  HOLD_DURATION_MS: positiveInt.default(300_000),
+  // atomic: seats and reservation in one transaction where the store supports it (PostgreSQL).
+  HOLD_WRITE_PATH: z.enum(['atomic', 'sequential']).default('atomic'),
+  QUEUE_ADMIT_PER_SECOND: positiveInt.default(50),
+  QUEUE_MAX_ADMITTED: positiveInt.default(1000),
+  QUEUE_ADMISSION_WINDOW_MS: positiveInt.default(600_000),
+  RATE_LIMIT_COMMANDS_PER_MINUTE: positiveInt.default(120),
+  RATE_LIMIT_POLLS_PER_MINUTE: positiveInt.default(600),
+  CONSISTENCY_WAIT_MS: positiveInt.default(2000),
+  IDEMPOTENCY_RETENTION_HOURS: positiveInt.default(24),
+  WALLET_MAX_CHARGE: positiveInt.default(10_000_000),
+  REDIS_KEY_PREFIX: z.string().default(''),
+  // The JetStream stream of the event feed and its subject prefix (`<prefix>.<category>.<type>`);
+  // tests use their own per run.
+  NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -').default('EVENTS'),
+  NATS_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -').default('events'),
+  /** How long JetStream keeps events: projectors further behind than this rebuild from the event store. */
+  NATS_MAX_AGE_HOURS: positiveInt.default(72),
+  PROJECTION_BATCH_SIZE: positiveInt.default(256),
+  /** Attempts before a projector parks an event it cannot apply and goes on. */
+  PROJECTION_MAX_ATTEMPTS: positiveInt.default(5),
+  QUERY_CACHE_TTL_S: positiveInt.default(300),
+  // Checked only when set, so a development token without iss/aud stays valid.
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  // Clocks of the issuer and the verifier drift; a few seconds must not log users out.
+  JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
+});
+
+/** Every environment variable the processes read (the README's configuration table lists exactly these). */
+export const configVariables: readonly string[] = Object.keys(variables.shape);
+
+export const configSchema = variables
   .superRefine((c, ctx) => {
     if (c.EVENTSTORE === 'esdb' && !c.EVENTSTORE_URL) {
       ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_URL'], message: 'is required when EVENTSTORE=esdb' });
