@@ -37,7 +37,7 @@ const held: ReservationEvent = {
 };
 const confirmed = (paymentId: string, at: Date): ReservationEvent => ({
   type: 'ReservationConfirmed',
-  data: { reservationId, paymentId, confirmedAt: at.toISOString() },
+  data: { reservationId, paymentId, scheduleId, seatIds, amount: 30000, confirmedAt: at.toISOString() },
 });
 const cancelled = (at: Date): ReservationEvent => ({
   type: 'ReservationCancelled',

@@ -50,15 +50,17 @@ export function placeHold(command: PlaceHold, state: ReservationState): Reservat
  */
 export function confirmReservation(command: ConfirmReservation, state: ReservationState): ReservationConfirmed[] {
   const { reservationId, paymentId, now } = command.data;
-  const data = validate(
-    reservationConfirmedDataSchema,
-    { reservationId, paymentId, confirmedAt: toInstant(now, 'now') },
-    'reservation confirmation',
-  );
   switch (state.status) {
-    case 'Held':
+    case 'Held': {
       if (isAtOrAfter(now, state.expiresAt)) throw new ReservationExpiredError(reservationId);
+      const { scheduleId, seatIds, amount } = state;
+      const data = validate(
+        reservationConfirmedDataSchema,
+        { reservationId, paymentId, scheduleId, seatIds, amount, confirmedAt: toInstant(now, 'now') },
+        'reservation confirmation',
+      );
       return [{ type: 'ReservationConfirmed', data }];
+    }
     case 'Confirmed':
       if (state.paymentId === paymentId) return [];
       throw new ReservationNotHeldError(reservationId, state.status);

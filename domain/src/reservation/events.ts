@@ -14,9 +14,13 @@ export const reservationHeldDataSchema = z.object({
   expiresAt: instantSchema,
 });
 
+/** Carries what was sold (schedule, seats, amount): sales statistics need nothing but this event. */
 export const reservationConfirmedDataSchema = z.object({
   reservationId: entityIdSchema,
   paymentId: entityIdSchema,
+  scheduleId: entityIdSchema,
+  seatIds: z.array(seatIdSchema),
+  amount: amountSchema,
   confirmedAt: instantSchema,
 });
 
