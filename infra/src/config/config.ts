@@ -70,6 +70,8 @@ const variables = z.object({
   JWT_AUDIENCE: z.string().min(1).optional(),
   // Clocks of the issuer and the verifier drift; a few seconds must not log users out.
   JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
+  // /health, /ready and /metrics of the projectors process (relay and projectors).
+  PROJECTORS_PORT: port.default(8100),
 });
 
 /** Every environment variable the processes read (the README's configuration table lists exactly these). */

@@ -1,0 +1,29 @@
+import { authenticate, createApp } from '@concert/infra';
+import type { Express } from 'express';
+import { listConcertsRoute } from './concerts/list-concerts.js';
+import { listSchedulesRoute } from './concerts/list-schedules.js';
+import { getPaymentRoute } from './payments/get-payment.js';
+import type { QueryApiDeps } from './query-api-deps.js';
+import { getReservationRoute } from './reservations/get-reservation.js';
+import { listMyReservationsRoute } from './reservations/list-my-reservations.js';
+import { listSeatsRoute } from './schedules/list-seats.js';
+import { getWalletRoute } from './wallet/get-wallet.js';
+
+/** The read side's HTTP face (API.md): every route behind JWT authentication. */
+export function createQueryApp(deps: QueryApiDeps): Express {
+  return createApp({
+    logger: deps.logger,
+    registry: deps.registry,
+    readinessChecks: deps.readinessChecks,
+    authenticate: authenticate(deps.verifier),
+    routes: (app) => {
+      listConcertsRoute(app, deps);
+      listSchedulesRoute(app, deps);
+      listSeatsRoute(app, deps);
+      getReservationRoute(app, deps);
+      listMyReservationsRoute(app, deps);
+      getPaymentRoute(app, deps);
+      getWalletRoute(app, deps);
+    },
+  });
+}

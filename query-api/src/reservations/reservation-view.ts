@@ -1,0 +1,39 @@
+import type { Knex } from 'knex';
+import { amountOf, isoOf } from '../row-values.js';
+
+export type ReservationStatus = 'HELD' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED';
+
+/** API.md: {reservationId, status, seatIds, amount, expiresAt, paymentId?}, alone or in a list. */
+export interface ReservationView {
+  reservationId: string;
+  status: ReservationStatus;
+  seatIds: string[];
+  amount: number;
+  expiresAt: string | null;
+  paymentId?: string;
+}
+
+export interface ReservationRow {
+  reservation_id: string;
+  user_id: string;
+  status: ReservationStatus;
+  seat_ids: string[];
+  amount: string;
+  expires_at: Date | null;
+  payment_id: string | null;
+}
+
+export function reservationColumns(db: Knex): (string | Knex.Raw)[] {
+  return ['reservation_id', 'user_id', 'status', 'seat_ids', db.raw('amount::text AS amount'), 'expires_at', 'payment_id'];
+}
+
+export function reservationView(row: ReservationRow): ReservationView {
+  return {
+    reservationId: row.reservation_id,
+    status: row.status,
+    seatIds: row.seat_ids,
+    amount: amountOf(row.amount),
+    expiresAt: isoOf(row.expires_at),
+    ...(row.payment_id === null ? {} : { paymentId: row.payment_id }),
+  };
+}
