@@ -1,0 +1,36 @@
+import type { Projection } from '@concert/infra';
+import { eventTime } from './event-time.js';
+
+export interface WalletRow {
+  user_id: string;
+  balance: number | string;
+  updated_at: Date;
+}
+
+/** Wallet balances (GET /me/wallet): a running sum of charges and refunds minus debits. */
+export const walletsProjection: Projection = {
+  name: 'wallets',
+  handles: ['WalletCharged', 'WalletDebited', 'WalletCredited'],
+  tables: ['rm_wallets'],
+
+  async apply(trx, { recorded, event }) {
+    let delta: number;
+    switch (event.type) {
+      case 'WalletCharged':
+      case 'WalletCredited':
+        delta = event.data.amount;
+        break;
+      case 'WalletDebited':
+        delta = -event.data.amount;
+        break;
+      default:
+        return;
+    }
+    const row: WalletRow = { user_id: event.data.userId, balance: delta, updated_at: eventTime(recorded) };
+    // The first event of a wallet creates its row; later ones add to it in the same statement.
+    await trx<WalletRow>('rm_wallets')
+      .insert(row)
+      .onConflict('user_id')
+      .merge({ balance: trx.raw('rm_wallets.balance + excluded.balance'), updated_at: trx.raw('excluded.updated_at') });
+  },
+};
