@@ -74,3 +74,4 @@ export {
 } from './commands/payment-process.js';
 export { cacheKeys } from './read-models/cache-keys.js';
 export type { Projection, ProjectedEvent } from './read-models/projection.js';
+export * from './nats/index.js';

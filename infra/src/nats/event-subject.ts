@@ -1,0 +1,20 @@
+/**
+ * Subject of an event on the feed stream: `<prefix>.<category>.<eventType>`, so a consumer can
+ * filter by category or type. Each part becomes one subject token: characters that NATS gives a
+ * meaning (`.`, `*`, `>`, whitespace) or that are unusual in a subject are replaced by `_`.
+ */
+export function eventSubject(prefix: string, category: string, eventType: string): string {
+  return `${prefix}.${subjectToken(category)}.${subjectToken(eventType)}`;
+}
+
+/** Every event of the feed: the filter of the stream and of each projector's consumer. */
+export function allEventsSubject(prefix: string): string {
+  return `${prefix}.>`;
+}
+
+const UNSAFE = /[^A-Za-z0-9_-]/g;
+
+function subjectToken(part: string): string {
+  const token = part.replace(UNSAFE, '_');
+  return token.length === 0 ? '_' : token;
+}

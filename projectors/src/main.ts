@@ -1,0 +1,98 @@
+import {
+  ConfigError,
+  connectNats,
+  createApp,
+  createEventStore,
+  createLogger,
+  createMetricsRegistry,
+  createRedis,
+  ensureEventStream,
+  loadConfig,
+  serve,
+  type ReadinessCheck,
+} from '@concert/infra';
+import knexFactory from 'knex';
+import { allProjections } from './projections/index.js';
+import { Relay } from './relay/relay.js';
+import { startProjectors } from './runner/start-projectors.js';
+
+/**
+ * The projectors process: the relay (event store -> JetStream, one leader among the instances)
+ * and one projector per read model (JetStream -> PostgreSQL). Serves /health, /ready and
+ * /metrics on PROJECTORS_PORT; SIGTERM finishes the batches in hand and exits.
+ */
+try {
+  const config = loadConfig();
+  const logger = createLogger(config, 'projectors');
+  const registry = createMetricsRegistry({ service: 'projectors' });
+
+  const nc = await connectNats(config.NATS_URL, 'projectors');
+  const jsm = await nc.jetstreamManager();
+  const js = nc.jetstream();
+  await ensureEventStream(jsm, {
+    stream: config.NATS_STREAM,
+    subjectPrefix: config.NATS_SUBJECT_PREFIX,
+    maxAgeHours: config.NATS_MAX_AGE_HOURS,
+  });
+  const eventStore = createEventStore(config);
+  // One connection per projector transaction, plus the relay's checkpoint and readiness probes.
+  const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: allProjections.length + 2 } });
+  const redis = createRedis({
+    url: config.REDIS_URL,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    onError: (error) => logger.debug({ err: error }, 'redis connection error'),
+  });
+
+  const relay = new Relay({
+    eventStore,
+    js,
+    jsm,
+    knex,
+    lockConnectionString: config.DATABASE_URL,
+    stream: config.NATS_STREAM,
+    subjectPrefix: config.NATS_SUBJECT_PREFIX,
+    logger,
+    registry,
+  });
+  relay.start();
+  const projectors = await startProjectors({
+    js,
+    jsm,
+    knex,
+    redis,
+    projections: allProjections,
+    stream: config.NATS_STREAM,
+    subjectPrefix: config.NATS_SUBJECT_PREFIX,
+    batchSize: config.PROJECTION_BATCH_SIZE,
+    maxAttempts: config.PROJECTION_MAX_ATTEMPTS,
+    logger,
+    registry,
+  });
+
+  const readinessChecks: Record<string, ReadinessCheck> = {
+    postgres: async () => {
+      await knex.raw('SELECT 1');
+    },
+    nats: async () => {
+      if (nc.isClosed()) throw new Error('NATS connection closed');
+      await nc.flush();
+    },
+    relay: () => relay.ready(),
+    ...Object.fromEntries(projectors.map((p) => [`projector:${p.projection}`, () => p.ready()])),
+  };
+  const app = createApp({ logger, registry, readinessChecks, routes: () => undefined });
+  await serve(app, config.PROJECTORS_PORT, {
+    logger,
+    handleSignals: true,
+    async onShutdown() {
+      await Promise.all([relay.stop(), ...projectors.map((p) => p.stop())]);
+      // Drain flushes the acks of the last batches before closing.
+      await nc.drain();
+      redis.disconnect();
+      await Promise.all([knex.destroy(), eventStore.close()]);
+    },
+  });
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+}

@@ -1,0 +1,76 @@
+import type { GlobalPosition } from '@concert/infra';
+import type { Knex } from 'knex';
+
+/** Where a projection (or the relay) has got to: the feed position and the JetStream sequence of that event. */
+export interface Checkpoint {
+  position: GlobalPosition;
+  /** 0 when unknown (a new checkpoint, or one reset by a rebuild): the next message is taken as it comes. */
+  streamSequence: number;
+}
+
+interface CheckpointRow {
+  projection: string;
+  commit_position: string;
+  prepare_position: string;
+  stream_sequence: string | number;
+}
+
+const TABLE = 'projection_checkpoints';
+const COLUMNS = ['commit_position', 'prepare_position', 'stream_sequence'] as const;
+
+/**
+ * Reads the checkpoint and locks its row until the transaction ends, creating it at START when
+ * missing. The lock serialises every writer of one projection (two processes on one durable
+ * consumer, a rebuild), so the checks made against it hold until the commit.
+ */
+export async function lockCheckpoint(trx: Knex.Transaction, name: string): Promise<Checkpoint> {
+  await trx(TABLE)
+    .insert({ projection: name, commit_position: '0', prepare_position: '0', stream_sequence: 0 })
+    .onConflict('projection')
+    .ignore();
+  const row = await trx<CheckpointRow>(TABLE).select(...COLUMNS).where({ projection: name }).forUpdate().first();
+  if (!row) throw new Error(`checkpoint ${name} vanished inside its transaction`);
+  return fromRow(row);
+}
+
+export async function writeCheckpoint(trx: Knex.Transaction, name: string, checkpoint: Checkpoint): Promise<void> {
+  await trx(TABLE)
+    .where({ projection: name })
+    .update({ ...toRow(checkpoint), updated_at: trx.fn.now() });
+}
+
+export async function readCheckpoint(knex: Knex, name: string): Promise<Checkpoint | undefined> {
+  const row = await knex<CheckpointRow>(TABLE).select(...COLUMNS).where({ projection: name }).first();
+  return row ? fromRow(row) : undefined;
+}
+
+/**
+ * Stores a checkpoint outside any projection transaction (the relay's), never moving it back:
+ * a deposed relay that writes late cannot undo its successor's progress.
+ */
+export async function advanceCheckpoint(knex: Knex, name: string, checkpoint: Checkpoint): Promise<void> {
+  await knex.raw(
+    `INSERT INTO ${TABLE} AS c (projection, commit_position, prepare_position, stream_sequence, updated_at)
+     VALUES (?, ?, ?, ?, now())
+     ON CONFLICT (projection) DO UPDATE
+       SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position,
+           stream_sequence = excluded.stream_sequence, updated_at = now()
+       WHERE (c.commit_position, c.prepare_position) < (excluded.commit_position, excluded.prepare_position)`,
+    [name, ...Object.values(toRow(checkpoint))],
+  );
+}
+
+function fromRow(row: Omit<CheckpointRow, 'projection'>): Checkpoint {
+  return {
+    position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
+    streamSequence: Number(row.stream_sequence),
+  };
+}
+
+function toRow(checkpoint: Checkpoint): { commit_position: string; prepare_position: string; stream_sequence: number } {
+  return {
+    commit_position: checkpoint.position.commit.toString(),
+    prepare_position: checkpoint.position.prepare.toString(),
+    stream_sequence: checkpoint.streamSequence,
+  };
+}

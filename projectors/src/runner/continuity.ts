@@ -1,0 +1,34 @@
+import { comparePositions, type RecordedEvent } from '@concert/infra';
+import type { Checkpoint } from './checkpoint-store.js';
+
+/**
+ * What to do with the next message given the checkpoint:
+ * - `duplicate`: at or below the checkpoint position (a redelivery, a republish): ack, skip;
+ * - `out-of-order`: not the message right after the checkpoint's sequence: hold it back;
+ * - `next`: apply it.
+ */
+export type Continuity = 'duplicate' | 'out-of-order' | 'next';
+
+export function continuityOf(checkpoint: Checkpoint, event: RecordedEvent, streamSequence: number | undefined): Continuity {
+  if (comparePositions(event.position, checkpoint.position) <= 0) return 'duplicate';
+  // Without a sequence (a rebuild from the event store, or a checkpoint reset to 0) order comes
+  // from the caller. A sequence at or below the checkpoint's with a newer position means the
+  // stream was recreated: applying would trust an order nothing checked, so it waits for ops.
+  if (streamSequence === undefined || checkpoint.streamSequence === 0) return 'next';
+  return streamSequence === checkpoint.streamSequence + 1 ? 'next' : 'out-of-order';
+}
+
+/** The checkpoint after taking this event. */
+export function advance(checkpoint: Checkpoint, event: RecordedEvent, streamSequence: number | undefined): Checkpoint {
+  return { position: event.position, streamSequence: streamSequence ?? checkpoint.streamSequence };
+}
+
+/**
+ * The checkpoint after skipping a duplicate. The stream is in position order (the relay's
+ * fence), so every message up to a duplicate's sequence is at or below the checkpoint too:
+ * taking its sequence lets a checkpoint set by a rebuild meet the stream again.
+ */
+export function passDuplicate(checkpoint: Checkpoint, streamSequence: number | undefined): Checkpoint {
+  if (streamSequence === undefined || streamSequence <= checkpoint.streamSequence) return checkpoint;
+  return { position: checkpoint.position, streamSequence };
+}
