@@ -20,7 +20,6 @@ export interface Projection {
   readonly handles: readonly DomainEventType[];
   /** The tables it alone writes (rebuilds and comparisons use them). */
   readonly tables: readonly string[];
-  apply(trx: Knex.Transaction, event: ProjectedEvent): Promise<void>;
-  /** Query-cache keys the event makes stale (deleted after the commit). */
-  staleCacheKeys?(event: ProjectedEvent): string[];
+  /** Returns the query-cache keys the event made stale (deleted after the commit), if any. */
+  apply(trx: Knex.Transaction, event: ProjectedEvent): Promise<readonly string[] | void>;
 }

@@ -54,8 +54,7 @@ export async function applyBatch(
         // Only events the projection reads are parsed: an unknown type elsewhere in the feed
         // (a newer writer) must not stop a projection that does not care about it.
         const event = parseEvent(recorded.type, recorded.metadata.schemaVersion, recorded.data);
-        await projection.apply(trx, { recorded, event });
-        for (const key of projection.staleCacheKeys?.({ recorded, event }) ?? []) staleKeys.add(key);
+        for (const key of (await projection.apply(trx, { recorded, event })) ?? []) staleKeys.add(key);
         outcomes.push('applied');
       } else {
         outcomes.push('passed');

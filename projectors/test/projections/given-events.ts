@@ -81,8 +81,7 @@ export function recordEvents(events: readonly (DomainEvent | Given)[]): Projecte
 
 /**
  * Given events, When projected: applies them in one transaction, as the runner applies a
- * batch, skipping the types the projection does not handle. Returns what was applied, for
- * `staleCacheKeys`.
+ * batch, skipping the types the projection does not handle. Returns what was applied.
  */
 export async function project(
   db: Knex,
@@ -94,11 +93,18 @@ export async function project(
   return recorded;
 }
 
-/** The same, for events already recorded (to feed one feed to several projections). */
-export async function applyRecorded(db: Knex, projection: Projection, recorded: readonly ProjectedEvent[]): Promise<void> {
-  await db.transaction(async (trx) => {
+/** The same, for events already recorded (to feed one feed to several projections); returns each event's stale cache keys. */
+export async function applyRecorded(db: Knex, projection: Projection, recorded: readonly ProjectedEvent[]): Promise<string[][]> {
+  return db.transaction(async (trx) => {
+    const keys: string[][] = [];
     for (const projected of recorded) {
-      if (projection.handles.includes(projected.event.type)) await projection.apply(trx, projected);
+      keys.push(projection.handles.includes(projected.event.type) ? [...((await projection.apply(trx, projected)) ?? [])] : []);
     }
+    return keys;
   });
+}
+
+/** Given events, When projected: the stale cache keys each event returned. */
+export async function staleKeysOf(db: Knex, projection: Projection, events: readonly (DomainEvent | Given)[]): Promise<string[][]> {
+  return applyRecorded(db, projection, recordEvents(events));
 }

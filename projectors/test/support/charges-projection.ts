@@ -30,9 +30,7 @@ export function chargesProjection(name: string, table: string): Projection {
           applied: trx.raw(`${table}.applied + 1`),
           charges: trx.raw(`${table}.charges || excluded.charges`),
         });
-    },
-    staleCacheKeys({ event }) {
-      return event.type === 'WalletCharged' ? [`test:${name}:user:${event.data.userId}`] : [];
+      return [`test:${name}:user:${event.data.userId}`];
     },
   };
 }
