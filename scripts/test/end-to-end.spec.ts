@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { expect } from 'chai';
+import { connectNats, createRedis, deleteKeysWithPrefix, loadConfig, signDevToken, type Config } from '@concert/infra';
+import { startService, type ServiceProcess } from './support/service-process.js';
+
+/**
+ * The whole write-to-read path as separate processes: command API -> PostgreSQL event store
+ * -> relay -> NATS JetStream -> projectors -> read models -> query API, with the
+ * consistency token of each command honoured by the next query.
+ */
+describe('end to end: a command is visible to the next query that sends its consistency token', function () {
+  this.timeout(60_000);
+  const run = randomBytes(4).toString('hex');
+  const ports = { command: 18500 + Math.floor(Math.random() * 400), query: 0, projectors: 0 };
+  ports.query = ports.command + 1;
+  ports.projectors = ports.command + 2;
+  let config: Config;
+  let services: ServiceProcess[] = [];
+  let commandUrl: string;
+  let queryUrl: string;
+
+  before(async () => {
+    const env = {
+      NATS_STREAM: `E2E_${run}`,
+      NATS_SUBJECT_PREFIX: `e2e_${run}`,
+      REDIS_KEY_PREFIX: `test:e2e:${run}:`,
+      COMMAND_API_PORT: String(ports.command),
+      QUERY_API_PORT: String(ports.query),
+      PROJECTORS_PORT: String(ports.projectors),
+      HOLD_DURATION_MS: '60000',
+    };
+    config = loadConfig({ ...process.env, ...env });
+    services = await Promise.all([
+      startService('command-api/src/main.ts', ports.command, env),
+      startService('projectors/src/main.ts', ports.projectors, env),
+      startService('query-api/src/main.ts', ports.query, env),
+    ]);
+    commandUrl = `http://127.0.0.1:${ports.command}`;
+    queryUrl = `http://127.0.0.1:${ports.query}`;
+  });
+
+  after(async () => {
+    await Promise.all(services.map((s) => s.stop()));
+    const nc = await connectNats(config.NATS_URL, 'e2e-cleanup');
+    await (await nc.jetstreamManager()).streams.delete(config.NATS_STREAM).catch(() => false);
+    await nc.close();
+    const redis = createRedis({ url: config.REDIS_URL });
+    await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX).catch(() => 0);
+    redis.disconnect();
+  });
+
+  const token = (userId: string, roles: string[] = []): string => signDevToken(config, { userId, roles, expiresInSeconds: 600 });
+
+  async function send(method: string, url: string, options: { token: string; body?: unknown; consistency?: string | null }) {
+    const headers: Record<string, string> = { authorization: `Bearer ${options.token}` };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.consistency) headers['x-consistency-token'] = options.consistency;
+    const response = await fetch(url, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown> & Array<Record<string, unknown>>) : {}, consistency: response.headers.get('x-consistency-token') };
+  }
+
+  it('When an admin adds a schedule and a fan holds, pays and reads back, Then every read reflects the command before it', async () => {
+    const admin = token(`admin-${run}`, ['admin']);
+    const fan = token(`fan-${run}`);
+
+    const concert = await send('POST', `${commandUrl}/admin/concerts`, { token: admin, body: { title: 'E2E', venue: 'Hall' } });
+    expect(concert.status).to.equal(201);
+    const concertId = String(concert.body.concertId);
+    const schedule = await send('POST', `${commandUrl}/admin/concerts/${concertId}/schedules`, {
+      token: admin,
+      body: {
+        startsAt: '2027-06-01T19:00:00.000Z',
+        seats: [
+          { seatId: 'A-1', grade: 'VIP', price: 1500 },
+          { seatId: 'A-2', grade: 'VIP', price: 1500 },
+          { seatId: 'B-1', grade: 'R', price: 900 },
+        ],
+      },
+    });
+    expect(schedule.status).to.equal(201);
+    const scheduleId = String(schedule.body.scheduleId);
+
+    const schedules = await send('GET', `${queryUrl}/concerts/${concertId}/schedules`, { token: fan, consistency: schedule.consistency });
+    expect(schedules.status).to.equal(200);
+    expect(schedules.body).to.deep.equal([{ scheduleId, startsAt: '2027-06-01T19:00:00.000Z', totalSeats: 3, availableSeats: 3 }]);
+
+    const hold = await send('POST', `${commandUrl}/reservations`, { token: fan, body: { scheduleId, seatIds: ['A-2', 'A-1'] } });
+    expect(hold.status).to.equal(201);
+    const reservationId = String(hold.body.reservationId);
+    const seats = await send('GET', `${queryUrl}/schedules/${scheduleId}/seats`, { token: fan, consistency: hold.consistency });
+    expect(seats.body.map((s: Record<string, unknown>) => [s.seatId, s.status])).to.deep.equal([
+      ['A-1', 'HELD'],
+      ['A-2', 'HELD'],
+      ['B-1', 'AVAILABLE'],
+    ]);
+    const held = await send('GET', `${queryUrl}/reservations/${reservationId}`, { token: fan, consistency: hold.consistency });
+    expect(held.body).to.include({ reservationId, status: 'HELD', amount: 3000 });
+
+    const charge = await send('POST', `${commandUrl}/wallet/charges`, { token: fan, body: { amount: 5000 } });
+    expect(charge.body).to.deep.equal({ balance: 5000 });
+    const paid = await send('POST', `${commandUrl}/payments`, { token: fan, body: { reservationId } });
+    expect(paid.status).to.equal(201);
+
+    const reservation = await send('GET', `${queryUrl}/reservations/${reservationId}`, { token: fan, consistency: paid.consistency });
+    expect(reservation.body).to.include({ status: 'CONFIRMED', paymentId: paid.body.paymentId });
+    const wallet = await send('GET', `${queryUrl}/me/wallet`, { token: fan, consistency: paid.consistency });
+    expect(wallet.body).to.deep.equal({ balance: 2000 });
+    const sold = await send('GET', `${queryUrl}/schedules/${scheduleId}/seats`, { token: fan, consistency: paid.consistency });
+    expect(sold.body.filter((s: Record<string, unknown>) => s.status === 'SOLD').map((s: Record<string, unknown>) => s.seatId)).to.deep.equal(['A-1', 'A-2']);
+    const remaining = await send('GET', `${queryUrl}/concerts/${concertId}/schedules`, { token: fan, consistency: paid.consistency });
+    expect(remaining.body).to.deep.equal([{ scheduleId, startsAt: '2027-06-01T19:00:00.000Z', totalSeats: 3, availableSeats: 1 }]);
+  });
+});
