@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { connectNats, createRedis, deleteKeysWithPrefix, loadConfig, signDevToken, type Config } from '@concert/infra';
+import {
+  connectNats,
+  createRedis,
+  deleteKeysWithPrefix,
+  dropDatabase,
+  ensureDatabase,
+  loadConfig,
+  migrateToLatest,
+  signDevToken,
+  type Config,
+} from '@concert/infra';
 import { startService, type ServiceProcess } from './support/service-process.js';
 
 /**
@@ -20,7 +30,14 @@ describe('end to end: a command is visible to the next query that sends its cons
   let queryUrl: string;
 
   before(async () => {
+    // A database of its own: the relay starts from the beginning of the feed, and the
+    // run's shared database holds every other test's events.
+    const database = new URL(process.env.DATABASE_URL!);
+    database.pathname = `${database.pathname}_e2e`;
+    await ensureDatabase(database.toString());
+    await migrateToLatest(database.toString());
     const env = {
+      DATABASE_URL: database.toString(),
       NATS_STREAM: `E2E_${run}`,
       NATS_SUBJECT_PREFIX: `e2e_${run}`,
       REDIS_KEY_PREFIX: `test:e2e:${run}:`,
@@ -47,17 +64,29 @@ describe('end to end: a command is visible to the next query that sends its cons
     const redis = createRedis({ url: config.REDIS_URL });
     await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX).catch(() => 0);
     redis.disconnect();
+    await dropDatabase(config.DATABASE_URL);
   });
 
   const token = (userId: string, roles: string[] = []): string => signDevToken(config, { userId, roles, expiresInSeconds: 600 });
 
-  async function send(method: string, url: string, options: { token: string; body?: unknown; consistency?: string | null }) {
+  type Json = Record<string, unknown>;
+  async function send(
+    method: string,
+    url: string,
+    options: { token: string; body?: unknown; consistency?: string | null },
+  ): Promise<{ status: number; body: Json; list: Json[]; consistency: string | null }> {
     const headers: Record<string, string> = { authorization: `Bearer ${options.token}` };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.consistency) headers['x-consistency-token'] = options.consistency;
     const response = await fetch(url, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
     const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown> & Array<Record<string, unknown>>) : {}, consistency: response.headers.get('x-consistency-token') };
+    const parsed: unknown = text ? JSON.parse(text) : {};
+    return {
+      status: response.status,
+      body: Array.isArray(parsed) ? {} : (parsed as Json),
+      list: Array.isArray(parsed) ? (parsed as Json[]) : [],
+      consistency: response.headers.get('x-consistency-token'),
+    };
   }
 
   it('When an admin adds a schedule and a fan holds, pays and reads back, Then every read reflects the command before it', async () => {
@@ -83,13 +112,13 @@ describe('end to end: a command is visible to the next query that sends its cons
 
     const schedules = await send('GET', `${queryUrl}/concerts/${concertId}/schedules`, { token: fan, consistency: schedule.consistency });
     expect(schedules.status).to.equal(200);
-    expect(schedules.body).to.deep.equal([{ scheduleId, startsAt: '2027-06-01T19:00:00.000Z', totalSeats: 3, availableSeats: 3 }]);
+    expect(schedules.list).to.deep.equal([{ scheduleId, startsAt: '2027-06-01T19:00:00.000Z', totalSeats: 3, availableSeats: 3 }]);
 
     const hold = await send('POST', `${commandUrl}/reservations`, { token: fan, body: { scheduleId, seatIds: ['A-2', 'A-1'] } });
     expect(hold.status).to.equal(201);
     const reservationId = String(hold.body.reservationId);
     const seats = await send('GET', `${queryUrl}/schedules/${scheduleId}/seats`, { token: fan, consistency: hold.consistency });
-    expect(seats.body.map((s: Record<string, unknown>) => [s.seatId, s.status])).to.deep.equal([
+    expect(seats.list.map((s) => [s.seatId, s.status])).to.deep.equal([
       ['A-1', 'HELD'],
       ['A-2', 'HELD'],
       ['B-1', 'AVAILABLE'],
@@ -107,8 +136,8 @@ describe('end to end: a command is visible to the next query that sends its cons
     const wallet = await send('GET', `${queryUrl}/me/wallet`, { token: fan, consistency: paid.consistency });
     expect(wallet.body).to.deep.equal({ balance: 2000 });
     const sold = await send('GET', `${queryUrl}/schedules/${scheduleId}/seats`, { token: fan, consistency: paid.consistency });
-    expect(sold.body.filter((s: Record<string, unknown>) => s.status === 'SOLD').map((s: Record<string, unknown>) => s.seatId)).to.deep.equal(['A-1', 'A-2']);
+    expect(sold.list.filter((s) => s.status === 'SOLD').map((s) => s.seatId)).to.deep.equal(['A-1', 'A-2']);
     const remaining = await send('GET', `${queryUrl}/concerts/${concertId}/schedules`, { token: fan, consistency: paid.consistency });
-    expect(remaining.body).to.deep.equal([{ scheduleId, startsAt: '2027-06-01T19:00:00.000Z', totalSeats: 3, availableSeats: 1 }]);
+    expect(remaining.list).to.deep.equal([{ scheduleId, startsAt: '2027-06-01T19:00:00.000Z', totalSeats: 3, availableSeats: 1 }]);
   });
 });
