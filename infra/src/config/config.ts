@@ -72,6 +72,15 @@ const variables = z.object({
   JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
   // /health, /ready and /metrics of the projectors process (relay and projectors).
   PROJECTORS_PORT: port.default(8100),
+  // /health, /ready and /metrics of the workers process (expiry saga, payment recovery).
+  WORKERS_PORT: port.default(8110),
+  /** Hold deadlines one worker claims per transaction (and events its recorder takes per batch). */
+  EXPIRY_BATCH_SIZE: positiveInt.default(256),
+  /** Timeout commands one worker runs at once. */
+  EXPIRY_CONCURRENCY: positiveInt.default(16),
+  /** A payment still REQUESTED this long after it began is taken for crashed and resumed. */
+  PAYMENT_RECOVERY_AFTER_MS: positiveInt.default(30_000),
+  PAYMENT_RECOVERY_INTERVAL_MS: positiveInt.default(5_000),
 });
 
 /** Every environment variable the processes read (the README's configuration table lists exactly these). */

@@ -1,0 +1,136 @@
+import type { Knex } from 'knex';
+import { deadlineId, type DeadlineChange, type DeadlineKey, type DueDeadline } from './deadline.js';
+
+const KEY = '(reservation_id, kind, schedule_id, seat_id)';
+
+/**
+ * Applies a batch of changes in ONE statement. Changes to one deadline are merged first (a
+ * settle wins over a set: the hold has ended), and rows go in one order, so two recorders
+ * writing overlapping deadlines lock them in the same order and cannot deadlock.
+ *
+ * A set never touches an existing row: a redelivered hold is a no-op, and a settled row (a
+ * tombstone) is never revived by a hold event that arrives after its end. A settle marks the
+ * row settled, creating the tombstone if the hold has not been seen yet.
+ */
+export async function recordChanges(db: Knex | Knex.Transaction, changes: readonly DeadlineChange[]): Promise<void> {
+  const merged = new Map<string, { key: DeadlineKey; dueAt?: Date; sourceEventId?: string; correlationId?: string; settledBy?: string }>();
+  for (const change of changes) {
+    const id = deadlineId(change.key);
+    const row = merged.get(id) ?? { key: change.key };
+    if (change.type === 'set') Object.assign(row, { dueAt: change.dueAt, sourceEventId: change.sourceEventId, correlationId: change.correlationId });
+    else row.settledBy ??= change.settledBy;
+    merged.set(id, row);
+  }
+  if (merged.size === 0) return;
+  const rows = [...merged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  // One JSON parameter rather than an array per column: a NULL inside a text[] binding is
+  // beyond knex's types, and jsonb_to_recordset keeps the rows in order.
+  const json = rows.map((r) => ({
+    r: r.key.reservationId,
+    k: r.key.kind,
+    sc: r.key.scheduleId,
+    se: r.key.seatId,
+    due: r.dueAt?.toISOString() ?? null,
+    src: r.sourceEventId ?? null,
+    corr: r.correlationId ?? null,
+    sb: r.settledBy ?? null,
+  }));
+  await db.raw(
+    `INSERT INTO hold_deadlines AS d
+       (reservation_id, kind, schedule_id, seat_id, due_at, next_attempt_at, source_event_id, correlation_id, settled_at, settled_by)
+     SELECT c.r, c.k, c.sc, c.se, c.due, c.due, c.src, c.corr, CASE WHEN c.sb IS NULL THEN NULL ELSE now() END, c.sb
+     FROM jsonb_to_recordset(?::jsonb) AS c(r text, k text, sc text, se text, due timestamptz, src text, corr text, sb text)
+     ON CONFLICT ${KEY} DO UPDATE SET settled_at = now(), settled_by = excluded.settled_by
+       WHERE d.settled_at IS NULL AND excluded.settled_by IS NOT NULL`,
+    [JSON.stringify(json)],
+  );
+}
+
+interface DueRow {
+  kind: 'reservation' | 'seat';
+  reservation_id: string;
+  schedule_id: string;
+  seat_id: string;
+  due_at: Date;
+  source_event_id: string | null;
+  correlation_id: string | null;
+  attempts: number;
+}
+
+/**
+ * Claims up to `limit` deadlines due at `now` (the worker's clock, the one the commands decide
+ * with), earliest first. The rows stay locked until the transaction ends; other instances skip
+ * them, so no deadline is claimed twice while it is being worked on.
+ *
+ * A seat deadline waits while its reservation's deadline is open: that one releases the seat
+ * (after ReservationExpired), and running both would do the work twice under a backlog. The
+ * seat path is for seats whose reservation has no deadline (never held: the crash case) or
+ * whose reservation ended without releasing them (a crash between the two steps).
+ */
+export async function claimDue(trx: Knex.Transaction, now: Date, limit: number): Promise<DueDeadline[]> {
+  const { rows } = (await trx.raw(
+    `SELECT kind, reservation_id, schedule_id, seat_id, due_at, source_event_id, correlation_id, attempts
+     FROM hold_deadlines d
+     WHERE settled_at IS NULL AND due_at <= ? AND next_attempt_at <= ?
+       AND NOT (kind = 'seat' AND EXISTS (
+         SELECT 1 FROM hold_deadlines r
+         WHERE r.reservation_id = d.reservation_id AND r.kind = 'reservation' AND r.schedule_id = '' AND r.seat_id = ''
+           AND r.settled_at IS NULL))
+     ORDER BY due_at
+     LIMIT ?
+     FOR UPDATE SKIP LOCKED`,
+    [now, now, limit],
+  )) as { rows: DueRow[] };
+  return rows.map((row) => ({
+    kind: row.kind,
+    reservationId: row.reservation_id,
+    scheduleId: row.schedule_id,
+    seatId: row.seat_id,
+    dueAt: row.due_at,
+    sourceEventId: row.source_event_id ?? deadlineId({ kind: row.kind, reservationId: row.reservation_id, scheduleId: row.schedule_id, seatId: row.seat_id }),
+    correlationId: row.correlation_id ?? row.source_event_id ?? row.reservation_id,
+    attempts: row.attempts,
+  }));
+}
+
+/** Marks deadlines done (their timeout ran, or there was nothing left to do), each with why. */
+export async function settleDeadlines(trx: Knex.Transaction, settled: ReadonlyArray<{ key: DeadlineKey; settledBy: string }>): Promise<void> {
+  if (settled.length === 0) return;
+  const json = settled.map((s) => ({ r: s.key.reservationId, k: s.key.kind, sc: s.key.scheduleId, se: s.key.seatId, sb: s.settledBy }));
+  await trx.raw(
+    `UPDATE hold_deadlines AS d SET settled_at = now(), settled_by = s.sb, last_error = NULL
+     FROM jsonb_to_recordset(?::jsonb) AS s(r text, k text, sc text, se text, sb text)
+     WHERE (d.reservation_id, d.kind, d.schedule_id, d.seat_id) = (s.r, s.k, s.sc, s.se) AND d.settled_at IS NULL`,
+    [JSON.stringify(json)],
+  );
+}
+
+/** A failed run: counted, its error kept for ops, tried again at `retryAt`. */
+export async function postponeDeadline(trx: Knex.Transaction, key: DeadlineKey, error: string, retryAt: Date): Promise<void> {
+  await trx('hold_deadlines')
+    .where({ reservation_id: key.reservationId, kind: key.kind, schedule_id: key.scheduleId, seat_id: key.seatId })
+    .update({ attempts: trx.raw('attempts + 1'), last_error: error, next_attempt_at: retryAt });
+}
+
+/** Drops tombstones older than `retentionMs`: by then no redelivery of their hold can come. */
+export async function purgeSettled(db: Knex, retentionMs: number): Promise<number> {
+  return db('hold_deadlines')
+    .where('settled_at', '<', db.raw(`now() - make_interval(secs => ?)`, [retentionMs / 1000]))
+    .delete();
+}
+
+export interface DeadlineCounts {
+  kind: 'reservation' | 'seat';
+  pending: number;
+  overdue: number;
+}
+
+/** Open deadlines by kind, and those still open `overdueAfterMs` past their due time. */
+export async function countDeadlines(db: Knex, now: Date, overdueAfterMs: number): Promise<DeadlineCounts[]> {
+  const { rows } = (await db.raw(
+    `SELECT kind, count(*)::int AS pending, (count(*) FILTER (WHERE due_at < ?))::int AS overdue
+     FROM hold_deadlines WHERE settled_at IS NULL GROUP BY kind`,
+    [new Date(now.getTime() - overdueAfterMs)],
+  )) as { rows: DeadlineCounts[] };
+  return rows;
+}

@@ -1,0 +1,51 @@
+import { HoldNotExpiredError, seatDecider, seatStreamId } from '@concert/domain';
+import { expireReservation, loadStream, releaseOrphanSeat, type CommandContext } from '@concert/infra';
+import type { DueDeadline } from './deadline.js';
+
+/**
+ * What a deadline's run came to. Every outcome but `not-yet` settles the deadline:
+ * - `expired`, `already-expired`, `not-expirable` (confirmed or cancelled): ExpireReservation;
+ * - `released`, `not-held`, `reservation-live`: ReleaseSeat for an orphan (releaseOrphanSeat);
+ * - `superseded`: the seat is held by another reservation now, so this hold is long gone;
+ * - `not-yet`: the command found the deadline still ahead (clock skew): try again shortly.
+ */
+export type TimeoutOutcome =
+  | 'expired'
+  | 'already-expired'
+  | 'not-expirable'
+  | 'released'
+  | 'not-held'
+  | 'reservation-live'
+  | 'superseded'
+  | 'not-yet';
+
+export interface TimeoutResult {
+  outcome: TimeoutOutcome;
+  /** Whether a write-side command handler ran (a seat already free needs none). */
+  commandIssued: boolean;
+}
+
+/**
+ * Issues the timeout command of a due deadline through the write side's own handlers, with
+ * their optimistic checks: a confirmation that came first wins, and the seats are released
+ * only after ReservationExpired (the release rule). Throws on anything to retry.
+ */
+export async function runTimeoutCommand(ctx: CommandContext, deadline: DueDeadline): Promise<TimeoutResult> {
+  if (deadline.kind === 'reservation') {
+    try {
+      const { outcome } = await expireReservation(ctx, deadline.reservationId);
+      return { outcome, commandIssued: true };
+    } catch (error) {
+      if (error instanceof HoldNotExpiredError) return { outcome: 'not-yet', commandIssued: true };
+      throw error;
+    }
+  }
+  // releaseOrphanSeat acts on whoever holds the seat now. Checked first that it is still this
+  // deadline's reservation, so that a stale seat deadline never times out a later buyer's hold,
+  // and a seat that the reservation path already freed costs one read and no command.
+  const { state: seat } = await loadStream(ctx, seatStreamId(deadline.scheduleId, deadline.seatId), seatDecider);
+  if (seat.status !== 'Held') return { outcome: 'not-held', commandIssued: false };
+  if (seat.reservationId !== deadline.reservationId) return { outcome: 'superseded', commandIssued: false };
+  const { outcome } = await releaseOrphanSeat(ctx, { scheduleId: deadline.scheduleId, seatId: deadline.seatId });
+  return { outcome: outcome === 'hold-not-expired' ? 'not-yet' : outcome, commandIssued: true };
+}

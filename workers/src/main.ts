@@ -1,0 +1,88 @@
+import {
+  ConfigError,
+  connectNats,
+  createApp,
+  createEventStore,
+  createLogger,
+  createMetricsRegistry,
+  createRedis,
+  ensureEventStream,
+  loadConfig,
+  RedisSeatLocks,
+  serve,
+} from '@concert/infra';
+import knexFactory from 'knex';
+import { startWorkers } from './start-workers.js';
+
+/**
+ * The workers process: the expiry saga (hold deadlines from the feed, timed out through the
+ * write side's commands) and the payment recovery. Any number may run: they share the work
+ * through PostgreSQL row locks and one durable JetStream consumer. Serves /health, /ready and
+ * /metrics on WORKERS_PORT; SIGTERM finishes the batches in hand and exits.
+ */
+try {
+  const config = loadConfig();
+  const logger = createLogger(config, 'workers');
+  const registry = createMetricsRegistry({ service: 'workers' });
+
+  const nc = await connectNats(config.NATS_URL, 'workers');
+  const jsm = await nc.jetstreamManager();
+  await ensureEventStream(jsm, {
+    stream: config.NATS_STREAM,
+    subjectPrefix: config.NATS_SUBJECT_PREFIX,
+    maxAgeHours: config.NATS_MAX_AGE_HOURS,
+  });
+  // The timeout commands run EXPIRY_CONCURRENCY at a time, each on its own connection.
+  const store = createEventStore(config, { maxConnections: config.EXPIRY_CONCURRENCY + 2 });
+  // The timer's and the recorder's transactions, the payment recoveries' locks, the gauges.
+  const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 10 } });
+  const redis = createRedis({
+    url: config.REDIS_URL,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    onError: (error) => logger.debug({ err: error }, 'redis connection error'),
+  });
+
+  const workers = await startWorkers({
+    knex,
+    store,
+    locks: new RedisSeatLocks(redis),
+    js: nc.jetstream(),
+    jsm,
+    stream: config.NATS_STREAM,
+    subjectPrefix: config.NATS_SUBJECT_PREFIX,
+    logger,
+    registry,
+    expiry: { batchSize: config.EXPIRY_BATCH_SIZE, concurrency: config.EXPIRY_CONCURRENCY },
+    paymentRecovery: { afterMs: config.PAYMENT_RECOVERY_AFTER_MS, intervalMs: config.PAYMENT_RECOVERY_INTERVAL_MS },
+  });
+
+  const app = createApp({
+    logger,
+    registry,
+    readinessChecks: {
+      postgres: async () => {
+        await knex.raw('SELECT 1');
+      },
+      nats: async () => {
+        if (nc.isClosed()) throw new Error('NATS connection closed');
+        await nc.flush();
+      },
+      ...workers.readinessChecks,
+    },
+    routes: () => undefined,
+  });
+  await serve(app, config.WORKERS_PORT, {
+    logger,
+    handleSignals: true,
+    async onShutdown() {
+      await workers.stop();
+      // Drain flushes the acks of the last batch before closing.
+      await nc.drain();
+      redis.disconnect();
+      await Promise.all([knex.destroy(), store.close()]);
+    },
+  });
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import knexFactory, { type Knex } from 'knex';
+import { deadlineId, reservationDeadline, seatDeadline, type DeadlineChange, type DeadlineKey } from '../src/deadlines/deadline.js';
+import { claimDue, postponeDeadline, recordChanges, settleDeadlines } from '../src/deadlines/deadline-store.js';
+
+describe('hold deadlines table: recording and claiming (real PostgreSQL)', () => {
+  let knex: Knex;
+  const reservations: string[] = [];
+
+  before(() => {
+    knex = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 4 } });
+  });
+  afterEach(async () => {
+    await knex('hold_deadlines').whereIn('reservation_id', reservations.splice(0)).delete();
+  });
+  after(async () => {
+    await knex.destroy();
+  });
+
+  function newReservation(): string {
+    const id = randomUUID();
+    reservations.push(id);
+    return id;
+  }
+  const set = (key: DeadlineKey, dueAt: Date): DeadlineChange => ({ type: 'set', key, dueAt, sourceEventId: randomUUID(), correlationId: 'c' });
+  const settle = (key: DeadlineKey): DeadlineChange => ({ type: 'settle', key, settledBy: randomUUID() });
+  async function openDeadlines(): Promise<string[]> {
+    const rows: Array<{ kind: 'reservation' | 'seat'; reservation_id: string; schedule_id: string; seat_id: string }> = await knex('hold_deadlines')
+      .whereIn('reservation_id', reservations)
+      .whereNull('settled_at');
+    return rows.map((r) => deadlineId({ kind: r.kind, reservationId: r.reservation_id, scheduleId: r.schedule_id, seatId: r.seat_id })).sort();
+  }
+
+  it('When a hold is delivered twice, Then one deadline is recorded; when its end comes first, Then the late hold leaves no deadline', async () => {
+    const past = new Date(Date.now() - 1000);
+    const redelivered = reservationDeadline(newReservation());
+    const endedFirst = seatDeadline(newReservation(), 's-1', 'A-1');
+    const sameBatch = reservationDeadline(newReservation());
+    await recordChanges(knex, [set(redelivered, past), settle(endedFirst), set(sameBatch, past), settle(sameBatch)]);
+    await recordChanges(knex, [set(redelivered, past), set(endedFirst, past)]);
+    expect(await openDeadlines()).to.deep.equal([deadlineId(redelivered)]);
+
+    // A later hold of the same seat by another reservation is another deadline.
+    const rehold = seatDeadline(newReservation(), 's-1', 'A-1');
+    await recordChanges(knex, [set(rehold, past)]);
+    expect(await openDeadlines()).to.deep.equal([deadlineId(redelivered), deadlineId(rehold)].sort());
+  });
+
+  it('When two timers claim at once, Then they get disjoint deadlines; settled, postponed and future ones are not claimed', async () => {
+    const now = new Date();
+    const due = Array.from({ length: 8 }, () => reservationDeadline(newReservation()));
+    const future = reservationDeadline(newReservation());
+    const settled = reservationDeadline(newReservation());
+    await recordChanges(knex, [
+      ...due.map((key, i) => set(key, new Date(now.getTime() - 1000 + i))),
+      set(future, new Date(now.getTime() + 60_000)),
+      set(settled, new Date(now.getTime() - 5000)),
+      settle(settled),
+    ]);
+
+    const first = await knex.transaction();
+    const second = await knex.transaction();
+    try {
+      const a = await claimDue(first, now, 5);
+      const b = await claimDue(second, now, 5);
+      expect(a.map(deadlineId)).to.deep.equal(due.slice(0, 5).map(deadlineId), 'earliest first');
+      expect(b.map(deadlineId)).to.deep.equal(due.slice(5).map(deadlineId), 'the rest, skipping the locked rows');
+      await settleDeadlines(first, [{ key: a[0]!, settledBy: 'timer:expired' }]);
+      await postponeDeadline(first, a[1]!, 'boom', new Date(now.getTime() + 60_000));
+    } finally {
+      await first.commit();
+      await second.rollback();
+    }
+
+    const again = await knex.transaction(async (trx) => claimDue(trx, now, 100));
+    const mine = new Set(reservations);
+    expect(again.filter((d) => mine.has(d.reservationId)).map(deadlineId)).to.deep.equal([...due.slice(2)].map(deadlineId));
+    const postponed: { attempts: number; last_error: string } = await knex('hold_deadlines').where('reservation_id', due[1]!.reservationId).first();
+    expect(postponed).to.include({ attempts: 1, last_error: 'boom' });
+  });
+
+  it('When a seat deadline is due while its reservation deadline is open, Then it waits; once that is settled, or when there is none, it is claimed', async () => {
+    const now = new Date();
+    const past = new Date(now.getTime() - 1000);
+    const reservationId = newReservation();
+    const seat = seatDeadline(reservationId, 's-1', 'A-1');
+    const orphan = seatDeadline(newReservation(), 's-1', 'A-2');
+    await recordChanges(knex, [set(reservationDeadline(reservationId), new Date(now.getTime() + 60_000)), set(seat, past), set(orphan, past)]);
+    const claimMine = (): Promise<string[]> =>
+      knex.transaction(async (trx) => (await claimDue(trx, now, 100)).filter((d) => reservations.includes(d.reservationId)).map(deadlineId));
+
+    expect(await claimMine()).to.deep.equal([deadlineId(orphan)]);
+    await recordChanges(knex, [settle(reservationDeadline(reservationId))]);
+    expect((await claimMine()).sort()).to.deep.equal([deadlineId(orphan), deadlineId(seat)].sort());
+  });
+});
