@@ -75,3 +75,4 @@ export {
 export { cacheKeys } from './read-models/cache-keys.js';
 export type { Projection, ProjectedEvent } from './read-models/projection.js';
 export * from './nats/index.js';
+export { abortableSleep } from './runtime/abortable-sleep.js';

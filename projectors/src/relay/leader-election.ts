@@ -1,6 +1,6 @@
 import type { Logger } from '@concert/infra';
 import pg from 'pg';
-import { sleep } from '../runner/sleep.js';
+import { abortableSleep as sleep } from '@concert/infra';
 
 export interface LeaderElectionOptions {
   connectionString: string;

@@ -16,7 +16,7 @@ import { applyBatch, type BatchResult } from './apply-batch.js';
 import { invalidateCache } from './invalidate-cache.js';
 import { parkEvent } from './park-event.js';
 import { projectorMetrics, type ProjectorMetrics } from './projector-metrics.js';
-import { sleep } from './sleep.js';
+import { abortableSleep as sleep } from '@concert/infra';
 
 export interface RunProjectorOptions {
   /** The projection's durable pull consumer (`proj_<name>`, filter `<prefix>.>`). */

@@ -12,7 +12,7 @@ import {
 import type { Knex } from 'knex';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import type { PeriodicLoop } from '../runtime/periodic-loop.js';
-import { sleep } from '../runtime/sleep.js';
+import { abortableSleep as sleep } from '@concert/infra';
 import type { DeadlineChange } from './deadline.js';
 import { deadlineChangeOf } from './deadline-changes.js';
 import { recordChanges } from './deadline-store.js';

@@ -1,5 +1,5 @@
 import type { Logger } from '@concert/infra';
-import { sleep } from './sleep.js';
+import { abortableSleep as sleep } from '@concert/infra';
 
 export interface PeriodicLoop {
   /** Lets the round in hand finish, then resolves. */

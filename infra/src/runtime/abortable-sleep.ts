@@ -1,5 +1,5 @@
 /** Resolves after `ms`, or as soon as the signal aborts (so a stop never waits out a pause). */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
