@@ -1,12 +1,11 @@
 import {
   ConfigError,
-  connectNats,
+  openEventStream,
   createApp,
   createEventStore,
   createLogger,
   createMetricsRegistry,
   createRedis,
-  ensureEventStream,
   loadConfig,
   serve,
   type ReadinessCheck,
@@ -26,14 +25,7 @@ try {
   const logger = createLogger(config, 'projectors');
   const registry = createMetricsRegistry({ service: 'projectors' });
 
-  const nc = await connectNats(config.NATS_URL, 'projectors');
-  const jsm = await nc.jetstreamManager();
-  const js = nc.jetstream();
-  await ensureEventStream(jsm, {
-    stream: config.NATS_STREAM,
-    subjectPrefix: config.NATS_SUBJECT_PREFIX,
-    maxAgeHours: config.NATS_MAX_AGE_HOURS,
-  });
+  const { nc, jsm, js } = await openEventStream(config, 'projectors');
   const eventStore = createEventStore(config);
   // One connection per projector transaction, plus the relay's checkpoint and readiness probes.
   const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: allProjections.length + 2 } });

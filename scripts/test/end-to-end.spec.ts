@@ -11,7 +11,7 @@ import {
   signDevToken,
   type Config,
 } from '@concert/infra';
-import { startService, type ServiceProcess } from './support/service-process.js';
+import { startService, type ServiceProcess } from '@concert/infra/testing';
 
 /**
  * The whole write-to-read path as separate processes: command API -> PostgreSQL event store

@@ -1,12 +1,11 @@
 import {
   ConfigError,
-  connectNats,
+  openEventStream,
   createApp,
   createEventStore,
   createLogger,
   createMetricsRegistry,
   createRedis,
-  ensureEventStream,
   loadConfig,
   RedisSeatLocks,
   serve,
@@ -25,13 +24,7 @@ try {
   const logger = createLogger(config, 'workers');
   const registry = createMetricsRegistry({ service: 'workers' });
 
-  const nc = await connectNats(config.NATS_URL, 'workers');
-  const jsm = await nc.jetstreamManager();
-  await ensureEventStream(jsm, {
-    stream: config.NATS_STREAM,
-    subjectPrefix: config.NATS_SUBJECT_PREFIX,
-    maxAgeHours: config.NATS_MAX_AGE_HOURS,
-  });
+  const { nc, jsm, js } = await openEventStream(config, 'workers');
   // The timeout commands run EXPIRY_CONCURRENCY at a time, each on its own connection.
   const store = createEventStore(config, { maxConnections: config.EXPIRY_CONCURRENCY + 2 });
   // The timer's and the recorder's transactions, the payment recoveries' locks, the gauges.
@@ -46,7 +39,7 @@ try {
     knex,
     store,
     locks: new RedisSeatLocks(redis),
-    js: nc.jetstream(),
+    js,
     jsm,
     stream: config.NATS_STREAM,
     subjectPrefix: config.NATS_SUBJECT_PREFIX,

@@ -1,4 +1,5 @@
 export { connectNats } from './connect-nats.js';
+export { openEventStream, type EventStreamConnection } from './open-event-stream.js';
 export { ensureEventStream, DUPLICATE_WINDOW_MS, type EventStreamOptions } from './ensure-event-stream.js';
 export { ensureDurableConsumer, type DurableConsumerOptions } from './ensure-durable-consumer.js';
 export { encodeEvent, decodeEvent, eventToJson, eventFromJson, EventDecodeError, type EventJson } from './event-codec.js';

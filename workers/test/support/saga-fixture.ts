@@ -26,7 +26,7 @@ import {
 } from '@concert/infra';
 import knexFactory, { type Knex } from 'knex';
 import { startWorkers, type RunningWorkers, type WorkersOptions } from '../../src/start-workers.js';
-import { startService, type ServiceProcess } from './service-process.js';
+import { startService, type ServiceProcess } from '@concert/infra/testing';
 
 /**
  * Everything the saga's tests share: a database of their own (the relay publishes the feed

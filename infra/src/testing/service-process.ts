@@ -2,14 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface ServiceProcess {
   url: string;
-  /** SIGTERM, and wait for the exit. */
+  /** SIGTERM (graceful), and wait for the exit. */
   stop(): Promise<void>;
+  /** SIGKILL: a crash, nothing finishes. */
+  kill(): Promise<void>;
   output(): string;
 }
 
 /**
- * Starts a service's main.ts as its own Node process (as `npm start` does) and waits until
- * its /ready answers 200. The environment is this process's plus `env`.
+ * Starts a service's main.ts as its own Node process (as `npm start` does) and waits until its
+ * /ready answers 200. The environment is this process's plus `env`. For tests that run the
+ * services as processes (end to end, crash and restart).
  */
 export async function startService(entry: string, port: number, env: Record<string, string>): Promise<ServiceProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', entry], {
@@ -20,22 +23,23 @@ export async function startService(entry: string, port: number, env: Record<stri
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
+    child.kill(signal);
     await exited;
   };
+  const service = { url, stop: () => end('SIGTERM'), kill: () => end('SIGKILL'), output: () => output };
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}:\n${output}`);
     try {
-      if ((await fetch(`${url}/ready`)).status === 200) return { url, stop, output: () => output };
+      if ((await fetch(`${url}/ready`)).status === 200) return service;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  await stop();
+  await service.stop();
   throw new Error(`${entry} was not ready within 30 s:\n${output}`);
 }

@@ -1,0 +1,1 @@
+export { startService, type ServiceProcess } from './service-process.js';
