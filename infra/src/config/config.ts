@@ -81,6 +81,15 @@ const variables = z.object({
   /** A payment still REQUESTED this long after it began is taken for crashed and resumed. */
   PAYMENT_RECOVERY_AFTER_MS: positiveInt.default(30_000),
   PAYMENT_RECOVERY_INTERVAL_MS: positiveInt.default(5_000),
+
+  // --- gateway (issue 5) ---
+
+  // --- notifications (issue 6) ---
+
+  // --- statistics (issue 6) ---
+
+  // --- ops scripts (issue 7) ---
+
 });
 
 /** Every environment variable the processes read (the README's configuration table lists exactly these). */
