@@ -1,5 +1,5 @@
-import { HoldNotExpiredError, seatDecider, seatStreamId } from '@concert/domain';
-import { expireReservation, loadStream, releaseOrphanSeat, type CommandContext } from '@concert/infra';
+import { HoldNotExpiredError } from '@concert/domain';
+import { expireReservation, releaseOrphanSeat, type CommandContext } from '@concert/infra';
 import type { DueDeadline } from './deadline.js';
 
 /**
@@ -40,12 +40,13 @@ export async function runTimeoutCommand(ctx: CommandContext, deadline: DueDeadli
       throw error;
     }
   }
-  // releaseOrphanSeat acts on whoever holds the seat now. Checked first that it is still this
-  // deadline's reservation, so that a stale seat deadline never times out a later buyer's hold,
-  // and a seat that the reservation path already freed costs one read and no command.
-  const { state: seat } = await loadStream(ctx, seatStreamId(deadline.scheduleId, deadline.seatId), seatDecider);
-  if (seat.status !== 'Held') return { outcome: 'not-held', commandIssued: false };
-  if (seat.reservationId !== deadline.reservationId) return { outcome: 'superseded', commandIssued: false };
-  const { outcome } = await releaseOrphanSeat(ctx, { scheduleId: deadline.scheduleId, seatId: deadline.seatId });
+  // Only this deadline's hold: a stale seat deadline never times out a later buyer's hold,
+  // and a seat that the reservation path already freed costs one read and no write.
+  const { outcome } = await releaseOrphanSeat(ctx, {
+    scheduleId: deadline.scheduleId,
+    seatId: deadline.seatId,
+    reservationId: deadline.reservationId,
+  });
+  if (outcome === 'not-held' || outcome === 'superseded') return { outcome, commandIssued: false };
   return { outcome: outcome === 'hold-not-expired' ? 'not-yet' : outcome, commandIssued: true };
 }
