@@ -146,6 +146,8 @@ describe('expiry saga: hold deadlines from the feed, timed out through the write
       // Killed when about half the deadlines have passed, in the middle of its work.
       const deadlines = holds.map((h) => h.expiresAt.getTime()).sort((a, b) => a - b);
       await sleepUntil(deadlines[holds.length / 2]! + 100);
+      // On a loaded machine the worker may not have begun yet: kill it once it has.
+      await waitFor('a first expiry', async () => (await expired()) > 0, 10_000);
       await worker.kill();
       const atKill = await expired();
       // Down while the remaining deadlines pass: the restart must catch up.
