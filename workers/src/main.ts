@@ -11,11 +11,13 @@ import {
   serve,
 } from '@concert/infra';
 import knexFactory from 'knex';
+import { configuredSender } from './notifications/configured-sender.js';
 import { startWorkers } from './start-workers.js';
 
 /**
  * The workers process: the expiry saga (hold deadlines from the feed, timed out through the
- * write side's commands) and the payment recovery. Any number may run: they share the work
+ * write side's commands), the payment recovery and the notifier (a signed webhook when
+ * NOTIFY_WEBHOOK_URL is set, else the notifications table). Any number may run: they share the work
  * through PostgreSQL row locks and one durable JetStream consumer. Serves /health, /ready and
  * /metrics on WORKERS_PORT; SIGTERM finishes the batches in hand and exits.
  */
@@ -47,6 +49,7 @@ try {
     registry,
     expiry: { batchSize: config.EXPIRY_BATCH_SIZE, concurrency: config.EXPIRY_CONCURRENCY },
     paymentRecovery: { afterMs: config.PAYMENT_RECOVERY_AFTER_MS, intervalMs: config.PAYMENT_RECOVERY_INTERVAL_MS },
+    notifications: { sender: configuredSender(config, knex), maxAttempts: config.NOTIFY_MAX_ATTEMPTS, retryBaseMs: config.NOTIFY_RETRY_BASE_MS },
   });
 
   const app = createApp({
