@@ -29,8 +29,9 @@ try {
   const { nc, jsm, js } = await openEventStream(config, 'workers');
   // The timeout commands run EXPIRY_CONCURRENCY at a time, each on its own connection.
   const store = createEventStore(config, { maxConnections: config.EXPIRY_CONCURRENCY + 2 });
-  // The timer's and the recorder's transactions, the payment recoveries' locks, the gauges.
-  const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 10 } });
+  // The timer's and the recorder's transactions, the payment recoveries' locks, the gauges,
+  // the notifier's batches, the dispatcher's transaction and the inbox sender's inserts.
+  const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 16 } });
   const redis = createRedis({
     url: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,

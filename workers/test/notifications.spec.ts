@@ -141,7 +141,7 @@ describe('notifications: the feed to a signed webhook or the inbox, at most once
     const { scheduleId, seatIds } = await f.newSchedule(12);
     const holds = await Promise.all(seatIds.map((seatId, i) => f.hold(`fan-twice-${i}`, scheduleId, [seatId], LONG_HOLD_MS)));
     const held = await Promise.all(holds.map((h) => heldEvent(h.reservationId)));
-    await waitFor('every notification delivered', () => held.every((e) => hook.requestsFor(e.id).length > 0), 15_000);
+    await waitFor('every notification delivered', async () => (await Promise.all(held.map((e) => delivery(e.id)))).every((d) => d?.status === 'delivered'), 15_000);
     const byInstance = await Promise.all(first.map((w) => metric(w.registry, 'workers_notifications_delivered_total', { sender: 'webhook' })));
     console.log(`      (notifications delivered by instance: ${byInstance.join(' + ')})`);
 
@@ -156,6 +156,35 @@ describe('notifications: the feed to a signed webhook or the inbox, at most once
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
     expect(held.map((e) => hook.requestsFor(e.id).length)).to.deep.equal(held.map(() => 1));
+  });
+
+  it('When the workers process runs with NOTIFY_WEBHOOK_URL, Then it posts signed notifications, reports them in /metrics and stops on SIGTERM', async () => {
+    const hook = await receiver({ failFirst: 1 });
+    const port = Number(f.env.WORKERS_PORT);
+    const worker = await startService('workers/src/main.ts', port, {
+      ...f.env,
+      NOTIFY_WEBHOOK_URL: hook.url,
+      NOTIFY_WEBHOOK_SECRET: SECRET,
+      NOTIFY_RETRY_BASE_MS: '100',
+    });
+    try {
+      const { scheduleId } = await f.newSchedule(1);
+      const hold = await f.hold('fan-process', scheduleId, ['A-1'], LONG_HOLD_MS);
+      const held = await heldEvent(hold.reservationId);
+      await waitFor('the notification delivered', async () => (await delivery(held.id))?.status === 'delivered', 15_000);
+      const [failed, delivered] = hook.requestsFor(held.id);
+      expect([failed?.status, delivered?.status]).to.deep.equal([500, 204]);
+      expect(verifyWebhookSignature({ secret: SECRET, body: delivered!.body, timestamp: delivered!.timestamp, signature: delivered!.signature })).to.equal(true);
+
+      const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+      expect(metrics).to.match(/^workers_notifications_delivered_total\{kind="reservation-held",sender="webhook",service="workers"\} 1$/m);
+      expect(metrics).to.match(/^workers_notification_failures_total\{sender="webhook",service="workers"\} 1$/m);
+      expect(metrics).to.match(/^workers_notification_deliveries_pending\{service="workers"\} 0$/m);
+      expect(metrics).to.include('workers_notification_dead_letters_total');
+    } finally {
+      await worker.stop();
+    }
+    expect(worker.output()).to.not.match(/"level":(50|60)/);
   });
 
   it('When no webhook is configured, Then each user finds their own notifications at GET /me/notifications, newest first', async () => {

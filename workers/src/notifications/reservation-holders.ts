@@ -15,8 +15,12 @@ export async function reservationHolders(store: EventStore, reservationIds: read
   for (const reservationId of unique) {
     const held = streams.get(reservationStreamId(reservationId))?.find((e) => e.type === 'ReservationHeld');
     if (!held) continue;
-    const event = parseEvent(held.type, held.metadata.schemaVersion, held.data);
-    if (event.type === 'ReservationHeld') holders.set(reservationId, event.data.userId);
+    try {
+      const event = parseEvent(held.type, held.metadata.schemaVersion, held.data);
+      if (event.type === 'ReservationHeld') holders.set(reservationId, event.data.userId);
+    } catch {
+      // An unreadable hold names nobody; retrying the batch would not make it readable.
+    }
   }
   return holders;
 }
