@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { QueryApiHarness, expectProblem } from './query-api-harness.js';
+import { QueryApiHarness, expectProblem, type ApiResponse } from './query-api-harness.js';
 
 interface NotificationItem {
   id: string;
@@ -44,11 +44,11 @@ describe('query API: GET /me/notifications', () => {
     let path: string | undefined = '/me/notifications?limit=2';
     let pages = 0;
     while (path !== undefined) {
-      const response = await api.get<NotificationItem[]>(path, { user: owner });
+      const response: ApiResponse<NotificationItem[]> = await api.get<NotificationItem[]>(path, { user: owner });
       expect(response.status, JSON.stringify(response.body)).to.equal(200);
       ids.push(...response.body.map((n) => n.id));
       pages++;
-      const cursor = response.headers.get('x-next-cursor');
+      const cursor: string | null = response.headers.get('x-next-cursor');
       path = cursor === null ? undefined : `/me/notifications?${new URLSearchParams({ limit: '2', cursor }).toString()}`;
       if (path !== undefined) expect(response.headers.get('link')).to.equal(`<${path}>; rel="next"`);
     }
