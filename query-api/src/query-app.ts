@@ -2,6 +2,7 @@ import { authenticate, createApp } from '@concert/infra';
 import type { Express } from 'express';
 import { listConcertsRoute } from './concerts/list-concerts.js';
 import { listSchedulesRoute } from './concerts/list-schedules.js';
+import { listMyNotificationsRoute } from './notifications/list-my-notifications.js';
 import { getPaymentRoute } from './payments/get-payment.js';
 import type { QueryApiDeps } from './query-api-deps.js';
 import { getReservationRoute } from './reservations/get-reservation.js';
@@ -24,6 +25,7 @@ export function createQueryApp(deps: QueryApiDeps): Express {
       listMyReservationsRoute(app, deps);
       getPaymentRoute(app, deps);
       getWalletRoute(app, deps);
+      listMyNotificationsRoute(app, deps);
     },
   });
 }

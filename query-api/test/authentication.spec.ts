@@ -14,6 +14,7 @@ describe('query API: every read needs a bearer token', () => {
     '/me/reservations',
     '/payments/p-1',
     '/me/wallet',
+    '/me/notifications',
   ];
 
   for (const path of paths) {

@@ -11,11 +11,13 @@ import {
   serve,
 } from '@concert/infra';
 import knexFactory from 'knex';
+import { configuredSender } from './notifications/configured-sender.js';
 import { startWorkers } from './start-workers.js';
 
 /**
  * The workers process: the expiry saga (hold deadlines from the feed, timed out through the
- * write side's commands) and the payment recovery. Any number may run: they share the work
+ * write side's commands), the payment recovery and the notifier (a signed webhook when
+ * NOTIFY_WEBHOOK_URL is set, else the notifications table). Any number may run: they share the work
  * through PostgreSQL row locks and one durable JetStream consumer. Serves /health, /ready and
  * /metrics on WORKERS_PORT; SIGTERM finishes the batches in hand and exits.
  */
@@ -27,8 +29,9 @@ try {
   const { nc, jsm, js } = await openEventStream(config, 'workers');
   // The timeout commands run EXPIRY_CONCURRENCY at a time, each on its own connection.
   const store = createEventStore(config, { maxConnections: config.EXPIRY_CONCURRENCY + 2 });
-  // The timer's and the recorder's transactions, the payment recoveries' locks, the gauges.
-  const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 10 } });
+  // The timer's and the recorder's transactions, the payment recoveries' locks, the gauges,
+  // the notifier's batches, the dispatcher's transaction and the inbox sender's inserts.
+  const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 16 } });
   const redis = createRedis({
     url: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,
@@ -47,6 +50,7 @@ try {
     registry,
     expiry: { batchSize: config.EXPIRY_BATCH_SIZE, concurrency: config.EXPIRY_CONCURRENCY },
     paymentRecovery: { afterMs: config.PAYMENT_RECOVERY_AFTER_MS, intervalMs: config.PAYMENT_RECOVERY_INTERVAL_MS },
+    notifications: { sender: configuredSender(config, knex), maxAttempts: config.NOTIFY_MAX_ATTEMPTS, retryBaseMs: config.NOTIFY_RETRY_BASE_MS },
   });
 
   const app = createApp({

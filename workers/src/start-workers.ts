@@ -7,6 +7,11 @@ import { startDeadlineTimer } from './deadlines/deadline-timer.js';
 import type { TimeoutResult } from './deadlines/timeout-command.js';
 import { createWorkerMetrics, OVERDUE_AFTER_MS, type WorkerMetrics } from './metrics/worker-metrics.js';
 import { startPaymentRecovery, type PaymentRecoveryOptions } from './payments/payment-recovery.js';
+import { startDeliveryDispatcher } from './notifications/delivery-dispatcher.js';
+import { countPendingDeliveries } from './notifications/delivery-store.js';
+import type { NotificationSender } from './notifications/notification.js';
+import { startNotifier } from './notifications/notifier.js';
+import type { PeriodicLoop } from './runtime/periodic-loop.js';
 
 export interface WorkersOptions {
   knex: Knex;
@@ -22,8 +27,21 @@ export interface WorkersOptions {
   now?: () => Date;
   expiry: { batchSize: number; concurrency: number; intervalMs?: number; ackWaitMs?: number };
   paymentRecovery: { afterMs: number; intervalMs: number };
+  /** The notifier and its delivery dispatcher; absent, they do not run (tests of the other workers). */
+  notifications?: NotificationOptions;
   onTimeoutRun?: (deadline: DueDeadline, outcome: TimeoutResult | { error: unknown }) => void;
   onPaymentRecovered?: PaymentRecoveryOptions['onRecovered'];
+}
+
+export interface NotificationOptions {
+  sender: NotificationSender;
+  maxAttempts: number;
+  retryBaseMs: number;
+  batchSize?: number;
+  /** Deliveries one worker sends at once. */
+  concurrency?: number;
+  intervalMs?: number;
+  ackWaitMs?: number;
 }
 
 export interface RunningWorkers {
@@ -34,8 +52,9 @@ export interface RunningWorkers {
 }
 
 /**
- * The workers of one process: the expiry saga (deadline recorder and timer) and the payment
- * recovery. Leader-free: every part may run in any number of processes at once.
+ * The workers of one process: the expiry saga (deadline recorder and timer), the payment
+ * recovery and, when configured, the notifier with its delivery dispatcher. Leader-free:
+ * every part may run in any number of processes at once.
  */
 export async function startWorkers(options: WorkersOptions): Promise<RunningWorkers> {
   const { knex, store, locks, logger } = options;
@@ -77,15 +96,57 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
     ...(options.onPaymentRecovered ? { onRecovered: options.onPaymentRecovered } : {}),
   });
 
+  const notifications = options.notifications ? await startNotifications(options, options.notifications, metrics, now) : undefined;
+
   return {
     metrics,
     readinessChecks: {
       deadlineRecorder: () => recorder.ready(),
       deadlineTimer: () => timer.ready(),
       paymentRecovery: () => recovery.ready(),
+      ...(notifications ? { notifier: () => notifications.notifier.ready(), notificationDispatcher: () => notifications.dispatcher.ready() } : {}),
     },
     async stop() {
-      await Promise.all([recorder.stop(), timer.stop(), recovery.stop()]);
+      await Promise.all([recorder.stop(), timer.stop(), recovery.stop(), notifications?.notifier.stop(), notifications?.dispatcher.stop()]);
     },
   };
 }
+
+/** The notifier (feed -> outbox) and the dispatcher (outbox -> sender) of one process. */
+async function startNotifications(
+  options: WorkersOptions,
+  notify: NotificationOptions,
+  metrics: WorkerMetrics,
+  now: () => Date,
+): Promise<{ notifier: PeriodicLoop; dispatcher: PeriodicLoop }> {
+  const { knex, logger } = options;
+  metrics.setPendingDeliveriesCounter(() => countPendingDeliveries(knex));
+  const notifier = await startNotifier({
+    js: options.js,
+    jsm: options.jsm,
+    knex,
+    store: options.store,
+    stream: options.stream,
+    subjectPrefix: options.subjectPrefix,
+    logger: logger.child({ worker: 'notifier' }),
+    metrics,
+    ...(notify.batchSize === undefined ? {} : { batchSize: notify.batchSize }),
+    ...(notify.ackWaitMs === undefined ? {} : { ackWaitMs: notify.ackWaitMs }),
+  });
+  const dispatcher = startDeliveryDispatcher({
+    knex,
+    sender: notify.sender,
+    now,
+    maxAttempts: notify.maxAttempts,
+    retryBaseMs: notify.retryBaseMs,
+    batchSize: notify.batchSize ?? DEFAULT_DELIVERY_BATCH,
+    concurrency: notify.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY,
+    logger: logger.child({ worker: 'notification-dispatcher', sender: notify.sender.name }),
+    metrics,
+    ...(notify.intervalMs === undefined ? {} : { intervalMs: notify.intervalMs }),
+  });
+  return { notifier, dispatcher };
+}
+
+const DEFAULT_DELIVERY_BATCH = 64;
+const DEFAULT_DELIVERY_CONCURRENCY = 8;

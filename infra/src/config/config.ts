@@ -85,6 +85,16 @@ const variables = z.object({
   // --- gateway (issue 5) ---
 
   // --- notifications (issue 6) ---
+  /** Where the workers POST each notification (signed); unset, they go to the notifications table (GET /me/notifications). */
+  NOTIFY_WEBHOOK_URL: url(['http:', 'https:']).optional(),
+  /** HMAC-SHA256 key of the X-Signature header; required with NOTIFY_WEBHOOK_URL. */
+  NOTIFY_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Attempts of one delivery before it goes to notification_dead_letters. */
+  NOTIFY_MAX_ATTEMPTS: positiveInt.default(8),
+  /** Wait after the first failed attempt; doubled after each further one. */
+  NOTIFY_RETRY_BASE_MS: positiveInt.default(1000),
+  /** One webhook request longer than this counts as a failed attempt. */
+  NOTIFY_TIMEOUT_MS: positiveInt.default(5000),
 
   // --- statistics (issue 6) ---
 
@@ -99,6 +109,9 @@ export const configSchema = variables
   .superRefine((c, ctx) => {
     if (c.EVENTSTORE === 'esdb' && !c.EVENTSTORE_URL) {
       ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_URL'], message: 'is required when EVENTSTORE=esdb' });
+    }
+    if (c.NOTIFY_WEBHOOK_URL && !c.NOTIFY_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['NOTIFY_WEBHOOK_SECRET'], message: 'is required when NOTIFY_WEBHOOK_URL is set' });
     }
   })
   .transform((c) => ({

@@ -43,6 +43,9 @@ describe('configuration from the environment', () => {
     [{ EVENTSTORE: 'esdb' }, /^invalid configuration: EVENTSTORE_URL is required when EVENTSTORE=esdb$/],
     [{ AUTH_DEV_LOGIN: 'yes' }, /^invalid configuration: AUTH_DEV_LOGIN /],
     [{ JWT_SECRET: 'short' }, /^invalid configuration: JWT_SECRET .*\(got "\*\*\*"\)$/],
+    [{ NOTIFY_WEBHOOK_URL: 'ftp://hooks.example/n' }, /^invalid configuration: NOTIFY_WEBHOOK_URL must be a URL with protocol http: or https:/],
+    [{ NOTIFY_WEBHOOK_URL: 'https://hooks.example/n' }, /^invalid configuration: NOTIFY_WEBHOOK_SECRET is required when NOTIFY_WEBHOOK_URL is set$/],
+    [{ NOTIFY_MAX_ATTEMPTS: '0' }, /^invalid configuration: NOTIFY_MAX_ATTEMPTS /],
   ];
   for (const [env, message] of rejected) {
     it(`When ${JSON.stringify(env)}, Then start-up fails with one line naming the variable`, () => {

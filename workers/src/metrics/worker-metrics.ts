@@ -15,6 +15,16 @@ export interface WorkerMetrics {
   /** Payments the recovery worker resumed, by final status; `unchanged` when another run had finished it. */
   paymentsRecovered: Counter<'status'>;
   paymentRecoveryFailures: Counter;
+  /** Events the notifier took, by outcome (enqueued, duplicate, no-recipient, passed, undecodable). */
+  notifierEvents: Counter<'outcome'>;
+  /** Notifications delivered, by kind and sender (webhook, inbox). */
+  notificationsDelivered: Counter<'kind' | 'sender'>;
+  /** Failed delivery attempts (non-2xx, timeouts, network errors for the webhook), by sender. */
+  notificationFailures: Counter<'sender'>;
+  /** Deliveries that failed their last attempt and went to notification_dead_letters. */
+  notificationDeadLetters: Counter<'sender'>;
+  /** Reads the pending-deliveries gauge at scrape time. */
+  setPendingDeliveriesCounter(count: () => Promise<number>): void;
   /** Reads the pending and overdue gauges at scrape time. */
   setDeadlineCounter(count: () => Promise<DeadlineCounts[]>): void;
 }
@@ -40,6 +50,17 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
         this.set({ kind, state: 'pending' }, row?.pending ?? 0);
         this.set({ kind, state: 'overdue' }, row?.overdue ?? 0);
       }
+    },
+  });
+  let pendingDeliveries: (() => Promise<number>) | undefined;
+  new Gauge({
+    name: 'workers_notification_deliveries_pending',
+    help: 'Notifications in the outbox not yet delivered nor dead-lettered (retries included)',
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const pending = await pendingDeliveries?.().catch(() => undefined);
+      if (pending !== undefined) this.set(pending);
     },
   });
   return {
@@ -79,6 +100,33 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
       help: 'Resumptions of a stuck payment that failed (retried on the next round)',
       registers: [registry],
     }),
+    notifierEvents: new Counter({
+      name: 'workers_notifier_events_total',
+      help: 'Events taken by the notifier, by outcome (enqueued, duplicate, no-recipient, passed, undecodable)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    notificationsDelivered: new Counter({
+      name: 'workers_notifications_delivered_total',
+      help: 'Notifications delivered, by kind and sender',
+      labelNames: ['kind', 'sender'],
+      registers: [registry],
+    }),
+    notificationFailures: new Counter({
+      name: 'workers_notification_failures_total',
+      help: 'Failed notification delivery attempts (webhook: non-2xx, timeout, network error), by sender',
+      labelNames: ['sender'],
+      registers: [registry],
+    }),
+    notificationDeadLetters: new Counter({
+      name: 'workers_notification_dead_letters_total',
+      help: 'Notifications dead-lettered after their last failed attempt, by sender',
+      labelNames: ['sender'],
+      registers: [registry],
+    }),
+    setPendingDeliveriesCounter(count) {
+      pendingDeliveries = count;
+    },
     setDeadlineCounter(count) {
       counter = count;
     },

@@ -48,7 +48,7 @@ export interface SagaFixture {
   hold(userId: string, scheduleId: string, seatIds: string[], durationMs: number): Promise<Hold>;
   /** Workers in this process (stopped by close()), each with its own pools, as separate instances would be. */
   startWorkers(
-    overrides?: Partial<Pick<WorkersOptions, 'onTimeoutRun' | 'onPaymentRecovered' | 'paymentRecovery' | 'expiry'>>,
+    overrides?: Partial<Pick<WorkersOptions, 'onTimeoutRun' | 'onPaymentRecovered' | 'paymentRecovery' | 'expiry' | 'notifications'>>,
   ): Promise<RunningWorkers & { registry: Registry }>;
   /** Stops every worker startWorkers() started. */
   stopWorkers(): Promise<void>;

@@ -1,0 +1,26 @@
+import type { Knex } from 'knex';
+import type { Notification, NotificationSender } from './notification.js';
+
+/**
+ * The sender when no webhook is configured: the notification becomes a row of the
+ * `notifications` table, which the query API serves as GET /me/notifications. Keyed by the
+ * event id, so a second send of the same notification changes nothing.
+ */
+export function inboxSender(db: Knex): NotificationSender {
+  return {
+    name: 'inbox',
+    async send(n: Notification) {
+      await db('notifications')
+        .insert({
+          event_id: n.id,
+          user_id: n.userId,
+          kind: n.kind,
+          reservation_id: n.reservationId,
+          occurred_at: n.occurredAt,
+          payload: JSON.stringify(n.payload),
+        })
+        .onConflict('event_id')
+        .ignore();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/** What a user is told about, one kind per notifying event type. */
+export type NotificationKind = 'reservation-held' | 'reservation-confirmed' | 'reservation-expired' | 'payment-completed';
+
+/** One notification: the event that caused it is its identity (at most one per event id). */
+export interface Notification {
+  /** The id of the event it reports; the webhook's X-Notification-Id. */
+  id: string;
+  userId: string;
+  kind: NotificationKind;
+  reservationId: string;
+  /** When the event's command was decided (ISO-8601). */
+  occurredAt: string;
+  /** A few facts of the event (seats, amount, deadline...), by kind. */
+  payload: Record<string, unknown>;
+}
+
+/** Where notifications go: a webhook, the inbox table, or any other channel plugged in. */
+export interface NotificationSender {
+  /** Name of the channel in logs and metrics. */
+  readonly name: string;
+  /** Resolves once the notification is delivered; rejects to have it retried later. */
+  send(notification: Notification): Promise<void>;
+}
