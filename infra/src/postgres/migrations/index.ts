@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as eventStore from './001-event-store.js';
 import * as readModels from './002-read-models.js';
 import * as holdDeadlines from './003-hold-deadlines.js';
+import * as statistics from './005-statistics.js';
 
 export interface Migration {
   name: string;
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** In order. Listed here rather than discovered on disk so that they run the same from TS and compiled JS. */
-export const migrations: readonly Migration[] = [eventStore, readModels, holdDeadlines];
+export const migrations: readonly Migration[] = [eventStore, readModels, holdDeadlines, statistics];
