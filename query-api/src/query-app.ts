@@ -7,6 +7,8 @@ import type { QueryApiDeps } from './query-api-deps.js';
 import { getReservationRoute } from './reservations/get-reservation.js';
 import { listMyReservationsRoute } from './reservations/list-my-reservations.js';
 import { listSeatsRoute } from './schedules/list-seats.js';
+import { concertStatsRoute } from './stats/concert-stats.js';
+import { scheduleStatsRoute } from './stats/schedule-stats.js';
 import { getWalletRoute } from './wallet/get-wallet.js';
 
 /** The read side's HTTP face (API.md): every route behind JWT authentication. */
@@ -24,6 +26,8 @@ export function createQueryApp(deps: QueryApiDeps): Express {
       listMyReservationsRoute(app, deps);
       getPaymentRoute(app, deps);
       getWalletRoute(app, deps);
+      concertStatsRoute(app, deps);
+      scheduleStatsRoute(app, deps);
     },
   });
 }
