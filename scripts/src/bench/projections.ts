@@ -46,7 +46,7 @@ import { metricSum, parseMetrics, type MetricSample } from './prometheus-text.js
 import { createScratchDatabase } from './scratch-database.js';
 
 /** The projections of projectors/src/projections/index.ts (each a checkpoint row). */
-const PROJECTIONS = ['catalog', 'reservations', 'payments', 'wallets', 'sales'] as const;
+const PROJECTIONS = ['catalog', 'reservations', 'payments', 'wallets', 'sales', 'statistics'] as const;
 type ProjectionName = (typeof PROJECTIONS)[number];
 const TARGET_EVENTS_PER_SECOND = 10_000;
 const TARGET_LAG_P99_MS = 200;
