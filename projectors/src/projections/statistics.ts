@@ -41,12 +41,16 @@ export const statisticsProjection: Projection = {
       case 'ReservationConfirmed': {
         const ended = await endReservation(trx, event.data.reservationId, 'CONFIRMED', at);
         if (ended === undefined) return;
-        await addToMinute(trx, ended.scheduleId, minuteOf(at), {
-          confirmations: 1,
-          seats_sold: event.data.seatIds.length,
-          revenue: event.data.amount,
-        });
-        await addToMinute(trx, ended.scheduleId, minuteOf(ended.heldAt), { holds_confirmed: 1 });
+        const sale = { confirmations: 1, seats_sold: event.data.seatIds.length, revenue: event.data.amount };
+        const paidIn = minuteOf(at);
+        const heldIn = minuteOf(ended.heldAt);
+        // Most payments come within the minute of their hold: one statement then, not two.
+        if (paidIn.getTime() === heldIn.getTime()) {
+          await addToMinute(trx, ended.scheduleId, paidIn, { ...sale, holds_confirmed: 1 });
+        } else {
+          await addToMinute(trx, ended.scheduleId, paidIn, sale);
+          await addToMinute(trx, ended.scheduleId, heldIn, { holds_confirmed: 1 });
+        }
         return;
       }
       case 'ReservationCancelled': {
