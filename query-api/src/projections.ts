@@ -12,6 +12,8 @@ export const PROJECTIONS = {
   payments: 'payments',
   /** rm_wallets */
   wallets: 'wallets',
+  /** rm_stats_concerts, rm_stats_schedules, rm_stats_by_minute, rm_stats_reservations */
+  statistics: 'statistics',
 } as const;
 
 export type ProjectionName = (typeof PROJECTIONS)[keyof typeof PROJECTIONS];

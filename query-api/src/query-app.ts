@@ -8,6 +8,8 @@ import type { QueryApiDeps } from './query-api-deps.js';
 import { getReservationRoute } from './reservations/get-reservation.js';
 import { listMyReservationsRoute } from './reservations/list-my-reservations.js';
 import { listSeatsRoute } from './schedules/list-seats.js';
+import { concertStatsRoute } from './stats/concert-stats.js';
+import { scheduleStatsRoute } from './stats/schedule-stats.js';
 import { getWalletRoute } from './wallet/get-wallet.js';
 
 /** The read side's HTTP face (API.md): every route behind JWT authentication. */
@@ -26,6 +28,8 @@ export function createQueryApp(deps: QueryApiDeps): Express {
       getPaymentRoute(app, deps);
       getWalletRoute(app, deps);
       listMyNotificationsRoute(app, deps);
+      concertStatsRoute(app, deps);
+      scheduleStatsRoute(app, deps);
     },
   });
 }

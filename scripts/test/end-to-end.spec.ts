@@ -140,4 +140,31 @@ describe('end to end: a command is visible to the next query that sends its cons
     const remaining = await send('GET', `${queryUrl}/concerts/${concertId}/schedules`, { token: fan, consistency: paid.consistency });
     expect(remaining.list).to.deep.equal([{ scheduleId, startsAt: '2027-06-01T19:00:00.000Z', totalSeats: 3, availableSeats: 1 }]);
   });
+
+  it('When fans hold, cancel and pay, Then an admin reads the counts, conversion and median in the statistics, and a fan is refused', async () => {
+    const admin = token(`admin-${run}`, ['admin']);
+    const fan = token(`stats-fan-${run}`);
+    const concert = await send('POST', `${commandUrl}/admin/concerts`, { token: admin, body: { title: 'Stats', venue: 'Hall' } });
+    const concertId = String(concert.body.concertId);
+    const schedule = await send('POST', `${commandUrl}/admin/concerts/${concertId}/schedules`, {
+      token: admin,
+      body: { startsAt: '2027-07-01T19:00:00.000Z', seats: [{ seatId: 'A-1', grade: 'R', price: 700 }, { seatId: 'A-2', grade: 'R', price: 800 }] },
+    });
+    const scheduleId = String(schedule.body.scheduleId);
+    const dropped = await send('POST', `${commandUrl}/reservations`, { token: fan, body: { scheduleId, seatIds: ['A-1'] } });
+    expect((await send('POST', `${commandUrl}/reservations/${String(dropped.body.reservationId)}/cancel`, { token: fan })).status).to.equal(200);
+    const kept = await send('POST', `${commandUrl}/reservations`, { token: fan, body: { scheduleId, seatIds: ['A-2'] } });
+    await send('POST', `${commandUrl}/wallet/charges`, { token: fan, body: { amount: 800 } });
+    const paid = await send('POST', `${commandUrl}/payments`, { token: fan, body: { reservationId: kept.body.reservationId } });
+    expect(paid.status).to.equal(201);
+
+    const stats = await send('GET', `${queryUrl}/admin/stats/concerts/${concertId}`, { token: admin, consistency: paid.consistency });
+
+    expect(stats.status, JSON.stringify(stats.body)).to.equal(200);
+    expect(stats.body.totals).to.include({ holds: 2, seatsHeld: 2, cancellations: 1, confirmations: 1, seatsSold: 1, revenue: 800, conversion: 0.5 });
+    expect((stats.body.totals as Json).medianHoldToConfirmMs).to.be.a('number').and.to.be.at.least(0);
+    expect(stats.body.schedules).to.have.length(1);
+    const forbidden = await send('GET', `${queryUrl}/admin/stats/schedules/${scheduleId}`, { token: fan });
+    expect(forbidden.status).to.equal(403);
+  });
 });

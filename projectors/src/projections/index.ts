@@ -3,9 +3,17 @@ import { catalogProjection } from './catalog.js';
 import { paymentsProjection } from './payments.js';
 import { reservationsProjection } from './reservations.js';
 import { salesProjection } from './sales.js';
+import { statisticsProjection } from './statistics.js';
 import { walletsProjection } from './wallets.js';
 
-export { catalogProjection, paymentsProjection, reservationsProjection, salesProjection, walletsProjection };
+export {
+  catalogProjection,
+  paymentsProjection,
+  reservationsProjection,
+  salesProjection,
+  statisticsProjection,
+  walletsProjection,
+};
 
 /** Every read model, each with its own checkpoint; a projection reads no table but its own. */
 export const allProjections: Projection[] = [
@@ -14,4 +22,5 @@ export const allProjections: Projection[] = [
   paymentsProjection,
   walletsProjection,
   salesProjection,
+  statisticsProjection,
 ];

@@ -64,6 +64,10 @@ const tables: ReadonlyArray<{ table: string; by: string; ids: (ids: Ids) => stri
   { table: 'rm_wallets', by: 'user_id', ids: (i) => [i.user], order: ['user_id'] },
   { table: 'rm_sales_by_schedule', by: 'schedule_id', ids: (i) => [i.schedule], order: ['schedule_id'] },
   { table: 'rm_sales_by_minute', by: 'schedule_id', ids: (i) => [i.schedule], order: ['minute'] },
+  { table: 'rm_stats_concerts', by: 'concert_id', ids: (i) => [i.concert], order: ['concert_id'] },
+  { table: 'rm_stats_schedules', by: 'schedule_id', ids: (i) => [i.schedule], order: ['schedule_id'] },
+  { table: 'rm_stats_by_minute', by: 'schedule_id', ids: (i) => [i.schedule], order: ['minute'] },
+  { table: 'rm_stats_reservations', by: 'schedule_id', ids: (i) => [i.schedule], order: ['held_at'] },
 ];
 
 /** Every row of a run, with its ids replaced by their role so two runs can be compared. */
@@ -118,6 +122,10 @@ describe('projections together', () => {
       'rm_wallets',
       'rm_sales_by_schedule',
       'rm_sales_by_minute',
+      'rm_stats_concerts',
+      'rm_stats_schedules',
+      'rm_stats_by_minute',
+      'rm_stats_reservations',
     ]);
   });
 });

@@ -1,0 +1,33 @@
+import { instantSchema } from '@concert/domain';
+import { z } from 'zod';
+
+const MINUTE_MS = 60_000;
+export const DEFAULT_STATS_RANGE_MS = 24 * 60 * MINUTE_MS;
+/** At most 7 days of minutes (10,080 rows) per request: enough for a sales week, bounded work. */
+export const MAX_STATS_RANGE_MS = 7 * DEFAULT_STATS_RANGE_MS;
+
+/** The minutes a statistics request covers: those starting at or after `from` and before `to`. */
+export interface StatsRange {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * `?from=&to=` (ISO-8601 with an offset; encode `+` as `%2B`). `to` defaults to now and `from`
+ * to 24 h before `to`; `from` is rounded down to its minute, so the minute it falls in is
+ * included. `from` must be before `to` and the range at most 7 days: 400 `validation` otherwise.
+ */
+export const statsRangeQuerySchema = z
+  .object({ from: instantSchema.optional(), to: instantSchema.optional() })
+  .strict()
+  .transform((query, ctx): StatsRange => {
+    const to = query.to === undefined ? new Date() : new Date(query.to);
+    const requestedFrom = query.from === undefined ? to.getTime() - DEFAULT_STATS_RANGE_MS : Date.parse(query.from);
+    const from = new Date(Math.floor(requestedFrom / MINUTE_MS) * MINUTE_MS);
+    if (from.getTime() >= to.getTime()) {
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+    } else if (to.getTime() - from.getTime() > MAX_STATS_RANGE_MS) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'the range may span at most 7 days' });
+    }
+    return { from, to };
+  });
