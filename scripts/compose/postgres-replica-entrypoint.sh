@@ -6,14 +6,17 @@
 set -euo pipefail
 : "${PRIMARY_HOST:?}" "${REPLICATION_USER:?}" "${REPLICATION_PASSWORD:?}"
 SLOT=${REPLICATION_SLOT:-replica_1}
+PRIMARY_PORT=${PRIMARY_PORT:-5432}
 export PGPASSWORD=$REPLICATION_PASSWORD
 
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
-  until pg_isready -h "$PRIMARY_HOST" -p 5432 -q; do echo "waiting for $PRIMARY_HOST"; sleep 1; done
-  psql -h "$PRIMARY_HOST" -U "$REPLICATION_USER" -d postgres -Atc \
+  until pg_isready -h "$PRIMARY_HOST" -p "$PRIMARY_PORT" -q; do echo "waiting for $PRIMARY_HOST"; sleep 1; done
+  psql -h "$PRIMARY_HOST" -p "$PRIMARY_PORT" -U "$REPLICATION_USER" -d postgres -Atc \
     "SELECT pg_create_physical_replication_slot('$SLOT') WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = '$SLOT')" >/dev/null
   rm -rf "${PGDATA:?}"/*
-  pg_basebackup -h "$PRIMARY_HOST" -p 5432 -U "$REPLICATION_USER" -D "$PGDATA" -R -X stream -S "$SLOT"
+  pg_basebackup -h "$PRIMARY_HOST" -p "$PRIMARY_PORT" -U "$REPLICATION_USER" -D "$PGDATA" -R -X stream -S "$SLOT"
   chmod 0700 "$PGDATA"
 fi
-exec postgres -c hot_standby=on -c hot_standby_feedback=on
+# A standby needs max_connections (and the like) at least as high as the primary: compose passes
+# the same -c settings as arguments.
+exec postgres -c hot_standby=on -c hot_standby_feedback=on "$@"
