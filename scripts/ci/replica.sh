@@ -18,7 +18,8 @@ as_postgres() {
   if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi
 }
 streaming() {
-  [ "$(psql -h 127.0.0.1 -p "$PORT" -U postgres -Atqc 'SELECT pg_is_in_recovery()' postgres 2>/dev/null)" = t ]
+  [ "$(psql -h 127.0.0.1 -p "$PORT" -U postgres -Atqc \
+    "SELECT pg_is_in_recovery() AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')" postgres 2>/dev/null)" = t ]
 }
 wait_streaming() {
   for _ in $(seq 1 60); do streaming && return 0; sleep 0.5; done

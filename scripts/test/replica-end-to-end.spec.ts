@@ -175,8 +175,11 @@ async function replicaUnavailable(): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: REPLICA_ADMIN_URL, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
-    const { rows } = await client.query<{ recovery: boolean }>('SELECT pg_is_in_recovery() AS recovery');
-    return rows[0]?.recovery ? undefined : `${REPLICA_ADMIN_URL} answers but is not a standby`;
+    const { rows } = await client.query<{ recovery: boolean; streaming: boolean }>(
+      `SELECT pg_is_in_recovery() AS recovery, EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') AS streaming`,
+    );
+    if (!rows[0]?.recovery) return `${REPLICA_ADMIN_URL} answers but is not a standby`;
+    return rows[0].streaming ? undefined : `${REPLICA_ADMIN_URL} is a standby but is not streaming from the primary`;
   } catch (error) {
     return `no replica at ${REPLICA_ADMIN_URL} (${(error as Error).message})`;
   } finally {
