@@ -7,9 +7,10 @@ import {
   createConcert,
   createEventStore,
   ensureDatabase,
+  isReachable,
   loadConfig,
   migrateToLatest,
-  unreachableServices,
+  servicesOf,
   type CommandContext,
 } from '@concert/infra';
 import { demoCatalog } from './seed/demo-catalog.js';
@@ -36,9 +37,11 @@ const options = program.opts<{ rows: number; perRow: number; json?: boolean }>()
 try {
   if (options.rows * options.perRow > 5000) throw new InvalidArgumentError('a schedule has at most 5,000 seats');
   const config = loadConfig();
-  const problems = await unreachableServices(config);
-  if (problems.length > 0) {
-    for (const line of problems) console.error(line);
+  // Only the event store (and PostgreSQL for the schema) matter here, not Redis or NATS.
+  const needed = servicesOf(config).filter((s) => s.name === 'PostgreSQL' || s.name === 'EventStoreDB');
+  const down = (await Promise.all(needed.map(async (s) => ((await isReachable(s.host, s.port)) ? undefined : s)))).filter((s) => s !== undefined);
+  if (down.length > 0) {
+    for (const s of down) console.error(`${s.name} is not reachable at ${s.host}:${s.port} (${s.variable}).\n  Start it with: ${s.hint}`);
     process.exit(1);
   }
   if (config.EVENTSTORE === 'postgres') {
