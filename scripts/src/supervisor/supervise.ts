@@ -27,6 +27,9 @@ export interface SuperviseOptions {
   stableAfterMs?: number;
 }
 
+/** Stops a child whose supervisor died (same extension as this file: .ts under tsx, .js compiled). */
+const EXIT_WITH_PARENT = new URL(`./exit-with-parent${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url).href;
+
 const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
 
@@ -45,7 +48,7 @@ export function supervise(children: readonly ChildSpec[], log: (line: string) =>
 
   const start = (spec: ChildSpec, backoffMs: number): void => {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', spec.entry], {
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', '--import', EXIT_WITH_PARENT, spec.entry], {
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -91,3 +91,32 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30
   }
   throw new Error(`timed out waiting until ${what}`);
 }
+
+describe('supervisor: when the supervisor itself is killed (SIGKILL), its children stop on their own', function () {
+  this.timeout(60_000);
+  const port = 19950 + Math.floor(Math.random() * 40);
+  let parent: ChildProcess | undefined;
+  let output = '';
+
+  after(() => {
+    if (parent && parent.exitCode === null) parent.kill('SIGKILL');
+  });
+
+  it('When the supervisor is SIGKILLed, Then within seconds no child it started is left', async () => {
+    parent = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/test/supervisor/fixtures/supervised-system.ts'], {
+      env: { ...process.env, CHILD_PORTS: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    parent.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await until(async () => (await healthyPid(port)) !== undefined, 'the child answers /health');
+    const child = (await healthyPid(port))!;
+
+    const exited = new Promise((resolve) => parent!.once('exit', resolve));
+    parent.kill('SIGKILL');
+    await exited;
+
+    await until(async () => !alive(child), 'the orphaned child stops itself', 15_000);
+    expect(await healthyPid(port)).to.equal(undefined);
+  });
+});
+
