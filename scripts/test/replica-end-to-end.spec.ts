@@ -28,7 +28,7 @@ const WAIT_BOUND_MS = 1500;
 describe('query API on a streaming read replica: consistency tokens despite replica lag', function () {
   this.timeout(90_000);
   const run = randomBytes(4).toString('hex');
-  const base = 19000 + Math.floor(Math.random() * 400) * 3;
+  const base = 19000 + Math.floor(Math.random() * 130) * 3;
   const ports = { command: base, query: base + 1, projectors: base + 2 };
   const commandUrl = `http://127.0.0.1:${ports.command}`;
   const queryUrl = `http://127.0.0.1:${ports.query}`;
