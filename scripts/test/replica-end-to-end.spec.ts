@@ -68,11 +68,10 @@ describe('query API on a streaming read replica: consistency tokens despite repl
     replica = new pg.Client({ connectionString: REPLICA_ADMIN_URL });
     primary = new pg.Client({ connectionString: database.toString() });
     await Promise.all([replica.connect(), primary.connect()]);
-    services = await Promise.all([
-      startService('command-api/src/main.ts', ports.command, env),
-      startService('projectors/src/main.ts', ports.projectors, env),
-      startService('query-api/src/main.ts', ports.query, env),
-    ]);
+    // One at a time: on a loaded machine three starting at once can each miss their ready deadline.
+    services.push(await startService('command-api/src/main.ts', ports.command, env));
+    services.push(await startService('projectors/src/main.ts', ports.projectors, env));
+    services.push(await startService('query-api/src/main.ts', ports.query, env));
   });
 
   after(async () => {
@@ -106,6 +105,20 @@ describe('query API on a streaming read replica: consistency tokens despite repl
     return { status: response.status, body: (text ? JSON.parse(text) : {}) as Json, consistency: response.headers.get('x-consistency-token') };
   }
 
+  /**
+   * A read with a consistency token, retried after 503 read-model-lagging as a client would
+   * (Retry-After): with replay running, the replica catches up; a loaded machine may need
+   * longer than one CONSISTENCY_WAIT_MS.
+   */
+  async function readCaughtUp(url: string, user: string, consistency: string | null): Promise<{ status: number; body: Json }> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const read = await send('GET', url, { token: token(user), consistency });
+      if (read.status !== 503 || read.body.code !== 'read-model-lagging' || Date.now() > deadline) return read;
+      await sleep(250);
+    }
+  }
+
   async function heldReservation(fan: string): Promise<{ reservationId: string }> {
     const admin = token(`admin-${run}`, ['admin']);
     const concert = await send('POST', `${commandUrl}/admin/concerts`, { token: admin, body: { title: 'Replica', venue: 'Hall' } });
@@ -121,7 +134,7 @@ describe('query API on a streaming read replica: consistency tokens despite repl
     });
     expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
     const reservationId = String(hold.body.reservationId);
-    const read = await send('GET', `${queryUrl}/reservations/${reservationId}`, { token: token(fan), consistency: hold.consistency });
+    const read = await readCaughtUp(`${queryUrl}/reservations/${reservationId}`, fan, hold.consistency);
     expect(read.status, JSON.stringify(read.body)).to.equal(200);
     expect(read.body).to.include({ reservationId, status: 'HELD' });
     return { reservationId };
@@ -132,7 +145,7 @@ describe('query API on a streaming read replica: consistency tokens despite repl
     const { reservationId } = await heldReservation(fan);
     const cancel = await send('POST', `${commandUrl}/reservations/${reservationId}/cancel`, { token: token(fan) });
     expect(cancel.status, JSON.stringify(cancel.body)).to.equal(200);
-    const read = await send('GET', `${queryUrl}/reservations/${reservationId}`, { token: token(fan), consistency: cancel.consistency });
+    const read = await readCaughtUp(`${queryUrl}/reservations/${reservationId}`, fan, cancel.consistency);
     expect(read.status, JSON.stringify(read.body)).to.equal(200);
     expect(read.body).to.include({ reservationId, status: 'CANCELLED' });
   });
@@ -164,7 +177,7 @@ describe('query API on a streaming read replica: consistency tokens despite repl
     expect(stale.body, 'without a token the replica answers what it has').to.include({ reservationId, status: 'HELD' });
 
     await replica!.query('SELECT pg_wal_replay_resume()');
-    const fresh = await send('GET', `${queryUrl}/reservations/${reservationId}`, { token: token(fan), consistency: cancel.consistency });
+    const fresh = await readCaughtUp(`${queryUrl}/reservations/${reservationId}`, fan, cancel.consistency);
     expect(fresh.status, JSON.stringify(fresh.body)).to.equal(200);
     expect(fresh.body).to.include({ reservationId, status: 'CANCELLED' });
   });
