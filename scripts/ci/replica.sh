@@ -33,8 +33,11 @@ if [ "$(id -u)" -ne 0 ] && [ "$(id -un)" != postgres ]; then cannot "run as root
 
 if streaming; then say "streaming replica answers on $PORT"; exit 0; fi
 
-DATA=/var/lib/postgresql/$VERSION/$CLUSTER
-if [ -d "/etc/postgresql/$VERSION/$CLUSTER" ] && [ -f "$DATA/standby.signal" ]; then
+data_dir() { # where pg_createcluster put the cluster's data (createcluster.conf may move it)
+  sed -n "s/^data_directory *= *'\(.*\)'.*/\1/p" "/etc/postgresql/$VERSION/$CLUSTER/postgresql.conf" 2>/dev/null
+}
+DATA=$(data_dir)
+if [ -n "$DATA" ] && [ -f "$DATA/standby.signal" ]; then
   say "replica exists but is not answering: starting it"
   pg_ctlcluster --skip-systemctl-redirect "$VERSION" "$CLUSTER" start 2>&1 | sed 's/^/[replica] /'
   if wait_streaming; then say "streaming replica answers on $PORT"; exit 0; fi
@@ -59,6 +62,8 @@ psql -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -Atqc \
 say "creating cluster $VERSION/$CLUSTER on port $PORT"
 pg_createcluster "$VERSION" "$CLUSTER" -p "$PORT" >/dev/null || cannot "pg_createcluster failed"
 cp "$HBA" "/etc/postgresql/$VERSION/$CLUSTER/pg_hba.conf"
+DATA=$(data_dir)
+[ -n "$DATA" ] && [ -d "$DATA" ] || cannot "no data directory for $VERSION/$CLUSTER"
 # Listen on the same addresses as the primary (127.0.0.1), and never compete for a port with it.
 grep -E "^listen_addresses" "/etc/postgresql/$VERSION/main/postgresql.conf" >>"/etc/postgresql/$VERSION/$CLUSTER/postgresql.conf" || true
 rm -rf "${DATA:?}"/*
