@@ -2,63 +2,94 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface ChildSpec {
   name: string;
-  /** Entry file, relative to the repository root. */
+  /** Entry file, relative to the repository root (TypeScript or JavaScript; run through tsx). */
   entry: string;
   env: Record<string, string>;
 }
 
+export interface ChildStatus {
+  name: string;
+  /** The running process, undefined while it waits to be restarted. */
+  pid: number | undefined;
+  restarts: number;
+}
+
 export interface Supervisor {
+  status(): ChildStatus[];
   /** Stops every child (SIGTERM, then SIGKILL after the grace period) and resolves when all have exited. */
   stop(): Promise<void>;
 }
 
+export interface SuperviseOptions {
+  /** How long a child may take to shut down after SIGTERM before it is killed. */
+  graceMs?: number;
+  /** A child that stayed up this long is healthy again: its next crash restarts it quickly. */
+  stableAfterMs?: number;
+}
+
+/** Stops a child whose supervisor died (same extension as this file: .ts under tsx, .js compiled). */
+const EXIT_WITH_PARENT = new URL(`./exit-with-parent${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url).href;
+
+const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
-const GRACE_MS = 12_000;
-/** A child that stayed up this long is healthy again: its next crash restarts it at once. */
-const STABLE_AFTER_MS = 30_000;
 
 /**
  * Runs each child as its own Node process (TypeScript through tsx) and restarts one that
- * exits unexpectedly, with exponential backoff, prefixing its output with its name.
+ * exits unexpectedly, with exponential backoff (250 ms doubling to 10 s, back to the start
+ * once it has stayed up), prefixing its output with its name.
  */
-export function supervise(children: readonly ChildSpec[], log: (line: string) => void): Supervisor {
+export function supervise(children: readonly ChildSpec[], log: (line: string) => void, options: SuperviseOptions = {}): Supervisor {
+  const graceMs = options.graceMs ?? 12_000;
+  const stableAfterMs = options.stableAfterMs ?? 30_000;
   const running = new Map<string, ChildProcess>();
+  const restarts = new Map<string, number>(children.map((c) => [c.name, 0]));
+  const pendingRestarts = new Set<NodeJS.Timeout>();
   let stopping = false;
 
   const start = (spec: ChildSpec, backoffMs: number): void => {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', spec.entry], {
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', '--import', EXIT_WITH_PARENT, spec.entry], {
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     running.set(spec.name, child);
+    log(`[supervisor] ${spec.name} started (pid ${child.pid})`);
     const prefix = (chunk: Buffer): void => {
       for (const line of chunk.toString().split('\n')) if (line.trim()) log(`[${spec.name}] ${line}`);
     };
     child.stdout?.on('data', prefix);
     child.stderr?.on('data', prefix);
+    child.on('error', (error) => log(`[supervisor] ${spec.name}: ${error.message}`));
     child.on('exit', (code, signal) => {
-      running.delete(spec.name);
+      if (running.get(spec.name) === child) running.delete(spec.name);
       if (stopping) return;
-      const next = Date.now() - startedAt > STABLE_AFTER_MS ? 0 : Math.min(MAX_BACKOFF_MS, Math.max(250, backoffMs * 2));
+      // Never 0: a Ctrl-C reaches the children too, and the parent must see it before restarting them.
+      const next = Date.now() - startedAt > stableAfterMs ? MIN_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, backoffMs * 2));
       log(`[supervisor] ${spec.name} exited (${signal ?? `code ${code}`}); restarting in ${next} ms`);
-      setTimeout(() => {
-        if (!stopping) start(spec, next);
+      const timer = setTimeout(() => {
+        pendingRestarts.delete(timer);
+        if (stopping) return;
+        restarts.set(spec.name, (restarts.get(spec.name) ?? 0) + 1);
+        start(spec, next);
       }, next);
+      pendingRestarts.add(timer);
     });
   };
 
   for (const spec of children) start(spec, 0);
 
   return {
+    status: () => children.map((c) => ({ name: c.name, pid: running.get(c.name)?.pid, restarts: restarts.get(c.name) ?? 0 })),
     async stop() {
       stopping = true;
+      for (const timer of pendingRestarts) clearTimeout(timer);
+      pendingRestarts.clear();
       await Promise.all(
         [...running.values()].map(
           (child) =>
             new Promise<void>((resolve) => {
               if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              const kill = setTimeout(() => child.kill('SIGKILL'), GRACE_MS);
+              const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
               child.once('exit', () => {
                 clearTimeout(kill);
                 resolve();

@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { expect } from 'chai';
+
+/** `npm start` refuses to start, in a line or two and without a stack trace, when it cannot work. */
+describe('npm start: an unreachable server or a taken port is reported in one or two lines', function () {
+  this.timeout(60_000);
+
+  function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/src/start.ts'], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  async function freePort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
+
+  it('When Redis does not answer, Then it says which server, at which address and variable, and how to start it, and exits 1 having started nothing', async () => {
+    const port = await freePort();
+    const result = await start({ REDIS_URL: `redis://127.0.0.1:${port}` });
+
+    expect(result.code).to.equal(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines, result.stderr).to.have.length(2);
+    expect(lines[0]).to.equal(`Redis is not reachable at 127.0.0.1:${port} (REDIS_URL).`);
+    expect(lines[1]).to.match(/^ {2}Start it with: redis-server /);
+    expect(result.stderr).to.not.match(/\n\s+at /);
+    expect(result.stdout).to.not.include('[supervisor]');
+  });
+
+  it('When a port a process needs is taken, Then it names the port, the process and the variable, and exits 1', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      // Every other port free (other runs on this machine may hold the defaults).
+      const [c1, c2, q1, q2, workers, gateway] = await Promise.all([1, 2, 3, 4, 5, 6].map(() => freePort()));
+      const result = await start({
+        PROJECTORS_PORT: String(port),
+        COMMAND_API_URLS: `http://127.0.0.1:${c1},http://127.0.0.1:${c2}`,
+        QUERY_API_URLS: `http://127.0.0.1:${q1},http://127.0.0.1:${q2}`,
+        WORKERS_PORT: String(workers),
+        GATEWAY_PORT: String(gateway),
+      });
+      expect(result.code).to.equal(1);
+      expect(result.stderr.trim()).to.equal(
+        `Port ${port} (projectors) is already in use: stop what listens there (another npm start?) or set PROJECTORS_PORT.`,
+      );
+      expect(result.stdout).to.not.include('[supervisor]');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
