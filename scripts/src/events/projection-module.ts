@@ -31,9 +31,10 @@ export async function loadProjectionModule(file: string): Promise<ProjectionModu
 }
 
 export function asProjectionModule(loaded: Record<string, unknown>, file: string): ProjectionModule {
-  const candidate = FUNCTIONS.every((name) => typeof loaded[name] === 'function')
-    ? loaded
-    : (loaded.default as Record<string, unknown> | undefined);
+  const fallback = loaded.default;
+  const usesDefault =
+    FUNCTIONS.every((name) => typeof loaded[name] !== 'function') && typeof fallback === 'object' && fallback !== null;
+  const candidate = usesDefault ? (fallback as Record<string, unknown>) : loaded;
   const missing = FUNCTIONS.filter((name) => typeof candidate?.[name] !== 'function');
   if (missing.length > 0) {
     throw new ProjectionModuleError(`projection module ${file} must export functions init, apply and result (missing: ${missing.join(', ')})`);
