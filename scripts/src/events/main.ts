@@ -9,7 +9,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, createEventStore, loadConfig, type EventStore } from '@concert/infra';
 import { addSelectionOptions, selectionFrom, type SelectionOptions } from './cli-options.js';
 import type { ExportFormat } from './event-sinks.js';
-import { exportEvents } from './export-events.js';
+import { exportEvents, type ExportSummary } from './export-events.js';
 import { loadProjectionModule } from './projection-module.js';
 import { replayEvents } from './replay-events.js';
 
@@ -70,18 +70,25 @@ async function runExport(options: ExportCommandOptions): Promise<void> {
   if (options.follow && options.toTime) throw new InvalidArgumentError('--follow cannot end at --to-time (recording times are not in feed order); use --to-position');
   const selection = selectionFrom(options);
   const signal = stopSignal();
-  const stop = new AbortController();
-  const output = await openOutput(options.out, () => stop.abort());
+  const readerGone = new AbortController();
+  const output = await openOutput(options.out, () => readerGone.abort());
   const started = performance.now();
-  const summary = await withStore((store) =>
-    exportEvents(store, output.out, {
-      selection,
-      format: options.format,
-      raw: options.raw ?? false,
-      follow: options.follow ?? false,
-      signal: AbortSignal.any([signal, stop.signal]),
-    }),
-  );
+  let summary: ExportSummary;
+  try {
+    summary = await withStore((store) =>
+      exportEvents(store, output.out, {
+        selection,
+        format: options.format,
+        raw: options.raw ?? false,
+        follow: options.follow ?? false,
+        signal: AbortSignal.any([signal, readerGone.signal]),
+      }),
+    );
+  } catch (error) {
+    // `| head` closed the pipe: what it wanted was written; end quietly, as Unix tools do.
+    if (readerGone.signal.aborted) return;
+    throw error;
+  }
   await output.close();
   const seconds = (performance.now() - started) / 1000;
   const rate = seconds > 0 ? Math.round(summary.events / seconds) : 0;
