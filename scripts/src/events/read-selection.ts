@@ -40,7 +40,7 @@ export async function* readSelection(
   let next: Promise<RecordedEvent[]> | undefined = read(last);
   while (next && remaining > 0 && !signal?.aborted) {
     const batch: RecordedEvent[] = await next;
-    next = batch.length === batchSize ? read(batch.at(-1)!.position) : undefined;
+    next = batch.length === batchSize && remaining > batch.length ? read(batch.at(-1)!.position) : undefined;
     // An abandoned prefetch must not surface as an unhandled rejection.
     next?.catch(() => undefined);
     for (const event of batch) {
@@ -51,6 +51,7 @@ export async function* readSelection(
     }
   }
   if (!options.follow || remaining <= 0 || signal?.aborted) return;
+  if (selection.until && last && comparePositions(last, selection.until) >= 0) return;
   await options.onLive?.();
 
   const subscription = store.subscribeToAll({ after: last, filter: selection.filter });

@@ -78,6 +78,13 @@ describe('Selecting and upcasting events for an export (in process, PostgreSQL e
     expect(names(await exportLines({ filter: both, limit: 3 }))).to.deep.equal(['a0', 'b0', 'a1']);
   });
 
+  it('When following up to a position that is already stored, Then the export ends there instead of waiting for live events', async () => {
+    const guard = AbortSignal.timeout(20_000);
+    const lines = await exportLines({ filter: both, until: events[2]!.position }, { follow: true, signal: guard });
+    expect(guard.aborted).to.equal(false);
+    expect(names(lines)).to.deep.equal(['a0', 'b0', 'a1']);
+  });
+
   // The two events below live in a category of their own: projectors and sagas running on the
   // same database in other specs must never meet an old or unreadable event in a domain stream.
   it('When an event was stored in an older schema version, Then it is upcast by default and left as stored with raw', async () => {
