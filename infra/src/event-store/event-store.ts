@@ -55,15 +55,28 @@ export interface ReadStreamOptions {
   maxCount?: number;
 }
 
-/** Server-side selection of the global feed by stream category and/or event type. */
+/**
+ * Server-side selection of the global feed by stream category, event type and/or exact
+ * stream id. Each given list narrows the selection (an event must match every list given).
+ */
 export interface FeedFilter {
   categories?: readonly string[];
   eventTypes?: readonly string[];
+  streamIds?: readonly string[];
 }
 
 export interface ReadAllOptions {
   /** Exclusive: events strictly after this position. Defaults to the start of the feed. */
   after?: GlobalPosition;
+  /** Inclusive: no event after this position is returned, and the read stops there. */
+  until?: GlobalPosition;
+  /**
+   * Only events recorded at or after `recordedFrom` and before `recordedBefore`. A filter,
+   * not an index: the feed is still walked in position order (recording time follows
+   * position order only roughly), so bound the positions too where you can.
+   */
+  recordedFrom?: Date;
+  recordedBefore?: Date;
   maxCount: number;
   filter?: FeedFilter;
 }

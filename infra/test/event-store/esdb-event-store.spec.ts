@@ -23,6 +23,7 @@ import {
   feedPredicate,
   isAfter,
   serverFilterFor,
+  streamIdRegex,
   toEsdbExpectedRevision,
   toJsonData,
   toReadPosition,
@@ -61,7 +62,7 @@ describe('EventStoreDB event store (contract)', function () {
 
 const metadata = { correlationId: 'c-1', causationId: 'k-1', occurredAt: '2026-11-24T10:00:00.000Z', schemaVersion: 1 };
 
-function esdbEvent(overrides: Partial<{ streamId: string; type: string; commit: bigint }> = {}): EsdbRecordedEvent & {
+function esdbEvent(overrides: Partial<{ streamId: string; type: string; commit: bigint; created: Date }> = {}): EsdbRecordedEvent & {
   position: { commit: bigint; prepare: bigint };
 } {
   const commit = overrides.commit ?? 100n;
@@ -71,7 +72,7 @@ function esdbEvent(overrides: Partial<{ streamId: string; type: string; commit: 
     isJson: true,
     revision: 3n,
     type: overrides.type ?? 'OrderPlaced',
-    created: new Date('2026-11-24T10:00:01.000Z'),
+    created: overrides.created ?? new Date('2026-11-24T10:00:01.000Z'),
     data: { n: 1 },
     metadata,
     position: { commit, prepare: commit },
@@ -134,6 +135,17 @@ describe('EventStoreDB mapping', () => {
     expect(['Placed', 'Paid', 'PlacedV2', 'XPaid'].map((t) => types.test(t))).to.deep.equal([true, true, false, false]);
   });
 
+  it('selects exact stream ids, together with the other filters', () => {
+    const byStream = feedPredicate({ streamIds: ['orders-1', 'users-2'] });
+    expect(['orders-1', 'users-2', 'orders-10', 'orders'].map((s) => byStream(s, 'A'))).to.deep.equal([true, true, false, false]);
+    const withType = feedPredicate({ streamIds: ['orders-1'], eventTypes: ['Placed'] });
+    expect([withType('orders-1', 'Placed'), withType('orders-1', 'Other')]).to.deep.equal([true, false]);
+    const regex = new RegExp(streamIdRegex(['orders-1', 'a.b-2']));
+    expect(['orders-1', 'a.b-2', 'orders-10', 'xorders-1', 'aXb-2'].map((s) => regex.test(s))).to.deep.equal([true, true, false, false, false]);
+    const server = serverFilterFor({ streamIds: ['orders-1'], categories: ['orders'] });
+    expect([server.filterOn, 'regex' in server && server.regex]).to.deep.equal([STREAM_NAME, '^(?:orders-1)$']);
+  });
+
   it('filters subscriptions server-side by category first, else event type, else system events only', () => {
     const categories = serverFilterFor({ categories: ['orders'], eventTypes: ['Placed'] });
     expect(categories.filterOn).to.equal(STREAM_NAME);
@@ -171,6 +183,46 @@ describe('EventStoreDB mapping', () => {
     expect(recorded.metadata).to.deep.equal({});
     expect(() => toJsonData(5, 'Counted')).to.throw(TypeError);
     expect(toJsonData({ a: 1 }, 'A')).to.deep.equal({ a: 1 });
+  });
+});
+
+describe('EventStoreDB readAll (fake client)', () => {
+  /** `$all` as the client's readAll pages it: inclusive fromPosition, at most maxCount records. */
+  const fakeFeed = (events: ReturnType<typeof esdbEvent>[]) => {
+    let cancelled = 0;
+    const client = {
+      readAll(options: { fromPosition: ReadPosition; maxCount: number }) {
+        const from = options.fromPosition;
+        const page = events
+          .filter((e) => from === 'start' || (typeof from === 'object' && e.position.commit >= from.commit))
+          .slice(0, options.maxCount);
+        return Object.assign(
+          (async function* () {
+            for (const event of page) yield { event };
+          })(),
+          { cancel: async () => void (cancelled += 1) },
+        );
+      },
+      dispose: async () => undefined,
+    };
+    return { store: new EsdbEventStore(client as unknown as EventStoreDBClient), cancelled: () => cancelled };
+  };
+  const at = (minute: number): Date => new Date(Date.UTC(2026, 10, 24, 10, minute));
+  const feed = Array.from({ length: 10 }, (_, i) =>
+    esdbEvent({ commit: BigInt(100 + i), streamId: i % 2 === 0 ? 'orders-1' : 'users-1', created: at(i) }),
+  );
+
+  it('stops at the until position, inclusive, and cancels the read there', async () => {
+    const { store, cancelled } = fakeFeed(feed);
+    const read = await store.readAll({ after: { commit: 101n, prepare: 101n }, until: { commit: 105n, prepare: 105n }, maxCount: 100 });
+    expect(read.map((e) => e.position.commit)).to.deep.equal([102n, 103n, 104n, 105n]);
+    expect(cancelled()).to.equal(1);
+  });
+
+  it('keeps only events recorded in [recordedFrom, recordedBefore), with the stream filter', async () => {
+    const { store } = fakeFeed(feed);
+    const read = await store.readAll({ recordedFrom: at(3), recordedBefore: at(8), maxCount: 100, filter: { streamIds: ['orders-1'] } });
+    expect(read.map((e) => e.position.commit)).to.deep.equal([104n, 106n]);
   });
 });
 

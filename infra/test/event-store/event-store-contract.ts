@@ -272,6 +272,48 @@ export function eventStoreContract(getStore: () => EventStore): void {
       expect(byTwoCategories.map((e) => e.type)).to.deep.equal(['Wanted', 'Other', 'Wanted', 'Wanted']);
     });
 
+    it('When filtering by stream ids, alone and with an event type, Then only those streams come back, in feed order', async () => {
+      const category = newCategory();
+      await getStore().append(`${category}-1`, [event('A', { i: 1 })], 'no-stream');
+      await getStore().append(`${category}-2`, [event('A', { i: 2 })], 'no-stream');
+      await getStore().append(`${category}-10`, [event('A', { i: 3 })], 'no-stream');
+      await getStore().append(`${category}-1`, [event('B', { i: 4 })], 0n);
+      const byStreams = await readFeed({ streamIds: [`${category}-1`, `${category}-10`] }, 3);
+      expect(byStreams.map((e) => (e.data as { i: number }).i)).to.deep.equal([1, 3, 4]);
+      const withType = await readFeed({ streamIds: [`${category}-1`], eventTypes: ['B'] }, 1);
+      expect(withType.map((e) => (e.data as { i: number }).i)).to.deep.equal([4]);
+    });
+
+    it('When reading up to a position, Then the read ends with that event, inclusive', async () => {
+      const category = newCategory();
+      for (let i = 0; i < 5; i++) await getStore().append(`${category}-${i}`, [event('N', { i })], 'no-stream');
+      const everything = await readCategory(category, 5);
+      const window = await getStore().readAll({
+        after: everything[0]!.position,
+        until: everything[3]!.position,
+        maxCount: 100,
+        filter: { categories: [category] },
+      });
+      expect(window.map((e) => (e.data as { i: number }).i)).to.deep.equal([1, 2, 3]);
+    });
+
+    it('When reading a recording-time range, Then only events recorded at or after its start and before its end come back', async () => {
+      const category = newCategory();
+      for (let i = 0; i < 3; i++) {
+        await getStore().append(`${category}-${i}`, [event('N', { i })], 'no-stream');
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      const [first, second, third] = await readCategory(category, 3);
+      expect(second!.recordedAt.getTime()).to.be.greaterThan(first!.recordedAt.getTime());
+      const range = await getStore().readAll({
+        recordedFrom: second!.recordedAt,
+        recordedBefore: third!.recordedAt,
+        maxCount: 100,
+        filter: { categories: [category] },
+      });
+      expect(range.map((e) => (e.data as { i: number }).i)).to.deep.equal([1]);
+    });
+
     it('When 16 writers append concurrently while a reader pages the feed, Then the reader sees every event exactly once, in order', async () => {
       const category = newCategory();
       const writers = 16;

@@ -98,12 +98,18 @@ export class EsdbEventStore implements EventStore {
 
   /**
    * Client 6.2's readAll takes no server-side filter (it always sends NoFilter), so system
-   * events and the FeedFilter are dropped here, paging on until maxCount matches or the end.
+   * events, the FeedFilter and the recording-time bounds are applied here, paging on until
+   * maxCount matches, the `until` position or the end.
    */
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const out: RecordedEvent[] = [];
     if (options.maxCount <= 0) return out;
-    const matches = feedPredicate(options.filter);
+    const matchesFilter = feedPredicate(options.filter);
+    const { recordedFrom, recordedBefore, until } = options;
+    const matches = (event: { streamId: string; type: string; created: Date }): boolean =>
+      matchesFilter(event.streamId, event.type) &&
+      (recordedFrom === undefined || event.created >= recordedFrom) &&
+      (recordedBefore === undefined || event.created < recordedBefore);
     // +1: fromPosition is inclusive, so a page starts with the event we already have.
     const pageSize = Math.max(options.maxCount + 1, FEED_PAGE);
     let cursor = options.after;
@@ -115,9 +121,13 @@ export class EsdbEventStore implements EventStore {
         raw += 1;
         const event = resolved.event;
         if (!event || !isAfter(event.position, cursor)) continue;
+        if (until !== undefined && isAfter(event.position, until)) {
+          await page.cancel();
+          return out;
+        }
         cursor = event.position;
         advanced = true;
-        if (!matches(event.streamId, event.type)) continue;
+        if (!matches(event)) continue;
         out.push(toRecordedEvent(event));
         if (out.length === options.maxCount) {
           await page.cancel();

@@ -71,10 +71,12 @@ export function isSystemEvent(streamId: string, type: string): boolean {
 export function feedPredicate(filter: FeedFilter | undefined): (streamId: string, type: string) => boolean {
   const categories = filter?.categories?.length ? new Set(filter.categories) : undefined;
   const types = filter?.eventTypes?.length ? new Set(filter.eventTypes) : undefined;
+  const streams = filter?.streamIds?.length ? new Set(filter.streamIds) : undefined;
   return (streamId, type) =>
     !isSystemEvent(streamId, type) &&
     (categories === undefined || categories.has(categoryOf(streamId))) &&
-    (types === undefined || types.has(type));
+    (types === undefined || types.has(type)) &&
+    (streams === undefined || streams.has(streamId));
 }
 
 function escapeRegex(text: string): string {
@@ -91,12 +93,19 @@ export function eventTypeRegex(eventTypes: readonly string[]): string {
   return `^(?:${eventTypes.map(escapeRegex).join('|')})$`;
 }
 
+/** Matches exactly these stream ids. */
+export function streamIdRegex(streamIds: readonly string[]): string {
+  return `^(?:${streamIds.map(escapeRegex).join('|')})$`;
+}
+
 /**
- * The one server-side filter of a subscription: categories if given (user categories never
- * start with `$`, so this also keeps system streams out), else event types, else only
- * excluding system events. Whatever it lets through is re-checked by feedPredicate.
+ * The one server-side filter of a subscription: stream ids if given (the narrowest), else
+ * categories (user categories never start with `$`, so this also keeps system streams out),
+ * else event types, else only excluding system events. Whatever it lets through is
+ * re-checked by feedPredicate.
  */
 export function serverFilterFor(filter: FeedFilter | undefined): Filter {
+  if (filter?.streamIds?.length) return streamNameFilter({ regex: streamIdRegex(filter.streamIds) });
   if (filter?.categories?.length) return streamNameFilter({ regex: categoryRegex(filter.categories) });
   if (filter?.eventTypes?.length) return eventTypeFilter({ regex: eventTypeRegex(filter.eventTypes) });
   return excludeSystemEvents();

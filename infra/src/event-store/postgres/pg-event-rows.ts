@@ -28,6 +28,14 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
   };
 }
 
+/** What a feed read selects besides its start (ReadAllOptions without `after`). */
+export interface FeedBounds {
+  until?: GlobalPosition;
+  recordedFrom?: Date;
+  recordedBefore?: Date;
+  filter?: FeedFilter;
+}
+
 /**
  * The gap-safe feed read (FACTS.md): only transactions below the oldest running one are
  * read, so every event that will ever become visible with a smaller (transaction, position)
@@ -37,12 +45,25 @@ export function feedQuery(
   columns: string,
   after: GlobalPosition,
   maxCount: number,
-  filter: FeedFilter | undefined,
+  bounds: FeedBounds = {},
 ): { text: string; values: unknown[] } {
-  const { where, values } = afterPosition(after, filter);
+  const { where, values } = afterPosition(after, bounds.filter);
+  let bounded = where;
+  if (bounds.until) {
+    values.push(bounds.until.commit.toString(), bounds.until.prepare.toString());
+    bounded += ` AND (transaction_id, global_position) <= ($${values.length - 1}::xid8, $${values.length}::bigint)`;
+  }
+  if (bounds.recordedFrom) {
+    values.push(bounds.recordedFrom);
+    bounded += ` AND recorded_at >= $${values.length}`;
+  }
+  if (bounds.recordedBefore) {
+    values.push(bounds.recordedBefore);
+    bounded += ` AND recorded_at < $${values.length}`;
+  }
   values.push(maxCount);
   const text = `SELECT ${columns} FROM es_events
-    WHERE transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot())) AND ${where}
+    WHERE transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot())) AND ${bounded}
     ORDER BY transaction_id, global_position
     LIMIT $${values.length}`;
   return { text, values };
@@ -64,6 +85,10 @@ function afterPosition(after: GlobalPosition, filter: FeedFilter | undefined): {
   if (filter?.eventTypes?.length) {
     values.push(filter.eventTypes);
     where += ` AND event_type = ANY($${values.length}::text[])`;
+  }
+  if (filter?.streamIds?.length) {
+    values.push(filter.streamIds);
+    where += ` AND stream_id = ANY($${values.length}::text[])`;
   }
   return { where, values };
 }

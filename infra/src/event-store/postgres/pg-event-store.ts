@@ -146,7 +146,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    const { text, values } = feedQuery(EVENT_COLUMNS, options.after ?? START, options.maxCount, options.filter);
+    const { text, values } = feedQuery(EVENT_COLUMNS, options.after ?? START, options.maxCount, options);
     const { rows } = await this.query<EventRow>(text, values);
     return rows.map(toRecordedEvent);
   }
