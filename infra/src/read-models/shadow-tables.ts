@@ -36,7 +36,13 @@ export async function schemaExists(knex: Knex | Knex.Transaction, schema: string
  * indexes under the SAME names, so that once swapped in the tables are indistinguishable from
  * what the migrations made (a later migration may refer to an index by name).
  */
-export async function createShadowTables(knex: Knex, schema: string, tables: readonly string[]): Promise<void> {
+export async function createShadowTables(
+  knex: Knex,
+  schema: string,
+  tables: readonly string[],
+  /** More to create in the same transaction (a rebuild's own bookkeeping table). */
+  alsoCreate?: (trx: Knex.Transaction) => Promise<void>,
+): Promise<void> {
   await knex.transaction(async (trx) => {
     await trx.raw(`CREATE SCHEMA ${identifier(schema)}`);
     for (const table of tables) {
@@ -63,6 +69,7 @@ export async function createShadowTables(knex: Knex, schema: string, tables: rea
         await trx.raw(definition.replace(onLive, ` ON ${shadow} `));
       }
     }
+    await alsoCreate?.(trx);
   });
 }
 
