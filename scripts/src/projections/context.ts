@@ -12,10 +12,12 @@ export interface OpsContext {
 }
 
 const REDIS_READY_MS = 5000;
+/** One connection per projection for a parallel rebuild, plus the rebuild lock's and one spare. */
+const POOL_SIZE = 8;
 
 export function openOpsContext(): OpsContext {
   const config = loadConfig();
-  const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 4 } });
+  const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: POOL_SIZE } });
   const eventStore = createEventStore(config);
   return {
     config,

@@ -45,7 +45,7 @@ export async function listParked(knex: Knex, projection?: string): Promise<Parke
     attempts: row.attempts,
     parkedAt: row.parked_at,
     retriedAt: row.retried_at,
-    error: row.error.split('\n')[0] ?? '',
+    error: errorSummary(row.error),
   }));
 }
 
@@ -84,6 +84,16 @@ export async function retryParked(knex: Knex, projections: readonly Projection[]
     await knex('parked_events')
       .where({ id: row.id })
       .update({ error: text.slice(0, 4000), attempts: knex.raw('attempts + 1'), retried_at: knex.fn.now() });
-    return { id, projection: projection.name, outcome: 'failed', error: text.split('\n')[0] ?? text };
+    return { id, projection: projection.name, outcome: 'failed', error: errorSummary(text) };
   }
+}
+
+/**
+ * One line of a stored error: the message without its stack, and for a failed statement
+ * (knex writes "<sql> - <server message>") only the server's message.
+ */
+export function errorSummary(text: string): string {
+  const message = (text.split(/\n\s+at /)[0] ?? text).replace(/\s+/g, ' ').trim();
+  const dash = message.lastIndexOf(' - ');
+  return dash === -1 ? message : `${message.slice(0, message.indexOf(':') + 1)} ${message.slice(dash + 3)}`.trim();
 }

@@ -132,17 +132,19 @@ async function buildShadows(options: RebuildOptions, shadows: Shadow[], progress
   progress.start(await options.countFeed?.(), read);
   try {
     for await (const batch of feedBatches(options.eventStore, from.position, options.batchSize)) {
-      const next = await options.knex.transaction(async (trx) => {
-        // No fsync wait per shadow batch: a crash loses at most the last batches, together with
-        // the shadow position written in the same transaction, and the rerun reads them again.
-        await trx.raw('SET LOCAL synchronous_commit = off');
-        const parse = parser();
-        const states: ShadowState[] = [];
-        for (const shadow of shadows) states.push(await applyToShadow(trx, shadow, shadow.state, batch, parse));
-        return states;
-      });
-      // Only once committed: a failed transaction leaves every shadow where it was.
-      for (const [i, shadow] of shadows.entries()) shadow.state = next[i]!;
+      const parse = parser();
+      // Each shadow in its own transaction with its own position, all at once: the database
+      // works on several tables in parallel while this process parses the next batch.
+      await Promise.all(
+        shadows.map(async (shadow) => {
+          shadow.state = await options.knex.transaction(async (trx) => {
+            // No fsync wait per shadow batch: a crash loses at most the last batches, together
+            // with the shadow position written in the same transaction; a rerun reads them again.
+            await trx.raw('SET LOCAL synchronous_commit = off');
+            return applyToShadow(trx, shadow, shadow.state, batch, parse);
+          });
+        }),
+      );
       read += batch.length;
       progress.update(read);
       options.afterBatch?.(read);
