@@ -52,7 +52,7 @@ program
   .argument('[name]', `a projection: ${allProjections.map((p) => p.name).join(', ')}`)
   .option('--all', 'every projection')
   .option('--dry-run', 'build and compare with the live tables, do not swap (exit 1 when they differ)')
-  .option('--batch-size <n>', 'feed events per read and per transaction', positiveInt, 5000)
+  .option('--batch-size <n>', 'feed events per read and per transaction', positiveInt, 2000)
   .option('--restart', 'discard shadow tables left by an interrupted run instead of resuming')
   .option('--limit <n>', 'differing rows shown per table by a dry run', positiveInt, 10)
   .option('--wait-live <seconds>', 'a dry run waits this long for a lagging live projector', positiveInt, 30)
