@@ -1,4 +1,4 @@
-import { START, comparePositions, type GlobalPosition } from '@concert/infra';
+import { START, type GlobalPosition } from '@concert/infra';
 import type { Knex } from 'knex';
 
 /**
@@ -42,8 +42,4 @@ export async function writeShadowState(trx: Knex.Transaction, schema: string, st
     `UPDATE ${schema}.${TABLE} SET commit_position = ?, prepare_position = ?, events = ?, updated_at = now() WHERE id = 1`,
     [state.position.commit.toString(), state.position.prepare.toString(), state.events],
   );
-}
-
-export function isAfter(a: GlobalPosition, b: GlobalPosition): boolean {
-  return comparePositions(a, b) > 0;
 }
