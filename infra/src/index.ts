@@ -76,3 +76,15 @@ export { cacheKeys } from './read-models/cache-keys.js';
 export type { Projection, ProjectedEvent } from './read-models/projection.js';
 export * from './nats/index.js';
 export { abortableSleep } from './runtime/abortable-sleep.js';
+export { catalogCachePrefixes } from './read-models/cache-keys.js';
+export { lockProjectionShared, lockProjectionExclusive } from './read-models/projection-lock.js';
+export {
+  LIVE_SCHEMA,
+  identifier,
+  shadowSchemaOf,
+  useSchema,
+  schemaExists,
+  createShadowTables,
+  swapInShadowTables,
+  dropSchema,
+} from './read-models/shadow-tables.js';

@@ -8,3 +8,9 @@ export const cacheKeys = {
   concertSchedules: (concertId: string): string => `cache:concert:{${concertId}}:schedules`,
   scheduleSeats: (scheduleId: string): string => `cache:schedule:{${scheduleId}}:seats`,
 };
+
+/**
+ * Every key of each kind above starts with one of these: what a rebuild deletes after swapping
+ * the catalog's tables (the keys are per concert or schedule, so one by one is no option).
+ */
+export const catalogCachePrefixes: readonly string[] = ['cache:concerts', 'cache:concert:', 'cache:schedule:'];

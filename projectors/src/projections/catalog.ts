@@ -1,4 +1,5 @@
-import { cacheKeys, type Projection } from '@concert/infra';
+import { cacheKeys, catalogCachePrefixes, type Projection } from '@concert/infra';
+import { applyCatalogBatch } from './catalog-batch.js';
 import type { ConcertRow } from './catalog-rows.js';
 import { addSchedule } from './catalog-schedule.js';
 import { applySeatEvent } from './catalog-seats.js';
@@ -9,6 +10,8 @@ export const catalogProjection: Projection = {
   name: 'catalog',
   handles: ['ConcertCreated', 'SalesOpened', 'ScheduleAdded', 'SeatHeld', 'SeatReleased', 'SeatSold'],
   tables: ['rm_concerts', 'rm_schedules', 'rm_seats'],
+  cachePrefixes: catalogCachePrefixes,
+  applyBatch: applyCatalogBatch,
 
   async apply(trx, { recorded, event }) {
     switch (event.type) {

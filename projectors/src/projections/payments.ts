@@ -2,6 +2,7 @@ import type { PaymentFailureReason } from '@concert/domain';
 import type { Projection } from '@concert/infra';
 import type { Knex } from 'knex';
 import { eventTime } from './event-time.js';
+import { applyPaymentsBatch } from './payments-batch.js';
 
 export type PaymentStatus = 'REQUESTED' | 'COMPLETED' | 'FAILED' | 'REFUNDED';
 
@@ -35,6 +36,7 @@ export const paymentsProjection: Projection = {
   name: 'payments',
   handles: ['PaymentRequested', 'PaymentCompleted', 'PaymentFailed', 'PaymentRefunded'],
   tables: ['rm_payments'],
+  applyBatch: applyPaymentsBatch,
 
   async apply(trx, { recorded, event }) {
     const at = eventTime(recorded);

@@ -1,6 +1,7 @@
 import type { Projection } from '@concert/infra';
 import type { Knex } from 'knex';
 import { eventTime } from './event-time.js';
+import { applyReservationsBatch } from './reservations-batch.js';
 
 export type ReservationStatus = 'HELD' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED';
 
@@ -34,6 +35,7 @@ export const reservationsProjection: Projection = {
   name: 'reservations',
   handles: ['ReservationHeld', 'ReservationConfirmed', 'ReservationCancelled', 'ReservationExpired'],
   tables: ['rm_reservations'],
+  applyBatch: applyReservationsBatch,
 
   async apply(trx, { recorded, event }) {
     const at = eventTime(recorded);

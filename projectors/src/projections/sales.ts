@@ -1,5 +1,6 @@
 import type { Projection } from '@concert/infra';
 import { eventTime, minuteOf } from './event-time.js';
+import { applySalesBatch } from './sales-batch.js';
 
 export interface SalesByScheduleRow {
   schedule_id: string;
@@ -24,6 +25,7 @@ export const salesProjection: Projection = {
   name: 'sales',
   handles: ['ScheduleAdded', 'ReservationConfirmed'],
   tables: ['rm_sales_by_schedule', 'rm_sales_by_minute'],
+  applyBatch: applySalesBatch,
 
   async apply(trx, { recorded, event }) {
     switch (event.type) {

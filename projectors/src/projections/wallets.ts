@@ -1,5 +1,6 @@
 import type { Projection } from '@concert/infra';
 import { eventTime } from './event-time.js';
+import { applyWalletsBatch } from './wallets-batch.js';
 
 export interface WalletRow {
   user_id: string;
@@ -12,6 +13,7 @@ export const walletsProjection: Projection = {
   name: 'wallets',
   handles: ['WalletCharged', 'WalletDebited', 'WalletCredited'],
   tables: ['rm_wallets'],
+  applyBatch: applyWalletsBatch,
 
   async apply(trx, { recorded, event }) {
     let delta: number;

@@ -1,5 +1,5 @@
 import { parseEvent } from '@concert/domain';
-import type { Projection, RecordedEvent } from '@concert/infra';
+import { lockProjectionShared, type ProjectedEvent, type Projection, type RecordedEvent } from '@concert/infra';
 import type { Knex } from 'knex';
 import { lockCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint-store.js';
 import { advance, continuityOf, passDuplicate } from './continuity.js';
@@ -37,10 +37,12 @@ export async function applyBatch(
 ): Promise<BatchResult> {
   const handled = handledTypes(projection);
   return knex.transaction(async (trx) => {
+    // Fenced against a rebuild's swap of this projection's tables (projection-lock.ts).
+    await lockProjectionShared(trx, projection.name);
     const initial = await lockCheckpoint(trx, projection.name);
     let checkpoint = initial;
     const outcomes: EventOutcome[] = [];
-    const staleKeys = new Set<string>();
+    const toApply: ProjectedEvent[] = [];
     for (const [i, recorded] of events.entries()) {
       const sequence = options.streamSequences?.[i];
       const continuity = continuityOf(checkpoint, recorded, sequence);
@@ -54,7 +56,7 @@ export async function applyBatch(
         // Only events the projection reads are parsed: an unknown type elsewhere in the feed
         // (a newer writer) must not stop a projection that does not care about it.
         const event = parseEvent(recorded.type, recorded.metadata.schemaVersion, recorded.data);
-        for (const key of (await projection.apply(trx, { recorded, event })) ?? []) staleKeys.add(key);
+        toApply.push({ recorded, event });
         outcomes.push('applied');
       } else {
         outcomes.push('passed');
@@ -62,14 +64,32 @@ export async function applyBatch(
       checkpoint = advance(checkpoint, recorded, sequence);
     }
     while (outcomes.length < events.length) outcomes.push('deferred');
+    const staleKeys = await applyEvents(trx, projection, toApply);
     if (checkpoint !== initial) await writeCheckpoint(trx, projection.name, checkpoint);
     return { outcomes, staleCacheKeys: [...staleKeys], checkpoint };
   });
 }
 
+/**
+ * Applies events the continuity check let through, in feed order: with the projection's bulk
+ * form when it has one (a few statements per table for the whole batch), else one by one.
+ */
+export async function applyEvents(trx: Knex.Transaction, projection: Projection, events: readonly ProjectedEvent[]): Promise<Set<string>> {
+  const staleKeys = new Set<string>();
+  if (events.length === 0) return staleKeys;
+  if (projection.applyBatch) {
+    for (const key of (await projection.applyBatch(trx, events)) ?? []) staleKeys.add(key);
+    return staleKeys;
+  }
+  for (const event of events) {
+    for (const key of (await projection.apply(trx, event)) ?? []) staleKeys.add(key);
+  }
+  return staleKeys;
+}
+
 const handledCache = new WeakMap<Projection, ReadonlySet<string>>();
 
-function handledTypes(projection: Projection): ReadonlySet<string> {
+export function handledTypes(projection: Projection): ReadonlySet<string> {
   let set = handledCache.get(projection);
   if (!set) {
     set = new Set<string>(projection.handles);

@@ -1,4 +1,4 @@
-import { eventToJson, type Projection, type RecordedEvent } from '@concert/infra';
+import { eventToJson, lockProjectionShared, type Projection, type RecordedEvent } from '@concert/infra';
 import type { Knex } from 'knex';
 import { lockCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint-store.js';
 import { advance, continuityOf, passDuplicate } from './continuity.js';
@@ -21,6 +21,7 @@ export async function parkEvent(
   failure: { error: unknown; attempts: number; streamSequence?: number },
 ): Promise<{ outcome: ParkOutcome; checkpoint: Checkpoint }> {
   return knex.transaction(async (trx) => {
+    await lockProjectionShared(trx, projection.name);
     const checkpoint = await lockCheckpoint(trx, projection.name);
     const continuity = continuityOf(checkpoint, recorded, failure.streamSequence);
     if (continuity === 'out-of-order') return { outcome: 'deferred', checkpoint };

@@ -1,0 +1,91 @@
+import type { Knex } from 'knex';
+
+/** Rows written per statement: one JSON parameter each, so only statement size bounds it. */
+const ROWS_PER_STATEMENT = 5000;
+
+export interface RowBatchTable<Row> {
+  table: string;
+  /** Primary-key columns, in the order of the table's key. */
+  key: readonly (keyof Row & string)[];
+  /** Every column, in table order. */
+  columns: readonly (keyof Row & string)[];
+}
+
+/**
+ * The rows of one table that a batch of events touches, held in memory while the events are
+ * folded into them: `load` reads the existing ones in one statement, the projection then gets
+ * and sets rows as its per-event rules say, and `flush` writes every changed row back with one
+ * upsert per few thousand rows. Rows travel as one jsonb parameter
+ * (`jsonb_populate_recordset`), never near PostgreSQL's 65,535 bind parameters.
+ *
+ * Rows are kept as the pg driver returns them (bigint as string, timestamptz as Date).
+ */
+export class RowBatch<Row extends object> {
+  private readonly rows = new Map<string, Row>();
+  private readonly dirty = new Set<string>();
+
+  constructor(private readonly spec: RowBatchTable<Row>) {}
+
+  /** Key text of a row or key, for the in-memory map. */
+  keyOf(row: Pick<Row, keyof Row & string> | Partial<Row>): string {
+    const parts = this.spec.key.map((column) => {
+      const value = (row as Record<string, unknown>)[column];
+      return value instanceof Date ? String(value.getTime()) : String(value);
+    });
+    return parts.join('\u0000');
+  }
+
+  /** Reads the existing rows with these keys (repeats are fine). */
+  async load(trx: Knex.Transaction, keys: readonly Partial<Row>[]): Promise<void> {
+    const wanted = new Map<string, Partial<Row>>();
+    for (const key of keys) {
+      const text = this.keyOf(key);
+      if (!this.rows.has(text)) wanted.set(text, key);
+    }
+    if (wanted.size === 0) return;
+    const table = this.spec.table;
+    const using = this.spec.key.join(', ');
+    const all = [...wanted.values()];
+    for (let start = 0; start < all.length; start += ROWS_PER_STATEMENT) {
+      const json = JSON.stringify(all.slice(start, start + ROWS_PER_STATEMENT).map((k) => pick(k, this.spec.key)));
+      const { rows } = await trx.raw<{ rows: Row[] }>(
+        `SELECT t.* FROM ${table} t JOIN (SELECT DISTINCT ${using} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb)) k USING (${using})`,
+        [json],
+      );
+      for (const row of rows) this.rows.set(this.keyOf(row), row);
+    }
+  }
+
+  get(key: Partial<Row>): Row | undefined {
+    return this.rows.get(this.keyOf(key));
+  }
+
+  set(row: Row): void {
+    const key = this.keyOf(row);
+    this.rows.set(key, row);
+    this.dirty.add(key);
+  }
+
+  /** Writes every row set since the load: insert, or overwrite all columns of the existing row. */
+  async flush(trx: Knex.Transaction): Promise<void> {
+    if (this.dirty.size === 0) return;
+    const { table, key, columns } = this.spec;
+    const updates = columns.filter((c) => !key.includes(c)).map((c) => `${c} = excluded.${c}`);
+    const changed = [...this.dirty].map((k) => this.rows.get(k)!);
+    for (let start = 0; start < changed.length; start += ROWS_PER_STATEMENT) {
+      const json = JSON.stringify(changed.slice(start, start + ROWS_PER_STATEMENT).map((row) => pick(row, columns)));
+      await trx.raw(
+        `INSERT INTO ${table} AS t SELECT * FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb)
+         ON CONFLICT (${key.join(', ')}) DO ${updates.length > 0 ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`,
+        [json],
+      );
+    }
+    this.dirty.clear();
+  }
+}
+
+function pick<Row>(row: Partial<Row>, columns: readonly (keyof Row & string)[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const column of columns) out[column] = (row as Record<string, unknown>)[column] ?? null;
+  return out;
+}

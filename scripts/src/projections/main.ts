@@ -1,0 +1,195 @@
+/**
+ * `npm run projections -- <command>`: ops for the read models.
+ *
+ *   rebuild <name>|--all [--dry-run] [--batch-size N] [--restart] [--limit N] [--wait-live S] [--json]
+ *   status [--json]
+ *   parked list [--projection p] [--json]
+ *   parked retry <id>|--all [--projection p]
+ *
+ * Exit codes: 0 done (a dry run: no differences); 1 a dry run found differences, or a parked
+ * retry failed; 2 an error; 130 interrupted (a rebuild's shadow tables stay: rerun to resume).
+ */
+import { ConfigError, formatPosition } from '@concert/infra';
+import { allProjections } from '@concert/projectors';
+import { Command, InvalidArgumentError } from 'commander';
+import { formatNumber, formatTable } from '../bench/print-table.js';
+import { openOpsContext, type OpsContext } from './context.js';
+import { differs } from './diff-tables.js';
+import { feedSize } from './feed-lag.js';
+import { listParked, retryParked } from './parked.js';
+import { stderrProgress } from './progress.js';
+import { rebuildProjections, type RebuildResult } from './rebuild.js';
+import { projectorStatus } from './status.js';
+
+const EXIT_DIFFERENT = 1;
+const EXIT_ERROR = 2;
+const EXIT_INTERRUPTED = 130;
+
+function positiveInt(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+async function withContext(work: (ctx: OpsContext) => Promise<number | void>): Promise<void> {
+  let ctx: OpsContext | undefined;
+  try {
+    ctx = openOpsContext();
+    process.exitCode = (await work(ctx)) ?? 0;
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : `error: ${(error as Error).message}`);
+    process.exitCode = EXIT_ERROR;
+  } finally {
+    await ctx?.close();
+  }
+}
+
+const program = new Command('projections').description('Rebuild and inspect the read models').showHelpAfterError();
+
+program
+  .command('rebuild')
+  .description('rebuild read models from the event store into shadow tables, then swap them in atomically')
+  .argument('[name]', `a projection: ${allProjections.map((p) => p.name).join(', ')}`)
+  .option('--all', 'every projection')
+  .option('--dry-run', 'build and compare with the live tables, do not swap (exit 1 when they differ)')
+  .option('--batch-size <n>', 'feed events per read and per transaction', positiveInt, 2000)
+  .option('--restart', 'discard shadow tables left by an interrupted run instead of resuming')
+  .option('--limit <n>', 'differing rows shown per table by a dry run', positiveInt, 10)
+  .option('--wait-live <seconds>', 'a dry run waits this long for a lagging live projector', positiveInt, 30)
+  .option('--json', 'print the results as JSON')
+  .action(async (name: string | undefined, opts: { all?: boolean; dryRun?: boolean; batchSize: number; restart?: boolean; limit: number; waitLive: number; json?: boolean }) => {
+    await withContext(async (ctx) => {
+      if (!!opts.all === (name !== undefined)) throw new Error('name one projection or pass --all');
+      const projections = opts.all ? allProjections : allProjections.filter((p) => p.name === name);
+      if (projections.length === 0) throw new Error(`unknown projection "${name}"`);
+      const controller = new AbortController();
+      const onSignal = (): void => {
+        if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+        console.error('\nstopping after the batch in hand (the shadow tables stay: rerun to resume; Ctrl-C again to quit now)');
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+      const outcome = await rebuildProjections({
+        knex: ctx.knex,
+        eventStore: ctx.eventStore,
+        projections,
+        batchSize: opts.batchSize,
+        dryRun: opts.dryRun ?? false,
+        restart: opts.restart ?? false,
+        sampleLimit: opts.limit,
+        liveWaitMs: opts.waitLive * 1000,
+        signal: controller.signal,
+        progress: stderrProgress(opts.dryRun ? 'dry run' : 'rebuild'),
+        countFeed: () => feedSize(ctx.config, ctx.knex),
+        invalidateCache: (prefixes) => ctx.invalidateCache(prefixes),
+      });
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      if (opts.json) console.log(JSON.stringify({ aborted: outcome.aborted, results: outcome.results }, jsonValue, 2));
+      else printRebuild(outcome.results, opts.dryRun ?? false, outcome.aborted);
+      if (outcome.aborted) return EXIT_INTERRUPTED;
+      return outcome.results.some((r) => r.diffs?.some(differs)) ? EXIT_DIFFERENT : 0;
+    });
+  });
+
+program
+  .command('status')
+  .description('per projector: checkpoint, lag behind the event store, parked events')
+  .option('--json', 'print as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    await withContext(async (ctx) => {
+      const rows = await projectorStatus(ctx.config, ctx.knex, ctx.eventStore, allProjections);
+      if (opts.json) return void console.log(JSON.stringify(rows, jsonValue, 2));
+      console.log(
+        formatTable(
+          ['projector', 'position', 'stream seq', 'lag events', 'lag s', 'parked', 'updated', 'rebuild at'],
+          rows.map((r) => [
+            r.projector,
+            r.position,
+            String(r.streamSequence),
+            `${r.lagAtLeast ? '>=' : ''}${formatNumber(r.lagEvents)}`,
+            formatNumber(r.lagSeconds, 1),
+            String(r.parked),
+            r.updatedAt?.toISOString() ?? '-',
+            r.rebuildAt ?? '-',
+          ]),
+        ),
+      );
+    });
+  });
+
+const parked = program.command('parked').description('events a projector gave up on after PROJECTION_MAX_ATTEMPTS');
+parked
+  .command('list')
+  .option('--projection <name>', 'only this projection')
+  .option('--json', 'print as JSON')
+  .action(async (opts: { projection?: string; json?: boolean }) => {
+    await withContext(async (ctx) => {
+      const rows = await listParked(ctx.knex, opts.projection);
+      if (opts.json) return void console.log(JSON.stringify(rows, jsonValue, 2));
+      if (rows.length === 0) return void console.log('no parked events');
+      console.log(
+        formatTable(
+          ['id', 'projection', 'event type', 'stream', 'position', 'attempts', 'parked at', 'error'],
+          rows.map((r) => [String(r.id), r.projection, r.eventType, r.streamId, r.position, String(r.attempts), r.parkedAt.toISOString(), r.error]),
+        ),
+      );
+    });
+  });
+parked
+  .command('retry')
+  .description('apply parked events again through their projection; deleted from parked on success (applied out of feed order: see the README)')
+  .argument('[id]', 'a parked event id (from `parked list`)', positiveInt)
+  .option('--all', 'every parked event, oldest position first')
+  .option('--projection <name>', 'with --all: only this projection')
+  .action(async (id: number | undefined, opts: { all?: boolean; projection?: string }) => {
+    await withContext(async (ctx) => {
+      if (!!opts.all === (id !== undefined)) throw new Error('name one parked event id or pass --all');
+      const ids = opts.all ? (await listParked(ctx.knex, opts.projection)).map((r) => r.id) : [id!];
+      let failed = 0;
+      const stale: string[] = [];
+      for (const one of ids) {
+        const result = await retryParked(ctx.knex, allProjections, one);
+        if (result.outcome === 'applied') {
+          stale.push(...result.staleCacheKeys);
+          console.log(`${one} (${result.projection}): applied, removed from parked events`);
+        } else {
+          failed++;
+          console.log(`${one} (${result.projection}): failed again, kept: ${result.error}`);
+        }
+      }
+      if (stale.length > 0) await ctx.invalidateCache([...new Set(stale)]);
+      if (ids.length === 0) console.log('no parked events');
+      return failed > 0 ? EXIT_DIFFERENT : 0;
+    });
+  });
+
+function printRebuild(results: readonly RebuildResult[], dryRun: boolean, aborted: boolean): void {
+  if (aborted) {
+    for (const r of results) console.log(`${r.projection}: interrupted, shadow tables at ${formatPosition(r.position)}; rerun to resume`);
+    return;
+  }
+  for (const r of results) {
+    if (!dryRun) {
+      console.log(
+        `${r.projection}: swapped in at ${formatPosition(r.position)}, checkpoint stream sequence ${r.checkpoint?.streamSequence ?? 0}` +
+          (r.resolvedParked ? `, ${r.resolvedParked} parked events now applied and cleared` : ''),
+      );
+      continue;
+    }
+    const diffs = r.diffs ?? [];
+    const total = diffs.reduce((n, d) => n + d.missing + d.extra + d.changed, 0);
+    console.log(`${r.projection}: compared at ${formatPosition(r.position)}: ${total === 0 ? 'identical' : `${total} rows differ`}`);
+    for (const d of diffs.filter(differs)) {
+      console.log(`  ${d.table}: ${d.missing} missing, ${d.extra} extra, ${d.changed} changed`);
+      for (const s of d.samples) {
+        console.log(`    ${s.kind} ${JSON.stringify(s.key)}\n      current: ${JSON.stringify(s.current)}\n      rebuilt: ${JSON.stringify(s.rebuilt)}`);
+      }
+    }
+  }
+}
+
+function jsonValue(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+await program.parseAsync(process.argv);
