@@ -4,11 +4,10 @@
  * RSS. The events are a realistic mix bulk-inserted into a scratch database first.
  * `-- --events 200000` for fewer; `-- --format csv`; `-- --out file` to keep the output.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bulkFillEvents } from './bulk-fill-events.js';
+import { runMeasuringPeakRss } from './child-peak-rss.js';
 import { formatNumber, formatTable } from './print-table.js';
 import { createScratchDatabase } from './scratch-database.js';
 
@@ -35,48 +34,17 @@ export interface BenchExportResult {
 const CLI = fileURLToPath(new URL('../events/main.ts', import.meta.url));
 const SUMMARY = /exported (\d+) events in ([\d.]+) s/;
 
-function peakRssKb(pid: number): number | undefined {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined; // exited meanwhile, or no /proc
-  }
-}
-
 export async function benchExport(options: BenchExportOptions): Promise<BenchExportResult> {
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=development',
-      '--import',
-      'tsx',
-      CLI,
-      'export',
-      '--limit',
-      String(options.count),
-      '--format',
-      options.format ?? 'ndjson',
-      '--out',
-      options.out ?? '/dev/null',
-    ],
-    { env: { ...process.env, DATABASE_URL: options.databaseUrl, EVENTSTORE: 'postgres', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] },
+  const run = await runMeasuringPeakRss(
+    CLI,
+    ['export', '--limit', String(options.count), '--format', options.format ?? 'ndjson', '--out', options.out ?? '/dev/null'],
+    { DATABASE_URL: options.databaseUrl, EVENTSTORE: 'postgres', LOG_LEVEL: 'warn' },
   );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  let peakKb = 0;
-  const sampler = setInterval(() => {
-    if (child.pid !== undefined) peakKb = Math.max(peakKb, peakRssKb(child.pid) ?? 0);
-  }, 50);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  clearInterval(sampler);
-  const wallSeconds = (performance.now() - started) / 1000;
-  const summary = SUMMARY.exec(stderr);
-  if (code !== 0 || !summary) throw new Error(`the export exited with ${code}: ${stderr.trim()}`);
+  const summary = SUMMARY.exec(run.stderr);
+  if (run.code !== 0 || !summary) throw new Error(`the export exited with ${run.code}: ${run.stderr.trim()}`);
   const events = Number(summary[1]);
   const exportSeconds = Number(summary[2]);
-  return { events, wallSeconds, exportSeconds, eventsPerSecond: events / exportSeconds, peakRssMb: peakKb / 1024 };
+  return { events, wallSeconds: run.seconds, exportSeconds, eventsPerSecond: events / exportSeconds, peakRssMb: run.peakRssKb / 1024 };
 }
 
 async function main(): Promise<void> {
