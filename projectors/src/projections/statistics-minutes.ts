@@ -37,3 +37,59 @@ export async function addToMinute(
     .onConflict(['schedule_id', 'minute'])
     .merge(merge);
 }
+
+const COUNTERS: readonly StatsCounter[] = [
+  'holds',
+  'seats_held',
+  'expiries',
+  'cancellations',
+  'confirmations',
+  'seats_sold',
+  'revenue',
+  'holds_confirmed',
+];
+
+/** Rows added per statement: one jsonb parameter each, so only statement size bounds it. */
+const ROWS_PER_STATEMENT = 5000;
+
+/** Counter deltas summed per schedule and minute: what a batch adds, for addToMinutes. */
+export class MinuteDeltas {
+  private readonly sums = new Map<string, { scheduleId: string; minute: Date; counters: Map<StatsCounter, bigint> }>();
+
+  add(scheduleId: string, minute: Date, deltas: Partial<Record<StatsCounter, number>>): void {
+    const key = `${scheduleId}\u0000${minute.getTime()}`;
+    let sum = this.sums.get(key);
+    if (sum === undefined) {
+      sum = { scheduleId, minute, counters: new Map() };
+      this.sums.set(key, sum);
+    }
+    for (const [counter, delta] of Object.entries(deltas) as [StatsCounter, number][]) {
+      sum.counters.set(counter, (sum.counters.get(counter) ?? 0n) + BigInt(delta));
+    }
+  }
+
+  /** One row per schedule and minute touched, every counter given (0 when untouched), as text. */
+  rows(): Record<string, string>[] {
+    return [...this.sums.values()].map(({ scheduleId, minute, counters }) => ({
+      schedule_id: scheduleId,
+      minute: minute.toISOString(),
+      ...Object.fromEntries(COUNTERS.map((counter) => [counter, (counters.get(counter) ?? 0n).toString()])),
+    }));
+  }
+}
+
+/**
+ * The bulk form of addToMinute: adds the summed deltas to their minutes' counters, creating
+ * each minute's row at its first event, in one upsert per few thousand rows (a jsonb parameter).
+ */
+export async function addToMinutes(trx: Knex.Transaction, deltas: MinuteDeltas): Promise<void> {
+  const rows = deltas.rows();
+  const merge = COUNTERS.map((counter) => `${counter} = t.${counter} + excluded.${counter}`).join(', ');
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    await trx.raw(
+      `INSERT INTO rm_stats_by_minute AS t SELECT * FROM jsonb_populate_recordset(NULL::rm_stats_by_minute, ?::jsonb)
+       ON CONFLICT (schedule_id, minute) DO UPDATE SET ${merge}`,
+      [JSON.stringify(rows.slice(start, start + ROWS_PER_STATEMENT))],
+    );
+  }
+}

@@ -1,5 +1,6 @@
 import type { Projection } from '@concert/infra';
 import { eventTime, minuteOf } from './event-time.js';
+import { applyStatisticsBatch } from './statistics-batch.js';
 import { addToMinute } from './statistics-minutes.js';
 import { endReservation, recordHold } from './statistics-reservations.js';
 
@@ -18,6 +19,8 @@ export const statisticsProjection: Projection = {
   name: 'statistics',
   handles: ['ConcertCreated', 'ScheduleAdded', 'ReservationHeld', 'ReservationConfirmed', 'ReservationCancelled', 'ReservationExpired'],
   tables: ['rm_stats_concerts', 'rm_stats_schedules', 'rm_stats_by_minute', 'rm_stats_reservations'],
+  // No cachePrefixes: the query API serves /admin/stats uncached.
+  applyBatch: applyStatisticsBatch,
 
   async apply(trx, { recorded, event }) {
     const at = eventTime(recorded);

@@ -11,7 +11,8 @@ import { recordEvents, type Given } from './given-events.js';
 /**
  * A mixed feed with the awkward cases the rules exist for: redelivered creations, a stray
  * release, a second sale of a seat, events for rows that never existed, terminal states hit
- * twice, several sales in one minute, refunds and credits.
+ * twice, several sales in one minute, refunds and credits, payments in the minute of their
+ * hold and in another one (even one stamped before its hold).
  */
 function mixedFeed(): (DomainEvent | Given)[] {
   const concert = newId();
@@ -22,7 +23,8 @@ function mixedFeed(): (DomainEvent | Given)[] {
   const friend = `user-${newId()}`;
   const [paid, cancelled, expired, refunded, failed] = [newId(), newId(), newId(), newId(), newId()];
   const [payPaid, payRefunded, payFailed] = [newId(), newId(), newId()];
-  const at = (minute: number, second = 0): string => new Date(Date.UTC(2026, 2, 1, 10, minute, second)).toISOString();
+  const [quick, early] = [newId(), newId()];
+  const at = (minute: number, second = 0, ms = 0): string => new Date(Date.UTC(2026, 2, 1, 10, minute, second, ms)).toISOString();
   return [
     events.concertCreated(concert),
     events.concertCreated(concert),
@@ -79,6 +81,15 @@ function mixedFeed(): (DomainEvent | Given)[] {
     events.seatSold(schedule, 'A-4', cancelled, payPaid),
     events.seatReleased(schedule, 'A-4', cancelled),
     events.reservationConfirmed(newId(), newId(), at(7), { scheduleId: newId(), seatIds: ['A-1'], amount: 5 }),
+    events.reservationCancelled(newId(), user, schedule, ['A-7'], at(7, 1)),
+    // A terminal event delivered again, and one after a confirmation: neither counts twice.
+    events.reservationExpired(expired, schedule, ['A-4'], at(6)),
+    events.reservationExpired(paid, schedule, ['A-1', 'A-2'], at(7, 2)),
+    // Paid within the minute of its hold; and paid "before" its hold (two clocks): no negative hold time.
+    { event: events.reservationHeld(quick, user, second, ['A-2', 'A-3'], 200_000), at: at(8, 10) },
+    { event: events.reservationConfirmed(quick, newId(), at(8, 40), { scheduleId: second, seatIds: ['A-2', 'A-3'], amount: 200_000 }), at: at(8, 40) },
+    { event: events.reservationHeld(early, friend, second, ['A-4'], 50_000), at: at(9, 0, 500) },
+    { event: events.reservationConfirmed(early, newId(), at(8, 59), { scheduleId: second, seatIds: ['A-4'], amount: 50_000 }), at: at(8, 59, 900) },
     { event: events.walletDebited(user, newId(), 1, at(7)), at: at(7, 30) },
   ];
 }
