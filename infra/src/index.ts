@@ -1,4 +1,5 @@
 export * from './config/config.js';
+export * from './api-contract/index.js';
 export * from './event-store/event-store.js';
 export * from './event-store/errors.js';
 export * from './event-store/global-position.js';
