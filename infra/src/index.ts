@@ -77,3 +77,4 @@ export { cacheKeys } from './read-models/cache-keys.js';
 export type { Projection, ProjectedEvent } from './read-models/projection.js';
 export * from './nats/index.js';
 export { abortableSleep } from './runtime/abortable-sleep.js';
+export * from './waiting-room/index.js';

@@ -83,6 +83,11 @@ const variables = z.object({
   PAYMENT_RECOVERY_INTERVAL_MS: positiveInt.default(5_000),
 
   // --- gateway (issue 5) ---
+  // waiting room
+  /** HS256 secret of queue tokens (at least 16 characters); its own, so a leaked JWT secret cannot admit anyone. */
+  QUEUE_TOKEN_SECRET: z.string().min(16).default('development-queue-secret-not-for-production'),
+  /** How often each gateway advances the waiting rooms (expiries and admissions); any number of gateways may tick. */
+  QUEUE_TICK_INTERVAL_MS: positiveInt.default(200),
 
   // --- notifications (issue 6) ---
 
