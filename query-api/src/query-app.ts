@@ -6,6 +6,7 @@ import { getPaymentRoute } from './payments/get-payment.js';
 import type { QueryApiDeps } from './query-api-deps.js';
 import { getReservationRoute } from './reservations/get-reservation.js';
 import { listMyReservationsRoute } from './reservations/list-my-reservations.js';
+import { getScheduleRoute } from './schedules/get-schedule.js';
 import { listSeatsRoute } from './schedules/list-seats.js';
 import { getWalletRoute } from './wallet/get-wallet.js';
 
@@ -19,6 +20,7 @@ export function createQueryApp(deps: QueryApiDeps): Express {
     routes: (app) => {
       listConcertsRoute(app, deps);
       listSchedulesRoute(app, deps);
+      getScheduleRoute(app, deps);
       listSeatsRoute(app, deps);
       getReservationRoute(app, deps);
       listMyReservationsRoute(app, deps);
