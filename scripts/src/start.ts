@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, ensureDatabase, loadConfig, migrateToLatest, unreachableServices } from '@concert/infra';
+import { ConfigError, ensureDatabase, loadConfig, migrateIdempotencyDatabase, migrateToLatest, unreachableServices } from '@concert/infra';
 import { supervise, type ChildSpec } from './supervisor/supervise.js';
 
 /**
@@ -15,6 +15,7 @@ try {
   }
   await ensureDatabase(config.DATABASE_URL);
   const applied = await migrateToLatest(config.DATABASE_URL);
+  applied.push(...(await migrateIdempotencyDatabase(config.IDEMPOTENCY_DATABASE_URL)));
   console.log(`database ready (${applied.length ? `applied ${applied.join(', ')}` : 'up to date'})`);
 
   const portOf = (url: string): string => new URL(url).port;

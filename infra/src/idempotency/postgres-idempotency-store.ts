@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { BeginResult, IdempotencyClaim, IdempotencyStore, StoredResponse } from './idempotency-store.js';
+
+export interface PostgresIdempotencyStoreOptions {
+  /** IDEMPOTENCY_DATABASE_URL, migrated by `migrateIdempotencyDatabase`. */
+  connectionString: string;
+  /** IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS: an in-flight record older than this was abandoned. */
+  inFlightTimeoutMs: number;
+  /** IDEMPOTENCY_RETENTION_HOURS, in milliseconds. */
+  retentionMs: number;
+  maxConnections?: number;
+  /** Tests move time; production uses the wall clock. */
+  now?: () => Date;
+}
+
+/** Rows a single cleanup statement deletes, so cleanup never holds many row locks for long. */
+const DELETE_BATCH = 5_000;
+/** A record that vanishes between the failed claim and the read (released) is claimed again. */
+const MAX_BEGIN_ATTEMPTS = 3;
+
+/**
+ * The claim is one INSERT ... ON CONFLICT DO UPDATE ... WHERE: PostgreSQL locks the existing
+ * row and re-checks the WHERE on its latest version, so of two requests racing to take over an
+ * abandoned record exactly one gets a row back. A different fingerprint is never taken over
+ * while the record lives: that is the key reused for another request.
+ */
+const CLAIM_SQL = `
+  INSERT INTO idempotency.keys AS k (user_id, key, fingerprint, state, lock_id, locked_at, created_at, expires_at)
+  VALUES ($1, $2, $3, 'in-flight', $4, $5, $5, $6)
+  ON CONFLICT (user_id, key) DO UPDATE
+    SET fingerprint = EXCLUDED.fingerprint, state = 'in-flight', lock_id = EXCLUDED.lock_id,
+        locked_at = EXCLUDED.locked_at, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
+        response_status = NULL, response_headers = NULL, response_body = NULL
+    WHERE k.expires_at <= EXCLUDED.locked_at
+       OR (k.state = 'in-flight' AND k.locked_at <= $7 AND k.fingerprint = EXCLUDED.fingerprint)
+  RETURNING k.lock_id`;
+
+const EXISTING_SQL = `
+  SELECT fingerprint, state, response_status, response_headers, response_body
+  FROM idempotency.keys WHERE user_id = $1 AND key = $2`;
+
+const COMPLETE_SQL = `
+  UPDATE idempotency.keys
+  SET state = 'completed', lock_id = NULL, locked_at = NULL,
+      response_status = $4, response_headers = $5, response_body = $6, expires_at = $7
+  WHERE user_id = $1 AND key = $2 AND lock_id = $3 AND state = 'in-flight'`;
+
+const RELEASE_SQL = `DELETE FROM idempotency.keys WHERE user_id = $1 AND key = $2 AND lock_id = $3 AND state = 'in-flight'`;
+
+const DELETE_EXPIRED_SQL = `
+  DELETE FROM idempotency.keys
+  WHERE ctid = ANY (ARRAY(SELECT ctid FROM idempotency.keys WHERE expires_at <= $1 LIMIT ${DELETE_BATCH}))`;
+
+interface ExistingRow {
+  fingerprint: string;
+  state: 'in-flight' | 'completed';
+  response_status: number | null;
+  response_headers: Record<string, string> | null;
+  response_body: Buffer | null;
+}
+
+export class PostgresIdempotencyStore implements IdempotencyStore {
+  readonly pool: pg.Pool;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: PostgresIdempotencyStoreOptions) {
+    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+    // An idle client that loses its connection emits here; the pool replaces it.
+    this.pool.on('error', () => undefined);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async begin(userId: string, key: string, fingerprint: string): Promise<BeginResult> {
+    for (let attempt = 1; ; attempt++) {
+      const now = this.now();
+      const lockId = randomUUID();
+      const claimed = await this.pool.query<{ lock_id: string }>({
+        name: 'idempotency-claim',
+        text: CLAIM_SQL,
+        values: [userId, key, fingerprint, lockId, now, this.expiry(now), new Date(now.getTime() - this.options.inFlightTimeoutMs)],
+      });
+      if (claimed.rows[0]?.lock_id === lockId) return { kind: 'started', claim: { userId, key, lockId } };
+
+      const existing = await this.pool.query<ExistingRow>({ name: 'idempotency-existing', text: EXISTING_SQL, values: [userId, key] });
+      const row = existing.rows[0];
+      if (row === undefined) {
+        if (attempt >= MAX_BEGIN_ATTEMPTS) return { kind: 'in-flight' };
+        continue;
+      }
+      if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
+      if (row.state === 'in-flight') return { kind: 'in-flight' };
+      return {
+        kind: 'completed',
+        response: { status: row.response_status ?? 200, headers: row.response_headers ?? {}, body: row.response_body ?? Buffer.alloc(0) },
+      };
+    }
+  }
+
+  async complete(claim: IdempotencyClaim, response: StoredResponse): Promise<boolean> {
+    const now = this.now();
+    const result = await this.pool.query({
+      name: 'idempotency-complete',
+      text: COMPLETE_SQL,
+      values: [claim.userId, claim.key, claim.lockId, response.status, JSON.stringify(response.headers), response.body, this.expiry(now)],
+    });
+    return result.rowCount === 1;
+  }
+
+  async release(claim: IdempotencyClaim): Promise<boolean> {
+    const result = await this.pool.query({ name: 'idempotency-release', text: RELEASE_SQL, values: [claim.userId, claim.key, claim.lockId] });
+    return result.rowCount === 1;
+  }
+
+  async deleteExpired(now: Date): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const result = await this.pool.query({ name: 'idempotency-delete-expired', text: DELETE_EXPIRED_SQL, values: [now] });
+      deleted += result.rowCount ?? 0;
+      if ((result.rowCount ?? 0) < DELETE_BATCH) return deleted;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private expiry(from: Date): Date {
+    return new Date(from.getTime() + this.options.retentionMs);
+  }
+}
