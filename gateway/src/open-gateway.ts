@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  createIdempotencyStore,
   createJwtVerifier,
   createMetricsRegistry,
   createRedis,
@@ -8,6 +9,8 @@ import {
 } from '@concert/infra';
 import type { GatewayDeps, PipelineStages } from './gateway-deps.js';
 import { createGatewayMetrics } from './gateway-metrics.js';
+import { idempotency, startIdempotencyCleanup } from './idempotency/index.js';
+import { queueRouter, requireQueueToken, startQueueTicker, type QueueOptions } from './queue/index.js';
 import { UpstreamPool } from './upstream/upstream-pool.js';
 
 export interface OpenedGateway {
@@ -28,7 +31,14 @@ export function openGateway(config: Config, logger: Logger): OpenedGateway {
   const poolOptions = { intervalMs: config.GATEWAY_HEALTH_CHECK_INTERVAL_MS, logger };
   const commandApi = new UpstreamPool({ ...poolOptions, kind: 'command-api', urls: config.COMMAND_API_URLS });
   const queryApi = new UpstreamPool({ ...poolOptions, kind: 'query-api', urls: config.QUERY_API_URLS });
-  const stages: PipelineStages = {};
+  const idempotencyStore = createIdempotencyStore(config, { maxConnections: 10 });
+  const queue: QueueOptions = { config, redis, queryBaseUrl: () => queryApi.pick(), logger, registry };
+  const stages: PipelineStages = {
+    queueRouter: queueRouter(queue),
+    idempotency: idempotency({ store: idempotencyStore, registry, logger }),
+    requireQueueToken: requireQueueToken(queue),
+  };
+  let jobs: { stop(): Promise<void> }[] = [];
 
   const deps: GatewayDeps = {
     config,
@@ -41,6 +51,10 @@ export function openGateway(config: Config, logger: Logger): OpenedGateway {
       redis: async () => {
         await redis.ping();
       },
+      // Deletes nothing (no record expired before 1970), but only answers if the table does.
+      idempotencyDatabase: async () => {
+        await idempotencyStore.deleteExpired(new Date(0));
+      },
       commandApi: async () => atLeastOneHealthy(commandApi),
       queryApi: async () => atLeastOneHealthy(queryApi),
     },
@@ -50,9 +64,14 @@ export function openGateway(config: Config, logger: Logger): OpenedGateway {
     deps,
     async start() {
       await Promise.all([commandApi.start(), queryApi.start()]);
+      jobs = [
+        startQueueTicker(queue),
+        startIdempotencyCleanup({ store: idempotencyStore, intervalMs: config.IDEMPOTENCY_CLEANUP_INTERVAL_MS, registry, logger }),
+      ];
     },
     async close() {
-      await Promise.all([commandApi.stop(), queryApi.stop()]);
+      await Promise.all([...jobs.map((job) => job.stop()), commandApi.stop(), queryApi.stop()]);
+      await idempotencyStore.close();
       redis.disconnect();
     },
   };

@@ -82,13 +82,13 @@ describe('gateway: routing to upstream instances', function () {
   it("When a client asks for /health, /ready or /metrics, Then the gateway answers with its own, not an upstream's", async () => {
     const ready = await send('GET', `${watchful.url}/ready`);
     expect(ready.status).to.equal(200);
-    expect(ready.body.checks).to.deep.equal({ redis: 'ok', commandApi: 'ok', queryApi: 'ok' });
+    expect(ready.body.checks).to.deep.equal({ redis: 'ok', idempotencyDatabase: 'ok', commandApi: 'ok', queryApi: 'ok' });
     const metrics = await (await fetch(`${watchful.url}/metrics`)).text();
     expect(metrics).to.include('gateway_upstream_healthy');
     expect(metrics).not.to.include('command_');
   });
 
-  it('When a request comes without X-Request-Id, Then one is generated and echoed; a client's id is kept', async () => {
+  it('When a request comes without X-Request-Id, Then one is generated and echoed; an id the client sent is kept', async () => {
     const generated = await send('GET', `${watchful.url}/me/wallet`, { token: fan() });
     expect(generated.status).to.equal(200);
     expect(generated.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
