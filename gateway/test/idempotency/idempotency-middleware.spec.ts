@@ -8,6 +8,7 @@ import {
   deleteKeysWithPrefix,
   loadConfig,
   PostgresIdempotencyStore,
+  redisReady,
   type Config,
   type EventStore,
 } from '@concert/infra';
@@ -58,7 +59,8 @@ describe('idempotency middleware in front of the command API', function () {
     await store?.close();
     await events?.close();
     const redis = createRedis({ url: config.REDIS_URL });
-    await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX).catch(() => 0);
+    await redisReady(redis, 5000);
+    await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX);
     redis.disconnect();
   });
 

@@ -5,8 +5,9 @@ import type { StoredResponse } from '../../src/idempotency/idempotency-store.js'
 
 /**
  * The Idempotency DB against the run's PostgreSQL (schema `idempotency`, migrated by the
- * global setup). Each test has its own user ids and a clock of its own far in the past, so
- * its records never meet another test's.
+ * global setup). Each test has its own user ids and a clock of its own in 2001-2004, so its
+ * records never meet another test's; tests that delete expired records use a time before
+ * all others (1970s-1980s) and leave nothing behind.
  */
 describe('PostgresIdempotencyStore', function () {
   const IN_FLIGHT_TIMEOUT_MS = 30_000;
@@ -124,6 +125,8 @@ describe('PostgresIdempotencyStore', function () {
   });
 
   it('When records pass their retention, Then deleteExpired deletes exactly those, and their keys start afresh', async () => {
+    // Earlier than every other test's clock (see beforeEach), so the counts are this test's own.
+    now = new Date(Date.UTC(1980, 0, 1));
     const short = open({ retentionMs: HOUR });
     const a = await short.begin(user, 'a', 'fp-a');
     if (a.kind !== 'started') throw new Error('expected started');
@@ -138,6 +141,7 @@ describe('PostgresIdempotencyStore', function () {
     expect(await short.deleteExpired(new Date(now.getTime() - HOUR))).to.equal(0);
     expect((await short.begin(user, 'a', 'fp-other')).kind).to.equal('started');
     expect((await short.begin(user, 'c', 'fp-c')).kind).to.equal('completed');
+    expect(await short.deleteExpired(new Date(Date.UTC(1980, 0, 10)))).to.equal(2); // leaves nothing for the next run of this test
   });
 
   it('When a completed record is past its retention but not yet deleted, Then the key is free again, whatever the body', async () => {
