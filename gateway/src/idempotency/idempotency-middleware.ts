@@ -13,7 +13,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { idempotencyKeyOf } from './idempotency-key-header.js';
 import { idempotencyMetrics } from './idempotency-metrics.js';
 import { requestFingerprint } from './request-fingerprint.js';
-import { captureResponse } from './response-capture.js';
+import { captureResponse, type CapturedResponse } from './response-capture.js';
 
 export interface IdempotencyOptions {
   store: IdempotencyStore;
@@ -117,7 +117,7 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
         );
         return;
       case 'started':
-        settleWhenDone(res, begun.claim, captureResponse(res, maxBody), options.store, log);
+        settleWhenDone(res, begun.claim, options.store, maxBody, log);
         if (req.socket.destroyed) {
           // The client left while the key was being claimed: its 'close' came before our listener.
           res.destroy();
@@ -136,38 +136,29 @@ function replay(res: Response, stored: StoredResponse): void {
 }
 
 /**
- * Once the response is out: store it when final, release the key otherwise. A client that
- * disconnects first never saw an answer, so the key is released for its retry.
+ * Before the response's last byte goes out: store it when final, release the key otherwise, so
+ * a client that has the answer and repeats the request is replayed, never told "in use". A
+ * client that disconnects first never saw an answer: the key is released for its retry.
  */
-function settleWhenDone(
-  res: Response,
-  claim: IdempotencyClaim,
-  captured: () => ReturnType<ReturnType<typeof captureResponse>>,
-  store: IdempotencyStore,
-  log: Logger | undefined,
-): void {
+function settleWhenDone(res: Response, claim: IdempotencyClaim, store: IdempotencyStore, maxBody: number, log: Logger | undefined): void {
   let settled = false;
-  const settle = (finished: boolean): void => {
+  const settle = async (response: CapturedResponse | undefined): Promise<void> => {
     if (settled) return;
     settled = true;
-    const response = captured();
-    const keep = finished && isFinalStatus(response.status) && !response.overflowed;
-    if (finished && response.overflowed) log?.warn({ status: response.status }, 'response too large to store; Idempotency-Key released');
-    const done = keep
-      ? store.complete(claim, { status: response.status, headers: response.headers, body: response.body })
-      : store.release(claim);
-    done.then(
-      (ok) => {
-        if (!ok) log?.warn({ key: claim.key }, 'Idempotency-Key was taken over before this request settled it');
-      },
-      (error: unknown) => {
-        // The record stays in flight until the in-flight timeout lets a retry take it over.
-        log?.error({ err: error, key: claim.key }, `could not ${keep ? 'store the response of' : 'release'} an Idempotency-Key`);
-      },
-    );
+    const keep = response !== undefined && isFinalStatus(response.status) && !response.overflowed;
+    if (response?.overflowed) log?.warn({ status: response.status }, 'response too large to store; Idempotency-Key released');
+    try {
+      const ok = keep ? await store.complete(claim, { status: response.status, headers: response.headers, body: response.body }) : await store.release(claim);
+      if (!ok) log?.warn({ key: claim.key }, 'Idempotency-Key was taken over before this request settled it');
+    } catch (error) {
+      // The record stays in flight until the in-flight timeout lets a retry take it over.
+      log?.error({ err: error, key: claim.key }, `could not ${keep ? 'store the response of' : 'release'} an Idempotency-Key`);
+    }
   };
-  res.once('finish', () => settle(true));
-  res.once('close', () => settle(res.writableFinished));
+  captureResponse(res, maxBody, settle);
+  res.once('close', () => {
+    if (!res.writableEnded) void settle(undefined);
+  });
 }
 
 function logOf(req: Request, fallback: Logger | undefined): Logger | undefined {

@@ -15,10 +15,16 @@ export interface CapturedResponse {
 
 /**
  * Records what is written into `res` by whoever answers it (a proxy piping the upstream's
- * response, or an express handler), by wrapping writeHead/write/end: the response still goes
- * out unchanged. Read the capture once the response has finished.
+ * response, or an express handler), by wrapping writeHead/write/end: the response goes out
+ * unchanged, except that its last byte waits for `beforeEnd` (which gets the whole response),
+ * so a client never holds an answer that is not yet recorded. A response that never ends (the
+ * client left) never calls `beforeEnd`.
  */
-export function captureResponse(res: Response, maxBodyBytes: number): () => CapturedResponse {
+export function captureResponse(
+  res: Response,
+  maxBodyBytes: number,
+  beforeEnd: (response: CapturedResponse) => Promise<void>,
+): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let overflowed = false;
@@ -55,17 +61,21 @@ export function captureResponse(res: Response, maxBodyBytes: number): () => Capt
     keep(args[0], args[1]);
     return write(...args);
   };
+  let ended = false;
   (res as { end: unknown }).end = (...args: unknown[]): Response => {
+    if (ended) return end(...args);
+    ended = true;
     keep(args[0], args[1]);
-    return end(...args);
+    const captured = {
+      status: res.statusCode,
+      headers: { ...replayedHeaders(res.getHeaders()), ...headHeaders },
+      body: Buffer.concat(chunks),
+      overflowed,
+    };
+    // beforeEnd handles its own failures; the response ends whatever happens.
+    void beforeEnd(captured).finally(() => end(...args));
+    return res;
   };
-
-  return () => ({
-    status: res.statusCode,
-    headers: { ...replayedHeaders(res.getHeaders()), ...headHeaders },
-    body: Buffer.concat(chunks),
-    overflowed,
-  });
 }
 
 function replayedHeaders(headers: unknown): Record<string, string> {
