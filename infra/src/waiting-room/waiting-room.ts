@@ -51,6 +51,8 @@ export interface WaitingRoomSettings {
 const DEFAULT_RATE_TIME_CONSTANT_MS = 10_000;
 const DEFAULT_MAX_BURST_SECONDS = 1;
 const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** Entry owners remembered in process: an entry never changes owner, and polls ask every second. */
+const OWNER_CACHE_SIZE = 100_000;
 
 /**
  * Per concert: a position for each user (once), a serving counter advanced by ticks at the
@@ -63,6 +65,7 @@ export class WaitingRoom {
   readonly #redis: RedisClient;
   readonly #scripts: WaitingRoomScripts;
   readonly #settings: Required<WaitingRoomSettings>;
+  readonly #owners = new Map<string, { concertId: string; userId: string }>();
 
   constructor(redis: RedisClient, settings: WaitingRoomSettings) {
     for (const name of ['admitPerSecond', 'maxAdmitted', 'admissionWindowMs'] as const) {
@@ -123,10 +126,16 @@ export class WaitingRoom {
 
   /** Whose entry this is, or undefined for an unknown id. */
   async ownerOf(entryId: string): Promise<{ concertId: string; userId: string } | undefined> {
+    const known = this.#owners.get(entryId);
+    if (known !== undefined) return known;
     const value = await this.#call(() => this.#redis.get(keys.entry(entryId)));
     if (value === null) return undefined;
     const space = value.indexOf(' ');
-    return { concertId: value.slice(0, space), userId: value.slice(space + 1) };
+    const owner = { concertId: value.slice(0, space), userId: value.slice(space + 1) };
+    // Oldest first out: a Map iterates in insertion order.
+    if (this.#owners.size >= OWNER_CACHE_SIZE) this.#owners.delete(this.#owners.keys().next().value!);
+    this.#owners.set(entryId, owner);
+    return owner;
   }
 
   /** Expires ended windows and admits at the rate; safe to run from any number of instances at once. */
