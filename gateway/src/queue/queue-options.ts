@@ -6,7 +6,7 @@ export type QueueConfig = Pick<
   'QUEUE_ADMIT_PER_SECOND' | 'QUEUE_MAX_ADMITTED' | 'QUEUE_ADMISSION_WINDOW_MS' | 'QUEUE_TOKEN_SECRET' | 'QUEUE_TICK_INTERVAL_MS'
 >;
 
-/** What the waiting room's router, queue-token check and ticker need; gw's open-gateway.ts builds it once. */
+/** What the waiting room's router, queue-token check and ticker need; the gateway builds it once (open-gateway.ts). */
 export interface QueueOptions {
   config: QueueConfig;
   /** The gateway's Redis (keys under REDIS_KEY_PREFIX). */
