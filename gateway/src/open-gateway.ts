@@ -11,6 +11,7 @@ import type { GatewayDeps, PipelineStages } from './gateway-deps.js';
 import { createGatewayMetrics } from './gateway-metrics.js';
 import { idempotency, startIdempotencyCleanup } from './idempotency/index.js';
 import { queueRouter, requireQueueToken, startQueueTicker, type QueueOptions } from './queue/index.js';
+import { rateLimit } from './rate-limits/index.js';
 import { UpstreamPool } from './upstream/upstream-pool.js';
 
 export interface OpenedGateway {
@@ -34,6 +35,14 @@ export function openGateway(config: Config, logger: Logger): OpenedGateway {
   const idempotencyStore = createIdempotencyStore(config, { maxConnections: 10 });
   const queue: QueueOptions = { config, redis, queryBaseUrl: () => queryApi.pick(), logger, registry };
   const stages: PipelineStages = {
+    rateLimit: rateLimit({
+      redis,
+      commandsPerMinute: config.RATE_LIMIT_COMMANDS_PER_MINUTE,
+      pollsPerMinute: config.RATE_LIMIT_POLLS_PER_MINUTE,
+      ipMultiple: config.RATE_LIMIT_IP_MULTIPLE,
+      registry,
+      logger,
+    }),
     queueRouter: queueRouter(queue),
     idempotency: idempotency({ store: idempotencyStore, registry, logger }),
     requireQueueToken: requireQueueToken(queue),
