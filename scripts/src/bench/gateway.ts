@@ -9,14 +9,18 @@
  *     command-api: the same `--holds` (4,000) skewed attempts from `--hold-clients` (100) users
  *     on fresh schedules, in the order direct, gateway, gateway, direct so drift cancels out.
  * Rate limits are raised so they never refuse (they still run). Targets: polling >= 5,000/s,
- * the gateway adds < 25% to the hold p99.
+ * the gateway adds < 25% to the hold p99. `--profile` prints where the gateway's CPU time went.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { connectNats, createRedis, deleteKeysWithPrefix, loadConfig, migrateIdempotencyDatabase, signDevToken } from '@concert/infra';
+import { summarizeCpuProfile } from './cpu-profile-summary.js';
 import { percentile } from './latency.js';
 import { formatNumber, formatTable } from './print-table.js';
 import { createScratchDatabase } from './scratch-database.js';
@@ -32,6 +36,7 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: '18400' },
     // Another gateway entry point (a composition under test); the table says which ran.
     'gateway-entry': { type: 'string', default: 'gateway/src/main.ts' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const userCount = Number(args.users);
@@ -72,6 +77,7 @@ const env: Record<string, string> = {
   QUEUE_MAX_ADMITTED: '1000',
   LOG_LEVEL: 'warn',
 };
+const profileDir = args.profile ? mkdtempSync(join(tmpdir(), 'gateway-profile-')) : undefined;
 const children: ChildProcess[] = [];
 const dispatcher = new Agent({ connections: Math.max(clients, holdClients) * 2, keepAliveTimeout: 30_000 });
 const admin = signDevToken(config, { userId: 'bench-admin', roles: ['admin'], expiresInSeconds: 7200 });
@@ -88,7 +94,7 @@ try {
     start('query-api/src/main.ts', urls.query),
     start('projectors/src/main.ts', urls.projectors),
   ]);
-  await start(args['gateway-entry'], urls.gateway);
+  await start(args['gateway-entry'], urls.gateway, profileDir);
 
   const queueConcert = await createConcert('Queue bench');
   const holdConcert = await createConcert('Holds bench');
@@ -169,6 +175,14 @@ try {
       ],
     ),
   );
+  if (profileDir) {
+    // The profile is written when the process exits.
+    await Promise.all(children.map(stop));
+    for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
+      console.log(`\ngateway CPU profile (${join(profileDir, file)}), self time:`);
+      for (const line of summarizeCpuProfile(join(profileDir, file), 25)) console.log(`  ${line}`);
+    }
+  }
 } finally {
   await Promise.all(children.map(stop));
   await dispatcher.close();
@@ -334,8 +348,10 @@ async function untilProjected(queueConcert: string, holdConcert: string, schedul
   }
 }
 
-async function start(entry: string, url: string): Promise<void> {
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', entry], {
+async function start(entry: string, url: string, cpuProfileDir?: string): Promise<void> {
+  const flags = ['--conditions=development', '--import', 'tsx'];
+  if (cpuProfileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`);
+  const child = spawn(process.execPath, [...flags, entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
