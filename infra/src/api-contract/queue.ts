@@ -11,6 +11,8 @@ export const queueEntryView = z.object({
   entryId: z.string().optional(),
   status: z.enum(['WAITING', 'ADMITTED', 'EXPIRED']),
   position: z.number().int().nonnegative(),
+  /** Users admitted or waiting before this one (status only). */
+  peopleAhead: z.number().int().nonnegative().optional(),
   estimatedWaitSeconds: z.number().nonnegative(),
   queueToken: z.string().optional(),
   expiresAt: instantSchema.optional(),

@@ -31,6 +31,7 @@ export const reservationCancelledResponse = z.object({
 /** GET /reservations/{reservationId}, and each item of GET /me/reservations. */
 export const reservationView = z.object({
   reservationId: entityIdSchema,
+  scheduleId: entityIdSchema.optional(),
   status: z.enum(['HELD', 'CONFIRMED', 'CANCELLED', 'EXPIRED']),
   seatIds: z.array(seatIdSchema),
   amount: amountSchema,
