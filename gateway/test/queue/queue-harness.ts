@@ -97,6 +97,11 @@ export class QueueHarness {
     await this.db?.destroy();
   }
 
+  /** The query API goes away: lookups must come from the cache or fail with 503. */
+  async stopQueryApi(): Promise<void> {
+    await this.queryApi?.stop();
+  }
+
   token(userId: string): string {
     return signDevToken(this.config, { userId, roles: [], expiresInSeconds: 600 });
   }

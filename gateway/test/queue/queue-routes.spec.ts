@@ -121,4 +121,19 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
     expect(text).to.match(new RegExp(`queue_admitted_users\\{concert="${concert.concertId}"\\} [1-9]`));
     expect(text).to.include('queue_waiting_users');
   });
+
+  // Last: it stops the query API.
+  it('Given a schedule looked up once, When the query API is gone, Then holds on it still pass and an unseen schedule gets 503', async () => {
+    const user = randomUUID();
+    const { queueToken } = await admit(user, concert.concertId);
+    expect((await queue.call('POST', '/reservations', { user, body: { scheduleId: concert.scheduleId, seatIds: ['B-1'] }, queueToken })).status).to.equal(201);
+    const unseen = await queue.givenConcertWithSchedule();
+
+    await queue.stopQueryApi();
+
+    expect((await queue.call('POST', '/reservations', { user, body: { scheduleId: concert.scheduleId, seatIds: ['B-2'] }, queueToken })).status).to.equal(201);
+    const answer = await queue.call('POST', '/reservations', { user, body: { scheduleId: unseen.scheduleId, seatIds: ['B-3'] }, queueToken });
+    expect(problemOf(answer)).to.equal('503 unavailable');
+    expect(answer.headers.get('retry-after')).to.equal('1');
+  });
 });
