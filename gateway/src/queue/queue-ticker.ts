@@ -19,13 +19,20 @@ export function startQueueTicker(options: QueueOptions): QueueTicker {
   const metrics = options.registry ? queueMetrics(options.registry) : undefined;
   const stopping = new AbortController();
   let failures = 0;
+  let ticked = false;
 
   const loop = async (): Promise<void> => {
     while (!stopping.signal.aborted) {
+      // Before the first connection there is nothing to report (readiness says Redis is down).
+      if (!ticked && options.redis.status !== 'ready') {
+        await abortableSleep(options.config.QUEUE_TICK_INTERVAL_MS, stopping.signal);
+        continue;
+      }
       try {
         const results = await room.tickActive();
         metrics?.record(results);
         failures = 0;
+        ticked = true;
       } catch (error) {
         // One line per outage, not one per interval.
         if (failures++ === 0) options.logger.warn({ err: error }, 'waiting-room tick failed');
