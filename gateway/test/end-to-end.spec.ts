@@ -8,8 +8,8 @@ import {
   migrateToLatest,
   type Config,
 } from '@concert/infra';
-import { startService, type ServiceProcess } from '@concert/infra/testing';
-import { deleteRedisPrefix, portBlock, runId, send, until, type Answer } from './gateway-harness.js';
+import type { ServiceProcess } from '@concert/infra/testing';
+import { deleteRedisPrefix, portBlock, runId, send, startPatiently, until, type Answer } from './gateway-harness.js';
 
 /**
  * The seed's single entry point, as it runs: two gateways in front of two command-api and
@@ -18,7 +18,7 @@ import { deleteRedisPrefix, portBlock, runId, send, until, type Answer } from '.
  * gateway; with one command-api and one query-api killed mid-flow the flow still completes.
  */
 describe('gateway end to end: two gateways over two instances of each API', function () {
-  this.timeout(300_000);
+  this.timeout(600_000);
   const run = runId();
   const [gatewayA, gatewayB, command1, command2, query1, query2, projectors, workers] = portBlock(8) as [
     number, number, number, number, number, number, number, number,
@@ -58,7 +58,7 @@ describe('gateway end to end: two gateways over two instances of each API', func
     config = loadConfig({ ...process.env, ...env });
     // One at a time: processes compiling TypeScript at once on a loaded machine all start slower.
     const start = async (name: string, entry: string, port: number, extra: Record<string, string> = {}): Promise<void> => {
-      services.set(name, await startService(entry, port, { ...env, ...extra }));
+      services.set(name, await startPatiently(entry, port, { ...env, ...extra }));
     };
     await start('command-1', 'command-api/src/main.ts', command1, { COMMAND_API_PORT: String(command1) });
     await start('command-2', 'command-api/src/main.ts', command2, { COMMAND_API_PORT: String(command2) });
