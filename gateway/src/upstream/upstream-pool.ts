@@ -7,7 +7,7 @@ export interface UpstreamPoolOptions {
   urls: readonly string[];
   /** How often each instance's readiness is probed. */
   intervalMs: number;
-  /** A probe slower than this counts as a failure; defaults to `intervalMs`. */
+  /** A probe slower than this counts as a failure; defaults to `intervalMs`, at least 2 s. */
   probeTimeoutMs?: number;
   /** The path probed; `/ready` answers 503 while an instance drains or lost a dependency. */
   probePath?: string;
@@ -20,17 +20,25 @@ export interface UpstreamState {
 }
 
 const DEFAULT_PROBE_PATH = '/ready';
+const MIN_PROBE_TIMEOUT_MS = 2000;
+/**
+ * Probe failures in a row that take an instance out. A refused connection is proof enough
+ * at once; a slow or 503 answer twice in a row, so one hiccup of a busy instance's
+ * dependencies does not empty the rotation.
+ */
+const FAILURES_TO_MARK_DOWN = 2;
 
 /**
  * The instances of one upstream kind, each probed on its `/ready`: `pick()` hands out the
- * healthy ones in turn. A connection error reported by the proxy takes an instance out at
- * once; only a successful probe brings it back, so a dead instance costs at most one failed
+ * healthy ones in turn. A refused probe, two failed probes in a row, or a connection error
+ * reported by the proxy take an instance out; only a successful probe brings it back, so a dead instance costs at most one failed
  * request per probe interval instead of one in N.
  */
 export class UpstreamPool {
   readonly kind: string;
   private readonly urls: readonly string[];
   private readonly healthy = new Map<string, boolean>();
+  private readonly failures = new Map<string, number>();
   private readonly options: UpstreamPoolOptions;
   private next = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -105,7 +113,7 @@ export class UpstreamPool {
   }
 
   private async probe(url: string): Promise<void> {
-    const timeoutMs = this.options.probeTimeoutMs ?? this.options.intervalMs;
+    const timeoutMs = this.options.probeTimeoutMs ?? Math.max(this.options.intervalMs, MIN_PROBE_TIMEOUT_MS);
     try {
       const response = await fetch(`${url}${this.options.probePath ?? DEFAULT_PROBE_PATH}`, {
         signal: AbortSignal.timeout(timeoutMs),
@@ -113,10 +121,22 @@ export class UpstreamPool {
       });
       // Drain the body so the keep-alive connection is reused by the next probe.
       await response.arrayBuffer();
-      this.set(url, response.status === 200, `probe answered ${response.status}`);
+      if (response.status === 200) this.passed(url);
+      else this.failed(url, false, `probe answered ${response.status}`);
     } catch (error) {
-      this.set(url, false, error instanceof Error ? causeOf(error) : String(error));
+      this.failed(url, isRefused(error), error instanceof Error ? causeOf(error) : String(error));
     }
+  }
+
+  private passed(url: string): void {
+    this.failures.set(url, 0);
+    this.set(url, true, 'probe passed');
+  }
+
+  private failed(url: string, conclusive: boolean, reason: string): void {
+    const failures = (this.failures.get(url) ?? 0) + 1;
+    this.failures.set(url, failures);
+    if (conclusive || failures >= FAILURES_TO_MARK_DOWN) this.set(url, false, reason);
   }
 
   private set(url: string, healthy: boolean, reason: string): void {
@@ -127,6 +147,11 @@ export class UpstreamPool {
     if (healthy) log?.info({ upstream: url, kind: this.kind }, 'upstream back in rotation');
     else log?.warn({ upstream: url, kind: this.kind, reason }, 'upstream out of rotation');
   }
+}
+
+function isRefused(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return cause?.code === 'ECONNREFUSED';
 }
 
 /** fetch wraps the socket error: `fetch failed` says nothing, its cause names the refusal. */
