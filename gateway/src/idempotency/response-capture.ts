@@ -9,48 +9,48 @@ export interface CapturedResponse {
   /** Only REPLAYED_HEADERS, lower-case. */
   headers: Record<string, string>;
   body: Buffer;
-  /** The body went past the bound: it was sent, but not kept. */
+  /** The body went past the bound: it was sent as it came, and not kept (body is empty). */
   overflowed: boolean;
 }
 
 /**
  * Records what is written into `res` by whoever answers it (a proxy piping the upstream's
- * response, or an express handler), by wrapping writeHead/write/end: the response goes out
- * unchanged, except that its last byte waits for `beforeEnd` (which gets the whole response),
- * so a client never holds an answer that is not yet recorded. A response that never ends (the
- * client left) never calls `beforeEnd`.
+ * response, or an express handler), by wrapping writeHead/write/end. The body is held back
+ * until the response ends and `beforeEnd` (which gets the whole response) has run, then sent
+ * unchanged: a client never holds an answer that is not yet recorded (with Content-Length, a
+ * client is done at the last body byte, before `end`). A body past `maxBodyBytes` is not held:
+ * it flows as it comes and is reported as overflowed. A response that never ends (the client
+ * left) never calls `beforeEnd`.
  */
 export function captureResponse(
   res: Response,
   maxBodyBytes: number,
   beforeEnd: (response: CapturedResponse) => Promise<void>,
 ): void {
-  const chunks: Buffer[] = [];
+  const held: Buffer[] = [];
   let size = 0;
   let overflowed = false;
+  let ended = false;
   let headHeaders: Record<string, string> = {};
-
-  const keep = (chunk: unknown, encoding: unknown): void => {
-    if (overflowed || chunk === undefined || chunk === null || typeof chunk === 'function') return;
-    const bytes =
-      typeof chunk === 'string'
-        ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
-        : chunk instanceof Uint8Array
-          ? Buffer.from(chunk)
-          : undefined;
-    if (bytes === undefined) return;
-    size += bytes.length;
-    if (size > maxBodyBytes) {
-      overflowed = true;
-      chunks.length = 0;
-      return;
-    }
-    chunks.push(bytes);
-  };
 
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
   const write = res.write.bind(res) as (...args: unknown[]) => boolean;
   const end = res.end.bind(res) as (...args: unknown[]) => Response;
+
+  /** Holds `bytes`; false once the bound is passed (what was held has been sent on). */
+  const hold = (bytes: Buffer): boolean => {
+    if (overflowed) return false;
+    size += bytes.length;
+    if (size <= maxBodyBytes) {
+      held.push(bytes);
+      return true;
+    }
+    overflowed = true;
+    for (const chunk of held) write(chunk);
+    held.length = 0;
+    return false;
+  };
+
   (res as { writeHead: unknown }).writeHead = (...args: unknown[]): Response => {
     // Headers handed to writeHead directly never show up in res.getHeaders().
     const headers = typeof args[1] === 'object' && args[1] !== null ? args[1] : args[2];
@@ -58,24 +58,39 @@ export function captureResponse(
     return writeHead(...args);
   };
   (res as { write: unknown }).write = (...args: unknown[]): boolean => {
-    keep(args[0], args[1]);
-    return write(...args);
+    const bytes = bytesOf(args[0], args[1]);
+    if (bytes === undefined || ended || !hold(bytes)) return write(...args);
+    const callback = args.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+    if (callback) process.nextTick(callback);
+    return true;
   };
-  let ended = false;
   (res as { end: unknown }).end = (...args: unknown[]): Response => {
     if (ended) return end(...args);
     ended = true;
-    keep(args[0], args[1]);
+    const bytes = bytesOf(args[0], args[1]);
+    const finalHeld = bytes === undefined || hold(bytes);
+    const body = Buffer.concat(held);
     const captured = {
       status: res.statusCode,
       headers: { ...replayedHeaders(res.getHeaders()), ...headHeaders },
-      body: Buffer.concat(chunks),
+      body: overflowed ? Buffer.alloc(0) : body,
       overflowed,
     };
+    const callback = args.find((arg) => typeof arg === 'function');
     // beforeEnd handles its own failures; the response ends whatever happens.
-    void beforeEnd(captured).finally(() => end(...args));
+    void beforeEnd(captured).finally(() => {
+      if (overflowed && !finalHeld) end(...args);
+      else if (overflowed) end(...(callback ? [callback] : []));
+      else end(body, ...(callback ? [callback] : []));
+    });
     return res;
   };
+}
+
+function bytesOf(chunk: unknown, encoding: unknown): Buffer | undefined {
+  if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk);
+  return undefined;
 }
 
 function replayedHeaders(headers: unknown): Record<string, string> {

@@ -243,7 +243,7 @@ describe('idempotency middleware in front of the command API', function () {
       send('POST', `${gateway.url}/payments`, { token: stranger.token, body: { reservationId }, headers: { 'idempotency-key': otherKey } });
     expect((await notYours()).status).to.equal(403);
     const forbiddenAgain = await notYours();
-    expect(forbiddenAgain.status).to.equal(403);
+    expect(forbiddenAgain.status, forbiddenAgain.text).to.equal(403);
     expect(forbiddenAgain.headers.get('idempotent-replayed')).to.equal(null);
   });
 

@@ -16,7 +16,7 @@ export interface PostgresIdempotencyStoreOptions {
 
 /** Rows a single cleanup statement deletes, so cleanup never holds many row locks for long. */
 const DELETE_BATCH = 5_000;
-/** A record that vanishes between the failed claim and the read (released) is claimed again. */
+/** A claim lost to a concurrent request is followed by another read; bounded, in case of churn. */
 const MAX_BEGIN_ATTEMPTS = 3;
 
 /**
@@ -37,7 +37,7 @@ const CLAIM_SQL = `
   RETURNING k.lock_id`;
 
 const EXISTING_SQL = `
-  SELECT fingerprint, state, response_status, response_headers, response_body
+  SELECT fingerprint, state, locked_at, expires_at, response_status, response_headers, response_body
   FROM idempotency.keys WHERE user_id = $1 AND key = $2`;
 
 const COMPLETE_SQL = `
@@ -55,6 +55,8 @@ const DELETE_EXPIRED_SQL = `
 interface ExistingRow {
   fingerprint: string;
   state: 'in-flight' | 'completed';
+  locked_at: Date | null;
+  expires_at: Date;
   response_status: number | null;
   response_headers: Record<string, string> | null;
   response_body: Buffer | null;
@@ -74,6 +76,22 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   async begin(userId: string, key: string, fingerprint: string): Promise<BeginResult> {
     for (let attempt = 1; ; attempt++) {
       const now = this.now();
+      // Read first: repeats (replays, duplicates in flight, reuse) are answered by one plain
+      // read, without the row lock a conflicting INSERT ... ON CONFLICT takes.
+      const existing = await this.pool.query<ExistingRow>({ name: 'idempotency-existing', text: EXISTING_SQL, values: [userId, key] });
+      const row = existing.rows[0];
+      if (row !== undefined && row.expires_at > now) {
+        if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
+        if (row.state === 'completed') {
+          return {
+            kind: 'completed',
+            response: { status: row.response_status ?? 200, headers: row.response_headers ?? {}, body: row.response_body ?? Buffer.alloc(0) },
+          };
+        }
+        const abandoned = row.locked_at !== null && now.getTime() - row.locked_at.getTime() >= this.options.inFlightTimeoutMs;
+        if (!abandoned) return { kind: 'in-flight' };
+      }
+
       const lockId = randomUUID();
       const claimed = await this.pool.query<{ lock_id: string }>({
         name: 'idempotency-claim',
@@ -81,19 +99,8 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
         values: [userId, key, fingerprint, lockId, now, this.expiry(now), new Date(now.getTime() - this.options.inFlightTimeoutMs)],
       });
       if (claimed.rows[0]?.lock_id === lockId) return { kind: 'started', claim: { userId, key, lockId } };
-
-      const existing = await this.pool.query<ExistingRow>({ name: 'idempotency-existing', text: EXISTING_SQL, values: [userId, key] });
-      const row = existing.rows[0];
-      if (row === undefined) {
-        if (attempt >= MAX_BEGIN_ATTEMPTS) return { kind: 'in-flight' };
-        continue;
-      }
-      if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
-      if (row.state === 'in-flight') return { kind: 'in-flight' };
-      return {
-        kind: 'completed',
-        response: { status: row.response_status ?? 200, headers: row.response_headers ?? {}, body: row.response_body ?? Buffer.alloc(0) },
-      };
+      // Another request claimed it between the read and the claim: read again to say how.
+      if (attempt >= MAX_BEGIN_ATTEMPTS) return { kind: 'in-flight' };
     }
   }
 
