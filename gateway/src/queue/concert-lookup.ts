@@ -1,4 +1,5 @@
 import { forbiddenProblem, HttpProblem, unavailableProblem, type Logger, type RedisClient } from '@concert/infra';
+import { RememberedValues } from './remembered-values.js';
 
 /** Who is asking, forwarded to the query API (every route there needs the user's bearer token). */
 export interface Caller {
@@ -17,14 +18,19 @@ const RESERVATION_TTL_S = 24 * 3600;
 /** A concert that exists keeps existing; the hour only bounds what a flushed catalog leaves behind. */
 const CONCERT_TTL_S = 3600;
 const QUERY_TIMEOUT_MS = 5000;
+const REMEMBERED = 100_000;
 
 /**
  * Finds the concert of a schedule or a reservation (the concert a queue token must be for)
- * through a healthy query-api instance, cached in Redis. The cache only saves a query: when
- * Redis fails, the query API is asked. Unknown ids give undefined; a query API that cannot
- * answer gives 503 `unavailable`.
+ * through a healthy query-api instance, cached in Redis (shared by the gateways) and in
+ * process (a hot schedule costs no round trip). The caches only save a query: when Redis
+ * fails, the query API is asked. Unknown ids give undefined; a query API that cannot answer
+ * gives 503 `unavailable`.
  */
 export class ConcertLookup {
+  // Concerts are never deleted, schedules never change concert, reservations never change schedule.
+  readonly #known = new RememberedValues<string>(REMEMBERED);
+
   constructor(
     private readonly redis: RedisClient,
     private readonly queryBaseUrl: () => string | undefined,
@@ -67,8 +73,12 @@ export class ConcertLookup {
   }
 
   async #cached(key: string): Promise<string | undefined> {
+    const known = this.#known.get(key);
+    if (known !== undefined) return known;
     try {
-      return (await this.redis.get(key)) ?? undefined;
+      const value = (await this.redis.get(key)) ?? undefined;
+      if (value !== undefined) this.#known.set(key, value);
+      return value;
     } catch (error) {
       this.logger.warn({ err: error }, 'queue lookup cache unavailable');
       return undefined;
@@ -76,6 +86,7 @@ export class ConcertLookup {
   }
 
   async #remember(key: string, value: string, ttlSeconds: number): Promise<void> {
+    this.#known.set(key, value);
     try {
       await this.redis.set(key, value, 'EX', ttlSeconds);
     } catch (error) {
