@@ -229,13 +229,14 @@ async function admitHolders(concertId: string): Promise<Holder[]> {
 interface LoadResult {
   rate: number;
   latencies: number[];
-  statuses: Map<number, number>;
+  /** Answers by status, with the problem code of refusals (`503 unavailable`). */
+  statuses: Map<string, number>;
 }
 
 /** `count` operations, `concurrency` at a time. */
 async function load(concurrency: number, count: number, operation: (i: number) => Promise<Timed>): Promise<LoadResult> {
   const latencies: number[] = [];
-  const statuses = new Map<number, number>();
+  const statuses = new Map<string, number>();
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -243,7 +244,8 @@ async function load(concurrency: number, count: number, operation: (i: number) =
       while (next < count) {
         const answer = await operation(next++);
         latencies.push(answer.ms);
-        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        const label = answerLabel(answer);
+        statuses.set(label, (statuses.get(label) ?? 0) + 1);
       }
     }),
   );
@@ -254,14 +256,15 @@ async function load(concurrency: number, count: number, operation: (i: number) =
 /** Operations for `ms`, `concurrency` at a time. */
 async function loadFor(concurrency: number, ms: number, operation: () => Promise<Timed>): Promise<LoadResult> {
   const latencies: number[] = [];
-  const statuses = new Map<number, number>();
+  const statuses = new Map<string, number>();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() - started < ms) {
         const answer = await operation();
         latencies.push(answer.ms);
-        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        const label = answerLabel(answer);
+        statuses.set(label, (statuses.get(label) ?? 0) + 1);
       }
     }),
   );
@@ -379,9 +382,13 @@ function pair(sorted: readonly number[]): string {
   return `${formatNumber(percentile(sorted, 50), 1)} / ${formatNumber(percentile(sorted, 99), 1)}`;
 }
 
-function statusList(statuses: ReadonlyMap<number, number>): string {
+function answerLabel(answer: Timed): string {
+  return answer.status >= 400 && typeof answer.body.code === 'string' ? `${answer.status} ${answer.body.code}` : String(answer.status);
+}
+
+function statusList(statuses: ReadonlyMap<string, number>): string {
   return [...statuses.entries()]
-    .sort(([a], [b]) => a - b)
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([status, n]) => `${status} x${formatNumber(n)}`)
     .join(', ');
 }
