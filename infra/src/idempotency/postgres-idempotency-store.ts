@@ -16,25 +16,32 @@ export interface PostgresIdempotencyStoreOptions {
 
 /** Rows a single cleanup statement deletes, so cleanup never holds many row locks for long. */
 const DELETE_BATCH = 5_000;
-/** A claim lost to a concurrent request is followed by another read; bounded, in case of churn. */
+/** A claim lost to a concurrent request is followed by another try; bounded, in case of churn. */
 const MAX_BEGIN_ATTEMPTS = 3;
 
 /**
- * The claim is one INSERT ... ON CONFLICT DO UPDATE ... WHERE: PostgreSQL locks the existing
- * row and re-checks the WHERE on its latest version, so of two requests racing to take over an
- * abandoned record exactly one gets a row back. A different fingerprint is never taken over
- * while the record lives: that is the key reused for another request.
+ * A new key is claimed by one INSERT. ON CONFLICT DO NOTHING takes no lock on an existing row,
+ * so a repeat costs this no-op and one read.
  */
 const CLAIM_SQL = `
-  INSERT INTO idempotency.keys AS k (user_id, key, fingerprint, state, lock_id, locked_at, created_at, expires_at)
+  INSERT INTO idempotency.keys (user_id, key, fingerprint, state, lock_id, locked_at, created_at, expires_at)
   VALUES ($1, $2, $3, 'in-flight', $4, $5, $5, $6)
-  ON CONFLICT (user_id, key) DO UPDATE
-    SET fingerprint = EXCLUDED.fingerprint, state = 'in-flight', lock_id = EXCLUDED.lock_id,
-        locked_at = EXCLUDED.locked_at, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
-        response_status = NULL, response_headers = NULL, response_body = NULL
-    WHERE k.expires_at <= EXCLUDED.locked_at
-       OR (k.state = 'in-flight' AND k.locked_at <= $7 AND k.fingerprint = EXCLUDED.fingerprint)
-  RETURNING k.lock_id`;
+  ON CONFLICT (user_id, key) DO NOTHING
+  RETURNING lock_id`;
+
+/**
+ * Taking over an abandoned or expired record is a compare-and-set: of two requests racing, the
+ * second waits for the first's row lock, then PostgreSQL re-checks the WHERE on the row the
+ * first wrote (fresh locked_at) and updates nothing. A different fingerprint is never taken
+ * over while the record lives: that is the key reused for another request.
+ */
+const TAKE_OVER_SQL = `
+  UPDATE idempotency.keys
+  SET fingerprint = $3, state = 'in-flight', lock_id = $4, locked_at = $5, created_at = $5, expires_at = $6,
+      response_status = NULL, response_headers = NULL, response_body = NULL
+  WHERE user_id = $1 AND key = $2
+    AND (expires_at <= $5 OR (state = 'in-flight' AND locked_at <= $7 AND fingerprint = $3))
+  RETURNING lock_id`;
 
 const EXISTING_SQL = `
   SELECT fingerprint, state, locked_at, expires_at, response_status, response_headers, response_body
@@ -76,11 +83,19 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   async begin(userId: string, key: string, fingerprint: string): Promise<BeginResult> {
     for (let attempt = 1; ; attempt++) {
       const now = this.now();
-      // Read first: repeats (replays, duplicates in flight, reuse) are answered by one plain
-      // read, without the row lock a conflicting INSERT ... ON CONFLICT takes.
+      const lockId = randomUUID();
+      const claim = [userId, key, fingerprint, lockId, now, this.expiry(now)];
+      const inserted = await this.pool.query<{ lock_id: string }>({ name: 'idempotency-claim', text: CLAIM_SQL, values: claim });
+      if (inserted.rows[0]?.lock_id === lockId) return { kind: 'started', claim: { userId, key, lockId } };
+
       const existing = await this.pool.query<ExistingRow>({ name: 'idempotency-existing', text: EXISTING_SQL, values: [userId, key] });
       const row = existing.rows[0];
-      if (row !== undefined && row.expires_at > now) {
+      if (row === undefined) {
+        // Released between the two statements: claim it again.
+        if (attempt >= MAX_BEGIN_ATTEMPTS) return { kind: 'in-flight' };
+        continue;
+      }
+      if (row.expires_at > now) {
         if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
         if (row.state === 'completed') {
           return {
@@ -92,14 +107,13 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
         if (!abandoned) return { kind: 'in-flight' };
       }
 
-      const lockId = randomUUID();
-      const claimed = await this.pool.query<{ lock_id: string }>({
-        name: 'idempotency-claim',
-        text: CLAIM_SQL,
-        values: [userId, key, fingerprint, lockId, now, this.expiry(now), new Date(now.getTime() - this.options.inFlightTimeoutMs)],
+      const takenOver = await this.pool.query<{ lock_id: string }>({
+        name: 'idempotency-take-over',
+        text: TAKE_OVER_SQL,
+        values: [...claim, new Date(now.getTime() - this.options.inFlightTimeoutMs)],
       });
-      if (claimed.rows[0]?.lock_id === lockId) return { kind: 'started', claim: { userId, key, lockId } };
-      // Another request claimed it between the read and the claim: read again to say how.
+      if (takenOver.rows[0]?.lock_id === lockId) return { kind: 'started', claim: { userId, key, lockId } };
+      // Another request took it over (or settled it) first: read again to say how.
       if (attempt >= MAX_BEGIN_ATTEMPTS) return { kind: 'in-flight' };
     }
   }
