@@ -16,6 +16,8 @@ export interface PostgresIdempotencyStoreOptions {
 
 /** Rows a single cleanup statement deletes, so cleanup never holds many row locks for long. */
 const DELETE_BATCH = 5_000;
+const CONNECT_TIMEOUT_MS = 2_000;
+const QUERY_TIMEOUT_MS = 5_000;
 /** A claim lost to a concurrent request is followed by another try; bounded, in case of churn. */
 const MAX_BEGIN_ATTEMPTS = 3;
 
@@ -74,7 +76,13 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   private readonly now: () => Date;
 
   constructor(private readonly options: PostgresIdempotencyStoreOptions) {
-    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
+      // A database that does not answer must become a prompt 503, not a request hanging on.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+    });
     // An idle client that loses its connection emits here; the pool replaces it.
     this.pool.on('error', () => undefined);
     this.now = options.now ?? (() => new Date());
