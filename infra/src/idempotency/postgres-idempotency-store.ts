@@ -12,10 +12,11 @@ export interface PostgresIdempotencyStoreOptions {
   maxConnections?: number;
   /** Tests move time; production uses the wall clock. */
   now?: () => Date;
+  /** Rows one cleanup statement deletes (default 5,000), so cleanup never holds many row locks for long. */
+  deleteBatchSize?: number;
 }
 
-/** Rows a single cleanup statement deletes, so cleanup never holds many row locks for long. */
-const DELETE_BATCH = 5_000;
+const DEFAULT_DELETE_BATCH = 5_000;
 const CONNECT_TIMEOUT_MS = 2_000;
 const QUERY_TIMEOUT_MS = 5_000;
 /** A claim lost to a concurrent request is followed by another try; bounded, in case of churn. */
@@ -59,7 +60,7 @@ const RELEASE_SQL = `DELETE FROM idempotency.keys WHERE user_id = $1 AND key = $
 
 const DELETE_EXPIRED_SQL = `
   DELETE FROM idempotency.keys
-  WHERE ctid = ANY (ARRAY(SELECT ctid FROM idempotency.keys WHERE expires_at <= $1 LIMIT ${DELETE_BATCH}))`;
+  WHERE ctid = ANY (ARRAY(SELECT ctid FROM idempotency.keys WHERE expires_at <= $1 LIMIT $2))`;
 
 interface ExistingRow {
   fingerprint: string;
@@ -142,11 +143,12 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async deleteExpired(now: Date): Promise<number> {
+    const batch = this.options.deleteBatchSize ?? DEFAULT_DELETE_BATCH;
     let deleted = 0;
     for (;;) {
-      const result = await this.pool.query({ name: 'idempotency-delete-expired', text: DELETE_EXPIRED_SQL, values: [now] });
+      const result = await this.pool.query({ name: 'idempotency-delete-expired', text: DELETE_EXPIRED_SQL, values: [now, batch] });
       deleted += result.rowCount ?? 0;
-      if ((result.rowCount ?? 0) < DELETE_BATCH) return deleted;
+      if ((result.rowCount ?? 0) < batch) return deleted;
     }
   }
 

@@ -7,7 +7,7 @@ import type { StoredResponse } from '../../src/idempotency/idempotency-store.js'
  * The Idempotency DB against the run's PostgreSQL (schema `idempotency`, migrated by the
  * global setup). Each test has its own user ids and a clock of its own in 2001-2004, so its
  * records never meet another test's; tests that delete expired records use a time before
- * all others (1970s-1980s) and leave nothing behind.
+ * all others (1970-1985, one year each) and leave nothing behind.
  */
 describe('PostgresIdempotencyStore', function () {
   const IN_FLIGHT_TIMEOUT_MS = 30_000;
@@ -17,12 +17,13 @@ describe('PostgresIdempotencyStore', function () {
   let user: string;
   const created: PostgresIdempotencyStore[] = [];
 
-  const open = (options: { retentionMs?: number } = {}): PostgresIdempotencyStore => {
+  const open = (options: { retentionMs?: number; deleteBatchSize?: number } = {}): PostgresIdempotencyStore => {
     const opened = new PostgresIdempotencyStore({
       connectionString: process.env.DATABASE_URL!,
       inFlightTimeoutMs: IN_FLIGHT_TIMEOUT_MS,
       retentionMs: options.retentionMs ?? 24 * HOUR,
       now: () => now,
+      ...(options.deleteBatchSize === undefined ? {} : { deleteBatchSize: options.deleteBatchSize }),
     });
     created.push(opened);
     return opened;
@@ -42,8 +43,9 @@ describe('PostgresIdempotencyStore', function () {
     store = open();
   });
 
-  after(async () => {
-    await Promise.all(created.map((s) => s.close()));
+  // The PostgreSQL server is shared by every test run on the machine: hold no idle connections.
+  afterEach(async () => {
+    await Promise.all(created.splice(0).map((s) => s.close()));
   });
 
   it('When a key is new, Then begin starts it; When it is begun again meanwhile, Then it is in flight', async () => {
@@ -142,6 +144,13 @@ describe('PostgresIdempotencyStore', function () {
     expect((await short.begin(user, 'a', 'fp-other')).kind).to.equal('started');
     expect((await short.begin(user, 'c', 'fp-c')).kind).to.equal('completed');
     expect(await short.deleteExpired(new Date(Date.UTC(1980, 0, 10)))).to.equal(2); // leaves nothing for the next run of this test
+  });
+
+  it('When more records are expired than one batch deletes, Then deleteExpired goes on batch by batch and counts them all', async () => {
+    now = new Date(Date.UTC(1985, 0, 1)); // as above: a time no other test uses
+    const short = open({ retentionMs: HOUR, deleteBatchSize: 2 });
+    for (const key of ['a', 'b', 'c', 'd', 'e']) await short.begin(user, key, 'fp');
+    expect(await short.deleteExpired(new Date(Date.UTC(1985, 0, 2)))).to.equal(5);
   });
 
   it('When a completed record is past its retention but not yet deleted, Then the key is free again, whatever the body', async () => {
