@@ -99,6 +99,7 @@ describe('idempotency middleware in front of the command API', function () {
     expect(repeat.headers.get('location')).to.equal(first.headers.get('location'));
     expect(repeat.headers.get('x-consistency-token')).to.equal(first.headers.get('x-consistency-token'));
     expect(await eventTypes(paymentStreamId(reservationId))).to.deep.equal(payments);
+    expect(await hits(gateway.registry, 'replayed')).to.be.at.least(replayed.length + 1);
   });
 
   it('When a key is sent again with another body or to another path, Then 422 idempotency-key-reused and nothing runs', async () => {
@@ -188,6 +189,23 @@ describe('idempotency middleware in front of the command API', function () {
     expect(retried.status).to.equal(201);
     expect(retried.headers.get('idempotent-replayed')).to.equal(null);
     expect(retried.body).to.deep.equal({ balance: 250 });
+  });
+
+  it('When a gateway check after this stage refuses (queue token), Then the key is released and the corrected request runs', async () => {
+    const fan = api.newUser();
+    await api.charge(fan.token, 2000);
+    const reservationId = await api.hold(fan.token);
+    const key = randomUUID();
+    const pay = (queueToken: string) =>
+      send('POST', `${gateway.url}/payments`, { token: fan.token, body: { reservationId }, headers: { 'idempotency-key': key, 'queue-token': queueToken } });
+    const refused = await pay('invalid');
+    expect(refused.status).to.equal(401);
+    expect(refused.body).to.include({ code: 'queue-token-invalid' });
+
+    const paid = await pay('valid');
+    expect(paid.status).to.equal(201);
+    expect(paid.headers.get('idempotent-replayed')).to.equal(null);
+    expect(paid.body).to.include({ reservationId, status: 'COMPLETED' });
   });
 
   it('When the client gives up before the answer, Then the key is released and a retry with it runs', async () => {

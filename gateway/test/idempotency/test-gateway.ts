@@ -23,7 +23,8 @@ export interface TestGateway {
 
 /**
  * The smallest gateway around the idempotency middleware: infra's app chain with JWT
- * authentication, then `idempotency`, then a plain http-proxy-middleware proxy to
+ * authentication, then `idempotency`, a stand-in queue-token check (`Queue-Token: invalid` is
+ * refused 401), then a plain http-proxy-middleware proxy to
  * `upstream()` (the real gateway app, with its pool and retries, is gw-edge's business).
  * An upstream that cannot be reached is answered 502 `bad-gateway`, as the gateway does.
  */
@@ -49,6 +50,11 @@ export async function startTestGateway(config: Config, store: IdempotencyStore, 
     authenticate: authenticate(createJwtVerifier(config)),
     routes: (routes) => {
       routes.use(idempotency({ store, registry, logger }));
+      // Stands for the gateway's own checks after this stage (the queue token): a refusal that
+      // is not the upstream's answer.
+      routes.use((req, _res, next) => {
+        next(req.headers['queue-token'] === 'invalid' ? new HttpProblem({ status: 401, code: 'queue-token-invalid' }) : undefined);
+      });
       routes.use(proxy);
     },
   });
