@@ -54,6 +54,10 @@ describe('gateway end to end: two gateways over two instances of each API', func
       QUEUE_MAX_ADMITTED: '100',
       QUEUE_TICK_INTERVAL_MS: '50',
       GATEWAY_HEALTH_CHECK_INTERVAL_MS: '500',
+      // The projectors of a loaded, shared machine may lag seconds behind: reads wait for them
+      // (the gateway's timeout stays above the wait, as by default).
+      CONSISTENCY_WAIT_MS: '15000',
+      GATEWAY_UPSTREAM_TIMEOUT_MS: '30000',
     };
     config = loadConfig({ ...process.env, ...env });
     // One at a time: processes compiling TypeScript at once on a loaded machine all start slower.
