@@ -147,6 +147,16 @@ describe('gateway end to end: two gateways over two instances of each API', func
     });
     expectStatus(hold, 201);
     const reservationId = String(hold.body.reservationId);
+    // A second hold, cancelled with a POST that carries no body at all.
+    const second = await send('POST', `${gateway()}/reservations`, {
+      token: fan,
+      body: { scheduleId, seatIds: ['A-4'] },
+      headers: { 'queue-token': queueToken },
+    });
+    expectStatus(second, 201);
+    const cancelled = await send('POST', `${gateway()}/reservations/${String(second.body.reservationId)}/cancel`, { token: fan });
+    expectStatus(cancelled, 200);
+    expect(cancelled.body).to.deep.equal({ reservationId: second.body.reservationId, status: 'CANCELLED' });
     const charge = await send('POST', `${gateway()}/wallet/charges`, {
       token: fan,
       body: { amount: 5000 },
