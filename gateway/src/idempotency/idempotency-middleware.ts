@@ -68,7 +68,8 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
     }
     let key: string | undefined;
     try {
-      key = idempotencyKeyOf(req, required.has(req.path));
+      // Express routes `/payments/` like `/payments`: a trailing slash must not skip the requirement.
+      key = idempotencyKeyOf(req, required.has(req.path.replace(/(.)\/+$/, '$1')));
     } catch (problem) {
       next(problem);
       return;

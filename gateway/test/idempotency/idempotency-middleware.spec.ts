@@ -139,6 +139,8 @@ describe('idempotency middleware in front of the command API', function () {
     const charge = await send('POST', `${gateway.url}/wallet/charges`, { token: fan.token, body: { amount: 100 } });
     expect(charge.status).to.equal(400);
     expect(charge.body).to.include({ code: 'idempotency-key-required' });
+    const slashed = await send('POST', `${gateway.url}/wallet/charges/`, { token: fan.token, body: { amount: 100 } });
+    expect(slashed.body).to.include({ code: 'idempotency-key-required' });
     expect(await eventTypes(paymentStreamId(reservationId))).to.deep.equal([]);
     expect(await eventTypes(walletStreamId(fan.userId))).to.deep.equal([]);
   });
