@@ -66,7 +66,7 @@ function proxyRouter(deps: GatewayDeps): Router {
   const options = { timeoutMs: deps.config.GATEWAY_UPSTREAM_TIMEOUT_MS, metrics: deps.metrics, logger: deps.logger };
   const toCommandApi = proxyToUpstream({ ...options, pool: deps.upstreams.commandApi });
   const toQueryApi = proxyToUpstream({ ...options, pool: deps.upstreams.queryApi });
-  const router = Router({ caseSensitive: true });
+  const router = Router({ caseSensitive: true, strict: true });
   for (const route of PUBLIC_ROUTES) {
     if (route.target === 'gateway') continue;
     const proxy = route.target === 'command-api' ? toCommandApi : toQueryApi;

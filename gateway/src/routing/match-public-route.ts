@@ -8,7 +8,9 @@ import type { PublicRoute } from './public-routes.js';
  * Matching through an express router also labels the request's metrics with the pattern.
  */
 export function matchPublicRoute(routes: readonly PublicRoute[]): RequestHandler[] {
-  const router = Router({ caseSensitive: true, strict: false });
+  // Strict and case-sensitive: `/reservations/` or `/Reservations` would reach the same upstream
+  // route (express is lenient) while slipping past a stage that compares paths exactly.
+  const router = Router({ caseSensitive: true, strict: true });
   for (const route of routes) {
     const mark: RequestHandler = (_req, res, next) => {
       res.locals.publicRoute = route;
