@@ -14,6 +14,7 @@ import { jsonBody } from './body/json-body.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { openApiRoute } from './openapi/openapi-route.js';
 import { matchPublicRoute, publicRouteOf } from './routing/match-public-route.js';
+import { originFormOnly } from './routing/origin-form-only.js';
 import { bodyLimitOf, PUBLIC_ROUTES } from './routing/public-routes.js';
 import { proxyToUpstream } from './upstream/proxy-to-upstream.js';
 
@@ -32,6 +33,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
 
   app.use(requestContext(deps.logger));
   app.use(httpMetrics(deps.registry));
+  app.use(originFormOnly());
   app.use(metricsRouter(deps.registry));
   app.use(healthRouter(deps.readinessChecks));
   openApiRoute(app, { walletMaxCharge: deps.config.WALLET_MAX_CHARGE, devLogin: deps.config.AUTH_DEV_LOGIN });

@@ -53,6 +53,16 @@ describe('gateway: malformed requests are refused with a 4xx, never a 5xx', func
     });
   }
 
+  it('When a command is sent with an absolute URL as its target, Then 400 before any stage could be bypassed', async () => {
+    const port = Number(new URL(gateway.url).port);
+    const body = JSON.stringify({ scheduleId: 's-1', seatIds: ['A-1'] });
+    const status = await rawStatus(
+      port,
+      `POST http://127.0.0.1:${port}/reservations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${fan}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    expect(status).to.equal(400);
+  });
+
   it('When raw requests break HTTP itself, Then the answer is a 4xx or the connection is closed, never a 5xx', async () => {
     const port = Number(new URL(gateway.url).port);
     const raw = [
