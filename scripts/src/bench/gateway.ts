@@ -88,7 +88,15 @@ interface Timed {
   body: Record<string, unknown>;
 }
 
+// Signed before any connection opens: seconds of synchronous signing would let the servers
+// close idle keep-alive sockets under the client's feet.
+const users = Array.from({ length: userCount }, (_, i) => ({
+  token: signDevToken(config, { userId: `waiting-${i}`, roles: [], expiresInSeconds: 7200 }),
+  entryId: '',
+}));
+
 try {
+  console.log(`starting command-api, query-api, projectors (ports ${ports.command}-${ports.projectors}) and the gateway (${ports.gateway})...`);
   await Promise.all([
     start('command-api/src/main.ts', urls.command),
     start('query-api/src/main.ts', urls.query),
@@ -96,6 +104,7 @@ try {
   ]);
   await start(args['gateway-entry'], urls.gateway, profileDir);
 
+  console.log('creating the concerts and schedules, waiting for the read models...');
   const queueConcert = await createConcert('Queue bench');
   const holdConcert = await createConcert('Holds bench');
   const holdSchedules = [];
@@ -103,10 +112,6 @@ try {
   await untilProjected(queueConcert, holdConcert, holdSchedules);
 
   // ---- (a) the waiting room through the gateway ----
-  const users = Array.from({ length: userCount }, (_, i) => ({
-    token: signDevToken(config, { userId: `waiting-${i}`, roles: [], expiresInSeconds: 7200 }),
-    entryId: '',
-  }));
   const probe = await call('POST', urls.gateway, '/queue/entries', users[0]!.token, { concertId: queueConcert });
   if (probe.status !== 202) {
     throw new Error(`the gateway does not serve the waiting room (POST /queue/entries: ${probe.status} ${JSON.stringify(probe.body)}); is it wired in gateway/src/main.ts?`);
