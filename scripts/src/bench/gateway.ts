@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { connectNats, createRedis, deleteKeysWithPrefix, loadConfig, migrateIdempotencyDatabase, signDevToken } from '@concert/infra';
+import { connectNats, createRedis, deleteKeysWithPrefix, loadConfig, migrateIdempotencyDatabase, redisReady, signDevToken } from '@concert/infra';
 import { summarizeCpuProfile } from './cpu-profile-summary.js';
 import { percentile } from './latency.js';
 import { formatNumber, formatTable } from './print-table.js';
@@ -194,8 +194,12 @@ try {
   const nc = await connectNats(config.NATS_URL, 'bench-gateway-cleanup').catch(() => undefined);
   await (await nc?.jetstreamManager())?.streams.delete(env.NATS_STREAM!).catch(() => false);
   await nc?.close();
+  // Ready first: without an offline queue, a command sent before the connection fails.
   const redis = createRedis({ url: config.REDIS_URL });
-  await deleteKeysWithPrefix(redis, env.REDIS_KEY_PREFIX!).catch(() => 0);
+  await redisReady(redis, 5000)
+    .then(() => deleteKeysWithPrefix(redis, env.REDIS_KEY_PREFIX!))
+    .then((n) => console.log(`deleted ${formatNumber(n)} Redis keys under ${env.REDIS_KEY_PREFIX}`))
+    .catch((error: unknown) => console.error(`could not delete the Redis keys under ${env.REDIS_KEY_PREFIX}:`, error));
   redis.disconnect();
   await scratch.drop();
 }
