@@ -79,7 +79,8 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
 
 function guardedRoute(req: Request): 'hold' | 'pay' | undefined {
   if (req.method !== 'POST') return undefined;
-  const path = req.originalUrl.split('?', 1)[0];
+  // As leniently as any router might match it (`/Reservations/`), so no spelling slips past the check.
+  const path = (req.originalUrl.split('?', 1)[0] ?? '').replace(/\/+$/, '').toLowerCase();
   if (path === '/reservations') return 'hold';
   if (path === '/payments') return 'pay';
   return undefined;

@@ -68,6 +68,8 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
     const before = queue.upstream.length;
 
     expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold }))).to.equal('401 queue-token-required');
+    expect(problemOf(await queue.call('POST', '/Reservations/', { user, body: hold }))).to.equal('401 queue-token-required');
+    expect(problemOf(await queue.call('POST', '/payments/?x=1', { user, body: { reservationId: randomUUID() } }))).to.equal('401 queue-token-required');
     expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: 'garbage' }))).to.equal('401 queue-token-invalid');
     expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: forged }))).to.equal('401 queue-token-invalid');
     expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: otherUsersToken }))).to.equal('401 queue-token-invalid');
