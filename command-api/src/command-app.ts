@@ -1,6 +1,6 @@
-import { authenticate, createApp, DEFAULT_BODY_LIMIT_BYTES } from '@concert/infra';
+import { ADD_SCHEDULE_BODY_LIMIT_BYTES, ADD_SCHEDULE_PATH, authenticate, createApp, DEFAULT_BODY_LIMIT_BYTES } from '@concert/infra';
 import type { Express } from 'express';
-import { ADD_SCHEDULE_BODY_LIMIT_BYTES, ADD_SCHEDULE_PATH, addScheduleRoute } from './catalog/add-schedule.js';
+import { addScheduleRoute } from './catalog/add-schedule.js';
 import { createConcertRoute } from './catalog/create-concert.js';
 import type { CommandApiDeps } from './command-api-deps.js';
 import { timeoutCommandRoutes } from './internal/timeout-commands.js';

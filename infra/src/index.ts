@@ -1,4 +1,5 @@
 export * from './config/config.js';
+export * from './api-contract/index.js';
 export * from './event-store/event-store.js';
 export * from './event-store/errors.js';
 export * from './event-store/global-position.js';
@@ -88,3 +89,9 @@ export {
   swapInShadowTables,
   dropSchema,
 } from './read-models/shadow-tables.js';
+export { migrateIdempotencyDatabase, IDEMPOTENCY_SCHEMA } from './idempotency/migrate-idempotency-database.js';
+export type { IdempotencyStore, IdempotencyClaim, BeginResult, StoredResponse } from './idempotency/idempotency-store.js';
+export { PostgresIdempotencyStore, type PostgresIdempotencyStoreOptions } from './idempotency/postgres-idempotency-store.js';
+export { createIdempotencyStore } from './idempotency/create-idempotency-store.js';
+export { RedisRateLimiter, type RateBudget, type RateDecision } from './rate-limits/redis-rate-limiter.js';
+export * from './waiting-room/index.js';

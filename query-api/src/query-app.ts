@@ -7,6 +7,7 @@ import { getPaymentRoute } from './payments/get-payment.js';
 import type { QueryApiDeps } from './query-api-deps.js';
 import { getReservationRoute } from './reservations/get-reservation.js';
 import { listMyReservationsRoute } from './reservations/list-my-reservations.js';
+import { getScheduleRoute } from './schedules/get-schedule.js';
 import { listSeatsRoute } from './schedules/list-seats.js';
 import { concertStatsRoute } from './stats/concert-stats.js';
 import { scheduleStatsRoute } from './stats/schedule-stats.js';
@@ -22,6 +23,7 @@ export function createQueryApp(deps: QueryApiDeps): Express {
     routes: (app) => {
       listConcertsRoute(app, deps);
       listSchedulesRoute(app, deps);
+      getScheduleRoute(app, deps);
       listSeatsRoute(app, deps);
       getReservationRoute(app, deps);
       listMyReservationsRoute(app, deps);

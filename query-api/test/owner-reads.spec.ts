@@ -10,9 +10,11 @@ describe('query API: a user reads their own reservations, payments and wallet', 
   before(() => api.start());
   after(() => api.stop());
 
-  it('When the owner reads a held reservation, Then it is {reservationId, status, seatIds, amount, expiresAt}', async () => {
+  it('When the owner reads a held reservation, Then it is {reservationId, status, seatIds, amount, expiresAt, scheduleId}', async () => {
+    const scheduleId = randomUUID();
     const reservationId = await givenReservation(api.writer, {
       userId: owner,
+      scheduleId,
       seatIds: ['A-1', 'A-2'],
       amount: 240_000,
       expiresAt: new Date('2030-01-01T00:05:00.000Z'),
@@ -25,6 +27,7 @@ describe('query API: a user reads their own reservations, payments and wallet', 
       seatIds: ['A-1', 'A-2'],
       amount: 240_000,
       expiresAt: '2030-01-01T00:05:00.000Z',
+      scheduleId,
     });
   });
 

@@ -50,6 +50,7 @@ export async function givenSeats(
 
 export interface ReservationFields {
   userId: string;
+  scheduleId?: string;
   status?: 'HELD' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED';
   seatIds?: string[];
   amount?: number;
@@ -64,7 +65,7 @@ export async function givenReservation(db: Knex, fields: ReservationFields): Pro
   await db('rm_reservations').insert({
     reservation_id: reservationId,
     user_id: fields.userId,
-    schedule_id: randomUUID(),
+    schedule_id: fields.scheduleId ?? randomUUID(),
     seat_ids: fields.seatIds ?? ['A-1'],
     amount: fields.amount ?? 100,
     status: fields.status ?? 'HELD',

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, ensureDatabase, isReachable, loadConfig, migrateToLatest, unreachableServices } from '@concert/infra';
+import { ConfigError, ensureDatabase, isReachable, loadConfig, migrateIdempotencyDatabase, migrateToLatest, unreachableServices } from '@concert/infra';
 import { stopOnSignals } from './supervisor/stop-on-signals.js';
 import { supervise, type ChildSpec } from './supervisor/supervise.js';
 import { takenPorts } from './supervisor/taken-ports.js';
@@ -54,6 +54,7 @@ try {
 
   await ensureDatabase(config.DATABASE_URL);
   const applied = await migrateToLatest(config.DATABASE_URL);
+  applied.push(...(await migrateIdempotencyDatabase(config.IDEMPOTENCY_DATABASE_URL)));
   console.log(`database ready (${applied.length ? `applied ${applied.join(', ')}` : 'up to date'})`);
 
   const children = built.map(({ name, entry, env }) => ({ name, entry, env: { AUTH_DEV_LOGIN: 'true', ...env } }));

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { entityIdSchema } from '@concert/domain';
-import { authOf, HttpProblem, parseBody, requestPayment, type PaymentOutcome } from '@concert/infra';
+import { authOf, HttpProblem, parseBody, payBody, requestPayment, type PaymentOutcome } from '@concert/infra';
 import type { Express, Response } from 'express';
-import { z } from 'zod';
 import type { CommandApiDeps } from '../command-api-deps.js';
 import { commandContext, commandRoute, setConsistencyToken } from '../command-route.js';
-
-export const payBody = z.object({ reservationId: entityIdSchema }).strict();
 
 /**
  * POST /payments {reservationId} (owner) -> 201 {paymentId, reservationId, status: COMPLETED, amount}.

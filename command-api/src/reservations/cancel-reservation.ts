@@ -1,7 +1,5 @@
-import { entityIdSchema } from '@concert/domain';
-import { authOf, cancelReservation, parseBody, parseParams } from '@concert/infra';
+import { authOf, cancelReservation, cancelReservationBody, parseBody, parseParams, reservationIdParams } from '@concert/infra';
 import type { Express } from 'express';
-import { z } from 'zod';
 import type { CommandApiDeps } from '../command-api-deps.js';
 import { commandContext, commandRoute, setConsistencyToken } from '../command-route.js';
 
@@ -10,8 +8,8 @@ export function cancelReservationRoute(app: Express, deps: CommandApiDeps): void
   app.post(
     '/reservations/:reservationId/cancel',
     commandRoute(deps, 'cancel-reservation', async (req, res) => {
-      const { reservationId } = parseParams(z.object({ reservationId: entityIdSchema }), req);
-      parseBody(z.object({}).strict(), req);
+      const { reservationId } = parseParams(reservationIdParams, req);
+      parseBody(cancelReservationBody, req);
       const { position } = await cancelReservation(commandContext(deps, res), { reservationId, userId: authOf(res).userId });
       setConsistencyToken(res, position);
       res.status(200).json({ reservationId, status: 'CANCELLED' });

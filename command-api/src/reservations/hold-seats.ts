@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { entityIdSchema, MAX_SEATS_PER_RESERVATION, seatIdListSchema } from '@concert/domain';
-import { authOf, holdSeats, loggerOf, parseBody } from '@concert/infra';
+import { authOf, holdSeats, holdSeatsBody, loggerOf, parseBody } from '@concert/infra';
 import type { Express } from 'express';
-import { z } from 'zod';
 import type { CommandApiDeps } from '../command-api-deps.js';
 import { commandContext, commandRoute, setConsistencyToken } from '../command-route.js';
-
-export const holdSeatsBody = z
-  .object({
-    scheduleId: entityIdSchema,
-    seatIds: seatIdListSchema(1, MAX_SEATS_PER_RESERVATION),
-  })
-  .strict();
 
 /** Long enough for a hold's appends, short enough that a crashed holder blocks its seats only briefly. */
 const LOCK_TTL_MS = 5000;

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { authOf, chargeWallet, parseBody } from '@concert/infra';
+import { authOf, chargeWallet, chargeWalletBody, parseBody } from '@concert/infra';
 import type { Express } from 'express';
-import { z } from 'zod';
 import type { CommandApiDeps } from '../command-api-deps.js';
 import { commandContext, commandRoute, setConsistencyToken } from '../command-route.js';
 
 /** POST /wallet/charges {amount} -> 201 {balance}. Repeats are the gateway's Idempotency-Key business. */
 export function chargeWalletRoute(app: Express, deps: CommandApiDeps): void {
-  const body = z
-    .object({ amount: z.number().int().positive().max(deps.config.WALLET_MAX_CHARGE) })
-    .strict();
+  const body = chargeWalletBody(deps.config.WALLET_MAX_CHARGE);
   app.post(
     '/wallet/charges',
     commandRoute(deps, 'charge-wallet', async (req, res) => {

@@ -83,6 +83,25 @@ const variables = z.object({
   PAYMENT_RECOVERY_INTERVAL_MS: positiveInt.default(5_000),
 
   // --- gateway (issue 5) ---
+  // routing and authentication at the edge
+  /** How often the gateway probes each upstream's /ready; a dead instance leaves rotation within about this. */
+  GATEWAY_HEALTH_CHECK_INTERVAL_MS: positiveInt.default(1000),
+  /** An upstream that has not begun to answer within this is given up on: 504 upstream-timeout. */
+  GATEWAY_UPSTREAM_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Lifetime of the tokens `POST /auth/token` mints when AUTH_DEV_LOGIN is on. */
+  AUTH_DEV_TOKEN_TTL_S: positiveInt.default(3600),
+  // idempotency and rate limits
+  /** An in-flight Idempotency-Key older than this is taken for abandoned (a crashed gateway) and may be run again. */
+  IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS: positiveInt.default(60_000),
+  /** How often each gateway deletes Idempotency-Key records past their retention. */
+  IDEMPOTENCY_CLEANUP_INTERVAL_MS: positiveInt.default(300_000),
+  /** Per-IP budget = per-user budget x this (users behind one NAT share an IP); 0 turns per-IP limits off. */
+  RATE_LIMIT_IP_MULTIPLE: z.coerce.number().int().min(0).default(10),
+  // waiting room
+  /** HS256 secret of queue tokens (at least 16 characters); its own, so a leaked JWT secret cannot admit anyone. */
+  QUEUE_TOKEN_SECRET: z.string().min(16).default('development-queue-secret-not-for-production'),
+  /** How often each gateway advances the waiting rooms (expiries and admissions); any number of gateways may tick. */
+  QUEUE_TICK_INTERVAL_MS: positiveInt.default(200),
 
   // --- notifications (issue 6) ---
   /** Where the workers POST each notification (signed); unset, they go to the notifications table (GET /me/notifications). */

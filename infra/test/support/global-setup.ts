@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { dropDatabase, ensureDatabase } from '../../src/postgres/ensure-database.js';
+import { migrateIdempotencyDatabase } from '../../src/idempotency/migrate-idempotency-database.js';
 import { migrateToLatest } from '../../src/postgres/migrate.js';
 
 /**
@@ -19,6 +20,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   databaseUrl = url.toString();
   await ensureDatabase(databaseUrl);
   await migrateToLatest(databaseUrl);
+  await migrateIdempotencyDatabase(databaseUrl); // the gateway's Idempotency DB, in the same database
   process.env.DATABASE_URL = databaseUrl;
   process.env.NODE_ENV = 'test';
   process.env.LOG_LEVEL ??= 'silent';

@@ -1,8 +1,6 @@
-import { entityIdSchema } from '@concert/domain';
-import { cacheKeys, parseParams, parseQuery } from '@concert/infra';
+import { cacheKeys, concertIdParams, listSchedulesQuery, parseParams, parseQuery } from '@concert/infra';
 import type { Express } from 'express';
 import type { Knex } from 'knex';
-import { z } from 'zod';
 import { consistencyTokenOf } from '../consistency/consistency-token.js';
 import { PROJECTIONS } from '../projections.js';
 import type { QueryApiDeps } from '../query-api-deps.js';
@@ -23,15 +21,6 @@ interface ScheduleRow {
   available_seats: number;
 }
 
-const paramsSchema = z.object({ concertId: entityIdSchema });
-const querySchema = z
-  .object({
-    all: z
-      .enum(['true', 'false'])
-      .transform((value) => value === 'true')
-      .default(false),
-  })
-  .strict();
 
 /**
  * GET /concerts/{concertId}/schedules[?all=true] -> 200 [{scheduleId, startsAt, totalSeats,
@@ -42,8 +31,8 @@ const querySchema = z
  */
 export function listSchedulesRoute(app: Express, deps: QueryApiDeps): void {
   app.get('/concerts/:concertId/schedules', async (req, res) => {
-    const { concertId } = parseParams(paramsSchema, req);
-    const { all } = parseQuery(querySchema, req);
+    const { concertId } = parseParams(concertIdParams, req);
+    const { all } = parseQuery(listSchedulesQuery, req);
     const schedules = await deps.reader.read({
       projections: [PROJECTIONS.catalog],
       token: consistencyTokenOf(req),

@@ -11,7 +11,10 @@ import { reservationColumns, reservationView, type ReservationRow } from './rese
 
 const paramsSchema = z.object({ reservationId: entityIdSchema });
 
-/** GET /reservations/{id} (owner) -> 200 {reservationId, status, seatIds, amount, expiresAt, paymentId?}; 403, 404. */
+/**
+ * GET /reservations/{id} (owner) -> 200 {reservationId, status, seatIds, amount, expiresAt, paymentId?,
+ * scheduleId}; 403, 404. The schedule lets the gateway find the concert of a payment's queue token.
+ */
 export function getReservationRoute(app: Express, deps: QueryApiDeps): void {
   app.get('/reservations/:reservationId', async (req, res) => {
     const { reservationId } = parseParams(paramsSchema, req);
@@ -26,6 +29,6 @@ export function getReservationRoute(app: Express, deps: QueryApiDeps): void {
     });
     if (row === undefined) throw notFound('reservation-not-found', `no reservation ${reservationId}`);
     assertOwner(row.user_id, authOf(res).userId, 'reservation');
-    res.status(200).json(reservationView(row));
+    res.status(200).json({ ...reservationView(row), ...(row.schedule_id === null ? {} : { scheduleId: row.schedule_id }) });
   });
 }

@@ -16,6 +16,7 @@ export interface ReservationView {
 export interface ReservationRow {
   reservation_id: string;
   user_id: string;
+  schedule_id: string | null;
   status: ReservationStatus;
   seat_ids: string[];
   amount: string;
@@ -24,7 +25,7 @@ export interface ReservationRow {
 }
 
 export function reservationColumns(db: Knex): (string | Knex.Raw)[] {
-  return ['reservation_id', 'user_id', 'status', 'seat_ids', db.raw('amount::text AS amount'), 'expires_at', 'payment_id'];
+  return ['reservation_id', 'user_id', 'schedule_id', 'status', 'seat_ids', db.raw('amount::text AS amount'), 'expires_at', 'payment_id'];
 }
 
 export function reservationView(row: ReservationRow): ReservationView {

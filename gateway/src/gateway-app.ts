@@ -1,0 +1,79 @@
+import {
+  authenticate,
+  errorHandler,
+  healthRouter,
+  httpMetrics,
+  metricsRouter,
+  notFoundHandler,
+  requestContext,
+  requireRole,
+} from '@concert/infra';
+import express, { Router, type Express, type RequestHandler } from 'express';
+import { devTokenRoute } from './auth/dev-token-route.js';
+import { jsonBody } from './body/json-body.js';
+import type { GatewayDeps } from './gateway-deps.js';
+import { openApiRoute } from './openapi/openapi-route.js';
+import { matchPublicRoute, publicRouteOf } from './routing/match-public-route.js';
+import { originFormOnly } from './routing/origin-form-only.js';
+import { bodyLimitOf, PUBLIC_ROUTES } from './routing/public-routes.js';
+import { proxyToUpstream } from './upstream/proxy-to-upstream.js';
+
+/**
+ * The gateway's pipeline, in the one order that is correct:
+ * request id, logging and metrics -> its own public routes (/health, /ready, /metrics,
+ * /openapi.json, POST /auth/token) -> the allow-list (404 for anything else) ->
+ * authentication (and the admin role on /admin/*) -> rate limits -> JSON body -> the waiting
+ * room -> Idempotency-Key -> queue token -> the proxy to a healthy upstream instance.
+ * Each refusal happens before anything reaches an upstream.
+ */
+export function createGatewayApp(deps: GatewayDeps): Express {
+  const { stages } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.use(requestContext(deps.logger));
+  app.use(httpMetrics(deps.registry));
+  app.use(originFormOnly());
+  app.use(metricsRouter(deps.registry));
+  app.use(healthRouter(deps.readinessChecks));
+  openApiRoute(app, { walletMaxCharge: deps.config.WALLET_MAX_CHARGE, devLogin: deps.config.AUTH_DEV_LOGIN });
+  if (deps.config.AUTH_DEV_LOGIN) devTokenRoute(app, deps.config, deps.config.AUTH_DEV_TOKEN_TTL_S);
+
+  app.use(matchPublicRoute(PUBLIC_ROUTES));
+  app.use(authenticate(deps.verifier));
+  app.use(adminRoutesOnly());
+  if (stages.rateLimit) app.use(stages.rateLimit);
+  app.use(jsonBody((_req, res) => bodyLimitOf(publicRouteOf(res))));
+  if (stages.queueRouter) app.use(stages.queueRouter);
+  if (stages.idempotency) app.use(stages.idempotency);
+  if (stages.requireQueueToken) app.use(stages.requireQueueToken);
+  app.use(proxyRouter(deps));
+
+  app.use(notFoundHandler());
+  app.use(errorHandler({ logger: deps.logger }));
+  return app;
+}
+
+/** The `admin` role on every route the table marks so (403 `forbidden`). */
+function adminRoutesOnly(): RequestHandler {
+  const admin = requireRole('admin');
+  return (req, res, next) => {
+    if (publicRouteOf(res)?.role === 'admin') admin(req, res, next);
+    else next();
+  };
+}
+
+/** Each upstream route of the allow-list to a proxy over its pool. */
+function proxyRouter(deps: GatewayDeps): Router {
+  const options = { timeoutMs: deps.config.GATEWAY_UPSTREAM_TIMEOUT_MS, metrics: deps.metrics, logger: deps.logger };
+  const toCommandApi = proxyToUpstream({ ...options, pool: deps.upstreams.commandApi });
+  const toQueryApi = proxyToUpstream({ ...options, pool: deps.upstreams.queryApi });
+  const router = Router({ caseSensitive: true, strict: true });
+  for (const route of PUBLIC_ROUTES) {
+    if (route.target === 'gateway') continue;
+    const proxy = route.target === 'command-api' ? toCommandApi : toQueryApi;
+    if (route.method === 'GET') router.get(route.path, proxy);
+    else router.post(route.path, proxy);
+  }
+  return router;
+}

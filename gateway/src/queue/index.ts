@@ -1,0 +1,6 @@
+export { queueRouter } from './queue-router.js';
+export { requireQueueToken } from './require-queue-token.js';
+export { startQueueTicker, type QueueTicker } from './queue-ticker.js';
+export { queueMetrics, type QueueMetrics } from './queue-metrics.js';
+export { ConcertLookup, type Caller } from './concert-lookup.js';
+export type { QueueOptions, QueueConfig } from './queue-options.js';

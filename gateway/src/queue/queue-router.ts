@@ -1,0 +1,73 @@
+import { entityIdSchema } from '@concert/domain';
+import { authOf, forbiddenProblem, parseBody, parseParams, type QueueEntry, type QueueTokens } from '@concert/infra';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { ConcertLookup, type Caller } from './concert-lookup.js';
+import type { QueueOptions } from './queue-options.js';
+import { notFound } from './queue-problems.js';
+import { queueTokensOf, waitingRoomOf } from './waiting-room-of.js';
+
+const entryBody = z.object({ concertId: entityIdSchema }).strict();
+const entryParams = z.object({ entryId: z.string().min(1).max(128) });
+
+/**
+ * POST /queue/entries {concertId} -> 202 {entryId, status, position, estimatedWaitSeconds}
+ *   (the same user and concert always get the same entry); 404 concert-not-found.
+ * GET /queue/entries/{entryId} (owner) -> 200 {status, position, peopleAhead,
+ *   estimatedWaitSeconds, queueToken?, expiresAt?}; 403, 404 entry-not-found.
+ * Behind authentication, after the JSON body parser.
+ */
+export function queueRouter(options: QueueOptions): Router {
+  const room = waitingRoomOf(options);
+  const tokens = queueTokensOf(options);
+  const lookup = new ConcertLookup(options.redis, options.queryBaseUrl, options.logger);
+  const router = Router({ caseSensitive: true });
+
+  router.post('/queue/entries', async (req, res) => {
+    const { concertId } = parseBody(entryBody, req);
+    const { userId } = authOf(res);
+    if (!(await lookup.concertExists(concertId, callerOf(req, res)))) throw notFound('concert-not-found', `no concert ${concertId}`);
+    const entry = await room.enter(concertId, userId);
+    res.status(202).json({
+      entryId: entry.entryId,
+      status: entry.status,
+      position: entry.position,
+      estimatedWaitSeconds: entry.estimatedWaitSeconds,
+    });
+  });
+
+  router.get('/queue/entries/:entryId', async (req, res) => {
+    const { entryId } = parseParams(entryParams, req);
+    const { userId } = authOf(res);
+    const owner = await room.ownerOf(entryId);
+    if (owner === undefined) throw notFound('entry-not-found', `no queue entry ${entryId}`);
+    if (owner.userId !== userId) throw forbiddenProblem('this queue entry belongs to another user');
+    const entry = await room.entryOf(owner.concertId, userId);
+    if (entry === undefined || entry.entryId !== entryId) throw notFound('entry-not-found', `no queue entry ${entryId}`);
+    res.status(200).json(entryView(entry, tokens));
+  });
+
+  return router;
+}
+
+function entryView(entry: QueueEntry, tokens: QueueTokens): Record<string, unknown> {
+  const view = {
+    entryId: entry.entryId,
+    status: entry.status,
+    position: entry.position,
+    peopleAhead: entry.peopleAhead,
+    estimatedWaitSeconds: entry.estimatedWaitSeconds,
+  };
+  if (entry.status !== 'ADMITTED' || entry.admittedUntil === undefined) return view;
+  const queueToken = tokens.sign({ userId: entry.userId, concertId: entry.concertId, entryId: entry.entryId, expiresAt: entry.admittedUntil });
+  // The token's `exp` is in whole seconds: the time shown is the one the token really ends at.
+  return { ...view, queueToken, expiresAt: new Date(Math.floor(entry.admittedUntil / 1000) * 1000).toISOString() };
+}
+
+export function callerOf(req: Request, res: Response): Caller {
+  const requestId: unknown = res.locals.requestId;
+  return {
+    authorization: req.headers.authorization ?? '',
+    ...(typeof requestId === 'string' ? { requestId } : {}),
+  };
+}

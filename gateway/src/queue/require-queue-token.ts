@@ -1,0 +1,116 @@
+import { entityIdSchema } from '@concert/domain';
+import { authOf, InvalidQueueTokenError, isDependencyUnavailable, loggerOf, parseBody, type Logger } from '@concert/infra';
+import type { Request, RequestHandler, Response } from 'express';
+import { z } from 'zod';
+import { ConcertLookup } from './concert-lookup.js';
+import type { QueueOptions } from './queue-options.js';
+import { notFound, queueTokenInvalid, queueTokenRequired } from './queue-problems.js';
+import { callerOf } from './queue-router.js';
+import { queueTokensOf, waitingRoomOf } from './waiting-room-of.js';
+
+// Only the field the check needs; the command API validates the rest of the body.
+const holdBody = z.object({ scheduleId: entityIdSchema });
+const payBody = z.object({ reservationId: entityIdSchema });
+
+/** `/reservations/{id}` in a hold's Location header. */
+const RESERVATION_LOCATION = /\/reservations\/([A-Za-z0-9_-]{1,64})$/;
+
+/**
+ * The waiting room's gate on POST /reservations and POST /payments (other requests pass):
+ * 401 `queue-token-required` without a Queue-Token header, 401 `queue-token-invalid` unless it
+ * is signed by us, unexpired, issued to the caller, for the concert of the schedule (hold) or
+ * reservation (payment), and its session is still admitted (not expired, not ended by a
+ * payment). A 201 hold remembers its reservation's concert; a 201 payment ends the session
+ * and frees the slot. Behind authentication, after the JSON body parser.
+ */
+export function requireQueueToken(options: QueueOptions): RequestHandler {
+  const room = waitingRoomOf(options);
+  const tokens = queueTokensOf(options);
+  const lookup = new ConcertLookup(options.redis, options.queryBaseUrl, options.logger);
+
+  return async (req, res, next) => {
+    const kind = guardedRoute(req);
+    if (kind === undefined) {
+      next();
+      return;
+    }
+    const token = req.headers['queue-token'];
+    if (typeof token !== 'string' || token.trim() === '') throw queueTokenRequired();
+    const { userId } = authOf(res);
+    const caller = callerOf(req, res);
+    const log = Object.hasOwn(req, 'log') ? loggerOf(req) : options.logger;
+
+    let concertId: string | undefined;
+    if (kind === 'hold') {
+      const { scheduleId } = parseBody(holdBody, req);
+      concertId = await lookup.concertOfSchedule(scheduleId, caller);
+      if (concertId === undefined) throw notFound('schedule-not-found', `no schedule ${scheduleId}`);
+    } else {
+      const { reservationId } = parseBody(payBody, req);
+      concertId = await lookup.concertOfReservation(reservationId, caller);
+      if (concertId === undefined) throw notFound('reservation-not-found', `no reservation ${reservationId}`);
+    }
+
+    let entryId: string;
+    try {
+      entryId = tokens.verify(token.trim(), { userId, concertId }).entryId;
+    } catch (error) {
+      if (!(error instanceof InvalidQueueTokenError)) throw error;
+      log.info({ reason: error.message }, 'queue token refused');
+      throw queueTokenInvalid();
+    }
+    await assertStillAdmitted(room, concertId, userId, entryId, log);
+
+    const admittedConcert = concertId;
+    res.once('finish', () => {
+      if (res.statusCode !== 201) return;
+      if (kind === 'hold') {
+        const reservationId = reservationIdOf(res);
+        if (reservationId !== undefined) {
+          lookup.rememberReservation(reservationId, admittedConcert).catch((error: unknown) => log.warn({ err: error }, 'could not remember a hold'));
+        }
+      } else {
+        room.complete(admittedConcert, userId).catch((error: unknown) => log.warn({ err: error }, 'could not end a queue session'));
+      }
+    });
+    next();
+  };
+}
+
+function guardedRoute(req: Request): 'hold' | 'pay' | undefined {
+  if (req.method !== 'POST') return undefined;
+  // As leniently as any router might match it (`/Reservations/`), so no spelling slips past the check.
+  const path = (req.originalUrl.split('?', 1)[0] ?? '').replace(/\/+$/, '').toLowerCase();
+  if (path === '/reservations') return 'hold';
+  if (path === '/payments') return 'pay';
+  return undefined;
+}
+
+/**
+ * A signed token outlives its session when the session ends early (a payment completed) or
+ * the ticker expired it: only an entry still admitted may act. When Redis cannot answer,
+ * the signature and expiry alone decide, since the token itself bounds the session.
+ */
+async function assertStillAdmitted(
+  room: ReturnType<typeof waitingRoomOf>,
+  concertId: string,
+  userId: string,
+  entryId: string,
+  log: Logger,
+): Promise<void> {
+  try {
+    const entry = await room.entryOf(concertId, userId);
+    if (entry?.status === 'ADMITTED' && entry.entryId === entryId) return;
+    log.info({ status: entry?.status }, 'queue token refused: session not admitted');
+  } catch (error) {
+    if (!isDependencyUnavailable(error)) throw error;
+    log.warn({ err: error }, 'waiting room unavailable: queue token checked by signature only');
+    return;
+  }
+  throw queueTokenInvalid();
+}
+
+function reservationIdOf(res: Response): string | undefined {
+  const location = res.getHeader('location');
+  return typeof location === 'string' ? RESERVATION_LOCATION.exec(location)?.[1] : undefined;
+}

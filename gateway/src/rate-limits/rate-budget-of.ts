@@ -1,0 +1,14 @@
+import type { Request } from 'express';
+
+/** The two budgets of API.md: waiting-room status polling, and commands (every write). */
+export type BudgetName = 'polls' | 'commands';
+
+const POLL = /^\/queue\/entries\/[^/]+\/?$/;
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Which budget a request spends; undefined for reads that are not limited (catalog, own data). */
+export function rateBudgetOf(req: Request): BudgetName | undefined {
+  if (req.method === 'GET' && POLL.test(req.path)) return 'polls';
+  if (WRITES.has(req.method)) return 'commands';
+  return undefined;
+}

@@ -1,0 +1,118 @@
+import {
+  authOf,
+  HttpProblem,
+  loggerOf,
+  RedisRateLimiter,
+  RedisUnavailableError,
+  type Logger,
+  type RateDecision,
+  type RedisClient,
+  type Registry,
+} from '@concert/infra';
+import type { Request, RequestHandler, Response } from 'express';
+import { rateBudgetOf, type BudgetName } from './rate-budget-of.js';
+import { rateLimitMetrics } from './rate-limit-metrics.js';
+
+export interface RateLimitOptions {
+  /** The shared Redis (keys under its REDIS_KEY_PREFIX): every gateway on it spends the same budgets. */
+  redis: RedisClient;
+  /** RATE_LIMIT_COMMANDS_PER_MINUTE, per user. */
+  commandsPerMinute: number;
+  /** RATE_LIMIT_POLLS_PER_MINUTE, per user. */
+  pollsPerMinute: number;
+  /** RATE_LIMIT_IP_MULTIPLE: an IP's budget is the user's times this; 0 = no per-IP limit. */
+  ipMultiple: number;
+  registry: Registry;
+  /** Used when the request has no `req.log`. */
+  logger?: Logger;
+  /** Window of the budgets; tests shorten it. */
+  windowSeconds?: number;
+}
+
+type Scope = 'user' | 'ip';
+
+/** One warning per this interval while Redis is down, not one per request. */
+const WARN_EVERY_MS = 10_000;
+
+/**
+ * Per-user and per-IP rate limits (429 `rate-limited` with Retry-After), with separate budgets
+ * for queue status polling and for commands. Mount it after authentication (the user id comes
+ * from `authOf(res)`; an anonymous request is limited by IP only) and before anything costly.
+ *
+ * Redis down: the request goes through unchecked (a warning and `gateway_rate_limit_bypassed_total`).
+ * The limits protect capacity; refusing every request while Redis restarts would do more harm
+ * than a few minutes without them.
+ */
+export function rateLimit(options: RateLimitOptions): RequestHandler {
+  const windowSeconds = options.windowSeconds ?? 60;
+  const limiters = (budget: BudgetName, perUser: number): Partial<Record<Scope, RedisRateLimiter>> => ({
+    user: new RedisRateLimiter(options.redis, { name: `${budget}-user`, points: perUser, windowSeconds }),
+    ...(options.ipMultiple > 0
+      ? { ip: new RedisRateLimiter(options.redis, { name: `${budget}-ip`, points: perUser * options.ipMultiple, windowSeconds }) }
+      : {}),
+  });
+  const budgets: Record<BudgetName, Partial<Record<Scope, RedisRateLimiter>>> = {
+    commands: limiters('commands', options.commandsPerMinute),
+    polls: limiters('polls', options.pollsPerMinute),
+  };
+  const metrics = rateLimitMetrics(options.registry);
+  let lastWarnAt = 0;
+
+  return async (req, res, next) => {
+    const budget = rateBudgetOf(req);
+    if (budget === undefined) {
+      next();
+      return;
+    }
+    const subjects: Array<[Scope, string | undefined]> = [
+      ['user', userIdOf(res)],
+      ['ip', req.ip],
+    ];
+    let decisions: Array<[Scope, RateDecision]>;
+    try {
+      decisions = await Promise.all(
+        subjects.flatMap(([scope, subject]) => {
+          const limiter = budgets[budget][scope];
+          return limiter && subject ? [limiter.consume(subject).then((d): [Scope, RateDecision] => [scope, d])] : [];
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof RedisUnavailableError)) throw error;
+      metrics.bypassed.inc({ budget });
+      if (Date.now() - lastWarnAt >= WARN_EVERY_MS) {
+        lastWarnAt = Date.now();
+        logOf(req, options.logger)?.warn({ err: error, budget }, 'rate limits skipped: Redis unavailable');
+      }
+      next();
+      return;
+    }
+
+    let retryAfterMs = -1;
+    for (const [scope, decision] of decisions) {
+      if (decision.allowed) continue;
+      metrics.limited.inc({ budget, scope });
+      retryAfterMs = Math.max(retryAfterMs, decision.retryAfterMs);
+    }
+    if (retryAfterMs < 0) {
+      next();
+      return;
+    }
+    next(
+      new HttpProblem({
+        status: 429,
+        code: 'rate-limited',
+        detail: `too many ${budget === 'polls' ? 'queue status polls' : 'commands'}; retry after the time in Retry-After`,
+        // At least one second: "Retry-After: 0" invites an immediate hammering.
+        retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+      }),
+    );
+  };
+}
+
+function userIdOf(res: Response): string | undefined {
+  return res.locals.auth === undefined ? undefined : authOf(res).userId;
+}
+
+function logOf(req: Request, fallback: Logger | undefined): Logger | undefined {
+  return Object.hasOwn(req, 'log') ? loggerOf(req) : fallback;
+}

@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { createLogger, createRedis, deleteKeysWithPrefix, loadConfig, serve, signDevToken, type Config } from '@concert/infra';
+import { startService, type ServiceProcess } from '@concert/infra/testing';
+import { createGatewayApp } from '../src/gateway-app.js';
+import type { GatewayDeps } from '../src/gateway-deps.js';
+import { openGateway } from '../src/open-gateway.js';
+
+/** Ports for a spec's processes, from a random block so parallel runs rarely collide. */
+export function portBlock(size: number): number[] {
+  const base = 20_000 + Math.floor(Math.random() * 400) * 25;
+  return Array.from({ length: size }, (_, i) => base + i);
+}
+
+export function runId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** One gateway in this process, on an ephemeral port, over the given upstreams. */
+export class InProcessGateway {
+  url = '';
+  deps: GatewayDeps | undefined;
+  private closeServer: (() => Promise<void>) | undefined;
+  readonly config: Config;
+
+  constructor(env: Record<string, string>) {
+    this.config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
+  }
+
+  async start(): Promise<this> {
+    const logger = createLogger(this.config, 'gateway');
+    const gateway = openGateway(this.config, logger);
+    await gateway.start();
+    this.deps = gateway.deps;
+    const server = await serve(createGatewayApp(gateway.deps), 0, { logger, host: '127.0.0.1', onShutdown: gateway.close });
+    this.url = `http://127.0.0.1:${server.port}`;
+    this.closeServer = () => server.close();
+    return this;
+  }
+
+  async close(): Promise<void> {
+    await this.closeServer?.();
+  }
+}
+
+/** A command-api or query-api process (main.ts) on `port`, as `npm start` runs it. */
+export function startUpstream(kind: 'command-api' | 'query-api', port: number, env: Record<string, string>): Promise<ServiceProcess> {
+  const portVariable = kind === 'command-api' ? 'COMMAND_API_PORT' : 'QUERY_API_PORT';
+  return startPatiently(`${kind}/src/main.ts`, port, { ...env, [portVariable]: String(port) });
+}
+
+/**
+ * `startService`, tried again when the process was merely slow to become ready: on a machine
+ * shared by many test runs, compiling a service's TypeScript can outlast its 30 s allowance.
+ */
+export async function startPatiently(entry: string, port: number, env: Record<string, string>, attempts = 3): Promise<ServiceProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startService(entry, port, env);
+    } catch (error) {
+      const slow = error instanceof Error && error.message.includes('was not ready within');
+      if (!slow || attempt >= attempts) throw error;
+    }
+  }
+}
+
+export function token(config: Config, userId: string, roles: string[] = []): string {
+  return signDevToken(config, { userId, roles, expiresInSeconds: 600 });
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+  list: Record<string, unknown>[];
+  text: string;
+}
+
+export async function send(
+  method: string,
+  url: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  let parsed: unknown = {};
+  try {
+    parsed = text ? JSON.parse(text) : {};
+  } catch {
+    parsed = {};
+  }
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: Array.isArray(parsed) ? {} : (parsed as Record<string, unknown>),
+    list: Array.isArray(parsed) ? (parsed as Record<string, unknown>[]) : [],
+    text,
+  };
+}
+
+/** Routes of a service that probes and scrapes hit: not client traffic. */
+const PROBE_ROUTES = new Set(['/ready', '/health', '/metrics']);
+
+/**
+ * Client requests a service has answered, from its own /metrics (the request histogram's
+ * counts, whatever the route or status, probes excluded): how a test sees what reached it.
+ */
+export async function requestsServed(serviceUrl: string): Promise<number> {
+  const text = await (await fetch(`${serviceUrl}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const match = /^http_request_duration_seconds_count\{(.*)\} (\d+(?:\.\d+)?)$/.exec(line);
+    if (!match) continue;
+    const route = /route="([^"]*)"/.exec(match[1]!)?.[1] ?? '';
+    if (!PROBE_ROUTES.has(route)) total += Number(match[2]);
+  }
+  return total;
+}
+
+/** A metric's value from Prometheus text, or undefined; `labels` must all match. */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) {
+      return Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return undefined;
+}
+
+export async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export async function deleteRedisPrefix(config: Config, prefix: string): Promise<void> {
+  const redis = createRedis({ url: config.REDIS_URL });
+  await deleteKeysWithPrefix(redis, prefix).catch(() => 0);
+  redis.disconnect();
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { QueueTokens } from '@concert/infra';
+import { problemOf, QueueHarness } from './queue-harness.js';
+
+describe('gateway: the waiting room over HTTP (queue entries and the queue-token check)', function () {
+  this.timeout(60_000);
+  // Built in before(): the global setup picks the run's database after describe blocks ran.
+  let queue: QueueHarness;
+  let concert: { concertId: string; scheduleId: string };
+  let otherConcert: { concertId: string; scheduleId: string };
+
+  before(async () => {
+    queue = await new QueueHarness({ QUEUE_ADMIT_PER_SECOND: '1000', QUEUE_MAX_ADMITTED: '100', QUEUE_TICK_INTERVAL_MS: '50' }).start();
+    concert = await queue.givenConcertWithSchedule();
+    otherConcert = await queue.givenConcertWithSchedule();
+  });
+  after(() => queue?.stop());
+
+  /** Enters, waits for admission, returns the entry id and queue token. */
+  async function admit(user: string, concertId: string): Promise<{ entryId: string; queueToken: string }> {
+    const entered = await queue.call('POST', '/queue/entries', { user, body: { concertId } });
+    expect(entered.status, JSON.stringify(entered.body)).to.equal(202);
+    const entryId = String(entered.body.entryId);
+    return { entryId, queueToken: (await queue.admitted(user, entryId)).queueToken };
+  }
+
+  it('When a user enters a concert twice, Then both answers are 202 with the same entry and position', async () => {
+    const user = randomUUID();
+    const first = await queue.call('POST', '/queue/entries', { user, body: { concertId: concert.concertId } });
+    const again = await queue.call('POST', '/queue/entries', { user, body: { concertId: concert.concertId } });
+    expect(first.status).to.equal(202);
+    expect(Object.keys(first.body).sort()).to.deep.equal(['entryId', 'estimatedWaitSeconds', 'position', 'status']);
+    expect(again.body.entryId).to.equal(first.body.entryId);
+    expect(again.body.position).to.equal(first.body.position);
+  });
+
+  it('When the concert does not exist or the body is bad, Then 404 concert-not-found or 400 validation', async () => {
+    const user = randomUUID();
+    expect(problemOf(await queue.call('POST', '/queue/entries', { user, body: { concertId: randomUUID() } }))).to.equal('404 concert-not-found');
+    expect(problemOf(await queue.call('POST', '/queue/entries', { user, body: { concertId: 'bad id!' } }))).to.equal('400 validation');
+    expect(problemOf(await queue.call('POST', '/queue/entries', { user, body: { concertId: concert.concertId, extra: 1 } }))).to.equal('400 validation');
+    expect(problemOf(await queue.call('POST', '/queue/entries', { body: { concertId: concert.concertId } }))).to.equal('401 unauthenticated');
+  });
+
+  it('When the owner polls an entry, Then it becomes ADMITTED with a queue token and its expiry; a stranger gets 403, an unknown id 404', async () => {
+    const user = randomUUID();
+    const entered = await queue.call('POST', '/queue/entries', { user, body: { concertId: concert.concertId } });
+    const entryId = String(entered.body.entryId);
+    const admitted = await queue.admitted(user, entryId);
+    expect(admitted.body).to.include({ entryId, status: 'ADMITTED', position: entered.body.position, peopleAhead: 0, estimatedWaitSeconds: 0 });
+    expect(Date.parse(String(admitted.body.expiresAt))).to.be.greaterThan(Date.now());
+    const claims = new QueueTokens(queue.config.QUEUE_TOKEN_SECRET).verify(admitted.queueToken, { userId: user, concertId: concert.concertId });
+    expect(claims.entryId).to.equal(entryId);
+
+    expect(problemOf(await queue.call('GET', `/queue/entries/${entryId}`, { user: randomUUID() }))).to.equal('403 forbidden');
+    expect(problemOf(await queue.call('GET', `/queue/entries/${randomUUID()}`, { user }))).to.equal('404 entry-not-found');
+  });
+
+  it('When a hold comes without a queue token, with a forged one, or with one for another user or concert, Then 401 and nothing reaches the command API', async () => {
+    const user = randomUUID();
+    const { queueToken } = await admit(user, concert.concertId);
+    const otherUser = randomUUID();
+    const { queueToken: otherUsersToken } = await admit(otherUser, concert.concertId);
+    const { queueToken: otherConcertToken } = await admit(user, otherConcert.concertId);
+    const forged = new QueueTokens('not-the-gateway-secret-at-all').sign({ userId: user, concertId: concert.concertId, entryId: randomUUID(), expiresAt: Date.now() + 60_000 });
+    const hold = { scheduleId: concert.scheduleId, seatIds: ['A-1'] };
+    const before = queue.upstream.length;
+
+    expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold }))).to.equal('401 queue-token-required');
+    expect(problemOf(await queue.call('POST', '/Reservations/', { user, body: hold }))).to.equal('401 queue-token-required');
+    expect(problemOf(await queue.call('POST', '/payments/?x=1', { user, body: { reservationId: randomUUID() } }))).to.equal('401 queue-token-required');
+    expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: 'garbage' }))).to.equal('401 queue-token-invalid');
+    expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: forged }))).to.equal('401 queue-token-invalid');
+    expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: otherUsersToken }))).to.equal('401 queue-token-invalid');
+    expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: otherConcertToken }))).to.equal('401 queue-token-invalid');
+    expect(problemOf(await queue.call('POST', '/reservations', { user, body: { scheduleId: randomUUID(), seatIds: ['A-1'] }, queueToken }))).to.equal('404 schedule-not-found');
+    expect(problemOf(await queue.call('POST', '/reservations', { user, body: { seatIds: ['A-1'] }, queueToken }))).to.equal('400 validation');
+    expect(queue.upstream.length).to.equal(before);
+
+    const held = await queue.call('POST', '/reservations', { user, body: hold, queueToken });
+    expect(held.status).to.equal(201);
+    expect(queue.upstream.at(-1)).to.deep.include({ path: '/reservations', userId: user });
+  });
+
+  it('Given a hold made through the gateway, When the owner pays with the token, Then it passes without a read model, and the session ends', async () => {
+    const user = randomUUID();
+    const { entryId, queueToken } = await admit(user, concert.concertId);
+    const held = await queue.call('POST', '/reservations', { user, body: { scheduleId: concert.scheduleId, seatIds: ['A-2'] }, queueToken });
+    // The stand-in's reservation exists nowhere but in its answer: only the remembered concert can find it.
+    const reservationId = String(held.body.reservationId);
+
+    const paid = await queue.call('POST', '/payments', { user, body: { reservationId }, queueToken });
+    expect(paid.status, JSON.stringify(paid.body)).to.equal(201);
+
+    const deadline = Date.now() + 5_000;
+    let status: unknown;
+    while (Date.now() < deadline && (status = (await queue.call('GET', `/queue/entries/${entryId}`, { user })).body.status) !== 'EXPIRED') {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(status).to.equal('EXPIRED');
+    const again = await queue.call('POST', '/reservations', { user, body: { scheduleId: concert.scheduleId, seatIds: ['A-3'] }, queueToken });
+    expect(problemOf(again)).to.equal('401 queue-token-invalid');
+  });
+
+  it('Given a reservation the gateway never saw, When its owner pays, Then the concert comes from the query API; a stranger gets 403', async () => {
+    const user = randomUUID();
+    const { queueToken } = await admit(user, concert.concertId);
+    const reservationId = await queue.givenReservation(user, concert.scheduleId);
+    const paid = await queue.call('POST', '/payments', { user, body: { reservationId }, queueToken });
+    expect(paid.status, JSON.stringify(paid.body)).to.equal(201);
+
+    const stranger = randomUUID();
+    const { queueToken: strangersToken } = await admit(stranger, concert.concertId);
+    const theirs = await queue.givenReservation(user, concert.scheduleId);
+    expect(problemOf(await queue.call('POST', '/payments', { user: stranger, body: { reservationId: theirs }, queueToken: strangersToken }))).to.equal('403 forbidden');
+    expect(problemOf(await queue.call('POST', '/payments', { user, body: { reservationId: randomUUID() }, queueToken }))).to.equal('404 reservation-not-found');
+  });
+
+  it('When users wait or are admitted, Then the gateway reports both per concert in its metrics', async () => {
+    await admit(randomUUID(), concert.concertId);
+    const text = await queue.registry.metrics();
+    expect(text).to.match(new RegExp(`queue_admitted_users\\{concert="${concert.concertId}"\\} [1-9]`));
+    expect(text).to.include('queue_waiting_users');
+  });
+
+  // Last: it stops the query API.
+  it('Given a schedule looked up once, When the query API is gone, Then holds on it still pass and an unseen schedule gets 503', async () => {
+    const user = randomUUID();
+    const { queueToken } = await admit(user, concert.concertId);
+    expect((await queue.call('POST', '/reservations', { user, body: { scheduleId: concert.scheduleId, seatIds: ['B-1'] }, queueToken })).status).to.equal(201);
+    const unseen = await queue.givenConcertWithSchedule();
+
+    await queue.stopQueryApi();
+
+    expect((await queue.call('POST', '/reservations', { user, body: { scheduleId: concert.scheduleId, seatIds: ['B-2'] }, queueToken })).status).to.equal(201);
+    const answer = await queue.call('POST', '/reservations', { user, body: { scheduleId: unseen.scheduleId, seatIds: ['B-3'] }, queueToken });
+    expect(problemOf(answer)).to.equal('503 unavailable');
+    expect(answer.headers.get('retry-after')).to.equal('1');
+  });
+});

@@ -1,0 +1,9 @@
+export {
+  WaitingRoom,
+  type QueueEntry,
+  type QueueStatus,
+  type TickResult,
+  type WaitingRoomSettings,
+} from './waiting-room.js';
+export { waitingRoomKeys } from './waiting-room-keys.js';
+export { QueueTokens, InvalidQueueTokenError, type QueueTokenClaims } from './queue-token.js';

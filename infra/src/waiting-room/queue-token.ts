@@ -1,0 +1,70 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { JwtPayload } from 'jsonwebtoken';
+
+/** What a queue token proves: this user was admitted to this concert's sale until `expiresAt`. */
+export interface QueueTokenClaims {
+  userId: string;
+  concertId: string;
+  entryId: string;
+  /** Epoch ms, rounded down to the second (JWT `exp`). */
+  expiresAt: number;
+}
+
+/** The Queue-Token cannot be trusted for this request: forged, expired, or for another user or concert. */
+export class InvalidQueueTokenError extends Error {
+  override readonly name = 'InvalidQueueTokenError';
+}
+
+/**
+ * The audience keeps the two token kinds apart: even when an operator gives QUEUE_TOKEN_SECRET
+ * the value of JWT_SECRET, an access token is not a queue token, nor the other way round.
+ */
+const AUDIENCE = 'concert-queue';
+const ALGORITHM = 'HS256';
+
+/**
+ * Short-lived proof of admission, signed with HMAC-SHA256 under QUEUE_TOKEN_SECRET. The
+ * algorithm is fixed here and never read from the token (no `none`, no algorithm confusion).
+ */
+export class QueueTokens {
+  readonly #key: KeyObject;
+
+  constructor(secret: string) {
+    if (secret.length < 16) throw new RangeError('the queue token secret must have at least 16 characters');
+    // A KeyObject made once: given a string, jsonwebtoken tries it as a public key first on every call.
+    this.#key = createSecretKey(Buffer.from(secret));
+  }
+
+  sign(claims: QueueTokenClaims): string {
+    return jwt.sign({ concert: claims.concertId, entry: claims.entryId, exp: Math.floor(claims.expiresAt / 1000) }, this.#key, {
+      algorithm: ALGORITHM,
+      subject: claims.userId,
+      audience: AUDIENCE,
+    });
+  }
+
+  /**
+   * The claims, when the signature holds, the token has not expired, and it was issued to
+   * `expected.userId` for `expected.concertId`. @throws InvalidQueueTokenError
+   */
+  verify(token: string, expected: { userId: string; concertId: string }): QueueTokenClaims {
+    let payload: string | JwtPayload;
+    try {
+      payload = jwt.verify(token, this.#key, { algorithms: [ALGORITHM], audience: AUDIENCE });
+    } catch (error) {
+      throw new InvalidQueueTokenError(error instanceof Error ? error.message : 'invalid queue token');
+    }
+    if (typeof payload === 'string') throw new InvalidQueueTokenError('queue token payload is not a JSON object');
+    const { sub, exp } = payload;
+    const concert: unknown = payload['concert'];
+    const entry: unknown = payload['entry'];
+    if (typeof exp !== 'number') throw new InvalidQueueTokenError('queue token has no expiry');
+    if (typeof sub !== 'string' || typeof concert !== 'string' || typeof entry !== 'string') {
+      throw new InvalidQueueTokenError('queue token claims are missing');
+    }
+    if (sub !== expected.userId) throw new InvalidQueueTokenError('queue token was issued to another user');
+    if (concert !== expected.concertId) throw new InvalidQueueTokenError('queue token is for another concert');
+    return { userId: sub, concertId: concert, entryId: entry, expiresAt: exp * 1000 };
+  }
+}

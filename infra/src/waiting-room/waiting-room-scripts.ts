@@ -1,0 +1,150 @@
+import type { RedisClient } from '../redis/create-redis.js';
+
+/**
+ * The waiting room's Lua scripts. Each one is atomic and touches only the keys of one concert
+ * (one hash tag, one cluster slot). Time is Redis's own clock (TIME), so several gateway
+ * instances with drifting clocks share one timeline. Redis 7 replicates scripts by effects,
+ * which is what makes TIME before a write legal.
+ *
+ * No script iterates over waiting users: entering is HGET/HINCRBY/HSET, a status is HGET,
+ * HMGET and ZSCORE, and a tick touches only the positions it admits and the entries it expires.
+ */
+
+const NOW = `
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+`;
+
+/** KEYS: state, users, admitted. Returns {position, entryId, serving, measuredRate, admittedUntil, now}. */
+const ENTRY_STATUS = `
+local function entryStatus(entry, now)
+  local sep = string.find(entry, ':', 1, true)
+  local position = string.sub(entry, 1, sep - 1)
+  local state = redis.call('HMGET', KEYS[1], 'serving', 'rate')
+  local admittedUntil = redis.call('ZSCORE', KEYS[3], position)
+  return { tonumber(position), string.sub(entry, sep + 1), tonumber(state[1]) or 0, state[2] or '', admittedUntil or '', now }
+end
+`;
+
+/**
+ * KEYS: state, users, admitted. ARGV: userId, a fresh entry id, retention (ms).
+ * The first call of a user takes the next position; every later call returns that same entry.
+ */
+const ENTER_LUA = `${NOW}${ENTRY_STATUS}
+local entry = redis.call('HGET', KEYS[2], ARGV[1])
+if not entry then
+  local position = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+  entry = position .. ':' .. ARGV[2]
+  redis.call('HSET', KEYS[2], ARGV[1], entry)
+  -- Admission credit accrues from the first entry, not from the first tick.
+  redis.call('HSETNX', KEYS[1], 'tickAt', now)
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  redis.call('PEXPIRE', KEYS[2], ARGV[3])
+end
+return entryStatus(entry, now)
+`;
+
+/** KEYS: state, users, admitted. ARGV: userId. Nil when the user never entered. */
+const STATUS_LUA = `${NOW}${ENTRY_STATUS}
+local entry = redis.call('HGET', KEYS[2], ARGV[1])
+if not entry then return nil end
+return entryStatus(entry, now)
+`;
+
+/**
+ * KEYS: state, admitted. ARGV: admissions per second, max admitted, admission window (ms),
+ * max burst (admissions one tick may make after a pause), rate time constant (ms), retention (ms).
+ *
+ * 1. Admitted entries whose window ended leave the ZSET (ZREMRANGEBYSCORE: log n + expired).
+ * 2. The credit is the time since the last tick (stored here, so concurrent tickers never
+ *    count the same interval twice) times the rate, capped by the burst; the serving counter
+ *    advances by it, by the free slots under the cap, and by the waiting users, whichever is
+ *    least. Only the positions admitted now are written.
+ * 3. The measured rate is an exponentially weighted average of admissions per second over the
+ *    intervals in which users were left waiting (when nobody waits, admissions say nothing
+ *    about what the room can do).
+ * Returns {admitted now, expired now, waiting, admitted, serving}.
+ */
+const TICK_LUA = `${NOW}
+local ratePerSecond = tonumber(ARGV[1])
+local cap = tonumber(ARGV[2])
+local window = tonumber(ARGV[3])
+local maxBurst = tonumber(ARGV[4])
+local tau = tonumber(ARGV[5])
+local expired = redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local state = redis.call('HMGET', KEYS[1], 'seq', 'serving', 'tickAt', 'carry', 'rate')
+local seq = tonumber(state[1]) or 0
+local serving = tonumber(state[2]) or 0
+local tickAt = tonumber(state[3]) or now
+local carry = tonumber(state[4]) or 0
+local measured = tonumber(state[5])
+local elapsed = now - tickAt
+if elapsed < 0 then elapsed = 0 end
+local credit = math.min(carry + elapsed * ratePerSecond / 1000, maxBurst)
+local admittedCount = redis.call('ZCARD', KEYS[2])
+local admit = math.min(math.floor(credit), seq - serving, cap - admittedCount)
+if admit < 0 then admit = 0 end
+for position = serving + 1, serving + admit do
+  redis.call('ZADD', KEYS[2], now + window, position)
+end
+if admit > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[6]) end
+-- Only a fraction of an admission carries over; credit refused by the cap or an empty queue is dropped.
+if admit == math.floor(credit) then carry = credit - admit else carry = 0 end
+serving = serving + admit
+if elapsed > 0 and seq > serving then
+  if measured == nil then measured = ratePerSecond end
+  local weight = 1 - math.exp(-elapsed / tau)
+  measured = measured + weight * (admit * 1000 / elapsed - measured)
+end
+if seq > 0 then
+  redis.call('HSET', KEYS[1], 'serving', serving, 'tickAt', now, 'carry', carry)
+  if measured ~= nil then redis.call('HSET', KEYS[1], 'rate', measured) end
+end
+return { admit, expired, seq - serving, admittedCount + admit, serving }
+`;
+
+/** KEYS: users, admitted. ARGV: userId. Ends an admitted user's session: 1 if a slot was freed. */
+const COMPLETE_LUA = `
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+if not entry then return 0 end
+local position = string.sub(entry, 1, string.find(entry, ':', 1, true) - 1)
+return redis.call('ZREM', KEYS[2], position)
+`;
+
+const ENTER = 'concertQueueEnter';
+const STATUS = 'concertQueueStatus';
+const TICK = 'concertQueueTick';
+const COMPLETE = 'concertQueueComplete';
+
+type Call = (...args: Array<string | number>) => Promise<unknown>;
+
+export interface WaitingRoomScripts {
+  enter: Call;
+  status: Call;
+  tick: Call;
+  complete: Call;
+}
+
+/**
+ * Registers the scripts with defineCommand (EVALSHA, and the client's keyPrefix applied to
+ * KEYS like to any key). The key count is fixed per script.
+ */
+export function defineWaitingRoomScripts(client: RedisClient): WaitingRoomScripts {
+  client.defineCommand(ENTER, { lua: ENTER_LUA, numberOfKeys: 3 });
+  client.defineCommand(STATUS, { lua: STATUS_LUA, numberOfKeys: 3 });
+  client.defineCommand(TICK, { lua: TICK_LUA, numberOfKeys: 2 });
+  client.defineCommand(COMPLETE, { lua: COMPLETE_LUA, numberOfKeys: 2 });
+  return {
+    enter: definedCommand(client, ENTER),
+    status: definedCommand(client, STATUS),
+    tick: definedCommand(client, TICK),
+    complete: definedCommand(client, COMPLETE),
+  };
+}
+
+/** ioredis adds defined commands as methods at runtime; its types cannot know them. */
+function definedCommand(client: RedisClient, name: string): Call {
+  const method: unknown = Reflect.get(client, name);
+  if (typeof method !== 'function') throw new Error(`ioredis did not define the command ${name}`);
+  return (...args) => Promise.resolve(method.apply(client, args) as unknown);
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { createRedis, type RedisClient } from '../../src/redis/create-redis.js';
+import { deleteKeysWithPrefix } from '../../src/redis/key-prefix.js';
+import { redisReady } from '../../src/redis/redis-ready.js';
+import { RedisUnavailableError } from '../../src/redis/redis-unavailable-error.js';
+import { RedisRateLimiter } from '../../src/rate-limits/redis-rate-limiter.js';
+
+describe('RedisRateLimiter', function () {
+  this.timeout(30_000);
+  let prefix: string;
+  let redis: RedisClient;
+  let other: RedisClient;
+
+  before(async () => {
+    prefix = `test:rate:${randomUUID().slice(0, 8)}:`;
+    redis = createRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: prefix });
+    other = createRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: prefix });
+    await Promise.all([redisReady(redis, 5000), redisReady(other, 5000)]);
+  });
+
+  after(async () => {
+    const cleaner = createRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+    await redisReady(cleaner, 5000);
+    await deleteKeysWithPrefix(cleaner, prefix);
+    cleaner.disconnect();
+    redis.disconnect();
+    other.disconnect();
+  });
+
+  it('When a subject spends its budget, Then the next request is refused with the time left in the window', async () => {
+    const limiter = new RedisRateLimiter(redis, { name: 'spend', points: 3, windowSeconds: 60 });
+    const decisions = [];
+    for (let i = 0; i < 4; i++) decisions.push(await limiter.consume('alice'));
+    expect(decisions.slice(0, 3)).to.deep.equal([
+      { allowed: true, remaining: 2 },
+      { allowed: true, remaining: 1 },
+      { allowed: true, remaining: 0 },
+    ]);
+    const refused = decisions[3]!;
+    if (refused.allowed) throw new Error('expected a refusal');
+    expect(refused.retryAfterMs).to.be.greaterThan(0).and.at.most(60_000);
+    expect(await limiter.consume('bob')).to.deep.equal({ allowed: true, remaining: 2 });
+  });
+
+  it('When two limiters (two gateways) share Redis, Then they spend one budget', async () => {
+    const a = new RedisRateLimiter(redis, { name: 'shared', points: 4, windowSeconds: 60 });
+    const b = new RedisRateLimiter(other, { name: 'shared', points: 4, windowSeconds: 60 });
+    const results = await Promise.all([a, b, a, b, a, b].map((l) => l.consume('carol')));
+    expect(results.filter((r) => r.allowed)).to.have.length(4);
+  });
+
+  it('When budgets have other names, Then they are counted apart', async () => {
+    const polls = new RedisRateLimiter(redis, { name: 'polls-x', points: 1, windowSeconds: 60 });
+    const commands = new RedisRateLimiter(redis, { name: 'commands-x', points: 1, windowSeconds: 60 });
+    expect((await polls.consume('dave')).allowed).to.equal(true);
+    expect((await commands.consume('dave')).allowed).to.equal(true);
+    expect((await polls.consume('dave')).allowed).to.equal(false);
+  });
+
+  it('When the window ends, Then the budget is whole again', async () => {
+    const limiter = new RedisRateLimiter(redis, { name: 'window', points: 1, windowSeconds: 1 });
+    expect((await limiter.consume('erin')).allowed).to.equal(true);
+    const refused = await limiter.consume('erin');
+    if (refused.allowed) throw new Error('expected a refusal');
+    await new Promise((resolve) => setTimeout(resolve, refused.retryAfterMs + 50));
+    expect((await limiter.consume('erin')).allowed).to.equal(true);
+  });
+
+  it('When Redis cannot be reached, Then consume throws RedisUnavailableError', async () => {
+    const dead = createRedis({ url: 'redis://127.0.0.1:1', onError: () => undefined });
+    try {
+      const limiter = new RedisRateLimiter(dead, { name: 'dead', points: 1, windowSeconds: 60 });
+      let failure: unknown;
+      await limiter.consume('frank').catch((error: unknown) => (failure = error));
+      expect(failure).to.be.instanceOf(RedisUnavailableError);
+    } finally {
+      dead.disconnect();
+    }
+  });
+});
