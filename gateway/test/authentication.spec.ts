@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { ServiceProcess } from '@concert/infra/testing';
 import jwt from 'jsonwebtoken';
@@ -100,6 +101,24 @@ describe('gateway: authentication at the edge', function () {
     expect(answer.status).to.equal(403);
     expect(answer.body.code).to.equal('forbidden');
     expect(await served()).to.deep.equal(before);
+  });
+
+  it('When a user without the admin role asks for statistics, Then 403 forbidden at the edge; an admin gets them from the query API', async () => {
+    const before = await served();
+    const path = `/admin/stats/concerts/${randomUUID()}`;
+    const refused = await send('GET', `${gateway.url}${path}`, { token: token(gateway.config, `fan-${run}`) });
+    expect(refused.status).to.equal(403);
+    expect(refused.body.code).to.equal('forbidden');
+    expect(await served()).to.deep.equal(before);
+    const answered = await send('GET', `${gateway.url}${path}`, { token: token(gateway.config, `admin-${run}`, ['admin']) });
+    expect(answered.status).to.equal(404);
+    expect(answered.body.code).to.equal('concert-not-found');
+  });
+
+  it('When a user asks for their notifications, Then the query API answers through the gateway', async () => {
+    const answer = await send('GET', `${gateway.url}/me/notifications`, { token: token(gateway.config, `fan-${run}`) });
+    expect(answer.status).to.equal(200);
+    expect(answer.text).to.equal("[]");
   });
 
   it('When an admin calls an admin route, Then it is forwarded and answered by the command API', async () => {

@@ -3,7 +3,7 @@ import { holdSeatsBody } from '@concert/infra';
 import { z } from 'zod';
 import { InProcessGateway, runId, send } from './gateway-harness.js';
 
-/** Every public endpoint of API.md, as the gateway serves it. */
+/** Every public endpoint of API.md, as the gateway serves it, and the read endpoints of issue 6 (notifications, statistics). */
 const API_MD_ENDPOINTS = [
   'post /auth/token',
   'post /admin/concerts',
@@ -21,6 +21,9 @@ const API_MD_ENDPOINTS = [
   'get /me/wallet',
   'post /payments',
   'get /payments/{paymentId}',
+  'get /me/notifications',
+  'get /admin/stats/concerts/{concertId}',
+  'get /admin/stats/schedules/{scheduleId}',
   'get /health',
   'get /ready',
 ];

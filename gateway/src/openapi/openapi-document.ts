@@ -11,6 +11,7 @@ import {
   devTokenResponse,
   holdSeatsBody,
   listSchedulesQuery,
+  notificationView,
   payBody,
   paymentIdParams,
   paymentView,
@@ -26,6 +27,8 @@ import {
   scheduleIdParams,
   scheduleView,
   seatView,
+  statsRangeQuery,
+  statsView,
   walletBalance,
 } from '@concert/infra';
 import { z } from 'zod';
@@ -132,6 +135,23 @@ function operations(walletMaxCharge: number): Record<string, Operation> {
       summary: 'A payment (owner)',
       request: { params: paymentIdParams },
       success: { status: 200, description: 'the payment', schema: paymentView },
+      errors: [403, 404],
+    },
+    'GET /me/notifications': {
+      summary: "The caller's notifications, newest first (when no webhook is configured)",
+      request: { query: pageQuery },
+      success: { status: 200, description: 'a page of notifications', schema: z.array(notificationView) },
+    },
+    'GET /admin/stats/concerts/:concertId': {
+      summary: 'Per-minute statistics of a concert over its schedules (admin)',
+      request: { params: concertIdParams, query: statsRangeQuery },
+      success: { status: 200, description: 'minutes and totals', schema: statsView },
+      errors: [403, 404],
+    },
+    'GET /admin/stats/schedules/:scheduleId': {
+      summary: 'Per-minute statistics of a schedule (admin)',
+      request: { params: scheduleIdParams, query: statsRangeQuery },
+      success: { status: 200, description: 'minutes and totals', schema: statsView },
       errors: [403, 404],
     },
   };

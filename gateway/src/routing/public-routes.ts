@@ -40,6 +40,9 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: 'GET', path: '/me/wallet', target: 'query-api' },
   { method: 'POST', path: '/payments', target: 'command-api' },
   { method: 'GET', path: '/payments/:paymentId', target: 'query-api' },
+  { method: 'GET', path: '/me/notifications', target: 'query-api' },
+  { method: 'GET', path: '/admin/stats/concerts/:concertId', target: 'query-api', role: 'admin' },
+  { method: 'GET', path: '/admin/stats/schedules/:scheduleId', target: 'query-api', role: 'admin' },
 ];
 
 export function bodyLimitOf(route: PublicRoute | undefined): number {

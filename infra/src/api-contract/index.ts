@@ -8,4 +8,5 @@ export * from './payments.js';
 export * from './problem.js';
 export * from './queue.js';
 export * from './reservations.js';
+export * from './stats.js';
 export * from './wallet.js';

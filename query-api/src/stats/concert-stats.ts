@@ -8,8 +8,8 @@ import { PROJECTIONS } from '../projections.js';
 import type { QueryApiDeps } from '../query-api-deps.js';
 import { notFound } from '../query-problems.js';
 import { loadStats, type MinuteStats } from './load-stats.js';
-import type { StatsRange } from './stats-range.js';
-import { statsRangeQuerySchema } from './stats-range.js';
+import type { StatsRange } from '@concert/infra';
+import { statsRangeQuerySchema } from '@concert/infra';
 import { statsViewOf, type StatsView } from './stats-view.js';
 
 const paramsSchema = z.object({ concertId: entityIdSchema });

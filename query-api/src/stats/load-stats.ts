@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { StatsRange } from './stats-range.js';
+import type { StatsRange } from '@concert/infra';
 import { statsViewOf, type StatsSumsRow, type StatsView } from './stats-view.js';
 
 export interface MinuteStats extends StatsView {

@@ -7,7 +7,7 @@ import { PROJECTIONS } from '../projections.js';
 import type { QueryApiDeps } from '../query-api-deps.js';
 import { notFound } from '../query-problems.js';
 import { loadStats } from './load-stats.js';
-import { statsRangeQuerySchema } from './stats-range.js';
+import { statsRangeQuerySchema } from '@concert/infra';
 
 const paramsSchema = z.object({ scheduleId: entityIdSchema });
 

@@ -17,10 +17,9 @@ export interface StatsRange {
  * to 24 h before `to`; `from` is rounded down to its minute, so the minute it falls in is
  * included. `from` must be before `to` and the range at most 7 days: 400 `validation` otherwise.
  */
-export const statsRangeQuerySchema = z
-  .object({ from: instantSchema.optional(), to: instantSchema.optional() })
-  .strict()
-  .transform((query, ctx): StatsRange => {
+export const statsRangeQuery = z.object({ from: instantSchema.optional(), to: instantSchema.optional() }).strict();
+
+export const statsRangeQuerySchema = statsRangeQuery.transform((query, ctx): StatsRange => {
     const to = query.to === undefined ? new Date() : new Date(query.to);
     const requestedFrom = query.from === undefined ? to.getTime() - DEFAULT_STATS_RANGE_MS : Date.parse(query.from);
     const from = new Date(Math.floor(requestedFrom / MINUTE_MS) * MINUTE_MS);
@@ -31,3 +30,36 @@ export const statsRangeQuerySchema = z
     }
     return { from, to };
   });
+
+const counters = {
+  holds: z.number().int(),
+  seatsHeld: z.number().int(),
+  expiries: z.number().int(),
+  cancellations: z.number().int(),
+  confirmations: z.number().int(),
+  seatsSold: z.number().int(),
+  revenue: z.number().int(),
+  holdsConfirmed: z.number().int(),
+  conversion: z.number().nullable(),
+  medianHoldToConfirmMs: z.number().nullable(),
+};
+
+/** The answer of GET /admin/stats/schedules/{id} and /admin/stats/concerts/{id} (the latter adds `schedules`). */
+export const statsView = z.object({
+  concertId: z.string(),
+  scheduleId: z.string().optional(),
+  from: z.string(),
+  to: z.string(),
+  totals: z.object(counters),
+  minutes: z.array(z.object({ minute: z.string(), ...counters })),
+  schedules: z.array(z.object({ scheduleId: z.string(), totals: z.object(counters) })).optional(),
+});
+
+/** One item of GET /me/notifications (written by the workers' notifier). */
+export const notificationView = z.object({
+  id: z.string().describe('the id of the event it reports: at most one notification per event'),
+  kind: z.string(),
+  reservationId: z.string(),
+  occurredAt: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+});
