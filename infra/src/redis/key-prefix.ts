@@ -1,10 +1,13 @@
 import { Cluster } from 'ioredis';
 import type { RedisClient } from './create-redis.js';
+import { redisReady } from './redis-ready.js';
 
 /**
  * Deletes every key starting with `prefix` (an absolute key prefix, not relative to the
  * client's keyPrefix) — e.g. a test run's `test:<random>:` namespace. SCAN, not KEYS: KEYS
- * blocks the server for the whole keyspace. Returns how many keys were deleted.
+ * blocks the server for the whole keyspace. Returns how many keys were deleted. Waits for a
+ * new client's connection first: without an offline queue its first command would fail, and a
+ * cleanup that swallows that error would silently leave every key behind.
  */
 export async function deleteKeysWithPrefix(client: RedisClient, prefix: string): Promise<number> {
   if (prefix === '') throw new RangeError('refusing to delete every key: the prefix is empty');
@@ -13,6 +16,7 @@ export async function deleteKeysWithPrefix(client: RedisClient, prefix: string):
   if (!prefix.startsWith(own)) {
     throw new RangeError(`prefix "${prefix}" is outside the client's key prefix "${own}"`);
   }
+  await redisReady(client, 5000);
   // In a cluster each master holds its own slots, so each one is scanned.
   const nodes = client instanceof Cluster ? client.nodes('master') : [client];
   let deleted = 0;
