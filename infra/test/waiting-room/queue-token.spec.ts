@@ -5,12 +5,11 @@ import { InvalidQueueTokenError, QueueTokens, type QueueTokenClaims } from '../.
 describe('Queue tokens', () => {
   const SECRET = 'queue-token-secret-for-tests';
   const tokens = new QueueTokens(SECRET);
-  const claims: QueueTokenClaims = {
-    userId: 'alice',
-    concertId: 'concert-1',
-    entryId: '7f0c1f44-8c2e-4c59-9a43-2f9f2b0bb001',
-    expiresAt: Date.now() + 60_000,
-  };
+  // A minute from when each test runs: the suite loads every file long before it runs this one.
+  let claims: QueueTokenClaims;
+  beforeEach(() => {
+    claims = { userId: 'alice', concertId: 'concert-1', entryId: '7f0c1f44-8c2e-4c59-9a43-2f9f2b0bb001', expiresAt: Date.now() + 60_000 };
+  });
   const expected = { userId: 'alice', concertId: 'concert-1' };
 
   function refusal(token: string, check = expected): string {
