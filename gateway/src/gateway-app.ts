@@ -3,6 +3,7 @@ import {
   errorHandler,
   healthRouter,
   httpMetrics,
+  jsonBody,
   metricsRouter,
   notFoundHandler,
   requestContext,
@@ -10,7 +11,6 @@ import {
 } from '@concert/infra';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import { devTokenRoute } from './auth/dev-token-route.js';
-import { jsonBody } from './body/json-body.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { openApiRoute } from './openapi/openapi-route.js';
 import { matchPublicRoute, publicRouteOf } from './routing/match-public-route.js';
@@ -43,7 +43,8 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(authenticate(deps.verifier));
   app.use(adminRoutesOnly());
   if (stages.rateLimit) app.use(stages.rateLimit);
-  app.use(jsonBody((_req, res) => bodyLimitOf(publicRouteOf(res))));
+  // The exact bytes are kept: the proxy forwards them unchanged (see rawBodyOf).
+  app.use(jsonBody({ limitBytes: (_req, res) => bodyLimitOf(publicRouteOf(res)), keepRawBody: true }));
   if (stages.queueRouter) app.use(stages.queueRouter);
   if (stages.idempotency) app.use(stages.idempotency);
   if (stages.requireQueueToken) app.use(stages.requireQueueToken);

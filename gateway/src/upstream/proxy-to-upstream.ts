@@ -1,8 +1,7 @@
 import { Agent, type ClientRequest } from 'node:http';
-import { loggerOf, type Logger } from '@concert/infra';
+import { loggerOf, rawBodyOf, type Logger } from '@concert/infra';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { rawBodyOf } from '../body/json-body.js';
 import type { GatewayMetrics } from '../gateway-metrics.js';
 import { badGatewayProblem, noHealthyInstanceProblem, upstreamTimeoutProblem } from './upstream-problems.js';
 import type { UpstreamPool } from './upstream-pool.js';

@@ -1,5 +1,5 @@
 import express from 'express';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { clientErrorProblem } from './client-error-problem.js';
 import { unsupportedMediaTypeProblem, validationProblem } from './common-problems.js';
 import { unstorableTextPath } from './storable-text.js';
@@ -13,20 +13,40 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
  * JSON bodies for POST/PUT/PATCH, refusing with the contract's problems instead of
  * body-parser's silent skip (a form post would otherwise reach the handler as an empty body).
  */
-export type BodyLimit = number | ((req: Request) => number);
+export type BodyLimit = number | ((req: Request, res: Response) => number);
 
-/** `limitBytes` may depend on the request: a seat map upload needs more than a command. */
-export function jsonBody(options: { limitBytes?: BodyLimit } = {}): RequestHandler {
-  const limitOf = (req: Request): number => {
+export interface JsonBodyOptions {
+  /** May depend on the request: a seat map upload needs more than a command. */
+  limitBytes?: BodyLimit;
+  /**
+   * Also keep the exact bytes in `res.locals.rawBody` (see `rawBodyOf`): the gateway forwards
+   * them unchanged, since re-serialising could alter what an Idempotency-Key fingerprint was
+   * taken of. A request without a body gets an empty buffer.
+   */
+  keepRawBody?: boolean;
+}
+
+export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
+  const limitOf = (req: Request, res: Response): number => {
     const limit = options.limitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-    return typeof limit === 'number' ? limit : limit(req);
+    return typeof limit === 'number' ? limit : limit(req, res);
   };
   // The content type is checked before a parser runs, so it may accept whatever reaches it.
   const parsers = new Map<number, RequestHandler>();
   const parserFor = (limit: number): RequestHandler => {
     let parser = parsers.get(limit);
     if (!parser) {
-      parser = express.json({ limit, type: () => true });
+      parser = express.json({
+        limit,
+        type: () => true,
+        ...(options.keepRawBody
+          ? {
+              verify: (_req, res, buffer) => {
+                (res as Response).locals.rawBody = Buffer.from(buffer);
+              },
+            }
+          : {}),
+      });
       parsers.set(limit, parser);
     }
     return parser;
@@ -40,6 +60,7 @@ export function jsonBody(options: { limitBytes?: BodyLimit } = {}): RequestHandl
     if (!carriesBody(req)) {
       // Commands without fields (`POST /reservations/:id/cancel`) are sent with no body at all.
       req.body = {};
+      if (options.keepRawBody) res.locals.rawBody = Buffer.alloc(0);
       next();
       return;
     }
@@ -47,8 +68,11 @@ export function jsonBody(options: { limitBytes?: BodyLimit } = {}): RequestHandl
       next(unsupportedMediaTypeProblem('request body must be application/json'));
       return;
     }
-    parserFor(limitOf(req))(req, res, (error?: unknown) => {
+    parserFor(limitOf(req, res))(req, res, (error?: unknown) => {
       if (error === undefined || error === null) {
+        // An empty body with a length header: body-parser leaves `req.body` undefined.
+        if (req.body === undefined) req.body = {};
+        if (options.keepRawBody && !Buffer.isBuffer(res.locals.rawBody)) res.locals.rawBody = Buffer.alloc(0);
         const path = unstorableTextPath(req.body);
         next(path === undefined ? undefined : validationProblem('text must not contain NUL characters or unpaired surrogates', [{ path, message: 'unstorable text' }]));
         return;
@@ -56,6 +80,12 @@ export function jsonBody(options: { limitBytes?: BodyLimit } = {}): RequestHandl
       next(clientErrorProblem(error) ?? error);
     });
   };
+}
+
+/** The exact request body `jsonBody({ keepRawBody: true })` read. */
+export function rawBodyOf(res: Response): Buffer | undefined {
+  const raw: unknown = res.locals.rawBody;
+  return Buffer.isBuffer(raw) ? raw : undefined;
 }
 
 function carriesBody(req: Request): boolean {

@@ -1,18 +1,7 @@
-import {
-  abortableSleep as sleep,
-  allEventsSubject,
-  decodeEvent,
-  ensureDurableConsumer,
-  isConnectionClosed,
-  type ConsumerMessages,
-  type EventStore,
-  type JetStreamClient,
-  type JetStreamManager,
-  type JsMsg,
-  type Logger,
-} from '@concert/infra';
+import { decodeEvent, type EventStore, type JetStreamClient, type JetStreamManager, type JsMsg, type Logger } from '@concert/infra';
 import type { Knex } from 'knex';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
+import { startFeedConsumer } from '../runtime/feed-consumer.js';
 import type { PeriodicLoop } from '../runtime/periodic-loop.js';
 import { enqueueNotifications } from './delivery-store.js';
 import type { Notification } from './notification.js';
@@ -37,11 +26,6 @@ export interface NotifierOptions {
 
 /** The notifier's durable consumer; every worker instance pulls from it, so each event goes to one of them. */
 export const NOTIFIER_DURABLE = 'notifier';
-const DEFAULT_BATCH_SIZE = 256;
-const DEFAULT_ACK_WAIT_MS = 30_000;
-const DEFAULT_RETRY_DELAY_MS = 1000;
-/** How long one pull request waits for messages: also the longest a stop waits for the batch in hand. */
-const FETCH_EXPIRES_MS = 1000;
 
 /**
  * Turns the feed's notifying events into outbox rows (delivery-store.ts), one transaction per
@@ -51,19 +35,7 @@ const FETCH_EXPIRES_MS = 1000;
  * passes over the other types without parsing them.
  */
 export async function startNotifier(options: NotifierOptions): Promise<PeriodicLoop> {
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  await ensureDurableConsumer(options.jsm, {
-    stream: options.stream,
-    durable: NOTIFIER_DURABLE,
-    filterSubject: allEventsSubject(options.subjectPrefix),
-    maxAckPending: batchSize * 4,
-    ackWaitMs: options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS,
-  });
-  const consumer = await options.js.consumers.get(options.stream, NOTIFIER_DURABLE);
   const { logger, metrics } = options;
-  const retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
-  const controller = new AbortController();
-  let running = true;
 
   async function enqueue(batch: readonly JsMsg[]): Promise<void> {
     const drafts: NotificationDraft[] = [];
@@ -78,17 +50,8 @@ export async function startNotifier(options: NotifierOptions): Promise<PeriodicL
         logger.error({ err: error, streamSequence: message.info.streamSequence }, 'undecodable event skipped by the notifier');
       }
     }
-    let notifications: Notification[];
-    let enqueued: number;
-    try {
-      notifications = await addressed(drafts);
-      enqueued = await enqueueNotifications(options.knex, notifications);
-    } catch (error) {
-      logger.warn({ err: error, events: batch.length }, 'enqueueing notifications failed, the batch will be redelivered');
-      for (const message of batch) settle(message, 'nak', retryDelayMs);
-      return;
-    }
-    for (const message of batch) settle(message, 'ack');
+    const notifications = await addressed(drafts);
+    const enqueued = await enqueueNotifications(options.knex, notifications);
     metrics.notifierEvents.inc({ outcome: 'enqueued' }, enqueued);
     metrics.notifierEvents.inc({ outcome: 'duplicate' }, notifications.length - enqueued);
     metrics.notifierEvents.inc({ outcome: 'no-recipient' }, drafts.length - notifications.length);
@@ -112,62 +75,5 @@ export async function startNotifier(options: NotifierOptions): Promise<PeriodicL
     return notifications;
   }
 
-  async function fetchAndEnqueue(): Promise<void> {
-    let messages: ConsumerMessages;
-    try {
-      messages = await consumer.fetch({ max_messages: batchSize, expires: FETCH_EXPIRES_MS });
-    } catch (error) {
-      if (isConnectionClosed(error)) throw error;
-      logger.warn({ err: error }, 'fetch failed, retrying');
-      await sleep(retryDelayMs, controller.signal);
-      return;
-    }
-    let batch: JsMsg[] = [];
-    try {
-      for await (const message of messages) {
-        batch.push(message);
-        // 1: only the message in hand is buffered, nothing else has arrived yet.
-        if (messages.getPending() <= 1 || batch.length >= batchSize) {
-          await enqueue(batch);
-          batch = [];
-        }
-      }
-    } catch (error) {
-      logger.warn({ err: error }, 'fetch ended with an error');
-    }
-    if (batch.length > 0) await enqueue(batch);
-  }
-
-  const done = (async () => {
-    logger.info('notifier started');
-    try {
-      while (!controller.signal.aborted) await fetchAndEnqueue();
-      logger.info('notifier stopped');
-    } catch (error) {
-      logger.error({ err: error }, 'notifier failed');
-    } finally {
-      running = false;
-    }
-  })();
-
-  return {
-    async stop() {
-      controller.abort();
-      await done;
-    },
-    async ready() {
-      if (!running) throw new Error('notifier is not running');
-      await consumer.info(false);
-    },
-  };
-}
-
-/** Acks and naks are fire-and-forget; on a closed connection they fail, and redelivery covers it. */
-function settle(message: JsMsg, how: 'ack' | 'nak', delayMs?: number): void {
-  try {
-    if (how === 'ack') message.ack();
-    else message.nak(delayMs);
-  } catch {
-    // Redelivered after ack_wait; enqueueing it again is a no-op.
-  }
+  return startFeedConsumer({ ...options, name: 'notifier', durable: NOTIFIER_DURABLE, handle: enqueue });
 }
