@@ -1,25 +1,15 @@
-import { decodeEvent, type JetStreamClient, type JetStreamManager, type JsMsg, type Logger } from '@concert/infra';
+import { decodeEvent, type JsMsg } from '@concert/infra';
 import type { Knex } from 'knex';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
-import { startFeedConsumer } from '../runtime/feed-consumer.js';
+import { startFeedConsumer, type FeedSource } from '../runtime/feed-consumer.js';
 import type { PeriodicLoop } from '../runtime/periodic-loop.js';
 import type { DeadlineChange } from './deadline.js';
 import { deadlineChangeOf } from './deadline-changes.js';
 import { recordChanges } from './deadline-store.js';
 
-export interface DeadlineRecorderOptions {
-  js: JetStreamClient;
-  jsm: JetStreamManager;
+export interface DeadlineRecorderOptions extends FeedSource {
   knex: Knex;
-  stream: string;
-  subjectPrefix: string;
-  logger: Logger;
   metrics: WorkerMetrics;
-  batchSize?: number;
-  /** Redelivery of a message nobody acked (a crashed worker); default 30 s. */
-  ackWaitMs?: number;
-  /** How long a batch that failed waits before it is delivered again. */
-  retryDelayMs?: number;
 }
 
 /** The saga's durable consumer; every worker instance pulls from it, so each event goes to one of them. */

@@ -1,27 +1,18 @@
-import { decodeEvent, type EventStore, type JetStreamClient, type JetStreamManager, type JsMsg, type Logger } from '@concert/infra';
+import { decodeEvent, type EventStore, type JsMsg } from '@concert/infra';
 import type { Knex } from 'knex';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
-import { startFeedConsumer } from '../runtime/feed-consumer.js';
+import { startFeedConsumer, type FeedSource } from '../runtime/feed-consumer.js';
 import type { PeriodicLoop } from '../runtime/periodic-loop.js';
 import { enqueueNotifications } from './delivery-store.js';
 import type { Notification } from './notification.js';
 import { notificationDraftOf, type NotificationDraft } from './notifying-events.js';
 import { reservationHolders } from './reservation-holders.js';
 
-export interface NotifierOptions {
-  js: JetStreamClient;
-  jsm: JetStreamManager;
+export interface NotifierOptions extends FeedSource {
   knex: Knex;
   /** Where the recipients of events that do not name them are read (their reservation's ReservationHeld). */
   store: EventStore;
-  stream: string;
-  subjectPrefix: string;
-  logger: Logger;
   metrics: WorkerMetrics;
-  batchSize?: number;
-  /** Redelivery of a message nobody acked (a crashed worker); default 30 s. */
-  ackWaitMs?: number;
-  retryDelayMs?: number;
 }
 
 /** The notifier's durable consumer; every worker instance pulls from it, so each event goes to one of them. */

@@ -33,6 +33,9 @@ export interface FeedConsumerOptions {
   handle(batch: readonly JsMsg[]): Promise<void>;
 }
 
+/** Where a worker's consumer reads the feed, and how it batches: what its caller passes through. */
+export type FeedSource = Omit<FeedConsumerOptions, 'name' | 'durable' | 'handle'>;
+
 const DEFAULT_BATCH_SIZE = 256;
 const DEFAULT_ACK_WAIT_MS = 30_000;
 const DEFAULT_RETRY_DELAY_MS = 1000;
