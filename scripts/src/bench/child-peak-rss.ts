@@ -22,9 +22,10 @@ export async function runMeasuringPeakRss(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   onOutput?: (text: string) => void,
+  nodeOptions: readonly string[] = [],
 ): Promise<ChildRun> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', entry, ...args], {
+  const child = spawn(process.execPath, [...nodeOptions, '--conditions=development', '--import', 'tsx', entry, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', onOutput ? 'pipe' : 'ignore', 'pipe'],
   });
