@@ -3,33 +3,16 @@ import { Cluster } from 'ioredis';
 import type { RedisClient } from '../../src/redis/create-redis.js';
 import { deleteKeysWithPrefix } from '../../src/redis/key-prefix.js';
 import { RedisSeatLocks } from '../../src/redis/seat-locks.js';
-import { openRedis, randomKeyPrefix } from './support/test-redis.js';
-import { startRedisServers, type ThrowawayRedis } from './support/throwaway-redis.js';
+import { randomKeyPrefix } from './support/test-redis.js';
+import { useThrowawayCluster } from './support/throwaway-cluster.js';
 
 describe('Redis seat locks on a Redis Cluster', function () {
   this.timeout(30_000);
   const prefix = randomKeyPrefix();
-  let servers: ThrowawayRedis | undefined;
-  let client: RedisClient | undefined;
-
-  before(async function () {
-    try {
-      servers = await startRedisServers(3, { cluster: true });
-    } catch (error) {
-      // Never pass silently: say why the cluster tests did not run.
-      console.log(`      SKIPPED Redis Cluster tests: could not start a cluster: ${String(error)}`);
-      this.skip();
-    }
-    client = await openRedis(servers.urls, prefix);
-  });
-
-  after(async () => {
-    client?.disconnect();
-    await servers?.stop();
-  });
+  const clients = useThrowawayCluster(prefix);
 
   it('When a 4-seat hold is locked and released through the cluster, Then no CROSSSLOT error occurs', async () => {
-    if (!client) throw new Error('no cluster client');
+    const [client] = clients() as [RedisClient];
     expect(client).to.be.instanceOf(Cluster);
     const locks = new RedisSeatLocks(client);
     // Several schedules, so the holds land in slots of different masters.
