@@ -1,15 +1,13 @@
 import { expect } from 'chai';
 import {
-  connectNats,
-  dropDatabase,
   ensureDatabase,
   loadConfig,
   migrateIdempotencyDatabase,
   migrateToLatest,
   type Config,
 } from '@concert/infra';
-import type { ServiceProcess } from '@concert/infra/testing';
-import { deleteRedisPrefix, portBlock, runId, send, startPatiently, until, type Answer } from './gateway-harness.js';
+import { removeRunResources, type ServiceProcess } from '@concert/infra/testing';
+import { portBlock, runId, send, startPatiently, until, type Answer } from './gateway-harness.js';
 
 /**
  * The seed's single entry point, as it runs: two gateways in front of two command-api and
@@ -77,11 +75,7 @@ describe('gateway end to end: two gateways over two instances of each API', func
   after(async () => {
     await Promise.all([...services.values()].map((service) => service.stop()));
     if (!config) return;
-    const nc = await connectNats(config.NATS_URL, 'gw-e2e-cleanup');
-    await (await nc.jetstreamManager()).streams.delete(config.NATS_STREAM).catch(() => false);
-    await nc.close();
-    await deleteRedisPrefix(config, config.REDIS_KEY_PREFIX);
-    await dropDatabase(config.DATABASE_URL);
+    await removeRunResources(config);
   });
 
   async function login(userId: string, roles: string[] = []): Promise<string> {

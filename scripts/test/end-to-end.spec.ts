@@ -1,17 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import {
-  connectNats,
-  createRedis,
-  deleteKeysWithPrefix,
-  dropDatabase,
   ensureDatabase,
   loadConfig,
   migrateToLatest,
   signDevToken,
   type Config,
 } from '@concert/infra';
-import { startService, type ServiceProcess } from '@concert/infra/testing';
+import { removeRunResources, type ServiceProcess, startService } from '@concert/infra/testing';
 
 /**
  * The whole write-to-read path as separate processes: command API -> PostgreSQL event store
@@ -58,13 +54,7 @@ describe('end to end: a command is visible to the next query that sends its cons
 
   after(async () => {
     await Promise.all(services.map((s) => s.stop()));
-    const nc = await connectNats(config.NATS_URL, 'e2e-cleanup');
-    await (await nc.jetstreamManager()).streams.delete(config.NATS_STREAM).catch(() => false);
-    await nc.close();
-    const redis = createRedis({ url: config.REDIS_URL });
-    await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX).catch(() => 0);
-    redis.disconnect();
-    await dropDatabase(config.DATABASE_URL);
+    await removeRunResources(config);
   });
 
   const token = (userId: string, roles: string[] = []): string => signDevToken(config, { userId, roles, expiresInSeconds: 600 });

@@ -3,11 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   comparePositions,
-  connectNats,
   createEventStore,
-  createRedis,
-  deleteKeysWithPrefix,
-  dropDatabase,
   ensureDatabase,
   loadConfig,
   migrateToLatest,
@@ -19,7 +15,7 @@ import {
   type GlobalPosition,
 } from '@concert/infra';
 import { allProjections, catalogProjection } from '@concert/projectors';
-import { startService, type ServiceProcess } from '@concert/infra/testing';
+import { removeRunResources, type ServiceProcess, startService } from '@concert/infra/testing';
 import { expect } from 'chai';
 import knexFactory, { type Knex } from 'knex';
 import { Workload, type Op } from '../src/bench/projection-workload.js';
@@ -91,13 +87,7 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
     await Promise.all(services.map((s) => s.stop()));
     await store?.close();
     await db?.destroy();
-    const nc = await connectNats(config.NATS_URL, 'rebuild-cleanup');
-    await (await nc.jetstreamManager()).streams.delete(config.NATS_STREAM).catch(() => false);
-    await nc.close();
-    const redis = createRedis({ url: config.REDIS_URL });
-    await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX).catch(() => 0);
-    redis.disconnect();
-    await dropDatabase(config.DATABASE_URL);
+    await removeRunResources(config);
   });
 
   async function appendOp(op: Op): Promise<void> {

@@ -3,17 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import pg from 'pg';
 import {
-  connectNats,
-  createRedis,
-  deleteKeysWithPrefix,
-  dropDatabase,
   ensureDatabase,
   loadConfig,
   migrateToLatest,
   signDevToken,
   type Config,
 } from '@concert/infra';
-import { startService, type ServiceProcess } from '@concert/infra/testing';
+import { removeRunResources, type ServiceProcess, startService } from '@concert/infra/testing';
 
 /**
  * The query API reading from a real streaming replica (READ_DATABASE_URL on 127.0.0.1:5433,
@@ -80,13 +76,7 @@ describe('query API on a streaming read replica: consistency tokens despite repl
     await Promise.all(services.map((s) => s.stop()));
     await Promise.all([replica?.end(), primary?.end()].map((p) => p?.catch(() => undefined)));
     if (!config) return;
-    const nc = await connectNats(config.NATS_URL, 'replica-cleanup');
-    await (await nc.jetstreamManager()).streams.delete(config.NATS_STREAM).catch(() => false);
-    await nc.close();
-    const redis = createRedis({ url: config.REDIS_URL });
-    await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX).catch(() => 0);
-    redis.disconnect();
-    await dropDatabase(config.DATABASE_URL);
+    await removeRunResources(config);
   });
 
   const token = (userId: string, roles: string[] = []): string => signDevToken(config!, { userId, roles, expiresInSeconds: 600 });

@@ -1,0 +1,20 @@
+import type { Config } from '../config/config.js';
+import { connectNats } from '../nats/connect-nats.js';
+import { dropDatabase } from '../postgres/ensure-database.js';
+import { createRedis } from '../redis/create-redis.js';
+import { deleteKeysWithPrefix } from '../redis/key-prefix.js';
+
+/**
+ * After a test run of real processes: deletes what the run had of its own on the shared
+ * servers (its JetStream stream, its Redis keys, its database), so the next run starts clean.
+ * Each step is best effort: one that fails must not leave the others undone.
+ */
+export async function removeRunResources(config: Config): Promise<void> {
+  const nc = await connectNats(config.NATS_URL, 'test-cleanup');
+  await (await nc.jetstreamManager()).streams.delete(config.NATS_STREAM).catch(() => false);
+  await nc.close();
+  const redis = createRedis({ url: config.REDIS_URL });
+  await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX).catch(() => 0);
+  redis.disconnect();
+  await dropDatabase(config.DATABASE_URL);
+}
