@@ -7,10 +7,9 @@ import {
   createConcert,
   createEventStore,
   ensureDatabase,
-  isReachable,
   loadConfig,
   migrateToLatest,
-  servicesOf,
+  unreachableServices,
   type CommandContext,
 } from '@concert/infra';
 import { demoCatalog } from './seed/demo-catalog.js';
@@ -38,10 +37,9 @@ try {
   if (options.rows * options.perRow > 5000) throw new InvalidArgumentError('a schedule has at most 5,000 seats');
   const config = loadConfig();
   // Only the event store (and PostgreSQL for the schema) matter here, not Redis or NATS.
-  const needed = servicesOf(config).filter((s) => s.name === 'PostgreSQL' || s.name === 'EventStoreDB');
-  const down = (await Promise.all(needed.map(async (s) => ((await isReachable(s.host, s.port)) ? undefined : s)))).filter((s) => s !== undefined);
+  const down = await unreachableServices(config, ['PostgreSQL', 'EventStoreDB']);
   if (down.length > 0) {
-    for (const s of down) console.error(`${s.name} is not reachable at ${s.host}:${s.port} (${s.variable}).\n  Start it with: ${s.hint}`);
+    for (const line of down) console.error(line);
     process.exit(1);
   }
   if (config.EVENTSTORE === 'postgres') {
