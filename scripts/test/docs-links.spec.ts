@@ -91,6 +91,11 @@ describe('Given the repository documentation (README.md and docs/)', () => {
     }
   });
 
+  it('When their code blocks are counted, Then every ``` fence is closed', () => {
+    const unclosed = markdown.filter((file) => (readFileSync(join(ROOT, file), 'utf8').match(/^\s*```/gm) ?? []).length % 2 !== 0);
+    expect(unclosed).to.deep.equal([]);
+  });
+
   it('When their relative links are followed, Then every file and every #section exists', () => {
     const broken: string[] = [];
     for (const file of markdown) {
