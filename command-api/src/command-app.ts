@@ -1,4 +1,4 @@
-import { ADD_SCHEDULE_BODY_LIMIT_BYTES, ADD_SCHEDULE_PATH, authenticate, createApp, DEFAULT_BODY_LIMIT_BYTES } from '@concert/infra';
+import { ADD_SCHEDULE_BODY_LIMIT_BYTES, ADD_SCHEDULE_PATH, authenticate, createApp, DEFAULT_BODY_LIMIT_BYTES, requestLogPolicy } from '@concert/infra';
 import type { Express } from 'express';
 import { addScheduleRoute } from './catalog/add-schedule.js';
 import { createConcertRoute } from './catalog/create-concert.js';
@@ -13,6 +13,7 @@ import { chargeWalletRoute } from './wallet/charge-wallet.js';
 export function createCommandApp(deps: CommandApiDeps): Express {
   return createApp({
     logger: deps.logger,
+    requestLog: requestLogPolicy(deps.config),
     registry: deps.registry,
     readinessChecks: deps.readinessChecks,
     bodyLimitBytes: (req) => (ADD_SCHEDULE_PATH.test(req.path) ? ADD_SCHEDULE_BODY_LIMIT_BYTES : DEFAULT_BODY_LIMIT_BYTES),

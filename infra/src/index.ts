@@ -35,7 +35,14 @@ export {
   unavailableProblem,
   type FieldError,
 } from './http/common-problems.js';
-export { requestContext, requestIdOf, loggerOf } from './http/request-context.js';
+export {
+  requestContext,
+  requestIdOf,
+  loggerOf,
+  requestLogPolicy,
+  DEFAULT_REQUEST_LOG_POLICY,
+  type RequestLogPolicy,
+} from './http/request-context.js';
 export { jsonBody, rawBodyOf, DEFAULT_BODY_LIMIT_BYTES, type JsonBodyOptions } from './http/json-body.js';
 export { parseBody, parseParams, parseQuery, parseHeaders } from './http/validate.js';
 export { errorHandler, notFoundHandler, type ErrorHandlerOptions } from './http/error-handler.js';
