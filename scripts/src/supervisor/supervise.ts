@@ -51,6 +51,11 @@ export function supervise(children: readonly ChildSpec[], log: (line: string) =>
     const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', '--import', EXIT_WITH_PARENT, spec.entry], {
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: Ctrl-C in the terminal signals the foreground group, and a child
+      // in it would start its shutdown on that SIGINT and take the supervisor's SIGTERM that
+      // follows for a second signal (exit without draining). Only the supervisor stops children;
+      // exit-with-parent stops them if the supervisor dies.
+      detached: true,
     });
     running.set(spec.name, child);
     log(`[supervisor] ${spec.name} started (pid ${child.pid})`);
@@ -63,7 +68,7 @@ export function supervise(children: readonly ChildSpec[], log: (line: string) =>
     child.on('exit', (code, signal) => {
       if (running.get(spec.name) === child) running.delete(spec.name);
       if (stopping) return;
-      // Never 0: a Ctrl-C reaches the children too, and the parent must see it before restarting them.
+      // Never 0: a crash loop must not spin.
       const next = Date.now() - startedAt > stableAfterMs ? MIN_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, backoffMs * 2));
       log(`[supervisor] ${spec.name} exited (${signal ?? `code ${code}`}); restarting in ${next} ms`);
       const timer = setTimeout(() => {
