@@ -6,7 +6,16 @@ export * from './event-store/global-position.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './event-store/postgres/pg-event-store.js';
 export { migrateToLatest } from './postgres/migrate.js';
 export { ensureDatabase, dropDatabase } from './postgres/ensure-database.js';
-export { unreachableServices, isReachable, servicesOf, type ServiceCheck } from './preflight/check-services.js';
+export {
+  unreachableServices,
+  unreachableServiceChecks,
+  describeUnreachable,
+  isReachable,
+  servicesOf,
+  type ServiceCheck,
+  type ServiceStarter,
+} from './preflight/check-services.js';
+export { startDecision, startInstalledServices, installedOnThisMachine, type StartDecision, type Installed } from './preflight/start-service.js';
 export { createEventStore } from './event-store/create-event-store.js';
 export { createRedis, type RedisClient, type CreateRedisOptions } from './redis/create-redis.js';
 export { redisReady } from './redis/redis-ready.js';

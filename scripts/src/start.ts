@@ -1,17 +1,27 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, ensureDatabase, isReachable, loadConfig, migrateIdempotencyDatabase, migrateToLatest, unreachableServices } from '@concert/infra';
+import {
+  ConfigError,
+  ensureDatabase,
+  isReachable,
+  loadConfig,
+  migrateIdempotencyDatabase,
+  migrateToLatest,
+  startInstalledServices,
+  unreachableServiceChecks,
+} from '@concert/infra';
 import { stopOnSignals } from './supervisor/stop-on-signals.js';
 import { supervise, type ChildSpec } from './supervisor/supervise.js';
 import { takenPorts } from './supervisor/taken-ports.js';
 
 /**
- * `npm start`: checks that the servers answer and the ports are free, prepares the database,
+ * `npm start`: checks that the servers answer (starting a stopped local one that is installed) and the ports are free, prepares the database,
  * then runs the system's processes under a supervisor that restarts a crashed one with
  * backoff; Ctrl-C stops them all.
  */
 try {
   const config = loadConfig({ AUTH_DEV_LOGIN: 'true', ...process.env });
-  const problems = await unreachableServices(config);
+  // A local server that is installed but stopped is started (one line says so); the others are reported.
+  const problems = await startInstalledServices(await unreachableServiceChecks(config), (line) => console.log(line));
   // The query API's replica and the Idempotency DB, when they are other servers than the primary.
   for (const variable of ['READ_DATABASE_URL', 'IDEMPOTENCY_DATABASE_URL'] as const) {
     const url = new URL(config[variable]);
