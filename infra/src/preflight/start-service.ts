@@ -82,7 +82,7 @@ export async function startInstalledServices(
       );
       continue;
     }
-    log(`${service.name} is not running on ${service.host}:${service.port}: starting it (${[decision.command, ...decision.args].join(' ')})`);
+    log(`${service.name} is not running on ${service.host}:${service.port}: starting it (${[decision.command, ...decision.args].map((arg) => arg || '""').join(' ')})`);
     try {
       await run(decision);
     } catch (error) {

@@ -25,6 +25,8 @@ export interface SuperviseOptions {
   graceMs?: number;
   /** A child that stayed up this long is healthy again: its next crash restarts it quickly. */
   stableAfterMs?: number;
+  /** Rewrites each line a child writes (prettyLines for a terminal); unchanged by default. */
+  formatLine?: (line: string) => string;
 }
 
 /** Stops a child whose supervisor died (same extension as this file: .ts under tsx, .js compiled). */
@@ -41,6 +43,7 @@ const MAX_BACKOFF_MS = 10_000;
 export function supervise(children: readonly ChildSpec[], log: (line: string) => void, options: SuperviseOptions = {}): Supervisor {
   const graceMs = options.graceMs ?? 12_000;
   const stableAfterMs = options.stableAfterMs ?? 30_000;
+  const formatLine = options.formatLine ?? ((line: string) => line);
   const running = new Map<string, ChildProcess>();
   const restarts = new Map<string, number>(children.map((c) => [c.name, 0]));
   const pendingRestarts = new Set<NodeJS.Timeout>();
@@ -59,15 +62,24 @@ export function supervise(children: readonly ChildSpec[], log: (line: string) =>
     });
     running.set(spec.name, child);
     log(`[supervisor] ${spec.name} started (pid ${child.pid})`);
-    const prefix = (chunk: Buffer): void => {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) log(`[${spec.name}] ${line}`);
+    // Whole lines only: a chunk may end inside a JSON line, and half a line cannot be formatted.
+    const prefixLines = (): ((chunk: Buffer) => void) => {
+      let partial = '';
+      return (chunk) => {
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) log(`[${spec.name}] ${formatLine(line)}`);
+      };
     };
-    child.stdout?.on('data', prefix);
-    child.stderr?.on('data', prefix);
+    child.stdout?.on('data', prefixLines());
+    child.stderr?.on('data', prefixLines());
     child.on('error', (error) => log(`[supervisor] ${spec.name}: ${error.message}`));
     child.on('exit', (code, signal) => {
       if (running.get(spec.name) === child) running.delete(spec.name);
-      if (stopping) return;
+      if (stopping) {
+        log(`[supervisor] ${spec.name} stopped (${signal ?? `code ${code}`})`);
+        return;
+      }
       // Never 0: a crash loop must not spin.
       const next = Date.now() - startedAt > stableAfterMs ? MIN_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, backoffMs * 2));
       log(`[supervisor] ${spec.name} exited (${signal ?? `code ${code}`}); restarting in ${next} ms`);
