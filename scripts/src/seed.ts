@@ -3,16 +3,14 @@ import { Command, InvalidArgumentError } from 'commander';
 import { concertStreamId, scheduleStreamId } from '@concert/domain';
 import {
   ConfigError,
-  addSchedule,
-  createConcert,
   createEventStore,
   ensureDatabase,
   isReachable,
   loadConfig,
   migrateToLatest,
   servicesOf,
-  type CommandContext,
 } from '@concert/infra';
+import { addSchedule, createConcert, type CommandContext } from '@concert/write-model';
 import { demoCatalog } from './seed/demo-catalog.js';
 
 /**
