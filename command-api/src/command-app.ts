@@ -10,7 +10,7 @@ import {
 } from '@concert/write-model';
 import type { Express } from 'express';
 
-/** The write side's HTTP face (API.md): every route behind JWT authentication. */
+/** The write side's HTTP face (docs/api.md): every route behind JWT authentication. */
 export function createCommandApp(deps: CommandApiDeps): Express {
   return createApp({
     logger: deps.logger,

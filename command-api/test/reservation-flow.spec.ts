@@ -13,7 +13,7 @@ import { comparePositions, parsePosition, PostgresEventStore, type SeatLocks } f
 import { expireReservation, handleCommand, openPayment, releaseOrphanSeat, resumePayment, type CommandContext } from '@concert/write-model';
 import { call, CommandApiCluster, expectProblem, type ApiResponse } from './command-api-harness.js';
 
-/** The happy paths (and their nearest refusals) of API.md, through HTTP, on a clock the test moves. */
+/** The happy paths (and their nearest refusals) of docs/api.md, through HTTP, on a clock the test moves. */
 
 const HOLD_DURATION_MS = 60_000;
 const CONSISTENCY_TOKEN = /^\d+\.\d+$/;
