@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config/config.js';
 import { isReachable, servicesOf, type ServiceCheck } from '../../src/preflight/check-services.js';
+import { freePort } from '../../src/testing/free-port.js';
 import { installedOnThisMachine, startDecision, startInstalledServices, type Installed } from '../../src/preflight/start-service.js';
 
 const everything: Installed = {
@@ -91,14 +92,6 @@ describe('npm start: a stopped local server that is installed is started (real r
     expect(await isReachable('127.0.0.1', port)).to.equal(false);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function send(port: number, text: string): Promise<void> {
   return new Promise((resolve) => {

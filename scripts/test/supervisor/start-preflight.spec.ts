@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { expect } from 'chai';
+import { freePort } from '@concert/infra/testing';
 
 /** `npm start` refuses to start, in a line or two and without a stack trace, when it cannot work. */
 describe('npm start: an unreachable server or a taken port is reported in one or two lines', function () {
@@ -18,14 +19,6 @@ describe('npm start: an unreachable server or a taken port is reported in one or
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.on('exit', (code) => resolve({ code, stdout, stderr }));
     });
-  }
-
-  async function freePort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
-    return port;
   }
 
   it('When Redis does not answer and is not installed (not on PATH), Then it says which server, at which address and variable, and how to install it, and exits 1 having started nothing', async () => {
