@@ -100,8 +100,8 @@ async function run(decision: Extract<StartDecision, { action: 'start' }>): Promi
     return;
   }
   // A foreground server (nats-server): its own session, no output, not waited for; it outlives npm start like a daemon.
-  const storeDir = decision.args[decision.args.indexOf('-sd') + 1];
-  if (storeDir) mkdirSync(storeDir, { recursive: true });
+  const storeFlag = decision.args.indexOf('-sd');
+  if (storeFlag >= 0 && decision.args[storeFlag + 1]) mkdirSync(decision.args[storeFlag + 1]!, { recursive: true });
   const child = spawn(decision.command, decision.args, { detached: true, stdio: 'ignore' });
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
