@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { buildWeb } from '@concert/web/build';
 import { ConfigError, ensureDatabase, isReachable, loadConfig, migrateIdempotencyDatabase, migrateToLatest, unreachableServices } from '@concert/infra';
 import { stopOnSignals } from './supervisor/stop-on-signals.js';
 import { supervise, type ChildSpec } from './supervisor/supervise.js';
@@ -56,6 +57,8 @@ try {
   const applied = await migrateToLatest(config.DATABASE_URL);
   applied.push(...(await migrateIdempotencyDatabase(config.IDEMPOTENCY_DATABASE_URL)));
   console.log(`database ready (${applied.length ? `applied ${applied.join(', ')}` : 'up to date'})`);
+  // The buyer page and the ops console the gateway serves (esbuild: well under a second).
+  console.log(`web pages built into ${(await buildWeb()).outDir}`);
 
   const children = built.map(({ name, entry, env }) => ({ name, entry, env: { AUTH_DEV_LOGIN: 'true', ...env } }));
   const missing = [...new Set(wanted.filter((c) => !existsSync(c.entry)).map((c) => c.entry.split('/')[0]))];

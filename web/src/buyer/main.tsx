@@ -1,0 +1,5 @@
+import '../shared/style.css';
+import { render } from 'preact';
+import { BuyerApp } from './buyer-app.js';
+
+render(<BuyerApp />, document.getElementById('app')!);
