@@ -1,2 +1,2 @@
-export { startService, type ServiceProcess } from './service-process.js';
+export { startPatiently, startService, type ServiceProcess } from './service-process.js';
 export { removeRunResources } from './remove-run-resources.js';
