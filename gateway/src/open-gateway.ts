@@ -15,7 +15,7 @@ import { idempotency, startIdempotencyCleanup } from './idempotency/index.js';
 import { queueRouter, requireQueueToken, startQueueTicker, waitingRoomOf, type QueueOptions } from './queue/index.js';
 import { rateLimit } from './rate-limits/index.js';
 import { UpstreamPool } from './upstream/upstream-pool.js';
-import { webAssetsDir } from './web/web-assets-dir.js';
+import { webAssetsDir } from '@concert/web';
 
 export interface OpenedGateway {
   deps: GatewayDeps;

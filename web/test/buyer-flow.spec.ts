@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildWeb } from '../build/build-web.js';
+import { buildWeb } from '../src/build/build-web.js';
 import { SystemUnderTest } from './system-under-test.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,7 +17,8 @@ const DOC_SHOTS = process.env.WEB_SCREENSHOTS;
  * turn SOLD, and so does a second tab; an admin's console shows the numbers the API gives.
  */
 describe('Given the system running and its pages built, in Chromium', function () {
-  this.timeout(120_000);
+  // Five processes start one after another; on a loaded machine each may take tens of seconds.
+  this.timeout(300_000);
   const system = new SystemUnderTest();
   let browser: Browser | undefined;
   const pages: Page[] = [];

@@ -1,10 +1,7 @@
 import { copyFile, mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { build } from 'esbuild';
-
-/** web/, from this file in build/ or in dist/build/. */
-const WEB_ROOT = ((dir) => (dir.endsWith(join('dist', 'build')) ? join(dir, '..', '..') : join(dir, '..')))(dirname(fileURLToPath(import.meta.url)));
+import { webAssetsDir, WEB_ROOT } from './web-root.js';
 
 export interface WebBuild {
   outDir: string;
@@ -17,10 +14,10 @@ export interface WebBuild {
  * into web/dist/public: index.html, console.html and assets/{buyer,console}.{js,css}, minified,
  * no source fetched at run time. The gateway serves that folder (gateway/src/web/web-pages.ts).
  */
-export async function buildWeb(outDir = join(WEB_ROOT, 'dist', 'public')): Promise<WebBuild> {
+export async function buildWeb(outDir = webAssetsDir()): Promise<WebBuild> {
   await mkdir(join(outDir, 'assets'), { recursive: true });
   const result = await build({
-    entryPoints: { buyer: join(WEB_ROOT, 'src/buyer/main.tsx'), console: join(WEB_ROOT, 'src/console/main.tsx') },
+    entryPoints: { buyer: join(WEB_ROOT, 'src/pages/buyer/main.tsx'), console: join(WEB_ROOT, 'src/pages/console/main.tsx') },
     outdir: join(outDir, 'assets'),
     bundle: true,
     minify: true,
@@ -32,8 +29,8 @@ export async function buildWeb(outDir = join(WEB_ROOT, 'dist', 'public')): Promi
     metafile: true,
     logLevel: 'warning',
   });
-  await copyFile(join(WEB_ROOT, 'src/buyer/index.html'), join(outDir, 'index.html'));
-  await copyFile(join(WEB_ROOT, 'src/console/console.html'), join(outDir, 'console.html'));
+  await copyFile(join(WEB_ROOT, 'src/pages/buyer/index.html'), join(outDir, 'index.html'));
+  await copyFile(join(WEB_ROOT, 'src/pages/console/console.html'), join(outDir, 'console.html'));
   const assets = Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, output]) => [file.split('/').at(-1)!, output.bytes]));
   return { outDir, assets };
 }
