@@ -148,7 +148,7 @@ describe('Given the system running and its pages built, in Chromium', function (
     expect(await row.getByTestId('available').textContent()).to.equal(count('AVAILABLE'));
     expect(await row.getByTestId('held').textContent()).to.equal(count('HELD'));
     // Every process answers its /ready, and the relay has a leader.
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="process"]')).every((p) => p.textContent?.includes('ready')));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="process"]')).every((p) => p.textContent?.includes('ready')), undefined, { timeout: 30_000 });
     expect(await page.getByTestId('process').count()).to.equal(5);
     expect(await page.getByTestId('relay').textContent()).to.include('leader');
     if (DOC_SHOTS) {

@@ -11,7 +11,7 @@ export interface ProcessProbe {
   samples: Sample[];
 }
 
-const PROBE_TIMEOUT_MS = 1500;
+const PROBE_TIMEOUT_MS = 3000;
 
 /** GET {url}/ready and {url}/metrics, each bounded; a process that does not answer is reported down, never thrown. */
 export async function probeProcess(kind: ProcessProbe['kind'], name: string, url: string): Promise<ProcessProbe> {

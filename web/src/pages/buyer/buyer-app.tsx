@@ -161,15 +161,26 @@ export function BuyerApp() {
   const pay = () =>
     act(async () => {
       const r = reservation!;
-      // One key per reservation, kept across retries (a lost answer replays instead of paying twice).
+      // One key per payment attempt, kept until the attempt has a definite answer: a retry after a
+      // lost answer (network error, 5xx, key still in flight) replays instead of paying twice. After
+      // a refusal (e.g. insufficient funds) the key's stored answer is that refusal: the next try
+      // after charging the wallet is a new attempt with a new key.
       const keyName = `payment-key:${r.reservationId}`;
       const key = stored(keyName) ?? newKey();
       sessionStorage.setItem(keyName, key);
-      const answer = await api<{ paymentId: string; status: string; amount: number }>('POST', '/payments', {
-        token,
-        body: { reservationId: r.reservationId },
-        headers: { ...queueHeaders(), 'idempotency-key': key },
-      });
+      let answer;
+      try {
+        answer = await api<{ paymentId: string; status: string; amount: number }>('POST', '/payments', {
+          token,
+          body: { reservationId: r.reservationId },
+          headers: { ...queueHeaders(), 'idempotency-key': key },
+        });
+      } catch (e) {
+        const retryable = e instanceof ApiError && (e.status === 0 || e.status >= 500 || e.problem.code === 'idempotency-key-in-use');
+        if (!retryable) sessionStorage.removeItem(keyName);
+        throw e;
+      }
+      sessionStorage.removeItem(keyName);
       setReservation({ ...r, status: 'CONFIRMED', paymentId: answer.body.paymentId });
       setConsistency(answer.headers.get('x-consistency-token') ?? undefined);
       setNotice(`paid ${answer.body.amount}: payment ${answer.body.paymentId}${answer.headers.get('idempotent-replayed') ? ' (replayed)' : ''}`);

@@ -55,11 +55,16 @@ export function ConsoleApp() {
         }
       }
     };
-    void poll();
-    const timer = setInterval(() => void poll(), POLL_MS);
+    // One request at a time: a slow snapshot delays the next one instead of piling up.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const loop = async (): Promise<void> => {
+      await poll();
+      if (!stopped) timer = setTimeout(() => void loop(), POLL_MS);
+    };
+    void loop();
     return () => {
       stopped = true;
-      clearInterval(timer);
+      clearTimeout(timer);
     };
   }, [token]);
 
@@ -120,7 +125,7 @@ function Dashboard(props: { snapshot: Snapshot; history: History; onRetry: (park
         <div class="row">
           {s.processes.map((p) => (
             <span key={p.url} class={`pill ${p.ready ? 'good' : 'bad'}`} title={Object.entries(p.checks).map(([k, v]) => `${k}: ${v}`).join('\n')} data-testid="process">
-              {p.name} {p.ready ? 'ready' : 'DOWN'}
+              {p.name} {p.ready ? 'ready' : `DOWN (${Object.entries(p.checks).filter(([, v]) => v !== 'ok').map(([k, v]) => `${k}: ${v}`).join('; ')})`}
             </span>
           ))}
         </div>
@@ -155,7 +160,7 @@ function Dashboard(props: { snapshot: Snapshot; history: History; onRetry: (park
             <tr><th>process</th><th>route</th><th class="num">req/s</th><th class="num">p99 ms</th></tr>
           </thead>
           <tbody>
-            {s.system.routes.map((r) => (
+            {s.system.routes.filter((r) => r.requestsPerSecond !== 0).map((r) => (
               <tr key={`${r.process} ${r.method} ${r.route}`}>
                 <td>{r.process}</td>
                 <td>{r.method} {r.route}</td>
