@@ -1,7 +1,17 @@
-import type { Logger, Registry, WaitingRoom, WaitingRoomSummary } from '@concert/infra';
 import { CounterHistory, ratePerSecond, type CounterReading } from './counter-history.js';
 import { probeProcess, type ProcessProbe } from './process-probe.js';
-import { bucketDelta, bucketsOf, parsePrometheusText, quantileOf, sumOf, type Sample } from './prometheus-text.js';
+import {
+  bucketDelta,
+  bucketsOf,
+  parsePrometheusText,
+  quantileOf,
+  sumOf,
+  type Logger,
+  type Registry,
+  type Sample,
+  type WaitingRoom,
+  type WaitingRoomSummary,
+} from '@concert/infra';
 
 /** Where the console reads the processes: their own ports, never the gateway's public one. */
 export interface ConsoleSources {

@@ -1,4 +1,4 @@
-import { parsePrometheusText, type Sample } from './prometheus-text.js';
+import { parsePrometheusText, type Sample } from '@concert/infra';
 
 /** What one process shows of itself on its own port: readiness (with each check) and metrics. */
 export interface ProcessProbe {

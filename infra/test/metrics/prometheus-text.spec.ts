@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { bucketDelta, bucketsOf, parsePrometheusText, quantileOf, sumOf } from '../../src/console/prometheus-text.js';
-import { CounterHistory, ratePerSecond, type CounterReading } from '../../src/console/counter-history.js';
+import { bucketDelta, bucketsOf, parsePrometheusText, quantileOf, sumOf } from '../../src/metrics/prometheus-text.js';
 
 const TEXT = `# HELP commands_total Commands handled
 # TYPE commands_total counter
@@ -39,20 +38,5 @@ describe('Given the Prometheus text of a process', () => {
     // Only the observations between two readings.
     const before = new Map([[0.1, 90], [0.5, 90], [1, 90], [Infinity, 90]]);
     expect(quantileOf(bucketDelta(buckets, before), 0.5)).to.be.closeTo(0.1 + 0.4 * (5 / 9), 1e-9);
-  });
-});
-
-describe('Given readings of counters over time', () => {
-  const reading = (at: number, holds: number): CounterReading => ({ at, totals: new Map([['holds', holds]]), histograms: new Map() });
-
-  it('When a rate is asked, Then it is taken against a reading at least a second old, and a counter that went down counts from zero', () => {
-    const history = new CounterHistory();
-    expect(history.record(reading(0, 10))).to.equal(undefined);
-    const now = reading(2000, 30);
-    const base = history.record(now);
-    expect(ratePerSecond(now, base, 'holds')).to.equal(10);
-    const restarted = reading(4000, 4);
-    expect(ratePerSecond(restarted, history.record(restarted), 'holds')).to.equal(1);
-    expect(ratePerSecond(now, undefined, 'holds')).to.equal(undefined);
   });
 });
