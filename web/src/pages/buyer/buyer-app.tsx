@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, devLogin, newKey } from '../shared/api.js';
+import { api, ApiError, devLogin, newKey } from '../common/api.js';
 import { SeatMap, type Seat } from './seat-map.js';
 
 interface Concert { concertId: string; title: string; venue: string }

@@ -1,4 +1,4 @@
-import '../shared/style.css';
+import '../common/style.css';
 import { render } from 'preact';
 import { BuyerApp } from './buyer-app.js';
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, devLogin } from '../shared/api.js';
+import { api, ApiError, devLogin } from '../common/api.js';
 import { RateChart } from './rate-chart.js';
 import type { ConcertView, ParkedView, ProjectionView, Snapshot } from './snapshot.js';
 

@@ -1,4 +1,4 @@
-import '../shared/style.css';
+import '../common/style.css';
 import 'uplot/dist/uPlot.min.css';
 import { render } from 'preact';
 import { ConsoleApp } from './console-app.js';
