@@ -22,7 +22,8 @@ import { webPages } from './web/web-pages.js';
 /**
  * The gateway's pipeline, in the one order that is correct:
  * request id, logging and metrics -> its own public routes (/health, /ready, /metrics,
- * /openapi.json, POST /auth/token, the static pages GET /, /console and /assets/*) -> the allow-list (404 for anything else) ->
+ * /openapi.json, POST /auth/token, the static pages GET /, /console and /assets/*) -> the
+ * allow-list (404 for anything else) ->
  * authentication (and the admin role on /admin/*) -> rate limits -> JSON body -> the waiting
  * room -> Idempotency-Key -> queue token -> the proxy to a healthy upstream instance.
  * Each refusal happens before anything reaches an upstream.

@@ -7,6 +7,7 @@ import {
   type Config,
   type Logger,
 } from '@concert/infra';
+import { webAssetsDir } from '@concert/web';
 import { consoleRouter } from './console/console-router.js';
 import { consoleSnapshots } from './console/console-snapshot.js';
 import type { GatewayDeps, PipelineStages } from './gateway-deps.js';
@@ -15,7 +16,6 @@ import { idempotency, startIdempotencyCleanup } from './idempotency/index.js';
 import { queueRouter, requireQueueToken, startQueueTicker, waitingRoomOf, type QueueOptions } from './queue/index.js';
 import { rateLimit } from './rate-limits/index.js';
 import { UpstreamPool } from './upstream/upstream-pool.js';
-import { webAssetsDir } from '@concert/web';
 
 export interface OpenedGateway {
   deps: GatewayDeps;
@@ -61,7 +61,6 @@ export function openGateway(config: Config, logger: Logger): OpenedGateway {
         },
         registry,
         room: waitingRoomOf(queue),
-        logger,
       }),
       config.PROJECTORS_URLS,
     ),

@@ -6,7 +6,6 @@ import {
   parsePrometheusText,
   quantileOf,
   sumOf,
-  type Logger,
   type Registry,
   type Sample,
   type WaitingRoom,
@@ -28,7 +27,6 @@ export interface ConsoleDeps {
   sources: ConsoleSources;
   registry: Registry;
   room: WaitingRoom;
-  logger: Logger;
 }
 
 export interface ScheduleView {
