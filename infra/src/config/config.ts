@@ -78,6 +78,9 @@ const variables = z.object({
   PROJECTORS_PORT: port.default(8100),
   // /health, /ready and /metrics of the workers process (expiry saga, payment recovery).
   WORKERS_PORT: port.default(8110),
+  /** Where the gateway's ops console reads each projectors / workers process (/ready, /metrics); default: 127.0.0.1 and the port above. */
+  PROJECTORS_URLS: csv.optional(),
+  WORKERS_URLS: csv.optional(),
   /** Hold deadlines one worker claims per transaction (and events its recorder takes per batch). */
   EXPIRY_BATCH_SIZE: positiveInt.default(256),
   /** Timeout commands one worker runs at once. */
@@ -141,6 +144,8 @@ export const configSchema = variables
     ...c,
     READ_DATABASE_URL: c.READ_DATABASE_URL ?? c.DATABASE_URL,
     IDEMPOTENCY_DATABASE_URL: c.IDEMPOTENCY_DATABASE_URL ?? c.DATABASE_URL,
+    PROJECTORS_URLS: c.PROJECTORS_URLS ?? [`http://127.0.0.1:${c.PROJECTORS_PORT}`],
+    WORKERS_URLS: c.WORKERS_URLS ?? [`http://127.0.0.1:${c.WORKERS_PORT}`],
     JWT_SECRET: c.JWT_SECRET ?? (c.JWT_PUBLIC_KEY ? undefined : DEVELOPMENT_JWT_SECRET),
   }));
 
