@@ -79,8 +79,9 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
 
 function guardedRoute(req: Request): 'hold' | 'pay' | undefined {
   if (req.method !== 'POST') return undefined;
-  // As leniently as any router might match it (`/Reservations/`), so no spelling slips past the check.
-  const path = (req.originalUrl.split('?', 1)[0] ?? '').replace(/\/+$/, '').toLowerCase();
+  // `req.path` is the path the router matched (a fragment or query already cut off), read as
+  // leniently as any router might (`/Reservations/`), so no spelling slips past the check.
+  const path = req.path.replace(/\/+$/, '').toLowerCase();
   if (path === '/reservations') return 'hold';
   if (path === '/payments') return 'pay';
   return undefined;
