@@ -18,3 +18,9 @@ export function queueTokenInvalid(): HttpProblem {
 export function notFound(code: `${string}-not-found`, detail: string): HttpProblem {
   return new HttpProblem({ status: 404, code, detail });
 }
+
+/** The command API's answer for a payment of a reservation that is not HELD (API.md). */
+export function reservationNotHeld(reservationId: string, status: string): HttpProblem {
+  const why = status === 'CONFIRMED' ? 'it is already paid' : 'it can no longer be paid';
+  return new HttpProblem({ status: 409, code: 'reservation-not-held', detail: `reservation ${reservationId} is ${status}: ${why}` });
+}

@@ -117,6 +117,25 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
     expect(problemOf(await queue.call('POST', '/payments', { user, body: { reservationId: randomUUID() }, queueToken }))).to.equal('404 reservation-not-found');
   });
 
+  it('Given a reservation already paid (the session ended), When its owner pays it again with the old token, Then 409 reservation-not-held, not a queue-token refusal', async () => {
+    const user = randomUUID();
+    const { queueToken } = await admit(user, concert.concertId);
+    const reservationId = await queue.givenReservation(user, concert.scheduleId);
+    const paid = await queue.call('POST', '/payments', { user, body: { reservationId }, queueToken });
+    expect(paid.status, JSON.stringify(paid.body)).to.equal(201);
+    await queue.givenConfirmed(reservationId);
+    const before = queue.upstream.length;
+
+    const again = await queue.call('POST', '/payments', { user, body: { reservationId }, queueToken });
+    expect(problemOf(again)).to.equal('409 reservation-not-held');
+    expect(String(again.body.detail)).to.match(/CONFIRMED/);
+    expect(queue.upstream.length).to.equal(before);
+
+    // A reservation that is still HELD keeps the waiting room's answer: the session is over.
+    const other = await queue.givenReservation(user, concert.scheduleId);
+    expect(problemOf(await queue.call('POST', '/payments', { user, body: { reservationId: other }, queueToken }))).to.equal('401 queue-token-invalid');
+  });
+
   it('When users wait or are admitted, Then the gateway reports both per concert in its metrics', async () => {
     await admit(randomUUID(), concert.concertId);
     const text = await queue.registry.metrics();
