@@ -83,7 +83,7 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
     expect(queue.upstream.at(-1)).to.deep.include({ path: '/reservations', userId: user });
   });
 
-  it('Given a hold made through the gateway, When the owner pays with the token, Then it passes without a read model, and the session ends', async () => {
+  it('Given a hold made through the gateway, When the owner pays with the token, Then it passes without a read model, the session is COMPLETED, and entering again gives a new entry', async () => {
     const user = randomUUID();
     const { entryId, queueToken } = await admit(user, concert.concertId);
     const held = await queue.call('POST', '/reservations', { user, body: { scheduleId: concert.scheduleId, seatIds: ['A-2'] }, queueToken });
@@ -95,12 +95,18 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
 
     const deadline = Date.now() + 5_000;
     let status: unknown;
-    while (Date.now() < deadline && (status = (await queue.call('GET', `/queue/entries/${entryId}`, { user })).body.status) !== 'EXPIRED') {
+    while (Date.now() < deadline && (status = (await queue.call('GET', `/queue/entries/${entryId}`, { user })).body.status) !== 'COMPLETED') {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(status).to.equal('EXPIRED');
+    expect(status).to.equal('COMPLETED');
     const again = await queue.call('POST', '/reservations', { user, body: { scheduleId: concert.scheduleId, seatIds: ['A-3'] }, queueToken });
     expect(problemOf(again)).to.equal('401 queue-token-invalid');
+
+    // A second ticket: the fan queues again and gets a new place at the back.
+    const reentered = await queue.call('POST', '/queue/entries', { user, body: { concertId: concert.concertId } });
+    expect(reentered.status).to.equal(202);
+    expect(reentered.body.entryId).to.not.equal(entryId);
+    expect(reentered.body.status).to.be.oneOf(['WAITING', 'ADMITTED']);
   });
 
   it('Given a reservation the gateway never saw, When its owner pays, Then the concert comes from the query API; a stranger gets 403', async () => {
