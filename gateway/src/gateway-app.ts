@@ -20,8 +20,8 @@ import { proxyToUpstream } from './upstream/proxy-to-upstream.js';
 
 /**
  * The gateway's pipeline, in the one order that is correct:
- * request id, logging and metrics -> its own public routes (/health, /ready, /metrics,
- * /openapi.json, POST /auth/token) -> the allow-list (404 for anything else) ->
+ * request id, logging and metrics -> its own public routes (/health, /ready with its status
+ * only, /openapi.json, POST /auth/token; /metrics is on the admin port) -> the allow-list (404 for anything else) ->
  * authentication (and the admin role on /admin/*) -> rate limits -> JSON body -> the waiting
  * room -> Idempotency-Key -> queue token -> the proxy to a healthy upstream instance.
  * Each refusal happens before anything reaches an upstream.
@@ -34,8 +34,8 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(requestContext(deps.logger));
   app.use(httpMetrics(deps.registry));
   app.use(originFormOnly());
-  app.use(metricsRouter(deps.registry));
-  app.use(healthRouter(deps.readinessChecks));
+  // The public sees whether the gateway is ready, not what each dependency said (see createGatewayAdminApp).
+  app.use(healthRouter(deps.readinessChecks, { detail: false }));
   openApiRoute(app, { walletMaxCharge: deps.config.WALLET_MAX_CHARGE, devLogin: deps.config.AUTH_DEV_LOGIN });
   if (deps.config.AUTH_DEV_LOGIN) devTokenRoute(app, deps.config, deps.config.AUTH_DEV_TOKEN_TTL_S);
 
@@ -50,6 +50,21 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   if (stages.requireQueueToken) app.use(stages.requireQueueToken);
   app.use(proxyRouter(deps));
 
+  app.use(notFoundHandler());
+  app.use(errorHandler({ logger: deps.logger }));
+  return app;
+}
+
+/**
+ * The gateway's operational endpoints, on GATEWAY_ADMIN_PORT (never published): `GET /metrics`
+ * and `GET /ready` naming each check, `GET /health`. Nothing else is routed there.
+ */
+export function createGatewayAdminApp(deps: Pick<GatewayDeps, 'logger' | 'registry' | 'readinessChecks'>): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestContext(deps.logger));
+  app.use(metricsRouter(deps.registry));
+  app.use(healthRouter(deps.readinessChecks));
   app.use(notFoundHandler());
   app.use(errorHandler({ logger: deps.logger }));
   return app;

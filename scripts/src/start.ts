@@ -46,7 +46,9 @@ try {
     { name: 'workers', entry: 'workers/src/main.ts', env: {}, port: config.WORKERS_PORT, variable: 'WORKERS_PORT' },
   ];
   const built = wanted.filter((c) => existsSync(c.entry));
-  problems.push(...(await takenPorts(built)));
+  // The gateway also listens on its admin port (/metrics, the detailed /ready).
+  const gatewayAdmin = built.some((c) => c.name === 'gateway') ? [{ name: 'gateway admin', port: config.GATEWAY_ADMIN_PORT, variable: 'GATEWAY_ADMIN_PORT' }] : [];
+  problems.push(...(await takenPorts([...built, ...gatewayAdmin])));
   if (problems.length > 0) {
     for (const line of problems) console.error(line);
     process.exit(1);
@@ -67,6 +69,7 @@ try {
     ? `http://127.0.0.1:${config.GATEWAY_PORT}`
     : `command API ${config.COMMAND_API_URLS.join(', ')}; query API ${config.QUERY_API_URLS.join(', ')}`;
   console.log(`ready: ${entry}  (Ctrl-C stops everything)`);
+  if (existsSync('gateway/src/main.ts')) console.log(`gateway metrics and readiness details: http://127.0.0.1:${config.GATEWAY_ADMIN_PORT}/metrics, /ready`);
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : `start failed: ${(error as Error).message}`);
   process.exitCode = 1;

@@ -25,10 +25,17 @@ const url = (protocols: readonly string[]) =>
     { message: `must be a URL with protocol ${protocols.join(' or ')}` },
   );
 
+/** Only for development; production sets JWT_SECRET or JWT_PUBLIC_KEY (refused otherwise). */
+const DEVELOPMENT_JWT_SECRET = 'development-secret-not-for-production';
+/** Only for development; production sets QUEUE_TOKEN_SECRET (refused otherwise). */
+const DEVELOPMENT_QUEUE_TOKEN_SECRET = 'development-queue-secret-not-for-production';
+
 const variables = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GATEWAY_PORT: port.default(8080),
+  /** The gateway's operational port (/metrics, the detailed /ready): for Prometheus and operators, never published. */
+  GATEWAY_ADMIN_PORT: port.default(8079),
   COMMAND_API_PORT: port.default(8081),
   QUERY_API_PORT: port.default(8091),
   COMMAND_API_URLS: csv.default(['http://127.0.0.1:8081', 'http://127.0.0.1:8082']),
@@ -99,7 +106,7 @@ const variables = z.object({
   RATE_LIMIT_IP_MULTIPLE: z.coerce.number().int().min(0).default(10),
   // waiting room
   /** HS256 secret of queue tokens (at least 16 characters); its own, so a leaked JWT secret cannot admit anyone. */
-  QUEUE_TOKEN_SECRET: z.string().min(16).default('development-queue-secret-not-for-production'),
+  QUEUE_TOKEN_SECRET: z.string().min(16).default(DEVELOPMENT_QUEUE_TOKEN_SECRET),
   /** How often each gateway advances the waiting rooms (expiries and admissions); any number of gateways may tick. */
   QUEUE_TICK_INTERVAL_MS: positiveInt.default(200),
 
@@ -129,6 +136,13 @@ export const configSchema = variables
     if (c.EVENTSTORE === 'esdb' && !c.EVENTSTORE_URL) {
       ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_URL'], message: 'is required when EVENTSTORE=esdb' });
     }
+    // The built-in secrets are public (they are in this repository): anyone could mint tokens.
+    if (c.NODE_ENV === 'production' && !c.JWT_PUBLIC_KEY && (c.JWT_SECRET === undefined || c.JWT_SECRET === DEVELOPMENT_JWT_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set to a secret of your own (or JWT_PUBLIC_KEY) when NODE_ENV=production, not the built-in development one' });
+    }
+    if (c.NODE_ENV === 'production' && c.QUEUE_TOKEN_SECRET === DEVELOPMENT_QUEUE_TOKEN_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['QUEUE_TOKEN_SECRET'], message: 'must be set to a secret of your own when NODE_ENV=production, not the built-in development one' });
+    }
     if (c.NOTIFY_WEBHOOK_URL && !c.NOTIFY_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['NOTIFY_WEBHOOK_SECRET'], message: 'is required when NOTIFY_WEBHOOK_URL is set' });
     }
@@ -139,9 +153,6 @@ export const configSchema = variables
     IDEMPOTENCY_DATABASE_URL: c.IDEMPOTENCY_DATABASE_URL ?? c.DATABASE_URL,
     JWT_SECRET: c.JWT_SECRET ?? (c.JWT_PUBLIC_KEY ? undefined : DEVELOPMENT_JWT_SECRET),
   }));
-
-/** Only for development; production sets JWT_SECRET or JWT_PUBLIC_KEY. */
-const DEVELOPMENT_JWT_SECRET = 'development-secret-not-for-production';
 
 export type Config = z.output<typeof configSchema>;
 

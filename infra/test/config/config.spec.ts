@@ -35,6 +35,11 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ GATEWAY_PORT: '' }).GATEWAY_PORT).to.equal(8080);
   });
 
+  it('When NODE_ENV=production sets secrets of its own, Then the configuration loads', () => {
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-jwt-secret-of-our-own', QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own' });
+    expect(config).to.include({ JWT_SECRET: 'a-jwt-secret-of-our-own', QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own' });
+  });
+
   const rejected: Array<[Record<string, string>, RegExp]> = [
     [{ GATEWAY_PORT: 'eighty' }, /^invalid configuration: GATEWAY_PORT .*\(got "eighty"\)$/],
     [{ HOLD_DURATION_MS: '-5' }, /^invalid configuration: HOLD_DURATION_MS /],
@@ -46,6 +51,17 @@ describe('configuration from the environment', () => {
     [{ NOTIFY_WEBHOOK_URL: 'ftp://hooks.example/n' }, /^invalid configuration: NOTIFY_WEBHOOK_URL must be a URL with protocol http: or https:/],
     [{ NOTIFY_WEBHOOK_URL: 'https://hooks.example/n' }, /^invalid configuration: NOTIFY_WEBHOOK_SECRET is required when NOTIFY_WEBHOOK_URL is set$/],
     [{ NOTIFY_MAX_ATTEMPTS: '0' }, /^invalid configuration: NOTIFY_MAX_ATTEMPTS /],
+    // Production never runs on the built-in development secrets, which are public in this repository.
+    [{ NODE_ENV: 'production', QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own' }, /^invalid configuration: JWT_SECRET must be set .*NODE_ENV=production/],
+    [
+      { NODE_ENV: 'production', JWT_SECRET: 'development-secret-not-for-production', QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own' },
+      /^invalid configuration: JWT_SECRET must be set .*NODE_ENV=production/,
+    ],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'a-jwt-secret-of-our-own' }, /^invalid configuration: QUEUE_TOKEN_SECRET must be set .*NODE_ENV=production/],
+    [
+      { NODE_ENV: 'production', JWT_SECRET: 'a-jwt-secret-of-our-own', QUEUE_TOKEN_SECRET: 'development-queue-secret-not-for-production' },
+      /^invalid configuration: QUEUE_TOKEN_SECRET must be set .*NODE_ENV=production/,
+    ],
   ];
   for (const [env, message] of rejected) {
     it(`When ${JSON.stringify(env)}, Then start-up fails with one line naming the variable`, () => {

@@ -142,6 +142,21 @@ describe('docker-compose.yml against the code', () => {
     });
   }
 
+  it('the secrets of every process come from variables the operator must set, never the built-in development ones', () => {
+    const raw = readFileSync('docker-compose.yml', 'utf8');
+    for (const variable of ['JWT_SECRET', 'QUEUE_TOKEN_SECRET']) {
+      expect(raw, `${variable} is required through \${${variable}:?...}`).to.match(new RegExp(`${variable}: \\$\\{${variable}:\\?[^}]+\\}`));
+      for (const [name, service] of apps) expect(environmentOf(service)[variable], `${name} gets ${variable}`).to.equal(`sample-${variable.toLowerCase()}-value-long-enough`);
+    }
+  });
+
+  it("the gateway's admin port (/metrics, the detailed /ready) is not published", () => {
+    const gateway = compose.services.gateway!;
+    const config = loadConfig(environmentOf(gateway));
+    expect(config.GATEWAY_ADMIN_PORT).to.not.equal(config.GATEWAY_PORT);
+    expect((gateway.ports ?? []).map((p) => Number(p.split(':').at(-1)))).to.not.include(config.GATEWAY_ADMIN_PORT);
+  });
+
   it('only the gateway is published: it is the single entry point', () => {
     expect(services.filter(([, s]) => (s.ports ?? []).length > 0).map(([n]) => n)).to.deep.equal(['gateway']);
   });
