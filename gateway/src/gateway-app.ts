@@ -30,6 +30,8 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   const { stages } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Whose address `req.ip` is (the per-IP rate limits): the connection's unless a proxy is trusted.
+  app.set('trust proxy', deps.config.TRUST_PROXY);
 
   app.use(requestContext(deps.logger));
   app.use(httpMetrics(deps.registry));

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -29,6 +30,17 @@ const url = (protocols: readonly string[]) =>
 const DEVELOPMENT_JWT_SECRET = 'development-secret-not-for-production';
 /** Only for development; production sets QUEUE_TOKEN_SECRET (refused otherwise). */
 const DEVELOPMENT_QUEUE_TOKEN_SECRET = 'development-queue-secret-not-for-production';
+
+/** An address or subnet `proxy-addr` (express trust proxy) accepts, or one of its names. */
+function isProxyAddress(item: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return true;
+  const [address, bits, ...rest] = item.split('/');
+  if (rest.length > 0 || address === undefined) return false;
+  const version = isIP(address);
+  if (version === 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
 
 const variables = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -104,6 +116,23 @@ const variables = z.object({
   IDEMPOTENCY_CLEANUP_INTERVAL_MS: positiveInt.default(300_000),
   /** Per-IP budget = per-user budget x this (users behind one NAT share an IP); 0 turns per-IP limits off. */
   RATE_LIMIT_IP_MULTIPLE: z.coerce.number().int().min(0).default(10),
+  /**
+   * express `trust proxy` of the gateway: which X-Forwarded-For hops give the client address
+   * that the per-IP limits count. `false` (the connection's address), `true` (the left-most
+   * address: only behind a proxy that overwrites the header), a number of hops, or a list of
+   * proxy addresses and subnets (`loopback`, `10.0.0.0/8`, `fd00::/8`...).
+   */
+  TRUST_PROXY: z
+    .string()
+    .transform((value): boolean | number | string[] => {
+      if (value === 'true' || value === 'false') return value === 'true';
+      if (/^\d{1,3}$/.test(value)) return Number(value);
+      return value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+    })
+    .refine((value) => !Array.isArray(value) || (value.length > 0 && value.every(isProxyAddress)), {
+      message: 'must be true, false, a number of hops, or a comma-separated list of addresses/subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8, fd00::/8)',
+    })
+    .default(false),
   // waiting room
   /** HS256 secret of queue tokens (at least 16 characters); its own, so a leaked JWT secret cannot admit anyone. */
   QUEUE_TOKEN_SECRET: z.string().min(16).default(DEVELOPMENT_QUEUE_TOKEN_SECRET),
