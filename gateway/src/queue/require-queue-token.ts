@@ -21,7 +21,8 @@ const RESERVATION_LOCATION = /\/reservations\/([A-Za-z0-9_-]{1,64})$/;
  * is signed by us, unexpired, issued to the caller, for the concert of the schedule (hold) or
  * reservation (payment), and its session is still admitted (not expired, not ended by a
  * payment). A payment refused so, for a reservation that is no longer HELD (already paid,
- * expired, cancelled), gets the command API's answer instead: 409 `reservation-not-held`. A 201 hold remembers its reservation's concert; a 201 payment ends the session
+ * expired, cancelled), gets the command API's answer instead: 409 `already-paid` or
+ * `reservation-not-held`. A 201 hold remembers its reservation's concert; a 201 payment ends the session
  * and frees the slot. Behind authentication, after the JSON body parser.
  */
 export function requireQueueToken(options: QueueOptions): RequestHandler {
@@ -122,7 +123,7 @@ async function assertStillAdmitted(
   throw queueTokenInvalid();
 }
 
-/** Throws 409 `reservation-not-held` when the read model says the reservation is not HELD. */
+/** Throws 409 `already-paid` / `reservation-not-held` when the read model says the reservation is not HELD. */
 async function refuseUnlessHeld(lookup: ConcertLookup, reservationId: string, caller: Caller, log: Logger): Promise<void> {
   let status: string | undefined;
   try {

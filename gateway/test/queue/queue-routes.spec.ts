@@ -123,7 +123,7 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
     expect(problemOf(await queue.call('POST', '/payments', { user, body: { reservationId: randomUUID() }, queueToken }))).to.equal('404 reservation-not-found');
   });
 
-  it('Given a reservation already paid (the session ended), When its owner pays it again with the old token, Then 409 reservation-not-held, not a queue-token refusal', async () => {
+  it('Given a reservation already paid (the session ended), When its owner pays it again with the old token, Then 409 already-paid, not a queue-token refusal; another state that cannot be paid is 409 reservation-not-held', async () => {
     const user = randomUUID();
     const { queueToken } = await admit(user, concert.concertId);
     const reservationId = await queue.givenReservation(user, concert.scheduleId);
@@ -133,9 +133,11 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
     const before = queue.upstream.length;
 
     const again = await queue.call('POST', '/payments', { user, body: { reservationId }, queueToken });
-    expect(problemOf(again)).to.equal('409 reservation-not-held');
+    expect(problemOf(again)).to.equal('409 already-paid');
     expect(String(again.body.detail)).to.match(/CONFIRMED/);
     expect(queue.upstream.length).to.equal(before);
+    const cancelled = await queue.givenReservation(user, concert.scheduleId, 'CANCELLED');
+    expect(problemOf(await queue.call('POST', '/payments', { user, body: { reservationId: cancelled }, queueToken }))).to.equal('409 reservation-not-held');
 
     // A reservation that is still HELD keeps the waiting room's answer: the session is over.
     const other = await queue.givenReservation(user, concert.scheduleId);
