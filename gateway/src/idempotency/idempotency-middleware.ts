@@ -1,6 +1,7 @@
 import {
   authOf,
   HttpProblem,
+  idempotencyKeyOf,
   loggerOf,
   unavailableProblem,
   type IdempotencyClaim,
@@ -10,7 +11,6 @@ import {
   type StoredResponse,
 } from '@concert/infra';
 import type { Request, RequestHandler, Response } from 'express';
-import { idempotencyKeyOf } from './idempotency-key-header.js';
 import { idempotencyMetrics } from './idempotency-metrics.js';
 import { requestFingerprint } from './request-fingerprint.js';
 import { mayHaveReachedUpstream } from '../upstream/upstream-contact.js';
