@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { InProcessGateway, metricValue, runId, send } from './gateway-harness.js';
+import { InProcessGateway, metricValue, runId, send, until } from './gateway-harness.js';
+import { freePort } from './idempotency/command-api-fixture.js';
 
 /**
  * The gateway's operational endpoints are not the public's: /metrics and the detailed /ready
@@ -11,11 +12,11 @@ describe('Given a gateway with its public and admin ports', function () {
   let gateway: InProcessGateway;
 
   before(async () => {
-    gateway = await new InProcessGateway({
-      REDIS_KEY_PREFIX: `test:gw-admin:${run}:`,
-      COMMAND_API_URLS: 'http://127.0.0.1:9',
-      QUERY_API_URLS: 'http://127.0.0.1:9',
-    }).start();
+    // A port nobody listens on (fetch refuses the well-known ones like 1 and 9 outright).
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    gateway = await new InProcessGateway({ REDIS_KEY_PREFIX: `test:gw-admin:${run}:`, COMMAND_API_URLS: nobody, QUERY_API_URLS: nobody }).start();
+    const redisCheck = gateway.deps!.readinessChecks.redis!;
+    await until(async () => redisCheck().then(() => true, () => false), 10_000, 'the gateway to reach Redis');
   });
 
   after(async () => {
@@ -31,12 +32,13 @@ describe('Given a gateway with its public and admin ports', function () {
   });
 
   it('When the public asks for /ready, Then only the status comes back; the admin port names each check', async () => {
-    const publicReady = await send('GET', `${gateway.url}/ready`);
-    expect(publicReady.status).to.equal(503); // no upstream is up
-    expect(publicReady.body).to.deep.equal({ status: 'unavailable' });
     const adminReady = await send('GET', `${gateway.adminUrl}/ready`);
-    expect(adminReady.status).to.equal(503);
+    expect(adminReady.status).to.equal(503); // no upstream listens
+    expect(adminReady.body.checks).to.have.keys('redis', 'idempotencyDatabase', 'commandApi', 'queryApi');
     expect(adminReady.body.checks).to.have.property('commandApi').that.matches(/no healthy instance/);
+    const publicReady = await send('GET', `${gateway.url}/ready`);
+    expect(publicReady.status).to.equal(503);
+    expect(publicReady.body).to.deep.equal({ status: 'unavailable' });
     expect((await send('GET', `${gateway.url}/health`)).status).to.equal(200);
   });
 });
