@@ -171,19 +171,12 @@ describe('gateway: routing to upstream instances', function () {
     });
 
     it('When the instance does not answer in time, Then 504 upstream-timeout, and the Idempotency-Key stays in flight', async () => {
-      const answer = await send('POST', `${stranded.url}/wallet/charges`, {
-        token: fan(),
-        body: { amount: 100 },
-        headers: { 'idempotency-key': `timeout-${run}` },
-      });
+      const charge = () => send('POST', `${stranded.url}/wallet/charges`, { token: fan(), body: { amount: 100 }, headers: { 'idempotency-key': `timeout-${run}` } });
+      const answer = await charge();
       expect(answer.status).to.equal(504);
       expect(answer.body.code).to.equal('upstream-timeout');
       // The command may still be running: the key stays in flight, a retry does not run it again.
-      const retried = await send('POST', `${stranded.url}/wallet/charges`, {
-        token: fan(),
-        body: { amount: 100 },
-        headers: { 'idempotency-key': `timeout-${run}` },
-      });
+      const retried = await charge();
       expect(retried.status).to.equal(409);
       expect(retried.body.code).to.equal('idempotency-key-in-use');
     });
