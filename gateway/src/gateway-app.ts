@@ -7,6 +7,7 @@ import {
   metricsRouter,
   notFoundHandler,
   requestContext,
+  requestLogPolicy,
   requireRole,
 } from '@concert/infra';
 import express, { Router, type Express, type RequestHandler } from 'express';
@@ -33,7 +34,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   // Whose address `req.ip` is (the per-IP rate limits): the connection's unless a proxy is trusted.
   app.set('trust proxy', deps.config.TRUST_PROXY);
 
-  app.use(requestContext(deps.logger));
+  app.use(requestContext(deps.logger, requestLogPolicy(deps.config)));
   app.use(httpMetrics(deps.registry));
   app.use(originFormOnly());
   // The public sees whether the gateway is ready, not what each dependency said (see createGatewayAdminApp).

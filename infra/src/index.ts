@@ -6,7 +6,16 @@ export * from './event-store/global-position.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './event-store/postgres/pg-event-store.js';
 export { migrateToLatest } from './postgres/migrate.js';
 export { ensureDatabase, dropDatabase } from './postgres/ensure-database.js';
-export { unreachableServices, isReachable, servicesOf, type ServiceCheck } from './preflight/check-services.js';
+export {
+  unreachableServices,
+  unreachableServiceChecks,
+  describeUnreachable,
+  isReachable,
+  servicesOf,
+  type ServiceCheck,
+  type ServiceStarter,
+} from './preflight/check-services.js';
+export { startDecision, startInstalledServices, installedOnThisMachine, type StartDecision, type Installed } from './preflight/start-service.js';
 export { createEventStore } from './event-store/create-event-store.js';
 export { createRedis, type RedisClient, type CreateRedisOptions } from './redis/create-redis.js';
 export { redisReady } from './redis/redis-ready.js';
@@ -35,7 +44,14 @@ export {
   unavailableProblem,
   type FieldError,
 } from './http/common-problems.js';
-export { requestContext, requestIdOf, loggerOf } from './http/request-context.js';
+export {
+  requestContext,
+  requestIdOf,
+  loggerOf,
+  requestLogPolicy,
+  DEFAULT_REQUEST_LOG_POLICY,
+  type RequestLogPolicy,
+} from './http/request-context.js';
 export { jsonBody, rawBodyOf, DEFAULT_BODY_LIMIT_BYTES, type JsonBodyOptions } from './http/json-body.js';
 export { idempotencyKeyOf } from './http/idempotency-key-header.js';
 export { parseBody, parseParams, parseQuery, parseHeaders } from './http/validate.js';

@@ -45,6 +45,10 @@ function isProxyAddress(item: string): boolean {
 const variables = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Requests slower than this get a log line (warn); others only when failed, sampled or at debug level. */
+  REQUEST_LOG_SLOW_MS: positiveInt.default(1000),
+  /** Share (0 to 1) of ordinary requests logged at info. */
+  REQUEST_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0),
   GATEWAY_PORT: port.default(8080),
   /** The gateway's operational port (/metrics, the detailed /ready): for Prometheus and operators, never published. */
   GATEWAY_ADMIN_PORT: port.default(8079),
