@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import {
   ConfigError,
   openEventStream,
@@ -27,7 +28,8 @@ try {
 
   const { nc, jsm, js } = await openEventStream(config, 'projectors');
   const eventStore = createEventStore(config);
-  // One connection per projector transaction, plus the relay's checkpoint and readiness probes.
+  // One connection per projector transaction, plus the relay's checkpoint and readiness probes
+  // (the leader locks have connections of their own).
   const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: allProjections.length + 2 } });
   const redis = createRedis({
     url: config.REDIS_URL,
@@ -48,6 +50,7 @@ try {
   });
   relay.start();
   const projectors = await startProjectors({
+    nc,
     js,
     jsm,
     knex,
@@ -59,6 +62,9 @@ try {
     maxAttempts: config.PROJECTION_MAX_ATTEMPTS,
     logger,
     registry,
+    // One active consumer per projection among the projectors processes; /ready shows the role.
+    lockConnectionString: config.DATABASE_URL,
+    instanceId: `projectors-${hostname()}-${process.pid}`,
   });
 
   const readinessChecks: Record<string, ReadinessCheck> = {

@@ -1,0 +1,93 @@
+import {
+  consumerInfo,
+  ensureDurableConsumer,
+  resetDurableConsumer,
+  type ConsumerMessages,
+  type DurableConsumerOptions,
+  type JetStreamClient,
+  type JetStreamManager,
+  type NatsConnection,
+} from '@concert/infra';
+import type { Checkpoint } from './checkpoint-store.js';
+
+export interface ProjectionFeedOptions {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  stream: string;
+  /** The projection's durable consumer (`proj_<name>`). */
+  durable: string;
+  /** `<prefix>.>` (the whole stream) or `<prefix>.<category>.>` (categorySubject). */
+  filterSubject: string;
+  /** Whether the filter takes every message of the stream (then stream sequences have no gaps). */
+  wholeStream: boolean;
+  /** Messages per pull; also what the client buffers at most beyond what is being applied. */
+  batchSize: number;
+  /** A message not acked within this is redelivered (a crashed consumer). */
+  ackWaitMs: number;
+}
+
+/** One run of the consumer: its messages and the delivery sequence the first one must carry. */
+export interface FeedSession {
+  messages: ConsumerMessages;
+  /** The consumer's delivery sequence expected next: a jump means a delivery was lost in transit. */
+  nextDelivery: number;
+}
+
+/**
+ * The JetStream side of one projection: a durable pull consumer read with `consume()`, whose
+ * pull requests stay open across batches (none ends while a batch is applied, so no message
+ * goes to a request the client gave up on). The server hands out at most `4 x batchSize`
+ * unacknowledged messages (`max_ack_pending`): the bound of the client's buffer. Acks are
+ * cumulative (ack policy `all`), one per committed batch.
+ */
+export class ProjectionFeed {
+  constructor(private readonly options: ProjectionFeedOptions) {}
+
+  get wholeStream(): boolean {
+    return this.options.wholeStream;
+  }
+
+  /**
+   * Starts consuming after the checkpoint. A consumer reading the whole stream is kept as it
+   * is: the continuity check holds back anything after a gap until the missing message comes
+   * back. A filtered consumer cannot see gaps by stream sequence, so when it still has
+   * unacknowledged deliveries (a crashed or stopped predecessor), was created otherwise, or
+   * delivered past the checkpoint, it is created again at the checkpoint: its old deliveries
+   * can then never arrive after newer ones.
+   */
+  async open(checkpoint: Checkpoint): Promise<FeedSession> {
+    const { js, jsm, stream, durable } = this.options;
+    const wanted: DurableConsumerOptions = {
+      stream,
+      durable,
+      filterSubject: this.options.filterSubject,
+      maxAckPending: this.options.batchSize * 4,
+      ackWaitMs: this.options.ackWaitMs,
+      ackPolicy: 'all',
+      startSequence: checkpoint.streamSequence + 1,
+    };
+    const existing = await consumerInfo(jsm, stream, durable);
+    const inSync =
+      existing !== undefined &&
+      existing.config.ack_policy === 'all' &&
+      existing.config.filter_subject === wanted.filterSubject &&
+      (this.options.wholeStream ||
+        (existing.num_ack_pending === 0 && existing.delivered.stream_seq <= checkpoint.streamSequence));
+    const info = inSync ? await ensureDurableConsumer(jsm, wanted) : await resetDurableConsumer(jsm, wanted);
+    const consumer = await js.consumers.get(stream, durable);
+    const messages = await consumer.consume({ max_messages: this.options.batchSize });
+    return { messages, nextDelivery: info.delivered.consumer_seq + 1 };
+  }
+
+  /** Resolves once the server has processed everything sent so far (a stopped consume's unsubscribe). */
+  flush(): Promise<void> {
+    return this.options.nc.flush();
+  }
+
+  /** Messages not yet acked by this projection: its lag. */
+  async pending(): Promise<number> {
+    const info = await this.options.jsm.consumers.info(this.options.stream, this.options.durable);
+    return info.num_pending + info.num_ack_pending;
+  }
+}
