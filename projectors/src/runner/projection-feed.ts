@@ -49,15 +49,17 @@ export class ProjectionFeed {
   }
 
   /**
-   * Starts consuming after the checkpoint. A consumer reading the whole stream is kept as it
-   * is: the continuity check holds back anything after a gap until the missing message comes
-   * back. A filtered consumer cannot see gaps by stream sequence, so when it still has
-   * unacknowledged deliveries (a crashed or stopped predecessor), was created otherwise, or
-   * delivered past the checkpoint, it is created again at the checkpoint: its old deliveries
-   * can then never arrive after newer ones.
+   * Starts consuming after the checkpoint. A consumer with unacknowledged deliveries (a
+   * crashed or stopped predecessor, a resync), or created otherwise, is created again from
+   * the first message not both acked and applied: everything after it then comes in stream
+   * order, and what the predecessor committed without acking comes again first, skipped as
+   * duplicates. (Left as it was, JetStream would hand out newer messages before redelivering
+   * the old ones after ack_wait.)
    */
   async open(checkpoint: Checkpoint): Promise<FeedSession> {
     const { js, jsm, stream, durable } = this.options;
+    const existing = await consumerInfo(jsm, stream, durable);
+    const acked = existing?.ack_floor.stream_seq ?? checkpoint.streamSequence;
     const wanted: DurableConsumerOptions = {
       stream,
       durable,
@@ -65,15 +67,13 @@ export class ProjectionFeed {
       maxAckPending: this.options.batchSize * 4,
       ackWaitMs: this.options.ackWaitMs,
       ackPolicy: 'all',
-      startSequence: checkpoint.streamSequence + 1,
+      startSequence: (checkpoint.streamSequence === 0 ? acked : Math.min(acked, checkpoint.streamSequence)) + 1,
     };
-    const existing = await consumerInfo(jsm, stream, durable);
     const inSync =
       existing !== undefined &&
       existing.config.ack_policy === 'all' &&
       existing.config.filter_subject === wanted.filterSubject &&
-      (this.options.wholeStream ||
-        (existing.num_ack_pending === 0 && existing.delivered.stream_seq <= checkpoint.streamSequence));
+      existing.num_ack_pending === 0;
     const info = inSync ? await ensureDurableConsumer(jsm, wanted) : await resetDurableConsumer(jsm, wanted);
     const consumer = await js.consumers.get(stream, durable);
     const messages = await consumer.consume({ max_messages: this.options.batchSize });

@@ -227,7 +227,8 @@ class ProjectorRunner implements RunningProjector {
   }
 
   private async process(arrived: JsMsg[]): Promise<void> {
-    const batch = this.contiguous ? arrived : this.untilLostDelivery(arrived);
+    // Messages held back (nak) come again after newer ones: stream order is the order to apply.
+    const batch = this.contiguous ? arrived.sort((a, b) => a.info.streamSequence - b.info.streamSequence) : this.untilLostDelivery(arrived);
     const decoded = this.decode(batch);
     if (decoded.events.length > 0) {
       if (decoded.events.length > 1 && (await this.applyAll(decoded))) return;
@@ -334,7 +335,7 @@ class ProjectorRunner implements RunningProjector {
     }
   }
 
-  /** Acks what the commit took (one cumulative ack); anything deferred resyncs the session. */
+  /** Acks what the commit took (one cumulative ack); anything deferred is held back. */
   private async committed(result: BatchResult, messages: readonly JsMsg[]): Promise<void> {
     this.metrics.batches.inc({ projection: this.projection, result: 'committed' });
     try {
@@ -357,11 +358,25 @@ class ProjectorRunner implements RunningProjector {
         { expectedSequence: result.checkpoint.streamSequence + 1, gotSequence: messages[taken]!.info.streamSequence, held: messages.length - taken },
         'messages delivered out of order held back',
       );
-      this.resync(messages.slice(taken));
+      this.holdBack(messages.slice(taken));
     }
     this.metrics.lastAppliedSeconds.set({ projection: this.projection }, Date.now() / 1000);
     this.metrics.checkpointSequence.set({ projection: this.projection }, result.checkpoint.streamSequence);
     await invalidateCache(this.options.redis, result.staleCacheKeys, this.logger);
+  }
+
+  /**
+   * Out of order (a gap before them): redelivered after a pause, in this session. The rest of
+   * the batch follows them, and anything after it is held back the same way until the gap fills.
+   */
+  private holdBack(messages: readonly JsMsg[]): void {
+    for (const message of messages) {
+      try {
+        message.nak(this.retryDelayMs);
+      } catch {
+        // Redelivered after ack_wait instead.
+      }
+    }
   }
 
   /**
