@@ -13,4 +13,4 @@ export {
 } from './projections/index.js';
 export { applyBatch, applyEvents, handledTypes, type BatchResult, type EventOutcome } from './runner/apply-batch.js';
 export { lockCheckpoint, writeCheckpoint, readCheckpoint, type Checkpoint } from './runner/checkpoint-store.js';
-export { durableName } from './runner/start-projectors.js';
+export { durableName, projectionLockName } from './runner/start-projectors.js';

@@ -1,5 +1,6 @@
 import { formatPosition, schemaExists, shadowSchemaOf, type Config, type EventStore, type GlobalPosition, type Projection } from '@concert/infra';
 import type { Knex } from 'knex';
+import { projectionLockName } from '@concert/projectors';
 import { feedLag } from './feed-lag.js';
 import { readShadowState } from './shadow-state.js';
 
@@ -14,6 +15,8 @@ export interface ProjectorStatus {
   /** How long the oldest of them has been waiting, in seconds (0 when caught up). */
   lagSeconds: number;
   parked: number;
+  /** `application_name` of the projectors process consuming it (the holder of its lock); the others stand by. */
+  leader?: string;
   /** Position of an unfinished rebuild's shadow tables, if one is in progress or was interrupted. */
   rebuildAt?: string;
 }
@@ -55,10 +58,24 @@ export async function projectorStatus(
       parked: parked.get(name) ?? 0,
     };
     if (projections.some((p) => p.name === name)) {
+      const leader = await lockHolder(knex, projectionLockName(config.NATS_STREAM, { name }));
+      if (leader !== undefined) status.leader = leader;
       const schema = shadowSchemaOf(name);
       if (await schemaExists(knex, schema)) status.rebuildAt = formatPosition((await readShadowState(knex, schema)).position);
     }
     out.push(status);
   }
   return out;
+}
+
+/** Who holds a session advisory lock (taken as `pg_try_advisory_lock(hashtextextended(name, 0))`) in this database. */
+async function lockHolder(knex: Knex, lockName: string): Promise<string | undefined> {
+  const { rows } = await knex.raw<{ rows: { application_name: string }[] }>(
+    `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+     WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(?, 0)`,
+    [lockName],
+  );
+  return rows[0]?.application_name;
 }
