@@ -61,6 +61,7 @@ describe('runProjector: JetStream durable consumer into PostgreSQL (real NATS, P
       js: options.nc?.jetstream() ?? nats.js,
       jsm: nats.jsm,
       stream: nats.stream,
+      subjectPrefix: nats.subjectPrefix,
       durable,
       filterSubject: `${nats.subjectPrefix}.>`,
       wholeStream: true,

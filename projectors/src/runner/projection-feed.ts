@@ -1,6 +1,7 @@
 import {
   consumerInfo,
   ensureDurableConsumer,
+  readStreamTail,
   resetDurableConsumer,
   type ConsumerMessages,
   type DurableConsumerOptions,
@@ -15,6 +16,7 @@ export interface ProjectionFeedOptions {
   js: JetStreamClient;
   jsm: JetStreamManager;
   stream: string;
+  subjectPrefix: string;
   /** The projection's durable consumer (`proj_<name>`). */
   durable: string;
   /** `<prefix>.>` (the whole stream) or `<prefix>.<category>.>` (categorySubject). */
@@ -83,6 +85,22 @@ export class ProjectionFeed {
   /** Resolves once the server has processed everything sent so far (a stopped consume's unsubscribe). */
   flush(): Promise<void> {
     return this.options.nc.flush();
+  }
+
+  /**
+   * Where a filtered projection stands when it has nothing left to do: the stream's last
+   * message, provided that, read after it, the consumer has nothing pending or unacked (every
+   * message of its filter up to there was applied and acked). Undefined while it has work.
+   * Without this, a filtered projection's checkpoint would stop at its own category's last
+   * event, and a consistency token of a later event elsewhere would wait for it in vain.
+   */
+  async passedTail(): Promise<Checkpoint | undefined> {
+    const { jsm, stream, durable } = this.options;
+    const tail = await readStreamTail(jsm, stream, this.options.subjectPrefix);
+    if (!tail.last) return undefined;
+    const info = await jsm.consumers.info(stream, durable);
+    if (info.num_pending > 0 || info.num_ack_pending > 0) return undefined;
+    return { position: tail.last.event.position, streamSequence: tail.last.sequence };
   }
 
   /** Messages not yet acked by this projection: its lag. */

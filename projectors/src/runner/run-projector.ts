@@ -13,7 +13,7 @@ import {
 } from '@concert/infra';
 import type { Knex } from 'knex';
 import { applyBatch, type BatchResult } from './apply-batch.js';
-import { readCheckpoint, type Checkpoint } from './checkpoint-store.js';
+import { passCheckpoint, readCheckpoint, type Checkpoint } from './checkpoint-store.js';
 import { invalidateCache } from './invalidate-cache.js';
 import { parkEvent } from './park-event.js';
 import type { ProjectionFeed } from './projection-feed.js';
@@ -62,6 +62,8 @@ export interface RunningProjector {
 }
 
 const DEFAULT_RETRY_DELAY_MS = 1000;
+/** How often an idle filtered projection moves its checkpoint to the stream's end (passedTail). */
+const IDLE_PASS_MS = 50;
 const BEFORE_ANY: Checkpoint = { position: { commit: 0n, prepare: 0n }, streamSequence: 0 };
 
 /** Starts a projector: applies its consumer's messages in batches until stopped. */
@@ -95,6 +97,8 @@ class ProjectorRunner implements RunningProjector {
   private running = false;
   private leading = false;
   private resyncing = false;
+  /** A batch or an idle pass is running: the next idle pass waits its turn. */
+  private busy = false;
   /** Messages to nak when the session has ended (after its pull requests are gone). */
   private giveBack: JsMsg[] = [];
   /** Delivery sequence the next message must carry (a filtered consumer's loss check). */
@@ -190,6 +194,7 @@ class ProjectorRunner implements RunningProjector {
     const end = (): void => messages.stop();
     signal.addEventListener('abort', end);
     if (signal.aborted) end();
+    const idle = this.contiguous ? undefined : setInterval(() => void this.passIdle(), IDLE_PASS_MS);
     let batch: JsMsg[] = [];
     try {
       for await (const message of messages) {
@@ -201,12 +206,18 @@ class ProjectorRunner implements RunningProjector {
         // Received minus yielded: the messages buffered behind this one (getPending() also
         // counts the iterator's queued pull requests).
         if (messages.getReceived() - messages.getProcessed() <= 0 || batch.length >= this.options.batchSize) {
-          await this.process(batch);
+          this.busy = true;
+          try {
+            await this.process(batch);
+          } finally {
+            this.busy = false;
+          }
           batch = [];
           if (this.resyncing) end();
         }
       }
     } finally {
+      clearInterval(idle);
       signal.removeEventListener('abort', end);
       this.giveBack.push(...batch);
       // Naks only once the server knows the pull requests are gone: a message nak'd before
@@ -218,6 +229,21 @@ class ProjectorRunner implements RunningProjector {
       }
     }
     return !signal.aborted && !this.resyncing;
+  }
+
+  /** A filtered projection with nothing to do passes the stream's end (see ProjectionFeed.passedTail). */
+  private async passIdle(): Promise<void> {
+    if (this.busy || this.resyncing) return;
+    this.busy = true;
+    try {
+      const tail = await this.options.feed.passedTail();
+      const moved = tail && (await passCheckpoint(this.options.knex, this.projection, tail));
+      if (moved) this.metrics.checkpointSequence.set({ projection: this.projection }, moved.streamSequence);
+    } catch (error) {
+      this.logger.debug({ err: error }, 'idle checkpoint pass failed');
+    } finally {
+      this.busy = false;
+    }
   }
 
   /** Ends the session: `unsettled` and everything still buffered is nak'd, the consumer reopened. */

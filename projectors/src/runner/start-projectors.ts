@@ -69,6 +69,7 @@ export async function startProjectors(options: StartProjectorsOptions): Promise<
       js: options.js,
       jsm: options.jsm,
       stream: options.stream,
+      subjectPrefix: options.subjectPrefix,
       durable: durableName(projection),
       filterSubject: projection.category
         ? categorySubject(options.subjectPrefix, projection.category)
