@@ -101,6 +101,8 @@ class ProjectorRunner implements RunningProjector {
   private busy = false;
   /** Messages to nak when the session has ended (after its pull requests are gone). */
   private giveBack: JsMsg[] = [];
+  /** The checkpoint's stream sequence when the session opened: messages up to it are redeliveries. */
+  private replayUpTo = 0;
   /** Delivery sequence the next message must carry (a filtered consumer's loss check). */
   private nextDelivery = 0;
   private readonly stopController = new AbortController();
@@ -189,6 +191,7 @@ class ProjectorRunner implements RunningProjector {
     const session = await this.options.feed.open(checkpoint);
     const { messages } = session;
     this.nextDelivery = session.nextDelivery;
+    this.replayUpTo = checkpoint.streamSequence;
     this.resyncing = false;
     this.giveBack = [];
     const end = (): void => messages.stop();
@@ -254,7 +257,16 @@ class ProjectorRunner implements RunningProjector {
 
   private async process(arrived: JsMsg[]): Promise<void> {
     // Messages held back (nak) come again after newer ones: stream order is the order to apply.
-    const batch = this.contiguous ? arrived.sort((a, b) => a.info.streamSequence - b.info.streamSequence) : this.untilLostDelivery(arrived);
+    if (this.contiguous) arrived.sort((a, b) => a.info.streamSequence - b.info.streamSequence);
+    // Redeliveries from before the session's checkpoint form batches of their own (all duplicates).
+    const fresh = arrived.findIndex((m) => m.info.streamSequence > this.replayUpTo);
+    if (fresh > 0) {
+      await this.process(arrived.slice(0, fresh));
+      if (this.resyncing) this.resync(arrived.slice(fresh));
+      else await this.process(arrived.slice(fresh));
+      return;
+    }
+    const batch = this.contiguous ? arrived : this.untilLostDelivery(arrived);
     const decoded = this.decode(batch);
     if (decoded.events.length > 0) {
       if (decoded.events.length > 1 && (await this.applyAll(decoded))) return;
