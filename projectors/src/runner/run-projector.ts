@@ -83,8 +83,10 @@ interface Decoded {
  * next one, so batches are small when the feed is quiet (low latency) and full under load.
  * Each committed batch is acked once (cumulative ack) after its commit; nothing is nak'd in
  * normal operation, so JetStream redelivers only after a crash, an expired ack_wait, or a
- * resync. A resync (a gap, a failed ack hook, an event that can be neither applied nor parked)
- * ends the session: what is buffered is nak'd and the consumer is reopened after the checkpoint.
+ * resync. A resync (a delivery lost in transit, a failed after-commit hook, an undecodable
+ * message, an event that can be neither applied nor parked) ends the session: what is buffered
+ * is nak'd once the pull requests are gone, and the consumer is reopened at the checkpoint.
+ * Messages after a gap in the stream are held back (nak with a delay) within the session.
  */
 class ProjectorRunner implements RunningProjector {
   readonly projection: string;
