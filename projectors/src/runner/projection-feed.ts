@@ -61,7 +61,10 @@ export class ProjectionFeed {
   async open(checkpoint: Checkpoint): Promise<FeedSession> {
     const { js, jsm, stream, durable } = this.options;
     const existing = await consumerInfo(jsm, stream, durable);
-    const acked = existing?.ack_floor.stream_seq ?? checkpoint.streamSequence;
+    // No consumer (first start, or the stream itself was recreated): from the stream's start,
+    // where the continuity check skips what the checkpoint has and holds back a stream whose
+    // sequences restarted, rather than trusting the checkpoint's sequence in a new stream.
+    const acked = existing?.ack_floor.stream_seq ?? 0;
     const wanted: DurableConsumerOptions = {
       stream,
       durable,
@@ -69,7 +72,7 @@ export class ProjectionFeed {
       maxAckPending: this.options.batchSize * 4,
       ackWaitMs: this.options.ackWaitMs,
       ackPolicy: 'all',
-      startSequence: (checkpoint.streamSequence === 0 ? acked : Math.min(acked, checkpoint.streamSequence)) + 1,
+      startSequence: (existing === undefined || checkpoint.streamSequence === 0 ? acked : Math.min(acked, checkpoint.streamSequence)) + 1,
     };
     const inSync =
       existing !== undefined &&
