@@ -84,6 +84,7 @@ export { serve, type ServeOptions, type RunningServer } from './http/serve.js';
 export { createApp, type CreateAppOptions } from './http/create-app.js';
 export { cacheKeys } from './read-models/cache-keys.js';
 export type { Projection, ProjectedEvent } from './read-models/projection.js';
+export { PROJECTION_NAMES, type ProjectionName } from './read-models/projection-names.js';
 export * from './nats/index.js';
 export { abortableSleep } from './runtime/abortable-sleep.js';
 export { catalogCachePrefixes } from './read-models/cache-keys.js';

@@ -94,7 +94,7 @@ program
 
 program
   .command('status')
-  .description('per projector: checkpoint, lag behind the event store, parked events')
+  .description('per projector: the consuming process (leader), checkpoint, lag behind the event store, parked events')
   .option('--json', 'print as JSON')
   .action(async (opts: { json?: boolean }) => {
     await withContext(async (ctx) => {
@@ -102,9 +102,10 @@ program
       if (opts.json) return void console.log(JSON.stringify(rows, jsonValue, 2));
       console.log(
         formatTable(
-          ['projector', 'position', 'stream seq', 'lag events', 'lag s', 'parked', 'updated', 'rebuild at'],
+          ['projector', 'leader (others stand by)', 'position', 'stream seq', 'lag events', 'lag s', 'parked', 'updated', 'rebuild at'],
           rows.map((r) => [
             r.projector,
+            r.leader ?? '-',
             r.position,
             String(r.streamSequence),
             `${r.lagAtLeast ? '>=' : ''}${formatNumber(r.lagEvents)}`,
