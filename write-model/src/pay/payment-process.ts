@@ -182,6 +182,18 @@ export const failureSteps: ReadonlyArray<{
  * this for PaymentRequested streams without a terminal event. A finished payment is reported as it is.
  */
 export async function resumePayment(ctx: CommandContext, reservationId: string): Promise<PaymentOutcome> {
+  const run = paymentRun(ctx, reservationId);
+  for (;;) {
+    const next = await run.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * One run of the payment process, pausing after every step (it yields the step's name):
+ * resumePayment runs it through; tests interleave two runs step by step.
+ */
+export async function* paymentRun(ctx: CommandContext, reservationId: string): AsyncGenerator<string, PaymentOutcome> {
   const { state } = await loadStream(ctx, paymentStreamId(reservationId), paymentDecider);
   if (state.status === 'None') throw new ReservationNotFoundError(reservationId);
   const outcome = (status: PaymentOutcome['status'], position: GlobalPosition | undefined, reason?: PaymentFailureReason): PaymentOutcome => ({
@@ -200,9 +212,11 @@ export async function resumePayment(ctx: CommandContext, reservationId: string):
   for (const step of paymentSteps) {
     const result = await step.run(ctx, state);
     position = result.position ?? position;
+    yield step.name;
     if (result.failure) {
       for (const failureStep of failureSteps) {
         position = (await failureStep.run(ctx, state, result.failure)).position ?? position;
+        yield failureStep.name;
       }
       return outcome('FAILED', position, result.failure);
     }
