@@ -18,6 +18,7 @@ import {
 import type { GlobalPosition } from '@concert/infra';
 import type { CommandContext } from '../command-loop/command-context.js';
 import { handleCommand, loadStream } from '../command-loop/handle-command.js';
+import { expireReservation } from '../expire-reservation/expire-reservation.js';
 
 export interface PaymentOutcome {
   reservationId: string;
@@ -98,19 +99,26 @@ export const paymentSteps: ReadonlyArray<{ name: string; run(ctx: CommandContext
   {
     name: 'confirm-reservation',
     async run(ctx, attempt) {
-      try {
-        const confirmed = await handleCommand(
+      const confirm = () =>
+        handleCommand(
           ctx,
           reservationStreamId(attempt.reservationId),
           reservationDecider,
           { type: 'ConfirmReservation', data: { reservationId: attempt.reservationId, paymentId: attempt.paymentId, now: ctx.now() } },
           { maxRetries: 3 },
         );
-        return { position: confirmed.position };
+      try {
+        return { position: (await confirm()).position };
       } catch (error) {
-        if (error instanceof ReservationExpiredError) return { position: undefined, failure: 'reservation-expired' };
+        // Refused: a failure only once the reservation is terminal (recorded with the revision
+        // read), so that no other run of this payment, deciding on an earlier clock, can still
+        // confirm it after this one refunds (defect 12.4).
         if (error instanceof ReservationNotHeldError) return { position: undefined, failure: 'reservation-not-held' };
-        throw error;
+        if (!(error instanceof ReservationExpiredError)) throw error;
+        const expiry = await expireReservation(ctx, attempt.reservationId);
+        if (expiry.outcome !== 'not-expirable') return { position: expiry.position, failure: 'reservation-expired' };
+        // Confirmed meanwhile by another run of this payment: confirming again is a no-op.
+        return { position: (await confirm()).position };
       }
     },
   },
@@ -153,7 +161,10 @@ export const failureSteps: ReadonlyArray<{
 }> = [
   {
     name: 'refund-wallet',
-    async run(ctx, attempt) {
+    async run(ctx, attempt, reason) {
+      // The debit was refused, so there is nothing of this payment to refund: a debit that
+      // appeared since is another run's, which goes on to confirm (or refunds it itself).
+      if (reason === 'insufficient-funds') return { position: undefined };
       // A no-op when nothing was debited for this payment.
       const credited = await handleCommand(
         ctx,
