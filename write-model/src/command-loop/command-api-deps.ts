@@ -1,4 +1,5 @@
 import type { Config, EventStore, JwtVerifier, Logger, Registry, SeatLocks } from '@concert/infra';
+import type { PaymentLock } from '../pay/payment-lock.js';
 import type { ScheduleCatalog } from './schedule-catalog.js';
 import type { CommandMetrics } from './command-metrics.js';
 
@@ -9,6 +10,8 @@ export interface CommandApiDeps {
   /** Absent when the process runs without Redis: holds then rely on the stream revisions alone. */
   locks: SeatLocks | undefined;
   catalog: ScheduleCatalog;
+  /** One runner per payment, shared with payment recovery (PostgresAdvisoryLock on DATABASE_URL). */
+  paymentLock: PaymentLock;
   verifier: JwtVerifier;
   logger: Logger;
   registry: Registry;

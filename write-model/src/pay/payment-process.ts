@@ -1,6 +1,7 @@
 import {
   ForbiddenError,
   InsufficientFundsError,
+  PaymentInProgressError,
   paymentDecider,
   paymentStreamId,
   ReservationExpiredError,
@@ -19,6 +20,7 @@ import type { GlobalPosition } from '@concert/infra';
 import type { CommandContext } from '../command-loop/command-context.js';
 import { handleCommand, loadStream } from '../command-loop/handle-command.js';
 import { expireReservation } from '../expire-reservation/expire-reservation.js';
+import { paymentLockKey } from './payment-lock.js';
 
 export interface PaymentOutcome {
   reservationId: string;
@@ -36,7 +38,16 @@ export async function requestPayment(
   input: { reservationId: string; userId: string; paymentId: string },
 ): Promise<PaymentOutcome> {
   await openPayment(ctx, input);
-  return resumePayment(ctx, input.reservationId);
+  const outcome = await resumePaymentAlone(ctx, input.reservationId);
+  // Recovery took it up already (the request stalled past PAYMENT_RECOVERY_AFTER_MS): it finishes it.
+  if (outcome === 'busy') throw new PaymentInProgressError(input.reservationId, input.paymentId);
+  return outcome;
+}
+
+/** resumePayment under the payment's lock (ctx.paymentLock): 'busy' when another runner has it. */
+export async function resumePaymentAlone(ctx: CommandContext, reservationId: string): Promise<PaymentOutcome | 'busy'> {
+  const resume = () => resumePayment(ctx, reservationId);
+  return ctx.paymentLock ? ctx.paymentLock.whileHeld(paymentLockKey(reservationId), resume) : resume();
 }
 
 /**

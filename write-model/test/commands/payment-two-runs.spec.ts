@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { paymentDecider, paymentStreamId, reservationDecider, reservationStreamId } from '@concert/domain';
-import type { PostgresEventStore } from '@concert/infra';
+import { PostgresAdvisoryLock, type PostgresEventStore } from '@concert/infra';
 import { chargeWallet } from '../../src/charge-wallet/charge-wallet.js';
 import { loadStream } from '../../src/command-loop/handle-command.js';
 import { holdSeats } from '../../src/hold-seats/hold-seats.js';
-import { openPayment, paymentRun } from '../../src/pay/payment-process.js';
+import { openPayment, paymentRun, requestPayment, resumePaymentAlone } from '../../src/pay/payment-process.js';
+import { paymentLockKey } from '../../src/pay/payment-lock.js';
 import type { PaymentOutcome } from '../../src/pay/payment-process.js';
 import { contextFor, givenSchedule, newCatalog, openTestStore, seatState, TestClock, walletState } from './command-fixture.js';
 
@@ -90,4 +91,59 @@ describe('Given one payment run twice at once (the request still running while r
       await expectOneConsistentOutcome(s);
     });
   }
+
+  describe('and both take the payment lock (one runner per payment)', () => {
+    let lock: PostgresAdvisoryLock;
+    before(() => {
+      lock = new PostgresAdvisoryLock({ connectionString: process.env.DATABASE_URL! });
+    });
+    after(() => lock.close());
+
+    it('When recovery tries to resume the payment after each step of the running request, Then it is turned away busy every time and the request completes it', async () => {
+      const s = await givenOpenPayment();
+      const recoveryCtx = { ...contextFor(store, new TestClock()), paymentLock: lock };
+      const answers: string[] = [];
+      const outcome = await lock.whileHeld(paymentLockKey(s.reservationId), async () => {
+        for (;;) {
+          const busy = await resumePaymentAlone(recoveryCtx, s.reservationId);
+          answers.push(busy === 'busy' ? busy : busy.status);
+          const next = await s.request.next();
+          if (next.done) return next.value;
+        }
+      });
+      expect(outcome).to.not.equal('busy');
+      expect(outcome).to.include({ status: 'COMPLETED' });
+      expect(answers).to.have.length(5);
+      expect(new Set(answers)).to.deep.equal(new Set(['busy']));
+      await expectOneConsistentOutcome(s);
+    });
+
+    it('When the request path finds recovery running the payment, Then it answers payment-in-progress and recovery finishes it', async () => {
+      const clock = new TestClock();
+      const { scheduleId } = await givenSchedule(store, clock, 1);
+      const userId = `user-${randomUUID()}`;
+      const reservationId = randomUUID();
+      const ctx = { ...contextFor(store, clock, userId), paymentLock: lock };
+      await chargeWallet(ctx, { userId, chargeId: randomUUID(), amount: FUNDS, maxAmount: 1_000_000 });
+      await holdSeats(ctx, { catalog: newCatalog(store), holdDurationMs: HOLD_MS, lockTtlMs: 5000 }, { reservationId, userId, scheduleId, seatIds: ['A-1'] });
+
+      let release!: () => void;
+      let held!: () => void;
+      const lockTaken = new Promise<void>((resolve) => (held = resolve));
+      const recoveryHolds = lock.whileHeld(paymentLockKey(reservationId), () => {
+        held();
+        return new Promise<void>((resolve) => (release = resolve));
+      });
+      await lockTaken;
+      const refused = await requestPayment(ctx, { reservationId, userId, paymentId: randomUUID() }).then(
+        () => undefined,
+        (e: { code?: string }) => e.code,
+      );
+      release();
+      await recoveryHolds;
+
+      expect(refused).to.equal('payment-in-progress');
+      expect(await resumePaymentAlone(ctx, reservationId)).to.include({ status: 'COMPLETED' });
+    });
+  });
 });
