@@ -1,7 +1,7 @@
 import {
-  ForbiddenError,
   InsufficientFundsError,
   PaymentInProgressError,
+  payableReservation,
   paymentDecider,
   paymentStreamId,
   ReservationExpiredError,
@@ -58,13 +58,8 @@ export async function openPayment(
   ctx: CommandContext,
   input: { reservationId: string; userId: string; paymentId: string },
 ): Promise<void> {
-  const { state: reservation } = await loadStream(ctx, reservationStreamId(input.reservationId), reservationDecider);
-  if (reservation.status === 'Empty') throw new ReservationNotFoundError(input.reservationId);
-  const owner = reservation.status === 'Expired' ? reservation.hold?.userId : reservation.userId;
-  if (owner !== input.userId) throw new ForbiddenError(`Reservation ${input.reservationId} belongs to another user`);
-  if (reservation.status === 'Expired') throw new ReservationExpiredError(input.reservationId);
-  if (reservation.status !== 'Held') throw new ReservationNotHeldError(input.reservationId, reservation.status);
-  if (ctx.now().getTime() >= new Date(reservation.expiresAt).getTime()) throw new ReservationExpiredError(input.reservationId);
+  const { state } = await loadStream(ctx, reservationStreamId(input.reservationId), reservationDecider);
+  const reservation = payableReservation(state, { ...input, now: ctx.now() });
 
   await handleCommand(
     ctx,
