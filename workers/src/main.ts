@@ -2,6 +2,7 @@ import {
   ConfigError,
   openEventStream,
   createApp,
+  requestLogPolicy,
   createEventStore,
   createLogger,
   createMetricsRegistry,
@@ -59,6 +60,7 @@ try {
 
   const app = createApp({
     logger,
+    requestLog: requestLogPolicy(config),
     registry,
     readinessChecks: {
       postgres: async () => {
