@@ -67,8 +67,6 @@ const variables = z.object({
   JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY').optional(),
   AUTH_DEV_LOGIN: bool.default(false),
   HOLD_DURATION_MS: positiveInt.default(300_000),
-  // atomic: seats and reservation in one transaction where the store supports it (PostgreSQL).
-  HOLD_WRITE_PATH: z.enum(['atomic', 'sequential']).default('atomic'),
   QUEUE_ADMIT_PER_SECOND: positiveInt.default(50),
   QUEUE_MAX_ADMITTED: positiveInt.default(1000),
   QUEUE_ADMISSION_WINDOW_MS: positiveInt.default(600_000),
