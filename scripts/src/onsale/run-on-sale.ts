@@ -27,6 +27,7 @@ export interface LoadContext {
   system: RunningSystem;
   http: HttpRecorder;
   onSale: OnSale;
+  concert: OnSaleConcert;
   /** Resolved once every fan is done. */
   loadFinished: Promise<void>;
 }
@@ -86,7 +87,7 @@ export async function runOnSale(options: RunOptions): Promise<RunResult> {
         `  ${Math.round(http.now())} s: arrived ${s.arrived}, waiting ${s.waiting}, admitted ${s.admitted}, choosing seats ${s.holding}, done ${s.done}/${options.fans}; seats paid ${s.seatsPaid}/${options.seats}; ${total} requests\n`,
       );
     }, 2000);
-    const beside = options.duringLoad?.({ system, http, onSale, loadFinished: onSale.finished });
+    const beside = options.duringLoad?.({ system, http, onSale, concert, loadFinished: onSale.finished });
     await onSale.finished;
     clearInterval(progress);
     const loadSeconds = http.now() - started;
