@@ -13,6 +13,7 @@ export interface ChaosOptions {
   /** Pause after a fault's recovery before the next one. */
   gapMs: number;
   log: (line: string) => void;
+  progress?: (line: string) => void;
 }
 
 export interface FaultReport {
@@ -53,6 +54,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     cancelShare: 0.1,
     ownServers: true,
     log: options.log,
+    ...(options.progress ? { progress: options.progress } : {}),
     async duringLoad({ system, http, onSale, concert }) {
       // Once the crowd is in: some fans waiting, some holding, some paying.
       while (onSale.state.admitted < Math.min(20, options.fans / 10)) await sleep(200);

@@ -21,6 +21,8 @@ export interface RunOptions {
   /** Runs beside the load (the chaos suite's faults); the load's end does not wait for it, the run does. */
   duringLoad?: (context: LoadContext) => Promise<void>;
   log: (line: string) => void;
+  /** A progress line every 2 s (default: stderr). */
+  progress?: (line: string) => void;
 }
 
 export interface LoadContext {
@@ -83,8 +85,8 @@ export async function runOnSale(options: RunOptions): Promise<RunResult> {
     const progress = setInterval(() => {
       const s = onSale!.state;
       const total = http.records.length;
-      process.stderr.write(
-        `  ${Math.round(http.now())} s: arrived ${s.arrived}, waiting ${s.waiting}, admitted ${s.admitted}, choosing seats ${s.holding}, done ${s.done}/${options.fans}; seats paid ${s.seatsPaid}/${options.seats}; ${total} requests\n`,
+      (options.progress ?? ((line: string) => process.stderr.write(`${line}\n`)))(
+        `  ${Math.round(http.now())} s: arrived ${s.arrived}, waiting ${s.waiting}, admitted ${s.admitted}, choosing seats ${s.holding}, done ${s.done}/${options.fans}; seats paid ${s.seatsPaid}/${options.seats}; ${total} requests`,
       );
     }, 2000);
     const beside = options.duringLoad?.({ system, http, onSale, concert, loadFinished: onSale.finished });
