@@ -20,7 +20,7 @@ const { values: args } = parseArgs({
     seats: { type: 'string' },
     'arrival-seconds': { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '256' },
-    'hold-seconds': { type: 'string', default: '20' },
+    'hold-seconds': { type: 'string', default: '30' },
     'admit-per-second': { type: 'string', default: '500' },
     'max-admitted': { type: 'string', default: '2000' },
     pay: { type: 'string', default: '0.75' },

@@ -115,7 +115,7 @@ export async function launchSystem(options: LaunchOptions): Promise<RunningSyste
     redis,
     nats,
     processes,
-    async untilReady(timeoutMs = 60_000) {
+    async untilReady(timeoutMs = 180_000) {
       const deadline = Date.now() + timeoutMs;
       for (const p of processes()) {
         while (!(await answers(`http://127.0.0.1:${p.port}/health`))) {

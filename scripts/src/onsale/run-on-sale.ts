@@ -71,6 +71,13 @@ export async function runOnSale(options: RunOptions): Promise<RunResult> {
       PAYMENT_RECOVERY_INTERVAL_MS: '1000',
     },
   });
+  // Ctrl-C: the system's database, keys and stream go too.
+  const interrupted = (): void => {
+    log('interrupted: stopping the system...');
+    void system.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const setup = new HttpRecorder(system.gatewayUrl, 8);
   const http = new HttpRecorder(system.gatewayUrl, options.concurrency);
   try {
@@ -86,7 +93,7 @@ export async function runOnSale(options: RunOptions): Promise<RunResult> {
       const s = onSale!.state;
       const total = http.records.length;
       (options.progress ?? ((line: string) => process.stderr.write(`${line}\n`)))(
-        `  ${Math.round(http.now())} s: arrived ${s.arrived}, waiting ${s.waiting}, admitted ${s.admitted}, choosing seats ${s.holding}, done ${s.done}/${options.fans}; seats paid ${s.seatsPaid}/${options.seats}; ${total} requests`,
+        `  ${Math.round(http.now())} s: arrived ${s.arrived}, waiting ${s.waiting}, admitted ${s.admitted}, choosing seats ${s.holding}, done ${s.done}/${options.fans}; seats paid ${s.seatsPaid}/${options.seats}; ${total} requests; ${[...s.outcomes].map(([k, n]) => `${k} x${n}`).join(', ')}`,
       );
     }, 2000);
     const beside = options.duringLoad?.({ system, http, onSale, concert, loadFinished: onSale.finished });
@@ -120,6 +127,8 @@ export async function runOnSale(options: RunOptions): Promise<RunResult> {
   } finally {
     await http.close();
     await setup.close();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     log('stopping the system and removing its database, Redis keys and stream...');
     await system.stop();
   }
