@@ -7,6 +7,7 @@
  * checks the invariants; writes bench-results/onsale-<time>.json and .html (plots, no server).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { PROCESS_KINDS } from '../onsale/launch-system.js';
 import { reportHtml } from '../onsale/report-html.js';
@@ -54,7 +55,7 @@ const print = (text: string): void => {
   lines.push(text);
   console.log(text);
 };
-print(`\nbench:onsale: ${formatNumber(fans)} fans, ${formatNumber(seats)} seats, arrival over ${args['arrival-seconds']} s, ${args.concurrency} requests in flight at most, hold ${args['hold-seconds']} s; whole system and load generator on this machine (${new Date().toISOString()})`);
+print(`\nbench:onsale: ${formatNumber(fans)} fans, ${formatNumber(seats)} seats, arrival over ${args['arrival-seconds']} s, ${args.concurrency} requests in flight at most, hold ${args['hold-seconds']} s; whole system and load generator on this machine, load average ${formatNumber(loadavg()[0], 1)} (${new Date().toISOString()})`);
 print(
   formatTable(
     ['stage', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'answers', 'target'],
@@ -103,7 +104,13 @@ print(
       k.kind,
       formatNumber(k.cpu, 1),
       formatNumber(k.perRequestMs, 2),
-      k.kind === 'command-api' ? `${formatNumber(k.perOwnMs, 2)} per command (${formatNumber(k.own)})` : k.kind === 'query-api' ? `${formatNumber(k.perOwnMs, 2)} per seat-map read (${formatNumber(k.own)})` : '',
+      k.kind === 'command-api'
+        ? `${formatNumber(k.perOwnMs, 2)} per command (${formatNumber(k.own)})`
+        : k.kind === 'query-api'
+          ? `${formatNumber(k.perOwnMs, 2)} per seat-map read (${formatNumber(k.own)})`
+          : k.kind === 'projectors' || k.kind === 'workers'
+            ? `${formatNumber((1000 * k.cpu) / Math.max(1, result.eventsAppended), 2)} per event appended (${formatNumber(result.eventsAppended)})`
+            : '',
     ]),
   ),
 );

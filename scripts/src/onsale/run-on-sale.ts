@@ -100,11 +100,12 @@ export async function runOnSale(options: RunOptions): Promise<RunResult> {
     await onSale.finished;
     clearInterval(progress);
     const loadSeconds = http.now() - started;
+    // CPU per request is the load's: the idle wait for the last deadline below is not counted.
+    const usage = sampler.usage();
     await beside;
     log(`load done in ${loadSeconds.toFixed(1)} s; waiting for the last hold deadline + ${HOLD_GRACE_S} s...`);
     await untilLastDeadlinePassed(system.env.DATABASE_URL!, HOLD_GRACE_S + 2);
     await sampler.stop();
-    const usage = sampler.usage();
 
     log('checking the invariants...');
     const invariants = await checkEventStoreInvariants(system.env.DATABASE_URL!, onSale.ledgers, HOLD_GRACE_S);
