@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { createRedis, deleteKeysWithPrefix } from '@concert/infra';
 import type { RunningSystem } from '../onsale/launch-system.js';
+import type { OwnServer } from '../onsale/own-servers.js';
 
 export interface Fault {
   name: string;
@@ -33,23 +34,22 @@ export const deleteSeatLocks: Fault = {
   },
 };
 
-export const restartRedis: Fault = {
-  name: 'Redis restarted',
-  async inject(system) {
-    if (!system.redis) throw new Error('the system runs on a shared Redis: no restart');
-    await system.redis.restart();
-    return 'SIGKILL, started again empty';
-  },
-};
+/** SIGKILL of the system's own redis-server or nats-server, then the same server on the same port. */
+function restartOwnServer(name: string, server: (system: RunningSystem) => OwnServer | undefined, did: string): Fault {
+  return {
+    name,
+    async inject(system) {
+      const own = server(system);
+      if (!own) throw new Error(`the system runs on a shared server: no ${name}`);
+      await own.restart();
+      return did;
+    },
+  };
+}
 
-export const restartNats: Fault = {
-  name: 'NATS restarted',
-  async inject(system) {
-    if (!system.nats) throw new Error('the system runs on a shared NATS: no restart');
-    await system.nats.restart();
-    return 'SIGKILL, started again on its store';
-  },
-};
+export const restartRedis = restartOwnServer('Redis restarted', (system) => system.redis, 'SIGKILL, started again empty');
+
+export const restartNats = restartOwnServer('NATS restarted', (system) => system.nats, 'SIGKILL, started again on its store');
 
 /** pg_terminate_backend of every connection to the system's database, three times within a second. */
 export const postgresConnectionStorm: Fault = {
