@@ -70,7 +70,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         const recoveredAfterS = await secondsToRecover(system, concert.concertId);
         const until = http.now() + 1;
         const failedRequests = http.records.filter((r) => r.endS >= atS && r.endS <= until && (r.label.startsWith('5') || r.label === 'network-error' || r.label === 'timeout')).length;
-        options.log(`  recovered after ${recoveredAfterS === undefined ? 'NEVER (60 s)' : `${recoveredAfterS.toFixed(1)} s`}`);
+        options.log(`  recovered after ${recoveredAfterS === undefined ? 'NEVER (120 s)' : `${recoveredAfterS.toFixed(1)} s`}`);
         faults.push({ fault: fault.name, atS, did, recoveredAfterS, failedRequests });
         await sleep(options.gapMs);
       }
