@@ -152,5 +152,20 @@ export async function checkReadModels(env: Record<string, string>): Promise<Inva
     .filter((line) => /compared|differ|missing|error/i.test(line))
     .slice(0, 8)
     .join('; ');
-  return { name: 'every read model = a fresh rebuild', ok: code === 0, detail: `projections rebuild --all --dry-run exited ${code}${summary ? `: ${summary}` : ''}` };
+  const parked = code === 0 ? '' : await parkedEvents(env.DATABASE_URL!);
+  return { name: 'every read model = a fresh rebuild', ok: code === 0, detail: `projections rebuild --all --dry-run exited ${code}${summary ? `: ${summary}` : ''}${parked}` };
+}
+
+/** For a read model that differs: the events its projector parked, a likely cause. */
+async function parkedEvents(databaseUrl: string): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ projection: string; event_type: string; error: string; n: string }>(
+      `SELECT projection, event_type, min(error) AS error, count(*) AS n FROM parked_events GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 5`,
+    );
+    return rows.length === 0 ? '; no parked events' : `; parked: ${rows.map((r) => `${r.projection} ${r.event_type} x${r.n} (${r.error.slice(0, 120)})`).join(', ')}`;
+  } finally {
+    await client.end();
+  }
 }
