@@ -133,7 +133,7 @@ function reportFailure(error: unknown): void {
 }
 
 const program = new Command('events')
-  .description('Export or replay the event store history (see the README, "Replay and export")')
+  .description('Export or replay the event store history (see docs/operations.md, "Replay and export")')
   .showSuggestionAfterError();
 
 addSelectionOptions(

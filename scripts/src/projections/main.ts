@@ -140,7 +140,7 @@ parked
   });
 parked
   .command('retry')
-  .description('apply parked events again through their projection; deleted from parked on success (applied out of feed order: see the README)')
+  .description('apply parked events again through their projection; deleted from parked on success (applied out of feed order: see docs/operations.md, "Parked events")')
   .argument('[id]', 'a parked event id (from `parked list`)', positiveInt)
   .option('--all', 'every parked event, oldest position first')
   .option('--projection <name>', 'with --all: only this projection')

@@ -3,13 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import pg from 'pg';
 
-/** The README's "who holds the relay lock" query, run as an operator would, against real advisory locks. */
-const README = fileURLToPath(new URL('../../../README.md', import.meta.url));
+/** The "who holds the relay lock" query of docs/operations.md, run as an operator would, against real advisory locks. */
+const OPERATIONS = fileURLToPath(new URL('../../../docs/operations.md', import.meta.url));
 
 function relayHolderQuery(): string {
-  const readme = readFileSync(README, 'utf8');
-  const block = /```sql\n(SELECT[^`]*?hashtextextended\('relay:EVENTS', 0\);)\n```/.exec(readme);
-  if (!block) throw new Error('the README has no relay-holder SQL block');
+  const operations = readFileSync(OPERATIONS, 'utf8');
+  const block = /```sql\n(SELECT[^`]*?hashtextextended\('relay:EVENTS', 0\);)\n```/.exec(operations);
+  if (!block) throw new Error('docs/operations.md has no relay-holder SQL block');
   return block[1]!;
 }
 
@@ -23,7 +23,7 @@ describe('Given the relay holds its advisory lock while other advisory locks are
   };
   after(() => Promise.all(clients.map((c) => c.end())));
 
-  it("When an operator runs the README's relay-holder query, Then it names exactly the relay's session", async () => {
+  it("When an operator runs the relay-holder query of docs/operations.md, Then it names exactly the relay's session", async () => {
     const relay = await connect();
     const other = await connect();
     await relay.query("SELECT pg_advisory_lock(hashtextextended('relay:EVENTS', 0))");
