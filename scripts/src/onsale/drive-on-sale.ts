@@ -109,7 +109,8 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
     return undefined;
   }
 
-  async function hold(fan: (typeof fans)[number], token: string): Promise<{ reservationId: string; amount: number; seats: number } | string> {
+  async function hold(fan: (typeof fans)[number], session: { token: string }): Promise<{ reservationId: string; amount: number; seats: number } | string> {
+    let requeued = 0;
     for (let attempt = 0; attempt < HOLD_ATTEMPTS; attempt++) {
       let seatIds = skewedPick(options.seatIds);
       if (attempt >= 2) {
@@ -123,8 +124,15 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
         }
         seatIds = skewedPick(available);
       }
-      const held = await decided('hold', 'POST', '/reservations', fan.token, { scheduleId: options.scheduleId, seatIds }, { 'queue-token': token });
+      const held = await decided('hold', 'POST', '/reservations', fan.token, { scheduleId: options.scheduleId, seatIds }, { 'queue-token': session.token });
       if (held.status === 201) return { reservationId: String(held.body.reservationId), amount: Number(held.body.amount), seats: seatIds.length };
+      if (held.label.startsWith('401 queue-token') && requeued++ < 2) {
+        // The session is gone (a Redis restart loses the waiting room): queue again.
+        const again = await queueToken(fan);
+        if (again === undefined) return `hold ${held.label}`;
+        session.token = again;
+        continue;
+      }
       if (held.label !== '409 seat-unavailable') return `hold ${held.label}`;
     }
     return 'no-seat-after-retries';
@@ -141,7 +149,8 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
     if (token === undefined) return outcome('not-admitted');
     state.admitted += 1;
     state.holding += 1;
-    const held = await hold(f, token);
+    const session = { token };
+    const held = await hold(f, session);
     state.holding -= 1;
     if (typeof held === 'string') return outcome(held);
     await sleep(200 + Math.random() * 1800); // the fan looks at the price
@@ -151,7 +160,17 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
       if (charge.status === 201) ledger.charged += held.amount;
       else if (undecided(charge)) ledger.unknownCharges += 1;
       if (charge.status !== 201) return outcome(`charge ${charge.label}`);
-      const paid = await decided('pay', 'POST', '/payments', f.token, { reservationId: held.reservationId }, { 'idempotency-key': `pay-${held.reservationId}`, 'queue-token': token });
+      // A new key after a 401: that attempt provably never ran.
+      const pay = (key: string): Promise<Answer> =>
+        decided('pay', 'POST', '/payments', f.token, { reservationId: held.reservationId }, { 'idempotency-key': key, 'queue-token': session.token });
+      let paid = await pay(`pay-${held.reservationId}`);
+      if (paid.label.startsWith('401 queue-token')) {
+        const again = await queueToken(f);
+        if (again !== undefined) {
+          session.token = again;
+          paid = await pay(`pay-${held.reservationId}-requeued`);
+        }
+      }
       if (paid.status === 201) {
         ledger.paid.push({ reservationId: held.reservationId, paymentId: String(paid.body.paymentId), amount: held.amount, seats: held.seats });
         state.seatsPaid += held.seats;
