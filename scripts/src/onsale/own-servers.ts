@@ -44,6 +44,8 @@ export async function startOwnNats(): Promise<OwnServer> {
 
 async function ownServer(name: OwnServer['name'], url: string, port: number, launch: () => ChildProcess): Promise<OwnServer> {
   let child = launch();
+  // The run may end without stop() (mocha --exit after a timeout, an uncaught error): the server goes with it.
+  process.once('exit', () => child.kill('SIGKILL'));
   const kill = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
