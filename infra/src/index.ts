@@ -93,5 +93,5 @@ export { migrateIdempotencyDatabase, IDEMPOTENCY_SCHEMA } from './idempotency/mi
 export type { IdempotencyStore, IdempotencyClaim, BeginResult, StoredResponse } from './idempotency/idempotency-store.js';
 export { PostgresIdempotencyStore, type PostgresIdempotencyStoreOptions } from './idempotency/postgres-idempotency-store.js';
 export { createIdempotencyStore } from './idempotency/create-idempotency-store.js';
-export { RedisRateLimiter, type RateBudget, type RateDecision } from './rate-limits/redis-rate-limiter.js';
+export { consumeRateBudgets, RedisRateLimiter, type RateBudget, type RateDecision, type RateSpend } from './rate-limits/redis-rate-limiter.js';
 export * from './waiting-room/index.js';
