@@ -1,4 +1,5 @@
 import type { Logger } from '@concert/infra';
+import { Pool } from 'undici';
 
 export interface UpstreamPoolOptions {
   /** `command-api` or `query-api`: names the pool in logs, metrics and readiness. */
@@ -12,6 +13,8 @@ export interface UpstreamPoolOptions {
   /** The path probed; `/ready` answers 503 while an instance drains or lost a dependency. */
   probePath?: string;
   logger?: Logger;
+  /** Keep-alive connections per instance; a request beyond them waits for one. */
+  connections?: number;
 }
 
 export interface UpstreamState {
@@ -20,7 +23,15 @@ export interface UpstreamState {
 }
 
 const DEFAULT_PROBE_PATH = '/ready';
-const MIN_PROBE_TIMEOUT_MS = 2000;
+/** A busy instance answers its probe late, not never: slowness alone must not empty the rotation. */
+const MIN_PROBE_TIMEOUT_MS = 5000;
+const DEFAULT_CONNECTIONS = 256;
+/**
+ * How long an idle connection to an instance is kept. Shorter than the instances' own
+ * keep-alive timeout (see serve.ts), so the gateway, never the instance, closes an idle
+ * connection: a request is never written into a socket the instance is closing.
+ */
+const IDLE_CONNECTION_MS = 4000;
 /**
  * Probe failures in a row that take an instance out. A refused connection is proof enough
  * at once; a slow or 503 answer twice in a row, so one hiccup of a busy instance's
@@ -39,6 +50,7 @@ export class UpstreamPool {
   private readonly urls: readonly string[];
   private readonly healthy = new Map<string, boolean>();
   private readonly failures = new Map<string, number>();
+  private readonly dispatchers = new Map<string, Pool>();
   private readonly options: UpstreamPoolOptions;
   private next = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -72,6 +84,20 @@ export class UpstreamPool {
     return undefined;
   }
 
+  /** The keep-alive connections to one of the pool's instances (`url` as `pick` gave it). */
+  dispatcherOf(url: string): Pool {
+    let dispatcher = this.dispatchers.get(url);
+    if (dispatcher === undefined) {
+      dispatcher = new Pool(url, {
+        connections: this.options.connections ?? DEFAULT_CONNECTIONS,
+        keepAliveTimeout: IDLE_CONNECTION_MS,
+        keepAliveMaxTimeout: IDLE_CONNECTION_MS,
+      });
+      this.dispatchers.set(url, dispatcher);
+    }
+    return dispatcher;
+  }
+
   /** The proxy could not connect: out of rotation until a probe succeeds. */
   markDown(url: string, reason: string): void {
     this.set(url, false, reason);
@@ -97,6 +123,9 @@ export class UpstreamPool {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.probing;
+    const dispatchers = [...this.dispatchers.values()];
+    this.dispatchers.clear();
+    await Promise.all(dispatchers.map((dispatcher) => dispatcher.destroy()));
   }
 
   private schedule(): void {
