@@ -1,15 +1,5 @@
-import {
-  authenticate,
-  errorHandler,
-  healthRouter,
-  httpMetrics,
-  jsonBody,
-  metricsRouter,
-  notFoundHandler,
-  requestContext,
-  requireRole,
-} from '@concert/infra';
-import express, { Router, type Express, type RequestHandler } from 'express';
+import { authenticate, createApp, requireRole } from '@concert/infra';
+import { Router, type Express, type RequestHandler } from 'express';
 import { devTokenRoute } from './auth/dev-token-route.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { openApiRoute } from './openapi/openapi-route.js';
@@ -19,40 +9,37 @@ import { bodyLimitOf, PUBLIC_ROUTES } from './routing/public-routes.js';
 import { proxyToUpstream } from './upstream/proxy-to-upstream.js';
 
 /**
- * The gateway's pipeline, in the one order that is correct:
- * request id, logging and metrics -> its own public routes (/health, /ready, /metrics,
- * /openapi.json, POST /auth/token) -> the allow-list (404 for anything else) ->
+ * The gateway's pipeline, the shared app chain (createApp) in the one order that is correct:
+ * request id, logging and metrics -> /health, /ready, /metrics -> its own public routes
+ * (/openapi.json, POST /auth/token) -> the allow-list (404 for anything else) ->
  * authentication (and the admin role on /admin/*) -> rate limits -> JSON body -> the waiting
  * room -> Idempotency-Key -> queue token -> the proxy to a healthy upstream instance.
  * Each refusal happens before anything reaches an upstream.
  */
 export function createGatewayApp(deps: GatewayDeps): Express {
   const { stages } = deps;
-  const app = express();
-  app.disable('x-powered-by');
-
-  app.use(requestContext(deps.logger));
-  app.use(httpMetrics(deps.registry));
-  app.use(originFormOnly());
-  app.use(metricsRouter(deps.registry));
-  app.use(healthRouter(deps.readinessChecks));
-  openApiRoute(app, { walletMaxCharge: deps.config.WALLET_MAX_CHARGE, devLogin: deps.config.AUTH_DEV_LOGIN });
-  if (deps.config.AUTH_DEV_LOGIN) devTokenRoute(app, deps.config, deps.config.AUTH_DEV_TOKEN_TTL_S);
-
-  app.use(matchPublicRoute(PUBLIC_ROUTES));
-  app.use(authenticate(deps.verifier));
-  app.use(adminRoutesOnly());
-  if (stages.rateLimit) app.use(stages.rateLimit);
-  // The exact bytes are kept: the proxy forwards them unchanged (see rawBodyOf).
-  app.use(jsonBody({ limitBytes: (_req, res) => bodyLimitOf(publicRouteOf(res)), keepRawBody: true }));
-  if (stages.queueRouter) app.use(stages.queueRouter);
-  if (stages.idempotency) app.use(stages.idempotency);
-  if (stages.requireQueueToken) app.use(stages.requireQueueToken);
-  app.use(proxyRouter(deps));
-
-  app.use(notFoundHandler());
-  app.use(errorHandler({ logger: deps.logger }));
-  return app;
+  return createApp({
+    logger: deps.logger,
+    registry: deps.registry,
+    readinessChecks: deps.readinessChecks,
+    publicRoutes: (app) => {
+      app.use(originFormOnly());
+      openApiRoute(app, { walletMaxCharge: deps.config.WALLET_MAX_CHARGE, devLogin: deps.config.AUTH_DEV_LOGIN });
+      if (deps.config.AUTH_DEV_LOGIN) devTokenRoute(app, deps.config, deps.config.AUTH_DEV_TOKEN_TTL_S);
+      app.use(matchPublicRoute(PUBLIC_ROUTES));
+    },
+    authenticate: authenticate(deps.verifier),
+    beforeBody: [adminRoutesOnly(), ...(stages.rateLimit ? [stages.rateLimit] : [])],
+    // The exact bytes are kept: the proxy forwards them unchanged (see rawBodyOf).
+    bodyLimitBytes: (_req, res) => bodyLimitOf(publicRouteOf(res)),
+    keepRawBody: true,
+    routes: (app) => {
+      if (stages.queueRouter) app.use(stages.queueRouter);
+      if (stages.idempotency) app.use(stages.idempotency);
+      if (stages.requireQueueToken) app.use(stages.requireQueueToken);
+      app.use(proxyRouter(deps));
+    },
+  });
 }
 
 /** The `admin` role on every route the table marks so (403 `forbidden`). */

@@ -9,7 +9,6 @@ import { callerOf } from './queue-router.js';
 import { queueTokensOf, waitingRoomOf } from './waiting-room-of.js';
 
 // Only the field the check needs; the command API validates the rest of the body.
-const holdBody = z.object({ scheduleId: entityIdSchema });
 const payBody = z.object({ reservationId: entityIdSchema });
 
 /** `/reservations/{id}` in a hold's Location header. */
@@ -18,10 +17,13 @@ const RESERVATION_LOCATION = /\/reservations\/([A-Za-z0-9_-]{1,64})$/;
 /**
  * The waiting room's gate on POST /reservations and POST /payments (other requests pass):
  * 401 `queue-token-required` without a Queue-Token header, 401 `queue-token-invalid` unless it
- * is signed by us, unexpired, issued to the caller, for the concert of the schedule (hold) or
- * reservation (payment), and its session is still admitted (not expired, not ended by a
- * payment). A 201 hold remembers its reservation's concert; a 201 payment ends the session
- * and frees the slot. Behind authentication, after the JSON body parser.
+ * is signed by us, unexpired, issued to the caller, and its session is still admitted (not
+ * expired, not ended by a payment). Whether the token is for the right concert is decided
+ * where that concert is known without a read model: for a hold, by the command API from its
+ * own catalog (the token's concert is forwarded, see `verifiedQueueConcertOf`); for a payment,
+ * here, from the concert remembered at the hold (or asked of the query API). A 201 hold
+ * remembers its reservation's concert; a 201 payment ends the session and frees the slot.
+ * Behind authentication, after the JSON body parser.
  */
 export function requireQueueToken(options: QueueOptions): RequestHandler {
   const room = waitingRoomOf(options);
@@ -37,29 +39,27 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
     const token = req.headers['queue-token'];
     if (typeof token !== 'string' || token.trim() === '') throw queueTokenRequired();
     const { userId } = authOf(res);
-    const caller = callerOf(req, res);
     const log = Object.hasOwn(req, 'log') ? loggerOf(req) : options.logger;
 
-    let concertId: string | undefined;
-    if (kind === 'hold') {
-      const { scheduleId } = parseBody(holdBody, req);
-      concertId = await lookup.concertOfSchedule(scheduleId, caller);
-      if (concertId === undefined) throw notFound('schedule-not-found', `no schedule ${scheduleId}`);
-    } else {
-      const { reservationId } = parseBody(payBody, req);
-      concertId = await lookup.concertOfReservation(reservationId, caller);
-      if (concertId === undefined) throw notFound('reservation-not-found', `no reservation ${reservationId}`);
-    }
-
+    let concertId: string;
     let entryId: string;
     try {
-      entryId = tokens.verify(token.trim(), { userId, concertId }).entryId;
+      if (kind === 'hold') {
+        ({ concertId, entryId } = tokens.verifyForUser(token.trim(), userId));
+      } else {
+        const { reservationId } = parseBody(payBody, req);
+        const found = await lookup.concertOfReservation(reservationId, callerOf(req, res));
+        if (found === undefined) throw notFound('reservation-not-found', `no reservation ${reservationId}`);
+        concertId = found;
+        entryId = tokens.verify(token.trim(), { userId, concertId }).entryId;
+      }
     } catch (error) {
       if (!(error instanceof InvalidQueueTokenError)) throw error;
       log.info({ reason: error.message }, 'queue token refused');
       throw queueTokenInvalid();
     }
     await assertStillAdmitted(room, concertId, userId, entryId, log);
+    if (kind === 'hold') res.locals.verifiedQueueConcert = concertId;
 
     const admittedConcert = concertId;
     res.once('finish', () => {
@@ -75,6 +75,15 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
     });
     next();
   };
+}
+
+/**
+ * The concert of the queue token this gateway verified for the request (a hold), which the
+ * proxy forwards as VERIFIED_QUEUE_CONCERT_HEADER; undefined for any other request.
+ */
+export function verifiedQueueConcertOf(res: Response): string | undefined {
+  const concertId: unknown = res.locals.verifiedQueueConcert;
+  return typeof concertId === 'string' ? concertId : undefined;
 }
 
 function guardedRoute(req: Request): 'hold' | 'pay' | undefined {

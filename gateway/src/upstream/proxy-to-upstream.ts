@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream';
-import { loggerOf, rawBodyOf, type Logger } from '@concert/infra';
+import { loggerOf, rawBodyOf, VERIFIED_QUEUE_CONCERT_HEADER, type Logger } from '@concert/infra';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Dispatcher } from 'undici';
 import type { GatewayMetrics } from '../gateway-metrics.js';
+import { verifiedQueueConcertOf } from '../queue/index.js';
 import { badGatewayProblem, noHealthyInstanceProblem, upstreamTimeoutProblem } from './upstream-problems.js';
 import type { UpstreamPool } from './upstream-pool.js';
 
@@ -42,6 +43,8 @@ const NOT_FORWARDED = new Set([
   'x-forwarded-host',
   'x-forwarded-port',
   'x-forwarded-proto',
+  // Only what the gateway verified itself, never what a client claims.
+  VERIFIED_QUEUE_CONCERT_HEADER,
 ]);
 const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'trailer', 'upgrade']);
 
@@ -136,6 +139,8 @@ function forwardedHeaders(req: Request, res: Response, raw: Buffer | undefined):
   // X-Request-Id as the gateway settled it (generated when the client sent none).
   const requestId: unknown = res.locals.requestId;
   if (typeof requestId === 'string') headers['x-request-id'] = requestId;
+  const queueConcert = verifiedQueueConcertOf(res);
+  if (queueConcert !== undefined) headers[VERIFIED_QUEUE_CONCERT_HEADER] = queueConcert;
   const forwardedFor = incoming['x-forwarded-for'];
   const address = req.socket.remoteAddress ?? '';
   headers['x-forwarded-for'] = typeof forwardedFor === 'string' && forwardedFor !== '' ? `${forwardedFor}, ${address}` : address;

@@ -15,10 +15,19 @@ export interface CreateAppOptions {
   readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
   /** Mounts the service's routes; runs after body parsing, before the not-found handler. */
   routes: (app: Express) => void;
+  /**
+   * Mounts what answers or refuses before authentication (the gateway: its allow-list, the
+   * OpenAPI document, the development login); runs after /health, /ready and /metrics.
+   */
+  publicRoutes?: (app: Express) => void;
   /** Runs before the body is read, so an anonymous client cannot make the server parse a large body. */
   authenticate?: RequestHandler;
+  /** After authentication, before the body is read (the gateway: the admin role, rate limits). */
+  beforeBody?: readonly RequestHandler[];
   codeToStatus?: CodeToStatus;
   bodyLimitBytes?: BodyLimit;
+  /** Also keep the body's exact bytes (see `rawBodyOf`), for a service that forwards them. */
+  keepRawBody?: boolean;
 }
 
 /** The standard middleware chain of every HTTP service, in the one order that is correct. */
@@ -32,8 +41,15 @@ export function createApp(options: CreateAppOptions): Express {
   app.use(httpMetrics(registry));
   app.use(metricsRouter(registry));
   app.use(healthRouter(options.readinessChecks ?? {}));
+  options.publicRoutes?.(app);
   if (options.authenticate) app.use(options.authenticate);
-  app.use(jsonBody(options.bodyLimitBytes === undefined ? {} : { limitBytes: options.bodyLimitBytes }));
+  for (const stage of options.beforeBody ?? []) app.use(stage);
+  app.use(
+    jsonBody({
+      ...(options.bodyLimitBytes === undefined ? {} : { limitBytes: options.bodyLimitBytes }),
+      ...(options.keepRawBody ? { keepRawBody: true } : {}),
+    }),
+  );
   options.routes(app);
   app.use(notFoundHandler());
   app.use(errorHandler({ logger: options.logger, ...(options.codeToStatus ? { codeToStatus: options.codeToStatus } : {}) }));

@@ -22,6 +22,14 @@ export class InvalidQueueTokenError extends Error {
  * the value of JWT_SECRET, an access token is not a queue token, nor the other way round.
  */
 const AUDIENCE = 'concert-queue';
+
+/**
+ * The concert of the queue token the gateway verified for a hold, as the gateway forwards it
+ * to the command API, which knows each schedule's concert and refuses a hold on another
+ * concert's schedule (401 `queue-token-invalid`). Only the gateway sets it: it drops the
+ * header from every client request.
+ */
+export const VERIFIED_QUEUE_CONCERT_HEADER = 'x-verified-queue-concert';
 const ALGORITHM = 'HS256';
 /** Distinct live queue tokens remembered per process: at most one per admitted user. */
 const VERIFIED_TOKENS = 50_000;
@@ -54,9 +62,19 @@ export class QueueTokens {
    * `expected.userId` for `expected.concertId`. @throws InvalidQueueTokenError
    */
   verify(token: string, expected: { userId: string; concertId: string }): QueueTokenClaims {
-    const claims = this.#verified.get(token) ?? this.#verifySignature(token);
-    if (claims.userId !== expected.userId) throw new InvalidQueueTokenError('queue token was issued to another user');
+    const claims = this.verifyForUser(token, expected.userId);
     if (claims.concertId !== expected.concertId) throw new InvalidQueueTokenError('queue token is for another concert');
+    return claims;
+  }
+
+  /**
+   * The claims, when the signature holds, the token has not expired, and it was issued to
+   * `userId`, whatever its concert: for a caller that has the concert checked where it is
+   * known (a hold: the command API, see VERIFIED_QUEUE_CONCERT_HEADER). @throws InvalidQueueTokenError
+   */
+  verifyForUser(token: string, userId: string): QueueTokenClaims {
+    const claims = this.#verified.get(token) ?? this.#verifySignature(token);
+    if (claims.userId !== userId) throw new InvalidQueueTokenError('queue token was issued to another user');
     return claims;
   }
 
