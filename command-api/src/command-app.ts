@@ -9,7 +9,7 @@ import { cancelReservationRoute } from './reservations/cancel-reservation.js';
 import { holdSeatsRoute } from './reservations/hold-seats.js';
 import { chargeWalletRoute } from './wallet/charge-wallet.js';
 
-/** The write side's HTTP face (API.md): every route behind JWT authentication. */
+/** The write side's HTTP face (docs/api.md): every route behind JWT authentication. */
 export function createCommandApp(deps: CommandApiDeps): Express {
   return createApp({
     logger: deps.logger,

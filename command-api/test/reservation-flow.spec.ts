@@ -19,7 +19,7 @@ import {
 } from '@concert/infra';
 import { call, CommandApiCluster, expectProblem, type ApiResponse } from './command-api-harness.js';
 
-/** The happy paths (and their nearest refusals) of API.md, through HTTP, on a clock the test moves. */
+/** The happy paths (and their nearest refusals) of docs/api.md, through HTTP, on a clock the test moves. */
 
 const HOLD_DURATION_MS = 60_000;
 const CONSISTENCY_TOKEN = /^\d+\.\d+$/;

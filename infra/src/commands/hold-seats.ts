@@ -53,12 +53,12 @@ export interface Hold {
 }
 
 /**
- * Holds 1-4 seats of one schedule, all or nothing (ARCHITECTURE.md section 3): lock the seats
- * in Redis so that losers are turned away cheaply, append SeatHeld to each seat stream with
- * the revision read (the fence), then append ReservationHeld. Seats held by a failed attempt
- * are released before answering. A successful hold keeps its locks (token: the reservation
- * id) until the hold's deadline, so later contenders are refused by Redis alone; releasing
- * the seats frees them (releaseSeats).
+ * Holds 1-4 seats of one schedule, all or nothing (docs/architecture.md, 'Contention: lock, then
+ * fence'): lock the seats in Redis so that losers are turned away cheaply, append SeatHeld to each
+ * seat stream with the revision read (the fence), then append ReservationHeld. Seats held by a
+ * failed attempt are released before answering. A successful hold keeps its locks (token: the
+ * reservation id) until the hold's deadline, so later contenders are refused by Redis alone;
+ * releasing the seats frees them (releaseSeats).
  */
 export async function holdSeats(ctx: CommandContext, deps: HoldSeatsDeps, input: HoldSeatsInput): Promise<Hold> {
   const seatIds = [...input.seatIds].sort();

@@ -29,7 +29,7 @@ export interface PaymentOutcome {
   position: GlobalPosition | undefined;
 }
 
-/** Pays a held reservation from the owner's wallet (ARCHITECTURE.md section 4): open the payment, then run it. */
+/** Pays a held reservation from the owner's wallet (docs/architecture.md, 'Payment, exactly once'): open the payment, then run it. */
 export async function requestPayment(
   ctx: CommandContext,
   input: { reservationId: string; userId: string; paymentId: string },

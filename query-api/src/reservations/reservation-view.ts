@@ -3,7 +3,7 @@ import { amountOf, isoOf } from '../row-values.js';
 
 export type ReservationStatus = 'HELD' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED';
 
-/** API.md: {reservationId, status, seatIds, amount, expiresAt, paymentId?}, alone or in a list. */
+/** docs/api.md: {reservationId, status, seatIds, amount, expiresAt, paymentId?}, alone or in a list. */
 export interface ReservationView {
   reservationId: string;
   status: ReservationStatus;

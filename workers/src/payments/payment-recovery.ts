@@ -24,7 +24,7 @@ const BATCH = 100;
 const CONCURRENCY = 4;
 
 /**
- * The payment recovery worker (ARCHITECTURE.md section 4): payments whose process stopped
+ * The payment recovery worker (docs/architecture.md, 'Payment, exactly once'): payments whose process stopped
  * after PaymentRequested (a crashed command API) are finished through the write side's
  * resumePayment, whose steps are idempotent. Each is resumed under a PostgreSQL advisory
  * lock, so two instances never run the same one at once; counted and logged one by one.
