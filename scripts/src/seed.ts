@@ -3,16 +3,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import { concertStreamId } from '@concert/domain';
 import {
   ConfigError,
-  ScheduleCatalog,
-  addSchedule,
-  createConcert,
   createEventStore,
   ensureDatabase,
   loadConfig,
   migrateToLatest,
   unreachableServices,
-  type CommandContext,
 } from '@concert/infra';
+import { addSchedule, createConcert, ScheduleCatalog, type CommandContext } from '@concert/write-model';
 import { demoCatalog } from './seed/demo-catalog.js';
 
 /**

@@ -15,7 +15,7 @@ export interface PublicRoute {
 
 /**
  * The allow-list: the public API of docs/api.md and nothing else. Whatever is not here (the
- * upstreams' /internal/* timeout commands, their /metrics and /health, any admin of
+ * upstreams' /metrics and /health, any admin of
  * projections) is a 404 at the edge, so a new upstream route is private until listed.
  */
 export const PUBLIC_ROUTES: readonly PublicRoute[] = [

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { resumePayment, type CommandContext, type Logger, type PaymentOutcome } from '@concert/infra';
+import type { Logger } from '@concert/infra';
+import { resumePayment, type CommandContext, type PaymentOutcome } from '@concert/write-model';
 import type { Knex } from 'knex';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { mapBounded } from '../runtime/map-bounded.js';

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { sleep } from './test-redis.js';
+import { sleep } from '../../../src/testing/test-redis.js';
 
 /**
  * Throwaway redis-server processes from the Debian package, on free ports in a temp dir,
