@@ -33,6 +33,8 @@ export {
   payloadTooLargeProblem,
   unsupportedMediaTypeProblem,
   unavailableProblem,
+  queueTokenRequiredProblem,
+  queueTokenInvalidProblem,
   type FieldError,
 } from './http/common-problems.js';
 export { requestContext, requestIdOf, loggerOf } from './http/request-context.js';

@@ -1,10 +1,19 @@
 import { entityIdSchema } from '@concert/domain';
-import { authOf, InvalidQueueTokenError, isDependencyUnavailable, loggerOf, parseBody, type Logger } from '@concert/infra';
+import {
+  authOf,
+  InvalidQueueTokenError,
+  isDependencyUnavailable,
+  loggerOf,
+  parseBody,
+  queueTokenInvalidProblem,
+  queueTokenRequiredProblem,
+  type Logger,
+} from '@concert/infra';
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { ConcertLookup } from './concert-lookup.js';
 import type { QueueOptions } from './queue-options.js';
-import { notFound, queueTokenInvalid, queueTokenRequired } from './queue-problems.js';
+import { notFound } from './queue-problems.js';
 import { callerOf } from './queue-router.js';
 import { queueTokensOf, waitingRoomOf } from './waiting-room-of.js';
 
@@ -37,7 +46,7 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
       return;
     }
     const token = req.headers['queue-token'];
-    if (typeof token !== 'string' || token.trim() === '') throw queueTokenRequired();
+    if (typeof token !== 'string' || token.trim() === '') throw queueTokenRequiredProblem();
     const { userId } = authOf(res);
     const log = Object.hasOwn(req, 'log') ? loggerOf(req) : options.logger;
 
@@ -56,7 +65,7 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
     } catch (error) {
       if (!(error instanceof InvalidQueueTokenError)) throw error;
       log.info({ reason: error.message }, 'queue token refused');
-      throw queueTokenInvalid();
+      throw queueTokenInvalidProblem();
     }
     await assertStillAdmitted(room, concertId, userId, entryId, log);
     if (kind === 'hold') res.locals.verifiedQueueConcert = concertId;
@@ -116,7 +125,7 @@ async function assertStillAdmitted(
     log.warn({ err: error }, 'waiting room unavailable: queue token checked by signature only');
     return;
   }
-  throw queueTokenInvalid();
+  throw queueTokenInvalidProblem();
 }
 
 function reservationIdOf(res: Response): string | undefined {
