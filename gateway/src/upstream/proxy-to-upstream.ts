@@ -112,7 +112,8 @@ export function proxyToUpstream(options: ProxyOptions): RequestHandler {
     }
     const notConnected = NOT_CONNECTED.has(code);
     const lost = CONNECTION_LOST.has(code) || /socket hang up|other side closed/i.test(error.message);
-    if (notConnected || lost) pool.markDown(target, `${code || error.message} while proxying`);
+    if (notConnected) pool.markDown(target, `${code || error.message} while proxying`);
+    else if (lost) pool.suspect(target);
     metrics.upstreamFailures.inc({ kind: pool.kind, reason: notConnected ? 'refused' : lost ? 'connection-lost' : 'error' });
     log.warn({ upstream: target, err: error }, 'upstream request failed');
 

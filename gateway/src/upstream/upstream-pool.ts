@@ -103,6 +103,16 @@ export class UpstreamPool {
     this.set(url, false, reason);
   }
 
+  /**
+   * A connection to the instance broke: that alone does not prove it dead (a busy instance
+   * may reset one connection), so it is probed at once, and only a refused probe (a dead
+   * process) takes it out right away; a slow one counts like any failed probe.
+   */
+  suspect(url: string): void {
+    if (this.stopped || !this.healthy.has(url)) return;
+    void this.probe(url);
+  }
+
   states(): UpstreamState[] {
     return this.urls.map((url) => ({ url, healthy: this.healthy.get(url) === true }));
   }
@@ -141,7 +151,7 @@ export class UpstreamPool {
     return this.probing;
   }
 
-  private async probe(url: string): Promise<void> {
+  private async probe(url: string, again = false): Promise<void> {
     const timeoutMs = this.options.probeTimeoutMs ?? Math.max(this.options.intervalMs, MIN_PROBE_TIMEOUT_MS);
     try {
       const response = await fetch(`${url}${this.options.probePath ?? DEFAULT_PROBE_PATH}`, {
@@ -153,6 +163,9 @@ export class UpstreamPool {
       if (response.status === 200) this.passed(url);
       else this.failed(url, false, `probe answered ${response.status}`);
     } catch (error) {
+      // The probe's own keep-alive connection was found closed (the instance restarted, or
+      // closed it idle): that says nothing about the instance; ask once more on a new one.
+      if (!again && isSocketClosed(error)) return this.probe(url, true);
       this.failed(url, isRefused(error), error instanceof Error ? causeOf(error) : String(error));
     }
   }
@@ -176,6 +189,11 @@ export class UpstreamPool {
     if (healthy) log?.info({ upstream: url, kind: this.kind }, 'upstream back in rotation');
     else log?.warn({ upstream: url, kind: this.kind, reason }, 'upstream out of rotation');
   }
+}
+
+function isSocketClosed(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET';
 }
 
 function isRefused(error: unknown): boolean {

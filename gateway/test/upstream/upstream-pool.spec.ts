@@ -86,6 +86,19 @@ describe('gateway: the upstream pool', function () {
     ]);
   });
 
+  it('When the proxy suspects an instance after a broken connection, Then a live one stays in rotation and a dead one leaves at once', async () => {
+    pool = new UpstreamPool({ kind: 'command-api', urls: instances.map((i) => i.url), intervalMs: 60_000 });
+    await pool.start();
+    pool.suspect(instances[0]!.url);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(pool.healthyCount()).to.equal(3);
+
+    await instances[1]!.close();
+    pool.suspect(instances[1]!.url);
+    await eventually(() => pool!.healthyCount() === 2);
+    expect(pool.states().find((state) => state.url === instances[1]!.url)?.healthy).to.equal(false);
+  });
+
   it('When no instance is healthy, Then pick() gives undefined and pickExcept() never repeats a tried one', async () => {
     pool = new UpstreamPool({ kind: 'query-api', urls: instances.map((i) => i.url), intervalMs: 60_000 });
     await pool.start();
