@@ -55,7 +55,7 @@ export {
 export { authenticate, requireRole, authOf } from './http/authenticate.js';
 export { createMetricsRegistry, metricsRegistry, httpMetrics, metricsRouter, Registry } from './metrics/metrics.js';
 export { healthRouter, type ReadinessCheck } from './http/health.js';
-export { serve, type ServeOptions, type RunningServer } from './http/serve.js';
+export { serve, KEEP_ALIVE_TIMEOUT_MS, type ServeOptions, type RunningServer } from './http/serve.js';
 export { createApp, type CreateAppOptions } from './http/create-app.js';
 export { cacheKeys } from './read-models/cache-keys.js';
 export type { Projection, ProjectedEvent } from './read-models/projection.js';

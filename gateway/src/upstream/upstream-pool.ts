@@ -31,7 +31,7 @@ const DEFAULT_CONNECTIONS = 256;
  * keep-alive timeout (see serve.ts), so the gateway, never the instance, closes an idle
  * connection: a request is never written into a socket the instance is closing.
  */
-const IDLE_CONNECTION_MS = 4000;
+export const UPSTREAM_IDLE_CONNECTION_MS = 4000;
 /**
  * Probe failures in a row that take an instance out. A refused connection is proof enough
  * at once; a slow or 503 answer twice in a row, so one hiccup of a busy instance's
@@ -90,8 +90,8 @@ export class UpstreamPool {
     if (dispatcher === undefined) {
       dispatcher = new Pool(url, {
         connections: this.options.connections ?? DEFAULT_CONNECTIONS,
-        keepAliveTimeout: IDLE_CONNECTION_MS,
-        keepAliveMaxTimeout: IDLE_CONNECTION_MS,
+        keepAliveTimeout: UPSTREAM_IDLE_CONNECTION_MS,
+        keepAliveMaxTimeout: UPSTREAM_IDLE_CONNECTION_MS,
       });
       this.dispatchers.set(url, dispatcher);
     }

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { UpstreamPool } from '../../src/upstream/upstream-pool.js';
+import { createLogger, KEEP_ALIVE_TIMEOUT_MS, serve } from '@concert/infra';
+import { UPSTREAM_IDLE_CONNECTION_MS, UpstreamPool } from '../../src/upstream/upstream-pool.js';
 
 /** An instance's readiness endpoint, switchable: 200 while `ready`, 503 otherwise. */
 async function readinessEndpoint(): Promise<{ url: string; ready: boolean; close(): Promise<void> }> {
@@ -97,6 +98,16 @@ describe('gateway: the upstream pool', function () {
     pool.suspect(instances[1]!.url);
     await eventually(() => pool!.healthyCount() === 2);
     expect(pool.states().find((state) => state.url === instances[1]!.url)?.healthy).to.equal(false);
+  });
+
+  it('When an instance is served by serve(), Then it keeps an idle connection longer than the pool does, so the gateway always closes first', async () => {
+    const running = await serve((_req, res) => res.end(), 0, { logger: createLogger({ LOG_LEVEL: 'silent' }, 'keep-alive-test'), host: '127.0.0.1' });
+    try {
+      expect(running.server.keepAliveTimeout).to.equal(KEEP_ALIVE_TIMEOUT_MS);
+      expect(running.server.keepAliveTimeout).to.be.greaterThan(UPSTREAM_IDLE_CONNECTION_MS + 1000);
+    } finally {
+      await running.close();
+    }
   });
 
   it('When no instance is healthy, Then pick() gives undefined and pickExcept() never repeats a tried one', async () => {
