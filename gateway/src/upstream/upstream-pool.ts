@@ -51,6 +51,8 @@ export class UpstreamPool {
   private readonly healthy = new Map<string, boolean>();
   private readonly failures = new Map<string, number>();
   private readonly dispatchers = new Map<string, Pool>();
+  /** Instances whose last connection attempt was refused: no process listens there. */
+  private readonly refused = new Set<string>();
   private readonly options: UpstreamPoolOptions;
   private next = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -66,17 +68,30 @@ export class UpstreamPool {
     for (const url of this.urls) this.healthy.set(url, true);
   }
 
-  /** A healthy base URL, round robin; undefined when none is healthy. */
+  /** A healthy base URL, round robin (see pickExcept when none is); undefined when none answers at all. */
   pick(): string | undefined {
     return this.pickExcept(new Set());
   }
 
-  /** Like `pick`, skipping instances already tried for this request. */
+  /**
+   * Like `pick`, skipping instances already tried for this request. When no instance is
+   * ready, one that still answers (busy, or reporting a failing dependency on /ready) is
+   * picked rather than none: its answer, even a 503 of its own, is no worse than the
+   * gateway's certain 503, and a command it can still decide (Redis slow: the stream
+   * revisions alone) goes through. Only an instance that refused a connection is never picked.
+   */
   pickExcept(tried: ReadonlySet<string>): string | undefined {
+    return (
+      this.nextWhere((url) => this.healthy.get(url) === true && !tried.has(url)) ??
+      this.nextWhere((url) => !this.refused.has(url) && !tried.has(url))
+    );
+  }
+
+  private nextWhere(eligible: (url: string) => boolean): string | undefined {
     const count = this.urls.length;
     for (let i = 0; i < count; i++) {
       const url = this.urls[(this.next + i) % count]!;
-      if (this.healthy.get(url) && !tried.has(url)) {
+      if (eligible(url)) {
         this.next = (this.next + i + 1) % count;
         return url;
       }
@@ -100,6 +115,7 @@ export class UpstreamPool {
 
   /** The proxy could not connect: out of rotation until a probe succeeds. */
   markDown(url: string, reason: string): void {
+    this.refused.add(url);
     this.set(url, false, reason);
   }
 
@@ -160,13 +176,16 @@ export class UpstreamPool {
       });
       // Drain the body so the keep-alive connection is reused by the next probe.
       await response.arrayBuffer();
+      this.refused.delete(url);
       if (response.status === 200) this.passed(url);
       else this.failed(url, false, `probe answered ${response.status}`);
     } catch (error) {
       // The probe's own keep-alive connection was found closed (the instance restarted, or
       // closed it idle): that says nothing about the instance; ask once more on a new one.
       if (!again && isSocketClosed(error)) return this.probe(url, true);
-      this.failed(url, isRefused(error), error instanceof Error ? causeOf(error) : String(error));
+      const refused = isRefused(error);
+      if (refused) this.refused.add(url);
+      this.failed(url, refused, error instanceof Error ? causeOf(error) : String(error));
     }
   }
 

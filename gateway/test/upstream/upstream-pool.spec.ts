@@ -110,6 +110,18 @@ describe('gateway: the upstream pool', function () {
     }
   });
 
+  it('When every instance reports not ready but still answers, Then they are still picked in turn; one that refuses connections never is', async () => {
+    const dead = instances.pop()!;
+    await dead.close();
+    pool = new UpstreamPool({ kind: 'command-api', urls: [...instances.map((i) => i.url), dead.url], intervalMs: 100 });
+    await pool.start();
+    for (const instance of instances) instance.ready = false;
+    await eventually(() => pool!.healthyCount() === 0);
+    const picks = Array.from({ length: 4 }, () => pool!.pick());
+    expect(new Set(picks)).to.deep.equal(new Set(instances.map((i) => i.url)));
+    expect(pool.pickExcept(new Set(instances.map((i) => i.url)))).to.equal(undefined);
+  });
+
   it('When no instance is healthy, Then pick() gives undefined and pickExcept() never repeats a tried one', async () => {
     pool = new UpstreamPool({ kind: 'query-api', urls: instances.map((i) => i.url), intervalMs: 60_000 });
     await pool.start();
