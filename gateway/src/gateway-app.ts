@@ -1,4 +1,4 @@
-import { authenticate, createApp, requireRole } from '@concert/infra';
+import { authenticate, createApp, requestLogPolicy, requireRole } from '@concert/infra';
 import { Router, type Express, type RequestHandler } from 'express';
 import { devTokenRoute } from './auth/dev-token-route.js';
 import type { GatewayDeps } from './gateway-deps.js';
@@ -7,11 +7,13 @@ import { matchPublicRoute, publicRouteOf } from './routing/match-public-route.js
 import { originFormOnly } from './routing/origin-form-only.js';
 import { bodyLimitOf, PUBLIC_ROUTES } from './routing/public-routes.js';
 import { proxyToUpstream } from './upstream/proxy-to-upstream.js';
+import { webPages } from './web/web-pages.js';
 
 /**
  * The gateway's pipeline, the shared app chain (createApp) in the one order that is correct:
  * request id, logging and metrics -> /health, /ready, /metrics -> its own public routes
- * (/openapi.json, POST /auth/token) -> the allow-list (404 for anything else) ->
+ * (/openapi.json, POST /auth/token, the static pages GET /, /console and /assets/*) -> the
+ * allow-list (404 for anything else) ->
  * authentication (and the admin role on /admin/*) -> rate limits -> JSON body -> the waiting
  * room -> Idempotency-Key -> queue token -> the proxy to a healthy upstream instance.
  * Each refusal happens before anything reaches an upstream.
@@ -21,11 +23,13 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   return createApp({
     logger: deps.logger,
     registry: deps.registry,
+    requestLog: requestLogPolicy(deps.config),
     readinessChecks: deps.readinessChecks,
     publicRoutes: (app) => {
       app.use(originFormOnly());
       openApiRoute(app, { walletMaxCharge: deps.config.WALLET_MAX_CHARGE, devLogin: deps.config.AUTH_DEV_LOGIN });
       if (deps.config.AUTH_DEV_LOGIN) devTokenRoute(app, deps.config, deps.config.AUTH_DEV_TOKEN_TTL_S);
+      if (deps.webDir !== undefined) app.use(webPages(deps.webDir));
       app.use(matchPublicRoute(PUBLIC_ROUTES));
     },
     authenticate: authenticate(deps.verifier),
@@ -35,6 +39,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
     keepRawBody: true,
     routes: (app) => {
       if (stages.queueRouter) app.use(stages.queueRouter);
+      if (stages.console) app.use(stages.console);
       if (stages.idempotency) app.use(stages.idempotency);
       if (stages.requireQueueToken) app.use(stages.requireQueueToken);
       app.use(proxyRouter(deps));

@@ -16,11 +16,15 @@ export interface PipelineStages {
   idempotency?: RequestHandler;
   /** The queue token on POST /reservations and POST /payments. */
   requireQueueToken?: RequestHandler;
+  /** The ops console's admin endpoints (GET /admin/console/snapshot, parked retry). */
+  console?: RequestHandler;
 }
 
 export type GatewayConfig = Pick<
   Config,
   | 'AUTH_DEV_LOGIN'
+  | 'REQUEST_LOG_SLOW_MS'
+  | 'REQUEST_LOG_SAMPLE_RATE'
   | 'AUTH_DEV_TOKEN_TTL_S'
   | 'GATEWAY_UPSTREAM_TIMEOUT_MS'
   | 'WALLET_MAX_CHARGE'
@@ -42,4 +46,6 @@ export interface GatewayDeps {
   upstreams: { commandApi: UpstreamPool; queryApi: UpstreamPool };
   readinessChecks: Record<string, ReadinessCheck>;
   stages: PipelineStages;
+  /** The built buyer page and ops console (GET /, /console, /assets/*); not served when omitted. */
+  webDir?: string;
 }

@@ -6,8 +6,8 @@ import {
   migrateToLatest,
   type Config,
 } from '@concert/infra';
-import { removeRunResources, type ServiceProcess } from '@concert/infra/testing';
-import { portBlock, runId, send, startPatiently, until, type Answer } from './gateway-harness.js';
+import { removeRunResources, startPatiently, type ServiceProcess } from '@concert/infra/testing';
+import { portBlock, runId, send, until, type Answer } from './gateway-harness.js';
 
 /**
  * The seed's single entry point, as it runs: two gateways in front of two command-api and

@@ -6,7 +6,16 @@ export * from './event-store/global-position.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './event-store/postgres/pg-event-store.js';
 export { migrateToLatest } from './postgres/migrate.js';
 export { ensureDatabase, dropDatabase } from './postgres/ensure-database.js';
-export { unreachableServices, isReachable, servicesOf, type ServiceCheck } from './preflight/check-services.js';
+export {
+  unreachableServices,
+  unreachableServiceChecks,
+  describeUnreachable,
+  isReachable,
+  servicesOf,
+  type ServiceCheck,
+  type ServiceStarter,
+} from './preflight/check-services.js';
+export { startDecision, startInstalledServices, installedOnThisMachine, type StartDecision, type Installed } from './preflight/start-service.js';
 export { createEventStore } from './event-store/create-event-store.js';
 export { createRedis, type RedisClient, type CreateRedisOptions } from './redis/create-redis.js';
 export { redisReady } from './redis/redis-ready.js';
@@ -37,7 +46,14 @@ export {
   queueTokenInvalidProblem,
   type FieldError,
 } from './http/common-problems.js';
-export { requestContext, requestIdOf, loggerOf } from './http/request-context.js';
+export {
+  requestContext,
+  requestIdOf,
+  loggerOf,
+  requestLogPolicy,
+  DEFAULT_REQUEST_LOG_POLICY,
+  type RequestLogPolicy,
+} from './http/request-context.js';
 export { jsonBody, rawBodyOf, DEFAULT_BODY_LIMIT_BYTES, type JsonBodyOptions } from './http/json-body.js';
 export { parseBody, parseParams, parseQuery, parseHeaders } from './http/validate.js';
 export { errorHandler, notFoundHandler, type ErrorHandlerOptions } from './http/error-handler.js';
@@ -54,6 +70,16 @@ export {
 } from './auth/jwt.js';
 export { authenticate, requireRole, authOf } from './http/authenticate.js';
 export { createMetricsRegistry, metricsRegistry, httpMetrics, metricsRouter, Registry } from './metrics/metrics.js';
+export {
+  bucketDelta,
+  bucketsOf,
+  parsePrometheusText,
+  quantileOf,
+  samplesOf,
+  sumOf,
+  type LabelFilter,
+  type Sample,
+} from './metrics/prometheus-text.js';
 export { healthRouter, type ReadinessCheck } from './http/health.js';
 export { serve, KEEP_ALIVE_TIMEOUT_MS, type ServeOptions, type RunningServer } from './http/serve.js';
 export { createApp, type CreateAppOptions } from './http/create-app.js';

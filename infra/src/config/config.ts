@@ -28,6 +28,10 @@ const url = (protocols: readonly string[]) =>
 const variables = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Requests slower than this get a log line (warn); others only when failed, sampled or at debug level. */
+  REQUEST_LOG_SLOW_MS: positiveInt.default(1000),
+  /** Share (0 to 1) of ordinary requests logged at info. */
+  REQUEST_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0),
   GATEWAY_PORT: port.default(8080),
   COMMAND_API_PORT: port.default(8081),
   QUERY_API_PORT: port.default(8091),
@@ -74,6 +78,9 @@ const variables = z.object({
   PROJECTORS_PORT: port.default(8100),
   // /health, /ready and /metrics of the workers process (expiry saga, payment recovery).
   WORKERS_PORT: port.default(8110),
+  /** Where the gateway's ops console reads each projectors / workers process (/ready, /metrics); default: 127.0.0.1 and the port above. */
+  PROJECTORS_URLS: csv.optional(),
+  WORKERS_URLS: csv.optional(),
   /** Hold deadlines one worker claims per transaction (and events its recorder takes per batch). */
   EXPIRY_BATCH_SIZE: positiveInt.default(256),
   /** Timeout commands one worker runs at once. */
@@ -137,6 +144,8 @@ export const configSchema = variables
     ...c,
     READ_DATABASE_URL: c.READ_DATABASE_URL ?? c.DATABASE_URL,
     IDEMPOTENCY_DATABASE_URL: c.IDEMPOTENCY_DATABASE_URL ?? c.DATABASE_URL,
+    PROJECTORS_URLS: c.PROJECTORS_URLS ?? [`http://127.0.0.1:${c.PROJECTORS_PORT}`],
+    WORKERS_URLS: c.WORKERS_URLS ?? [`http://127.0.0.1:${c.WORKERS_PORT}`],
     JWT_SECRET: c.JWT_SECRET ?? (c.JWT_PUBLIC_KEY ? undefined : DEVELOPMENT_JWT_SECRET),
   }));
 
