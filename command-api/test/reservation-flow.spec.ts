@@ -213,6 +213,27 @@ describe('command API: the reservation flow through HTTP', () => {
     });
   });
 
+  describe('the queue concert the gateway verified (X-Verified-Queue-Concert)', () => {
+    const holdAs = (token: string, scheduleId: string, seatIds: string[], queueConcert: string): Promise<ApiResponse<Hold & Record<string, unknown>>> =>
+      call(url, 'POST', '/reservations', { token, body: { scheduleId, seatIds }, headers: { 'x-verified-queue-concert': queueConcert } });
+
+    it("When a hold carries another concert than its schedule's, Then 401 queue-token-invalid and no seat is touched", async () => {
+      const { scheduleId } = await givenSchedule();
+      const { concertId: otherConcert } = await givenSchedule();
+
+      expectProblem(await holdAs(fan('alice').token, scheduleId, ['A-1'], otherConcert), 401, 'queue-token-invalid');
+      expect(await typesOf(seatStreamId(scheduleId, 'A-1'))).to.deep.equal([]);
+    });
+
+    it("When a hold carries its schedule's concert, even for a schedule added a moment ago, Then it is held; an unknown schedule is 404 schedule-not-found", async () => {
+      const { concertId, scheduleId } = await givenSchedule();
+
+      const answer = await holdAs(fan('alice').token, scheduleId, ['A-1'], concertId);
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+      expectProblem(await holdAs(fan('alice').token, randomUUID(), ['A-1'], concertId), 404, 'schedule-not-found');
+    });
+  });
+
   describe('wallet and payment', () => {
     it('When a fan charges the wallet twice, Then each 201 answers the accumulated balance', async () => {
       const alice = fan('alice');

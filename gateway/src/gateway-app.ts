@@ -1,15 +1,4 @@
-import {
-  authenticate,
-  errorHandler,
-  healthRouter,
-  httpMetrics,
-  jsonBody,
-  metricsRouter,
-  notFoundHandler,
-  requestContext,
-  requestLogPolicy,
-  requireRole,
-} from '@concert/infra';
+import { authenticate, createApp, errorHandler, healthRouter, metricsRouter, notFoundHandler, requestContext, requestLogPolicy, requireRole } from '@concert/infra';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import { devTokenRoute } from './auth/dev-token-route.js';
 import type { GatewayDeps } from './gateway-deps.js';
@@ -21,45 +10,46 @@ import { proxyToUpstream } from './upstream/proxy-to-upstream.js';
 import { webPages } from './web/web-pages.js';
 
 /**
- * The gateway's pipeline, in the one order that is correct:
- * request id, logging and metrics -> its own public routes (/health, /ready with its status
- * only, /openapi.json, POST /auth/token, the static pages GET /, /console and /assets/*;
- * /metrics is on the admin port) -> the allow-list (404 for anything else) ->
+ * The gateway's pipeline, the shared app chain (createApp) in the one order that is correct:
+ * request id, logging and metrics -> /health and /ready with its status only (/metrics and
+ * the detailed /ready are on the admin port) -> its own public routes (/openapi.json, POST
+ * /auth/token, the static pages GET /, /console and /assets/*) -> the allow-list (404 for
+ * anything else) ->
  * authentication (and the admin role on /admin/*) -> rate limits -> JSON body -> the waiting
  * room -> Idempotency-Key -> queue token -> the proxy to a healthy upstream instance.
  * Each refusal happens before anything reaches an upstream.
  */
 export function createGatewayApp(deps: GatewayDeps): Express {
   const { stages } = deps;
-  const app = express();
-  app.disable('x-powered-by');
-  // Whose address `req.ip` is (the per-IP rate limits): the connection's unless a proxy is trusted.
-  app.set('trust proxy', deps.config.TRUST_PROXY);
-
-  app.use(requestContext(deps.logger, requestLogPolicy(deps.config)));
-  app.use(httpMetrics(deps.registry));
-  app.use(originFormOnly());
-  // The public sees whether the gateway is ready, not what each dependency said (see createGatewayAdminApp).
-  app.use(healthRouter(deps.readinessChecks, { detail: false }));
-  openApiRoute(app, { walletMaxCharge: deps.config.WALLET_MAX_CHARGE, devLogin: deps.config.AUTH_DEV_LOGIN });
-  if (deps.config.AUTH_DEV_LOGIN) devTokenRoute(app, deps.config, deps.config.AUTH_DEV_TOKEN_TTL_S);
-  if (deps.webDir !== undefined) app.use(webPages(deps.webDir));
-
-  app.use(matchPublicRoute(PUBLIC_ROUTES));
-  app.use(authenticate(deps.verifier));
-  app.use(adminRoutesOnly());
-  if (stages.rateLimit) app.use(stages.rateLimit);
-  // The exact bytes are kept: the proxy forwards them unchanged (see rawBodyOf).
-  app.use(jsonBody({ limitBytes: (_req, res) => bodyLimitOf(publicRouteOf(res)), keepRawBody: true }));
-  if (stages.queueRouter) app.use(stages.queueRouter);
-  if (stages.console) app.use(stages.console);
-  if (stages.idempotency) app.use(stages.idempotency);
-  if (stages.requireQueueToken) app.use(stages.requireQueueToken);
-  app.use(proxyRouter(deps));
-
-  app.use(notFoundHandler());
-  app.use(errorHandler({ logger: deps.logger }));
-  return app;
+  return createApp({
+    logger: deps.logger,
+    registry: deps.registry,
+    requestLog: requestLogPolicy(deps.config),
+    readinessChecks: deps.readinessChecks,
+    // The public sees whether the gateway is ready, not what each dependency said (see createGatewayAdminApp).
+    operationalDetail: false,
+    // Whose address `req.ip` is (the per-IP rate limits): the connection's unless a proxy is trusted.
+    trustProxy: deps.config.TRUST_PROXY,
+    publicRoutes: (app) => {
+      app.use(originFormOnly());
+      openApiRoute(app, { walletMaxCharge: deps.config.WALLET_MAX_CHARGE, devLogin: deps.config.AUTH_DEV_LOGIN });
+      if (deps.config.AUTH_DEV_LOGIN) devTokenRoute(app, deps.config, deps.config.AUTH_DEV_TOKEN_TTL_S);
+      if (deps.webDir !== undefined) app.use(webPages(deps.webDir));
+      app.use(matchPublicRoute(PUBLIC_ROUTES));
+    },
+    authenticate: authenticate(deps.verifier),
+    beforeBody: [adminRoutesOnly(), ...(stages.rateLimit ? [stages.rateLimit] : [])],
+    // The exact bytes are kept: the proxy forwards them unchanged (see rawBodyOf).
+    bodyLimitBytes: (_req, res) => bodyLimitOf(publicRouteOf(res)),
+    keepRawBody: true,
+    routes: (app) => {
+      if (stages.queueRouter) app.use(stages.queueRouter);
+      if (stages.console) app.use(stages.console);
+      if (stages.idempotency) app.use(stages.idempotency);
+      if (stages.requireQueueToken) app.use(stages.requireQueueToken);
+      app.use(proxyRouter(deps));
+    },
+  });
 }
 
 /**

@@ -43,6 +43,8 @@ export {
   payloadTooLargeProblem,
   unsupportedMediaTypeProblem,
   unavailableProblem,
+  queueTokenRequiredProblem,
+  queueTokenInvalidProblem,
   type FieldError,
 } from './http/common-problems.js';
 export {
@@ -81,7 +83,7 @@ export {
   type Sample,
 } from './metrics/prometheus-text.js';
 export { healthRouter, type ReadinessCheck } from './http/health.js';
-export { serve, type ServeOptions, type RunningServer } from './http/serve.js';
+export { serve, KEEP_ALIVE_TIMEOUT_MS, type ServeOptions, type RunningServer } from './http/serve.js';
 export { createApp, type CreateAppOptions } from './http/create-app.js';
 export { cacheKeys } from './read-models/cache-keys.js';
 export type { Projection, ProjectedEvent } from './read-models/projection.js';
@@ -104,5 +106,5 @@ export { migrateIdempotencyDatabase, IDEMPOTENCY_SCHEMA } from './idempotency/mi
 export type { IdempotencyStore, IdempotencyClaim, BeginResult, StoredResponse } from './idempotency/idempotency-store.js';
 export { PostgresIdempotencyStore, type PostgresIdempotencyStoreOptions } from './idempotency/postgres-idempotency-store.js';
 export { createIdempotencyStore } from './idempotency/create-idempotency-store.js';
-export { RedisRateLimiter, type RateBudget, type RateDecision } from './rate-limits/redis-rate-limiter.js';
+export { consumeRateBudgets, RedisRateLimiter, type RateBudget, type RateDecision, type RateSpend } from './rate-limits/redis-rate-limiter.js';
 export * from './waiting-room/index.js';

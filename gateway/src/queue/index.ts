@@ -1,5 +1,5 @@
 export { queueRouter } from './queue-router.js';
-export { requireQueueToken } from './require-queue-token.js';
+export { requireQueueToken, verifiedQueueConcertOf } from './require-queue-token.js';
 export { startQueueTicker, type QueueTicker } from './queue-ticker.js';
 export { waitingRoomOf } from './waiting-room-of.js';
 export { queueMetrics, type QueueMetrics } from './queue-metrics.js';

@@ -1,19 +1,6 @@
 import { HttpProblem } from '@concert/infra';
 
-/** The waiting room's refusals (docs/api.md codes). */
-
-export function queueTokenRequired(): HttpProblem {
-  return new HttpProblem({ status: 401, code: 'queue-token-required', detail: 'a Queue-Token header from the waiting room is required' });
-}
-
-/** One answer for every reason (forged, expired, ended, other user or concert): the reason goes to the log only. */
-export function queueTokenInvalid(): HttpProblem {
-  return new HttpProblem({
-    status: 401,
-    code: 'queue-token-invalid',
-    detail: 'the queue token is invalid, expired, or not for this user and concert; wait in the queue again',
-  });
-}
+/** The waiting room's refusals (docs/api.md codes); the queue token's are infra's common problems. */
 
 export function notFound(code: `${string}-not-found`, detail: string): HttpProblem {
   return new HttpProblem({ status: 404, code, detail });

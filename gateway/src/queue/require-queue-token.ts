@@ -1,15 +1,24 @@
 import { entityIdSchema } from '@concert/domain';
-import { authOf, HttpProblem, InvalidQueueTokenError, isDependencyUnavailable, loggerOf, parseBody, type Logger } from '@concert/infra';
+import {
+  authOf,
+  HttpProblem,
+  InvalidQueueTokenError,
+  isDependencyUnavailable,
+  loggerOf,
+  parseBody,
+  queueTokenInvalidProblem,
+  queueTokenRequiredProblem,
+  type Logger,
+} from '@concert/infra';
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { ConcertLookup, type Caller } from './concert-lookup.js';
 import type { QueueOptions } from './queue-options.js';
-import { notFound, queueTokenInvalid, queueTokenRequired, reservationNotHeld } from './queue-problems.js';
+import { notFound, reservationNotHeld } from './queue-problems.js';
 import { callerOf } from './queue-router.js';
 import { queueTokensOf, waitingRoomOf } from './waiting-room-of.js';
 
 // Only the field the check needs; the command API validates the rest of the body.
-const holdBody = z.object({ scheduleId: entityIdSchema });
 const payBody = z.object({ reservationId: entityIdSchema });
 
 /** `/reservations/{id}` in a hold's Location header. */
@@ -18,12 +27,15 @@ const RESERVATION_LOCATION = /\/reservations\/([A-Za-z0-9_-]{1,64})$/;
 /**
  * The waiting room's gate on POST /reservations and POST /payments (other requests pass):
  * 401 `queue-token-required` without a Queue-Token header, 401 `queue-token-invalid` unless it
- * is signed by us, unexpired, issued to the caller, for the concert of the schedule (hold) or
- * reservation (payment), and its session is still admitted (not expired, not ended by a
- * payment). A payment refused so, for a reservation that is no longer HELD (already paid,
- * expired, cancelled), gets the command API's answer instead: 409 `already-paid` or
- * `reservation-not-held`. A 201 hold remembers its reservation's concert; a 201 payment ends the session
- * and frees the slot. Behind authentication, after the JSON body parser.
+ * is signed by us, unexpired, issued to the caller, and its session is still admitted (not
+ * expired, not ended by a payment). Whether the token is for the right concert is decided
+ * where that concert is known without a read model: for a hold, by the command API from its
+ * own catalog (the token's concert is forwarded, see `verifiedQueueConcertOf`); for a payment,
+ * here, from the concert remembered at the hold (or asked of the query API). A payment refused
+ * so, for a reservation that is no longer HELD (already paid, expired, cancelled), gets the
+ * command API's answer instead: 409 `already-paid` or `reservation-not-held`. A 201 hold
+ * remembers its reservation's concert; a 201 payment ends the session and frees the slot.
+ * Behind authentication, after the JSON body parser.
  */
 export function requireQueueToken(options: QueueOptions): RequestHandler {
   const room = waitingRoomOf(options);
@@ -37,31 +49,29 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
       return;
     }
     const token = req.headers['queue-token'];
-    if (typeof token !== 'string' || token.trim() === '') throw queueTokenRequired();
+    if (typeof token !== 'string' || token.trim() === '') throw queueTokenRequiredProblem();
     const { userId } = authOf(res);
-    const caller = callerOf(req, res);
     const log = Object.hasOwn(req, 'log') ? loggerOf(req) : options.logger;
 
-    let concertId: string | undefined;
+    const caller = callerOf(req, res);
+    let concertId: string;
+    let entryId: string;
     let reservationId: string | undefined;
-    if (kind === 'hold') {
-      const { scheduleId } = parseBody(holdBody, req);
-      concertId = await lookup.concertOfSchedule(scheduleId, caller);
-      if (concertId === undefined) throw notFound('schedule-not-found', `no schedule ${scheduleId}`);
-    } else {
-      reservationId = parseBody(payBody, req).reservationId;
-      concertId = await lookup.concertOfReservation(reservationId, caller);
-      if (concertId === undefined) throw notFound('reservation-not-found', `no reservation ${reservationId}`);
-    }
-
     try {
-      let entryId: string;
       try {
-        entryId = tokens.verify(token.trim(), { userId, concertId }).entryId;
+        if (kind === 'hold') {
+          ({ concertId, entryId } = tokens.verifyForUser(token.trim(), userId));
+        } else {
+          reservationId = parseBody(payBody, req).reservationId;
+          const found = await lookup.concertOfReservation(reservationId, caller);
+          if (found === undefined) throw notFound('reservation-not-found', `no reservation ${reservationId}`);
+          concertId = found;
+          entryId = tokens.verify(token.trim(), { userId, concertId }).entryId;
+        }
       } catch (error) {
         if (!(error instanceof InvalidQueueTokenError)) throw error;
         log.info({ reason: error.message }, 'queue token refused');
-        throw queueTokenInvalid();
+        throw queueTokenInvalidProblem();
       }
       await assertStillAdmitted(room, concertId, userId, entryId, log);
     } catch (refusal) {
@@ -72,6 +82,7 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
       }
       throw refusal;
     }
+    if (kind === 'hold') res.locals.verifiedQueueConcert = concertId;
 
     const admittedConcert = concertId;
     res.once('finish', () => {
@@ -87,6 +98,15 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
     });
     next();
   };
+}
+
+/**
+ * The concert of the queue token this gateway verified for the request (a hold), which the
+ * proxy forwards as VERIFIED_QUEUE_CONCERT_HEADER; undefined for any other request.
+ */
+export function verifiedQueueConcertOf(res: Response): string | undefined {
+  const concertId: unknown = res.locals.verifiedQueueConcert;
+  return typeof concertId === 'string' ? concertId : undefined;
 }
 
 function guardedRoute(req: Request): 'hold' | 'pay' | undefined {
@@ -120,7 +140,7 @@ async function assertStillAdmitted(
     log.warn({ err: error }, 'waiting room unavailable: queue token checked by signature only');
     return;
   }
-  throw queueTokenInvalid();
+  throw queueTokenInvalidProblem();
 }
 
 /** Throws 409 `already-paid` / `reservation-not-held` when the read model says the reservation is not HELD. */

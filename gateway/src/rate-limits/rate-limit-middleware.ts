@@ -2,10 +2,12 @@ import {
   authOf,
   HttpProblem,
   loggerOf,
-  RedisRateLimiter,
+  consumeRateBudgets,
   RedisUnavailableError,
   type Logger,
+  type RateBudget,
   type RateDecision,
+  type RateSpend,
   type RedisClient,
   type Registry,
 } from '@concert/infra';
@@ -45,13 +47,11 @@ const WARN_EVERY_MS = 10_000;
  */
 export function rateLimit(options: RateLimitOptions): RequestHandler {
   const windowSeconds = options.windowSeconds ?? 60;
-  const limiters = (budget: BudgetName, perUser: number): Partial<Record<Scope, RedisRateLimiter>> => ({
-    user: new RedisRateLimiter(options.redis, { name: `${budget}-user`, points: perUser, windowSeconds }),
-    ...(options.ipMultiple > 0
-      ? { ip: new RedisRateLimiter(options.redis, { name: `${budget}-ip`, points: perUser * options.ipMultiple, windowSeconds }) }
-      : {}),
+  const limiters = (budget: BudgetName, perUser: number): Partial<Record<Scope, RateBudget>> => ({
+    user: { name: `${budget}-user`, points: perUser, windowSeconds },
+    ...(options.ipMultiple > 0 ? { ip: { name: `${budget}-ip`, points: perUser * options.ipMultiple, windowSeconds } } : {}),
   });
-  const budgets: Record<BudgetName, Partial<Record<Scope, RedisRateLimiter>>> = {
+  const budgets: Record<BudgetName, Partial<Record<Scope, RateBudget>>> = {
     commands: limiters('commands', options.commandsPerMinute),
     polls: limiters('polls', options.pollsPerMinute),
   };
@@ -68,14 +68,18 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
       ['user', userIdOf(res)],
       ['ip', req.ip],
     ];
+    const scopes: Scope[] = [];
+    const spends: RateSpend[] = [];
+    for (const [scope, subject] of subjects) {
+      const limit = budgets[budget][scope];
+      if (limit === undefined || subject === undefined) continue;
+      scopes.push(scope);
+      spends.push({ budget: limit, subject });
+    }
     let decisions: Array<[Scope, RateDecision]>;
     try {
-      decisions = await Promise.all(
-        subjects.flatMap(([scope, subject]) => {
-          const limiter = budgets[budget][scope];
-          return limiter && subject ? [limiter.consume(subject).then((d): [Scope, RateDecision] => [scope, d])] : [];
-        }),
-      );
+      // The user's and the IP's budgets in one Redis round trip.
+      decisions = (await consumeRateBudgets(options.redis, spends)).map((decision, i) => [scopes[i]!, decision]);
     } catch (error) {
       if (!(error instanceof RedisUnavailableError)) throw error;
       metrics.bypassed.inc({ budget });

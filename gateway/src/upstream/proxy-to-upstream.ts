@@ -1,8 +1,10 @@
-import { Agent, type ClientRequest } from 'node:http';
-import { loggerOf, rawBodyOf, type Logger } from '@concert/infra';
+import type { IncomingHttpHeaders } from 'node:http';
+import { pipeline } from 'node:stream';
+import { loggerOf, rawBodyOf, VERIFIED_QUEUE_CONCERT_HEADER, type Logger } from '@concert/infra';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createProxyMiddleware } from 'http-proxy-middleware';
+import type { Dispatcher } from 'undici';
 import type { GatewayMetrics } from '../gateway-metrics.js';
+import { verifiedQueueConcertOf } from '../queue/index.js';
 import { isNotConnected, noteUpstreamAttempt, noteUpstreamError } from './upstream-contact.js';
 import { badGatewayProblem, noHealthyInstanceProblem, upstreamTimeoutProblem } from './upstream-problems.js';
 import type { UpstreamPool } from './upstream-pool.js';
@@ -15,134 +17,166 @@ export interface ProxyOptions {
 }
 
 /** The connection broke after the request may have been sent: only a read may be repeated. */
-const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT']);
 const REPEATABLE_METHODS = new Set(['GET', 'HEAD']);
 
-class UpstreamTimeout extends Error {
-  override readonly name = 'UpstreamTimeout';
-}
-
-interface Attempt {
-  tried: Set<string>;
-  target: string | undefined;
-  next: NextFunction;
-  timedOut: boolean;
-}
+/**
+ * Hop-by-hop headers (RFC 9110 7.6.1) and what the gateway sets itself: never forwarded as
+ * the client sent them. `host` is the upstream's; the body's length is that of the bytes sent.
+ */
+const NOT_FORWARDED = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'content-encoding',
+  'x-request-id',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-port',
+  'x-forwarded-proto',
+  // Only what the gateway verified itself, never what a client claims.
+  VERIFIED_QUEUE_CONCERT_HEADER,
+]);
+const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'trailer', 'upgrade']);
 
 /**
- * Forwards the request to a healthy instance of the pool through http-proxy-middleware.
- * The upstream's answer (problem+json included) passes through unchanged; the gateway only
- * answers for failures of the hop itself: 503 `unavailable` when no instance is healthy, 502
- * `bad-gateway` when the instance broke off, 504 `upstream-timeout` when it was too slow. A
- * refused connection is retried on another instance for any method (nothing was sent); a
+ * Forwards the request to a healthy instance of the pool over a keep-alive undici Pool of that
+ * instance: the bytes the gateway read (never re-serialised), the response streamed back as it
+ * comes. The upstream's answer (problem+json included) passes through unchanged; the gateway
+ * only answers for failures of the hop itself: 503 `unavailable` when no instance is healthy,
+ * 502 `bad-gateway` when the instance broke off, 504 `upstream-timeout` when it was too slow.
+ * A refused connection is retried on another instance for any method (nothing was sent); a
  * read is also retried after a broken connection.
  */
 export function proxyToUpstream(options: ProxyOptions): RequestHandler {
   const { pool, metrics, timeoutMs } = options;
-  // Keep-alive to the upstreams; Node honours their Keep-Alive hint, so a reused socket is
-  // never one the upstream is about to close.
-  const agent = new Agent({ keepAlive: true });
 
-  const proxy = createProxyMiddleware<Request, Response>({
-    router: (req) => attemptOf(req.res!).target,
-    changeOrigin: true,
-    xfwd: true,
-    agent,
-    on: {
-      proxyReq: (proxyReq, _req, res) => {
-        const attempt = attemptOf(res);
-        noteUpstreamAttempt(res);
-        // X-Request-Id as the gateway settled it (generated when the client sent none).
-        const requestId: unknown = res.locals.requestId;
-        if (typeof requestId === 'string') proxyReq.setHeader('x-request-id', requestId);
-        writeRawBody(proxyReq, res);
-        const timer = setTimeout(() => {
-          attempt.timedOut = true;
-          proxyReq.destroy(new UpstreamTimeout(`no answer within ${timeoutMs} ms`));
-        }, timeoutMs);
-        proxyReq.once('response', () => clearTimeout(timer));
-        proxyReq.once('close', () => clearTimeout(timer));
-      },
-      proxyRes: (proxyRes) => {
-        metrics.upstreamResponses.inc({ kind: pool.kind, status_class: `${String(proxyRes.statusCode ?? 0).charAt(0)}xx` });
-      },
-      error: (error, req, res) => {
-        onProxyError(error as NodeJS.ErrnoException, req, res as Response);
-      },
-    },
-  });
-
-  const forward = (req: Request, res: Response, next: NextFunction): void => {
-    const attempt = attemptOf(res, next);
-    const target = pool.pickExcept(attempt.tried);
+  const forward = (req: Request, res: Response, next: NextFunction, tried: Set<string>): void => {
+    const target = pool.pickExcept(tried);
     if (target === undefined) {
       metrics.upstreamFailures.inc({ kind: pool.kind, reason: 'no-healthy-instance' });
       next(noHealthyInstanceProblem(pool.kind));
       return;
     }
-    attempt.tried.add(target);
-    attempt.target = target;
-    void proxy(req, res, next);
+    tried.add(target);
+    // From here the request may reach an instance (the Idempotency-Key stage reads this).
+    noteUpstreamAttempt(res);
+    // The client left: the upstream's work goes on (a command is not undone), its answer is dropped.
+    const abort = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableFinished) abort.abort();
+    };
+    res.once('close', onClose);
+    const raw = rawBodyOf(res);
+    pool.dispatcherOf(target).request(
+      {
+        path: req.originalUrl,
+        method: req.method as Dispatcher.HttpMethod,
+        headers: forwardedHeaders(req, res, raw),
+        body: raw !== undefined && raw.length > 0 ? raw : null,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: abort.signal,
+      },
+      (error, data) => {
+        if (error) {
+          res.off('close', onClose);
+          if (abort.signal.aborted) return;
+          onError(error as NodeJS.ErrnoException, target, req, res, next, tried);
+          return;
+        }
+        metrics.upstreamResponses.inc({ kind: pool.kind, status_class: `${String(data.statusCode).charAt(0)}xx` });
+        relay(data, res, (streamError) => {
+          res.off('close', onClose);
+          if (streamError && !abort.signal.aborted) logOf(req, options.logger).warn({ upstream: target, err: streamError }, 'upstream response broke off');
+        });
+      },
+    );
   };
 
-  function onProxyError(error: NodeJS.ErrnoException, req: Request, res: Response): void {
-    const attempt = attemptOf(res);
-    noteUpstreamError(res, error);
-    const target = attempt.target ?? 'unknown';
-    const log = (loggerOf(req) as Logger | undefined) ?? options.logger;
-    if (attempt.timedOut) {
+  function onError(error: NodeJS.ErrnoException, target: string, req: Request, res: Response, next: NextFunction, tried: Set<string>): void {
+    const log = logOf(req, options.logger);
+    const code = error.code ?? '';
+    if (TIMED_OUT.has(code)) {
       metrics.upstreamFailures.inc({ kind: pool.kind, reason: 'timeout' });
       log.warn({ upstream: target, timeoutMs }, 'upstream timed out');
-      answer(res, attempt, upstreamTimeoutProblem(pool.kind, timeoutMs));
+      answer(res, next, upstreamTimeoutProblem(pool.kind, timeoutMs));
       return;
     }
-    const code = error.code ?? '';
+    noteUpstreamError(res, error);
     const notConnected = isNotConnected(error);
-    const lost = CONNECTION_LOST.has(code) || /socket hang up/i.test(error.message);
-    if (notConnected || lost) pool.markDown(target, `${code || error.message} while proxying`);
+    const lost = CONNECTION_LOST.has(code) || /socket hang up|other side closed/i.test(error.message);
+    if (notConnected) pool.markDown(target, `${code || error.message} while proxying`);
+    else if (lost) pool.suspect(target);
     metrics.upstreamFailures.inc({ kind: pool.kind, reason: notConnected ? 'refused' : lost ? 'connection-lost' : 'error' });
     log.warn({ upstream: target, err: error }, 'upstream request failed');
 
     const repeatable = notConnected || (lost && REPEATABLE_METHODS.has(req.method));
-    if (repeatable && !res.headersSent && pool.pickExcept(attempt.tried) !== undefined) {
+    if (repeatable && !res.headersSent && pool.pickExcept(tried) !== undefined) {
       metrics.upstreamRetries.inc({ kind: pool.kind });
-      forward(req, res, attempt.next);
+      forward(req, res, next, tried);
       return;
     }
     // Nothing reached any instance: the service is unavailable, not broken.
-    answer(res, attempt, notConnected ? noHealthyInstanceProblem(pool.kind) : badGatewayProblem(pool.kind));
+    answer(res, next, notConnected ? noHealthyInstanceProblem(pool.kind) : badGatewayProblem(pool.kind));
   }
 
-  return forward;
+  return (req, res, next) => forward(req, res, next, new Set());
 }
 
-function answer(res: Response, attempt: Attempt, problem: Error): void {
+function forwardedHeaders(req: Request, res: Response, raw: Buffer | undefined): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  const incoming: IncomingHttpHeaders = req.headers;
+  for (const name of Object.keys(incoming)) {
+    const value = incoming[name];
+    if (value !== undefined && !NOT_FORWARDED.has(name)) headers[name] = value;
+  }
+  // X-Request-Id as the gateway settled it (generated when the client sent none).
+  const requestId: unknown = res.locals.requestId;
+  if (typeof requestId === 'string') headers['x-request-id'] = requestId;
+  const queueConcert = verifiedQueueConcertOf(res);
+  if (queueConcert !== undefined) headers[VERIFIED_QUEUE_CONCERT_HEADER] = queueConcert;
+  const forwardedFor = incoming['x-forwarded-for'];
+  const address = req.socket.remoteAddress ?? '';
+  headers['x-forwarded-for'] = typeof forwardedFor === 'string' && forwardedFor !== '' ? `${forwardedFor}, ${address}` : address;
+  headers['x-forwarded-proto'] = 'http';
+  if (incoming.host !== undefined) headers['x-forwarded-host'] = incoming.host;
+  // body-parser inflated a compressed body: what is forwarded is the plain JSON it read.
+  if (raw !== undefined) headers['content-length'] = String(raw.length);
+  return headers;
+}
+
+/**
+ * Status and headers, then the body as it comes, through `res`'s own writeHead/write/end so
+ * that a stage wrapping them (the Idempotency-Key capture) sees the response.
+ */
+function relay(data: Dispatcher.ResponseData, res: Response, done: (error: Error | null) => void): void {
+  const headers = data.headers;
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value !== undefined && !NOT_RETURNED.has(name)) res.setHeader(name, value);
+  }
+  res.writeHead(data.statusCode);
+  pipeline(data.body, res, done);
+}
+
+function answer(res: Response, next: NextFunction, problem: Error): void {
   // Headers already relayed from the upstream: too late for a problem, cut the response.
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  attempt.next(problem);
+  next(problem);
 }
 
-function attemptOf(res: Response, next?: NextFunction): Attempt {
-  let attempt = res.locals.upstreamAttempt as Attempt | undefined;
-  if (attempt === undefined) {
-    attempt = { tried: new Set(), target: undefined, next: next ?? (() => undefined), timedOut: false };
-    res.locals.upstreamAttempt = attempt;
-  } else if (next) {
-    attempt.next = next;
-  }
-  return attempt;
-}
-
-/** Forwards the bytes the gateway parsed (the client's stream is already consumed). */
-function writeRawBody(proxyReq: ClientRequest, res: Response): void {
-  const raw = rawBodyOf(res);
-  if (raw === undefined) return;
-  proxyReq.removeHeader('transfer-encoding');
-  // body-parser inflated a compressed body: what is forwarded is plain JSON.
-  proxyReq.removeHeader('content-encoding');
-  proxyReq.setHeader('content-length', raw.length);
-  if (raw.length > 0) proxyReq.write(raw);
+function logOf(req: Request, fallback: Logger): Logger {
+  return (loggerOf(req) as Logger | undefined) ?? fallback;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '@concert/infra';
+import { Pool } from 'undici';
 
 export interface UpstreamPoolOptions {
   /** `command-api` or `query-api`: names the pool in logs, metrics and readiness. */
@@ -12,6 +13,8 @@ export interface UpstreamPoolOptions {
   /** The path probed; `/ready` answers 503 while an instance drains or lost a dependency. */
   probePath?: string;
   logger?: Logger;
+  /** Keep-alive connections per instance; a request beyond them waits for one. */
+  connections?: number;
 }
 
 export interface UpstreamState {
@@ -20,7 +23,15 @@ export interface UpstreamState {
 }
 
 const DEFAULT_PROBE_PATH = '/ready';
-const MIN_PROBE_TIMEOUT_MS = 2000;
+/** A busy instance answers its probe late, not never: slowness alone must not empty the rotation. */
+const MIN_PROBE_TIMEOUT_MS = 5000;
+const DEFAULT_CONNECTIONS = 256;
+/**
+ * How long an idle connection to an instance is kept. Shorter than the instances' own
+ * keep-alive timeout (see serve.ts), so the gateway, never the instance, closes an idle
+ * connection: a request is never written into a socket the instance is closing.
+ */
+export const UPSTREAM_IDLE_CONNECTION_MS = 4000;
 /**
  * Probe failures in a row that take an instance out. A refused connection is proof enough
  * at once; a slow or 503 answer twice in a row, so one hiccup of a busy instance's
@@ -39,6 +50,9 @@ export class UpstreamPool {
   private readonly urls: readonly string[];
   private readonly healthy = new Map<string, boolean>();
   private readonly failures = new Map<string, number>();
+  private readonly dispatchers = new Map<string, Pool>();
+  /** Instances whose last connection attempt was refused: no process listens there. */
+  private readonly refused = new Set<string>();
   private readonly options: UpstreamPoolOptions;
   private next = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -54,17 +68,30 @@ export class UpstreamPool {
     for (const url of this.urls) this.healthy.set(url, true);
   }
 
-  /** A healthy base URL, round robin; undefined when none is healthy. */
+  /** A healthy base URL, round robin (see pickExcept when none is); undefined when none answers at all. */
   pick(): string | undefined {
     return this.pickExcept(new Set());
   }
 
-  /** Like `pick`, skipping instances already tried for this request. */
+  /**
+   * Like `pick`, skipping instances already tried for this request. When no instance is
+   * ready, one that still answers (busy, or reporting a failing dependency on /ready) is
+   * picked rather than none: its answer, even a 503 of its own, is no worse than the
+   * gateway's certain 503, and a command it can still decide (Redis slow: the stream
+   * revisions alone) goes through. Only an instance that refused a connection is never picked.
+   */
   pickExcept(tried: ReadonlySet<string>): string | undefined {
+    return (
+      this.nextWhere((url) => this.healthy.get(url) === true && !tried.has(url)) ??
+      this.nextWhere((url) => !this.refused.has(url) && !tried.has(url))
+    );
+  }
+
+  private nextWhere(eligible: (url: string) => boolean): string | undefined {
     const count = this.urls.length;
     for (let i = 0; i < count; i++) {
       const url = this.urls[(this.next + i) % count]!;
-      if (this.healthy.get(url) && !tried.has(url)) {
+      if (eligible(url)) {
         this.next = (this.next + i + 1) % count;
         return url;
       }
@@ -72,9 +99,34 @@ export class UpstreamPool {
     return undefined;
   }
 
+  /** The keep-alive connections to one of the pool's instances (`url` as `pick` gave it). */
+  dispatcherOf(url: string): Pool {
+    let dispatcher = this.dispatchers.get(url);
+    if (dispatcher === undefined) {
+      dispatcher = new Pool(url, {
+        connections: this.options.connections ?? DEFAULT_CONNECTIONS,
+        keepAliveTimeout: UPSTREAM_IDLE_CONNECTION_MS,
+        keepAliveMaxTimeout: UPSTREAM_IDLE_CONNECTION_MS,
+      });
+      this.dispatchers.set(url, dispatcher);
+    }
+    return dispatcher;
+  }
+
   /** The proxy could not connect: out of rotation until a probe succeeds. */
   markDown(url: string, reason: string): void {
+    this.refused.add(url);
     this.set(url, false, reason);
+  }
+
+  /**
+   * A connection to the instance broke: that alone does not prove it dead (a busy instance
+   * may reset one connection), so it is probed at once, and only a refused probe (a dead
+   * process) takes it out right away; a slow one counts like any failed probe.
+   */
+  suspect(url: string): void {
+    if (this.stopped || !this.healthy.has(url)) return;
+    void this.probe(url);
   }
 
   states(): UpstreamState[] {
@@ -97,6 +149,9 @@ export class UpstreamPool {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.probing;
+    const dispatchers = [...this.dispatchers.values()];
+    this.dispatchers.clear();
+    await Promise.all(dispatchers.map((dispatcher) => dispatcher.destroy()));
   }
 
   private schedule(): void {
@@ -112,7 +167,7 @@ export class UpstreamPool {
     return this.probing;
   }
 
-  private async probe(url: string): Promise<void> {
+  private async probe(url: string, again = false): Promise<void> {
     const timeoutMs = this.options.probeTimeoutMs ?? Math.max(this.options.intervalMs, MIN_PROBE_TIMEOUT_MS);
     try {
       const response = await fetch(`${url}${this.options.probePath ?? DEFAULT_PROBE_PATH}`, {
@@ -121,10 +176,16 @@ export class UpstreamPool {
       });
       // Drain the body so the keep-alive connection is reused by the next probe.
       await response.arrayBuffer();
+      this.refused.delete(url);
       if (response.status === 200) this.passed(url);
       else this.failed(url, false, `probe answered ${response.status}`);
     } catch (error) {
-      this.failed(url, isRefused(error), error instanceof Error ? causeOf(error) : String(error));
+      // The probe's own keep-alive connection was found closed (the instance restarted, or
+      // closed it idle): that says nothing about the instance; ask once more on a new one.
+      if (!again && isSocketClosed(error)) return this.probe(url, true);
+      const refused = isRefused(error);
+      if (refused) this.refused.add(url);
+      this.failed(url, refused, error instanceof Error ? causeOf(error) : String(error));
     }
   }
 
@@ -147,6 +208,11 @@ export class UpstreamPool {
     if (healthy) log?.info({ upstream: url, kind: this.kind }, 'upstream back in rotation');
     else log?.warn({ upstream: url, kind: this.kind, reason }, 'upstream out of rotation');
   }
+}
+
+function isSocketClosed(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET';
 }
 
 function isRefused(error: unknown): boolean {

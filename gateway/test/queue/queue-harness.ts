@@ -18,7 +18,7 @@ import {
 import { startService, type ServiceProcess } from '@concert/infra/testing';
 import type { Express } from 'express';
 import knexFactory, { type Knex } from 'knex';
-import { queueRouter, requireQueueToken, startQueueTicker, type QueueOptions, type QueueTicker } from '../../src/queue/index.js';
+import { queueRouter, requireQueueToken, startQueueTicker, verifiedQueueConcertOf, type QueueOptions, type QueueTicker } from '../../src/queue/index.js';
 
 export interface Answer {
   status: number;
@@ -31,13 +31,16 @@ export interface Answer {
  * JSON bodies), a ticker, and a real query-api process for the concert lookups, over the
  * run's test database (rows written as the projectors would) and a Redis prefix of its own.
  * Behind the check, `upstream` stands in for the command API: it answers like the command
- * API and records what got through, so a test sees what a refusal kept from it.
+ * API (which refuses a hold whose verified queue concert is not its schedule's concert, and an
+ * unknown schedule) and records what got through, so a test sees what a refusal kept from it.
  */
 export class QueueHarness {
   readonly keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
   readonly config: Config;
   readonly registry: Registry = createMetricsRegistry();
   readonly upstream: { path: string; userId: string; body: unknown }[] = [];
+  /** The command API's catalog, as the stand-in knows it: schedule -> concert. */
+  private readonly catalog = new Map<string, string>();
   url = '';
   private redis: RedisClient | undefined;
   private db: Knex | undefined;
@@ -70,6 +73,20 @@ export class QueueHarness {
         routes.use(queueRouter(options));
         routes.use(requireQueueToken(options));
         routes.post('/reservations', (req, res) => {
+          const scheduleId: unknown = (req.body as { scheduleId?: unknown }).scheduleId;
+          if (typeof scheduleId !== 'string' || !Array.isArray((req.body as { seatIds?: unknown }).seatIds)) {
+            res.status(400).json({ code: 'validation' });
+            return;
+          }
+          const concertId = this.catalog.get(scheduleId);
+          if (concertId === undefined) {
+            res.status(404).json({ code: 'schedule-not-found' });
+            return;
+          }
+          if (verifiedQueueConcertOf(res) !== concertId) {
+            res.status(401).json({ code: 'queue-token-invalid' });
+            return;
+          }
           this.upstream.push({ path: req.path, userId: String(res.locals.auth?.userId), body: req.body });
           const reservationId = randomUUID();
           res.status(201).location(`/reservations/${reservationId}`).json({ reservationId, status: 'HELD' });
@@ -133,6 +150,7 @@ export class QueueHarness {
     const scheduleId = randomUUID();
     await this.writer('rm_concerts').insert({ concert_id: concertId, title: 'Queue test', venue: 'Hall', created_at: new Date() });
     await this.writer('rm_schedules').insert({ schedule_id: scheduleId, concert_id: concertId, starts_at: '2030-01-01T19:00:00Z', total_seats: 10, available_seats: 10 });
+    this.catalog.set(scheduleId, concertId);
     return { concertId, scheduleId };
   }
 

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { UpstreamPool } from '../../src/upstream/upstream-pool.js';
+import { createLogger, KEEP_ALIVE_TIMEOUT_MS, serve } from '@concert/infra';
+import { UPSTREAM_IDLE_CONNECTION_MS, UpstreamPool } from '../../src/upstream/upstream-pool.js';
 
 /** An instance's readiness endpoint, switchable: 200 while `ready`, 503 otherwise. */
 async function readinessEndpoint(): Promise<{ url: string; ready: boolean; close(): Promise<void> }> {
@@ -84,6 +85,41 @@ describe('gateway: the upstream pool', function () {
       { url: instances[0]!.url, healthy: true },
       { url: dead.url, healthy: false },
     ]);
+  });
+
+  it('When the proxy suspects an instance after a broken connection, Then a live one stays in rotation and a dead one leaves at once', async () => {
+    pool = new UpstreamPool({ kind: 'command-api', urls: instances.map((i) => i.url), intervalMs: 60_000 });
+    await pool.start();
+    pool.suspect(instances[0]!.url);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(pool.healthyCount()).to.equal(3);
+
+    await instances[1]!.close();
+    pool.suspect(instances[1]!.url);
+    await eventually(() => pool!.healthyCount() === 2);
+    expect(pool.states().find((state) => state.url === instances[1]!.url)?.healthy).to.equal(false);
+  });
+
+  it('When an instance is served by serve(), Then it keeps an idle connection longer than the pool does, so the gateway always closes first', async () => {
+    const running = await serve((_req, res) => res.end(), 0, { logger: createLogger({ LOG_LEVEL: 'silent' }, 'keep-alive-test'), host: '127.0.0.1' });
+    try {
+      expect(running.server.keepAliveTimeout).to.equal(KEEP_ALIVE_TIMEOUT_MS);
+      expect(running.server.keepAliveTimeout).to.be.greaterThan(UPSTREAM_IDLE_CONNECTION_MS + 1000);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('When every instance reports not ready but still answers, Then they are still picked in turn; one that refuses connections never is', async () => {
+    const dead = instances.pop()!;
+    await dead.close();
+    pool = new UpstreamPool({ kind: 'command-api', urls: [...instances.map((i) => i.url), dead.url], intervalMs: 100 });
+    await pool.start();
+    for (const instance of instances) instance.ready = false;
+    await eventually(() => pool!.healthyCount() === 0);
+    const picks = Array.from({ length: 4 }, () => pool!.pick());
+    expect(new Set(picks)).to.deep.equal(new Set(instances.map((i) => i.url)));
+    expect(pool.pickExcept(new Set(instances.map((i) => i.url)))).to.equal(undefined);
   });
 
   it('When no instance is healthy, Then pick() gives undefined and pickExcept() never repeats a tried one', async () => {

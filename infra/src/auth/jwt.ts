@@ -4,6 +4,7 @@ import type { Algorithm, JwtPayload } from 'jsonwebtoken';
 import { userIdSchema } from '@concert/domain';
 import { ConfigError, type Config } from '../config/config.js';
 import { isStorableText } from '../http/storable-text.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 export type JwtConfig = Pick<
   Config,
@@ -30,8 +31,13 @@ export interface JwtVerifier {
  * One algorithm, fixed by configuration and never read from the token: a token must not be
  * able to choose `none`, nor an HMAC keyed with our public key (the RS/HS confusion attack).
  */
+/** Distinct live tokens remembered per process: about one per active user. */
+const VERIFIED_TOKENS = 50_000;
+
 export function createJwtVerifier(config: JwtConfig): JwtVerifier {
   const { algorithm, key } = verificationKey(config);
+  // A signature checked once holds until `exp`: the same token on the next request costs a map lookup.
+  const verified = new VerifiedTokenCache<AuthClaims>(VERIFIED_TOKENS);
   const options = {
     algorithms: [algorithm],
     clockTolerance: config.JWT_CLOCK_TOLERANCE_S,
@@ -40,13 +46,18 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
   };
   return {
     verify(token) {
+      const known = verified.get(token);
+      if (known !== undefined) return known;
       let payload: string | JwtPayload;
       try {
         payload = jwt.verify(token, key, options);
       } catch (error) {
         throw new InvalidTokenError(error instanceof Error ? error.message : 'invalid token');
       }
-      return claimsOf(payload);
+      const claims = claimsOf(payload);
+      // claimsOf refused a token without `exp`, so the payload has one.
+      verified.set(token, claims, (payload as JwtPayload).exp! * 1000);
+      return claims;
     },
   };
 }

@@ -40,3 +40,16 @@ export function unsupportedMediaTypeProblem(detail: string): HttpProblem {
 export function unavailableProblem(detail: string, retryAfterSeconds = 1): HttpProblem {
   return new HttpProblem({ status: 503, code: 'unavailable', detail, retryAfterSeconds });
 }
+
+export function queueTokenRequiredProblem(): HttpProblem {
+  return new HttpProblem({ status: 401, code: 'queue-token-required', detail: 'a Queue-Token header from the waiting room is required' });
+}
+
+/** One answer for every reason (forged, expired, ended, other user or concert): the reason goes to the log only. */
+export function queueTokenInvalidProblem(): HttpProblem {
+  return new HttpProblem({
+    status: 401,
+    code: 'queue-token-invalid',
+    detail: 'the queue token is invalid, expired, or not for this user and concert; wait in the queue again',
+  });
+}

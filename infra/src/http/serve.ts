@@ -26,10 +26,18 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Keep-alive connections turn idle whenever their in-flight request ends; reap them often. */
 const IDLE_REAP_INTERVAL_MS = 50;
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+/**
+ * An idle keep-alive connection is kept longer than any of our clients keeps one (the gateway's
+ * upstream pools: 4 s; Node's default here would be 5 s), so it is the client that closes it:
+ * a server closing first races a request being written into that socket (an ECONNRESET, a 502).
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export async function serve(app: RequestListener, port: number, options: ServeOptions): Promise<RunningServer> {
   const { logger } = options;
-  const server = createServer(app);
+  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, app);
+  // A connection waiting for its next request's headers is idle, not slow.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   await listen(server, port, options.host);
   const boundPort = (server.address() as AddressInfo).port;
   logger.info({ port: boundPort }, 'listening');

@@ -1,5 +1,6 @@
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { Cluster } from 'ioredis';
 import type { RedisClient } from '../redis/create-redis.js';
+import { definedCommand, type DefinedCommand } from '../redis/defined-command.js';
 import { toRedisUnavailable } from '../redis/redis-unavailable-error.js';
 
 export interface RateBudget {
@@ -14,38 +15,84 @@ export type RateDecision =
   | { allowed: true; remaining: number }
   | { allowed: false; retryAfterMs: number };
 
-/**
- * A fixed-window counter per subject in Redis (rate-limiter-flexible's RateLimiterRedis: one
- * Lua script per call), so every gateway instance on the same Redis spends the same budget.
- * A Redis that cannot answer (including a connection that is not ready) throws RedisUnavailableError; the caller decides what that means.
- */
-export class RedisRateLimiter {
-  private readonly limiter: RateLimiterRedis;
+/** One request of `subject`'s `budget`. */
+export interface RateSpend {
+  budget: RateBudget;
+  subject: string;
+}
 
+const CONSUME = 'concertRateConsume';
+/**
+ * A fixed window per key: the first request of a window creates the counter with the window's
+ * expiry, every request adds one. KEYS: the counters; ARGV: each key's window in seconds.
+ * Returns, per key, the count so far in its window and the milliseconds left in it.
+ */
+const CONSUME_LUA = `
+local result = {}
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, 0, 'EX', ARGV[i], 'NX')
+  result[#result + 1] = redis.call('INCR', key)
+  result[#result + 1] = redis.call('PTTL', key)
+end
+return result
+`;
+
+/**
+ * Spends one request of every budget in `spends` (a user's and its IP's) with one script call,
+ * so every gateway instance on the same Redis spends the same budgets and a request costs one
+ * round trip. On a Redis Cluster the keys live in different slots: one call per key, in parallel.
+ * A Redis that cannot answer (including a connection that is not ready) throws
+ * RedisUnavailableError; the caller decides what that means.
+ */
+export async function consumeRateBudgets(redis: RedisClient, spends: readonly RateSpend[]): Promise<RateDecision[]> {
+  if (spends.length === 0) return [];
+  const consume = consumeCommandOf(redis);
+  try {
+    if (redis instanceof Cluster) {
+      const replies = await Promise.all(spends.map((spend) => consume(1, keyOf(spend), spend.budget.windowSeconds)));
+      return spends.map((spend, i) => decisionOf(spend.budget, replies[i] as unknown[], 0));
+    }
+    const keys = spends.map(keyOf);
+    const reply = (await consume(keys.length, ...keys, ...spends.map((spend) => spend.budget.windowSeconds))) as unknown[];
+    return spends.map((spend, i) => decisionOf(spend.budget, reply, 2 * i));
+  } catch (error) {
+    throw toRedisUnavailable(error);
+  }
+}
+
+/** One budget, for callers that spend a single one. */
+export class RedisRateLimiter {
   constructor(
-    redis: RedisClient,
+    private readonly redis: RedisClient,
     readonly budget: RateBudget,
   ) {
     if (!/^[A-Za-z0-9_-]+$/.test(budget.name)) throw new RangeError(`rate budget name must be a plain word: "${budget.name}"`);
-    this.limiter = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `rate:${budget.name}`,
-      points: budget.points,
-      duration: budget.windowSeconds,
-      // Fail at once when the connection is down instead of waiting for a command timeout.
-      rejectIfRedisNotReady: true,
-    });
   }
 
   /** Spends one request of `subject`'s budget. */
   async consume(subject: string): Promise<RateDecision> {
-    try {
-      const res = await this.limiter.consume(subject, 1);
-      return { allowed: true, remaining: res.remainingPoints };
-    } catch (rejection) {
-      // The library rejects with a RateLimiterRes when the budget is spent, with an Error otherwise.
-      if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterMs: Math.max(0, rejection.msBeforeNext) };
-      throw toRedisUnavailable(rejection);
-    }
+    const [decision] = await consumeRateBudgets(this.redis, [{ budget: this.budget, subject }]);
+    return decision!;
   }
+}
+
+function keyOf(spend: RateSpend): string {
+  return `rate:${spend.budget.name}:${spend.subject}`;
+}
+
+function decisionOf(budget: RateBudget, reply: readonly unknown[], at: number): RateDecision {
+  const consumed = Number(reply[at]);
+  const ttlMs = Number(reply[at + 1]);
+  if (consumed <= budget.points) return { allowed: true, remaining: budget.points - consumed };
+  return { allowed: false, retryAfterMs: Math.max(0, ttlMs) };
+}
+
+const defined = new WeakSet<RedisClient>();
+
+function consumeCommandOf(redis: RedisClient): DefinedCommand {
+  if (!defined.has(redis)) {
+    redis.defineCommand(CONSUME, { lua: CONSUME_LUA });
+    defined.add(redis);
+  }
+  return definedCommand(redis, CONSUME);
 }

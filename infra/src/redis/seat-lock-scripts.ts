@@ -1,4 +1,5 @@
 import type { RedisClient } from './create-redis.js';
+import { definedCommand } from './defined-command.js';
 
 /**
  * Checks every key before writing any, so a partly free seat set is never half locked.
@@ -74,11 +75,4 @@ export function defineSeatLockScripts(client: RedisClient): SeatLockScripts {
     release: (keys, token) => release(keys.length, ...keys, token),
     extend: (keys, token, ttlMs) => extend(keys.length, ...keys, token, ttlMs),
   };
-}
-
-/** ioredis adds defined commands as methods at runtime; its types cannot know them. */
-function definedCommand(client: RedisClient, name: string): (...args: Array<string | number>) => Promise<unknown> {
-  const method: unknown = Reflect.get(client, name);
-  if (typeof method !== 'function') throw new Error(`ioredis did not define the command ${name}`);
-  return (...args) => Promise.resolve(method.apply(client, args) as unknown);
 }

@@ -1,4 +1,5 @@
 import type { RedisClient } from '../redis/create-redis.js';
+import { definedCommand, type DefinedCommand } from '../redis/defined-command.js';
 
 /**
  * The waiting room's Lua scripts. Each one is atomic and touches only the keys of one concert
@@ -149,7 +150,7 @@ const STATUS = 'concertQueueStatus';
 const TICK = 'concertQueueTick';
 const COMPLETE = 'concertQueueComplete';
 
-type Call = (...args: Array<string | number>) => Promise<unknown>;
+type Call = DefinedCommand;
 
 export interface WaitingRoomScripts {
   enter: Call;
@@ -173,11 +174,4 @@ export function defineWaitingRoomScripts(client: RedisClient): WaitingRoomScript
     tick: definedCommand(client, TICK),
     complete: definedCommand(client, COMPLETE),
   };
-}
-
-/** ioredis adds defined commands as methods at runtime; its types cannot know them. */
-function definedCommand(client: RedisClient, name: string): Call {
-  const method: unknown = Reflect.get(client, name);
-  if (typeof method !== 'function') throw new Error(`ioredis did not define the command ${name}`);
-  return (...args) => Promise.resolve(method.apply(client, args) as unknown);
 }

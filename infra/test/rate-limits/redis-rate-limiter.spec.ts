@@ -4,7 +4,7 @@ import { createRedis, type RedisClient } from '../../src/redis/create-redis.js';
 import { deleteKeysWithPrefix } from '../../src/redis/key-prefix.js';
 import { redisReady } from '../../src/redis/redis-ready.js';
 import { RedisUnavailableError } from '../../src/redis/redis-unavailable-error.js';
-import { RedisRateLimiter } from '../../src/rate-limits/redis-rate-limiter.js';
+import { consumeRateBudgets, RedisRateLimiter } from '../../src/rate-limits/redis-rate-limiter.js';
 
 describe('RedisRateLimiter', function () {
   this.timeout(30_000);
@@ -65,6 +65,36 @@ describe('RedisRateLimiter', function () {
     if (refused.allowed) throw new Error('expected a refusal');
     await new Promise((resolve) => setTimeout(resolve, refused.retryAfterMs + 50));
     expect((await limiter.consume('erin')).allowed).to.equal(true);
+  });
+
+  it('When a user\'s and an IP\'s budgets are spent together, Then one command decides both, each against its own budget', async () => {
+    const user = { name: 'pair-user', points: 1, windowSeconds: 60 };
+    const ip = { name: 'pair-ip', points: 2, windowSeconds: 60 };
+    const single = createRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: prefix });
+    await redisReady(single, 5000);
+    try {
+      let sent = 0;
+      const send = single.sendCommand.bind(single);
+      single.sendCommand = ((command: Parameters<typeof send>[0]) => {
+        sent += 1;
+        return send(command);
+      }) as typeof single.sendCommand;
+      const spends = [
+        { budget: user, subject: 'gina' },
+        { budget: ip, subject: '10.0.0.1' },
+      ];
+      const first = await consumeRateBudgets(single, spends);
+      expect(sent).to.equal(1);
+      expect(first).to.deep.equal([
+        { allowed: true, remaining: 0 },
+        { allowed: true, remaining: 1 },
+      ]);
+      const second = await consumeRateBudgets(single, spends);
+      expect(second[0]!.allowed).to.equal(false);
+      expect(second[1]).to.deep.equal({ allowed: true, remaining: 0 });
+    } finally {
+      single.disconnect();
+    }
   });
 
   it('When Redis cannot be reached, Then consume throws RedisUnavailableError', async () => {

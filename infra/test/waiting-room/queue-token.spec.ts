@@ -35,6 +35,13 @@ describe('Queue tokens', () => {
     expect(refusal(tokens.sign(claims), { userId: 'alice', concertId: 'concert-2' })).to.match(/another concert/);
   });
 
+  it('When a token already verified once is presented by another user or for another concert, Then it is still refused', () => {
+    const token = tokens.sign(claims);
+    tokens.verify(token, expected);
+    expect(refusal(token, { userId: 'bob', concertId: 'concert-1' })).to.match(/another user/);
+    expect(refusal(token, { userId: 'alice', concertId: 'concert-2' })).to.match(/another concert/);
+  });
+
   it('When the token expired, Then it is refused', () => {
     expect(refusal(tokens.sign({ ...claims, expiresAt: Date.now() - 2_000 }))).to.match(/expired/);
   });

@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { authOf, holdSeatsBody, loggerOf, parseBody, type ReservationHeldResponse } from '@concert/infra';
+import {
+  authOf,
+  holdSeatsBody,
+  loggerOf,
+  parseBody,
+  queueTokenInvalidProblem,
+  VERIFIED_QUEUE_CONCERT_HEADER,
+  type Logger,
+  type ReservationHeldResponse,
+} from '@concert/infra';
 import type { Express } from 'express';
 import { holdSeats, type Hold } from './hold-seats.js';
 import type { CommandApiDeps } from '../command-loop/command-api-deps.js';
+import type { ScheduleCatalog } from '../command-loop/schedule-catalog.js';
 import { commandContext, commandRoute, setConsistencyToken } from '../command-loop/command-route.js';
 
 /** Long enough for a hold's appends, short enough that a crashed holder blocks its seats only briefly. */
@@ -26,6 +36,8 @@ export function holdSeatsRoute(app: Express, deps: CommandApiDeps): void {
     '/reservations',
     commandRoute(deps, 'hold-seats', async (req, res) => {
       const body = parseBody(holdSeatsBody, req);
+      const queueConcert = req.headers[VERIFIED_QUEUE_CONCERT_HEADER];
+      if (typeof queueConcert === 'string') await assertScheduleOfConcert(deps.catalog, body.scheduleId, queueConcert, loggerOf(req));
       const reservationId = randomUUID();
       const hold = await holdSeats(
         commandContext(deps, res),
@@ -45,4 +57,17 @@ export function holdSeatsRoute(app: Express, deps: CommandApiDeps): void {
       res.status(201).location(`/reservations/${reservationId}`).json(heldResponse(reservationId, hold));
     }),
   );
+}
+
+/**
+ * The gateway verified the caller's queue token (signature, user, admission) and forwarded its
+ * concert; whether the schedule belongs to that concert is known here, from the catalog, with
+ * no read model (a schedule added a moment ago is holdable). A mismatch is the gateway's 401
+ * `queue-token-invalid`; an unknown schedule is left to the hold (404 `schedule-not-found`).
+ */
+async function assertScheduleOfConcert(catalog: ScheduleCatalog, scheduleId: string, concertId: string, log: Logger): Promise<void> {
+  const schedule = await catalog.schedule(scheduleId);
+  if (schedule.status === 'Empty' || schedule.concertId === concertId) return;
+  log.info({ scheduleId, concertId: schedule.concertId, queueConcert: concertId }, 'queue token refused: it is for another concert');
+  throw queueTokenInvalidProblem();
 }

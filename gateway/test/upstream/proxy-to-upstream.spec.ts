@@ -1,0 +1,81 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, createLogger, createMetricsRegistry, serve, type RunningServer } from '@concert/infra';
+import { expect } from 'chai';
+import { createGatewayMetrics } from '../../src/gateway-metrics.js';
+import { proxyToUpstream } from '../../src/upstream/proxy-to-upstream.js';
+import { UpstreamPool } from '../../src/upstream/upstream-pool.js';
+
+/** What the upstream instance received: its headers and the body's exact bytes. */
+interface Received {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+describe('gateway: the proxy to an upstream instance', function () {
+  this.timeout(20_000);
+  const received: Received[] = [];
+  let upstream: Server;
+  let gateway: RunningServer;
+  let pool: UpstreamPool;
+
+  before(async () => {
+    upstream = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+        res.writeHead(201, { 'content-type': 'application/json', location: '/things/1', 'x-upstream': 'yes' });
+        res.write('{"answer":');
+        res.end('42}');
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const logger = createLogger({ LOG_LEVEL: 'silent' }, 'proxy-test');
+    const registry = createMetricsRegistry();
+    pool = new UpstreamPool({ kind: 'command-api', urls: [url], intervalMs: 60_000 });
+    const proxy = proxyToUpstream({ pool, timeoutMs: 2000, metrics: createGatewayMetrics(registry, [pool]), logger });
+    const app = createApp({ logger, registry, keepRawBody: true, routes: (routes) => routes.use(proxy) });
+    gateway = await serve(app, 0, { logger, host: '127.0.0.1' });
+  });
+
+  after(async () => {
+    await gateway?.close();
+    await pool?.stop();
+    upstream?.closeAllConnections();
+    await new Promise((resolve) => upstream?.close(resolve));
+  });
+
+  it('When a command is proxied, Then the upstream gets the exact body bytes, the request id and the path, and the client gets its answer unchanged', async () => {
+    const body = '{ "b": 2,   "a": [1, 2] }';
+    const answer = await fetch(`http://127.0.0.1:${gateway.port}/reservations?x=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'proxy-spec-1', authorization: 'Bearer t' },
+      body,
+    });
+    expect(answer.status).to.equal(201);
+    expect(answer.headers.get('location')).to.equal('/things/1');
+    expect(answer.headers.get('x-upstream')).to.equal('yes');
+    expect(await answer.text()).to.equal('{"answer":42}');
+    const seen = received.at(-1)!;
+    expect(seen).to.deep.include({ method: 'POST', url: '/reservations?x=1', body });
+    expect(seen.headers['x-request-id']).to.equal('proxy-spec-1');
+    expect(seen.headers.authorization).to.equal('Bearer t');
+    expect(seen.headers['content-length']).to.equal(String(Buffer.byteLength(body)));
+  });
+
+  it('When a client sends X-Verified-Queue-Concert itself, Then the upstream never sees it (only the gateway\'s own check sets it)', async () => {
+    await fetch(`http://127.0.0.1:${gateway.port}/reservations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-verified-queue-concert': 'forged-concert' },
+      body: '{}',
+    });
+    await fetch(`http://127.0.0.1:${gateway.port}/concerts`, { headers: { 'X-Verified-Queue-Concert': 'forged-concert' } });
+    const [post, get] = received.slice(-2);
+    expect(post!.headers).not.to.have.property('x-verified-queue-concert');
+    expect(get!.headers).not.to.have.property('x-verified-queue-concert');
+  });
+});
