@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { reservationStreamId } from '@concert/domain';
 import { chargeWallet, loadConfig, requestPayment, signDevToken, type RecordedEvent, type Registry } from '@concert/infra';
-import { startService } from '@concert/infra/testing';
+import { startService, waitFor } from '@concert/infra/testing';
 import { expect } from 'chai';
 import { configuredSender } from '../src/notifications/configured-sender.js';
 import { NOTIFIER_DURABLE } from '../src/notifications/notifier.js';
@@ -10,7 +10,6 @@ import { webhookSender } from '../src/notifications/webhook-sender.js';
 import { verifyWebhookSignature } from '../src/index.js';
 import type { NotificationOptions } from '../src/start-workers.js';
 import { sagaFixture, type SagaFixture } from './support/saga-fixture.js';
-import { waitFor } from './support/wait-for.js';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
 const SECRET = 'notify-test-secret-0123456789';
