@@ -31,7 +31,7 @@ describe('query API on a streaming read replica: consistency tokens despite repl
   let config: Config | undefined;
   let replica: pg.Client | undefined;
   let primary: pg.Client | undefined;
-  let services: ServiceProcess[] = [];
+  const services: ServiceProcess[] = [];
 
   before(async function () {
     const reason = await replicaUnavailable();
@@ -74,7 +74,8 @@ describe('query API on a streaming read replica: consistency tokens despite repl
     // Never leave the shared replica paused, whatever happened above.
     await replica?.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
     await Promise.all(services.map((s) => s.stop()));
-    await Promise.all([replica?.end(), primary?.end()].map((p) => p?.catch(() => undefined)));
+    await replica?.end().catch(() => undefined);
+    await primary?.end().catch(() => undefined);
     if (!config) return;
     await removeRunResources(config);
   });

@@ -192,7 +192,7 @@ describe('notifications: the feed to a signed webhook or the inbox, at most once
     await f.startWorkers({ notifications: { sender, maxAttempts: 3, retryBaseMs: 100 } });
     const { scheduleId } = await f.newSchedule(2);
     const payer = await f.hold('fan-inbox-a', scheduleId, ['A-1'], LONG_HOLD_MS);
-    const lapsing = await f.hold('fan-inbox-b', scheduleId, ['A-2'], 1500);
+    await f.hold('fan-inbox-b', scheduleId, ['A-2'], 1500);
     await chargeWallet(f.ctx(), { userId: 'fan-inbox-a', chargeId: randomUUID(), amount: 1000, maxAmount: 10_000 });
     const paid = await requestPayment(f.ctx(), { reservationId: payer.reservationId, userId: 'fan-inbox-a', paymentId: randomUUID() });
     expect(paid.status).to.equal('COMPLETED');

@@ -1,7 +1,7 @@
 import { HoldNotExpiredError, reservationDecider, reservationStreamId, seatDecider, seatStreamId } from '@concert/domain';
 import type { GlobalPosition } from '../event-store/global-position.js';
 import type { CommandContext } from './command-context.js';
-import { handleCommand, loadStream } from './handle-command.js';
+import { loadStream } from './handle-command.js';
 import { expireReservation } from './expire-reservation.js';
 import { releaseSeats } from './hold-seats.js';
 
