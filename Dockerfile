@@ -11,6 +11,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY domain/package.json domain/
 COPY infra/package.json infra/
+COPY write-model/package.json write-model/
 COPY command-api/package.json command-api/
 COPY query-api/package.json query-api/
 COPY projectors/package.json projectors/
@@ -21,6 +22,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
 COPY domain domain
 COPY infra infra
+COPY write-model write-model
 COPY command-api command-api
 COPY query-api query-api
 COPY projectors projectors
@@ -35,6 +37,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY domain/package.json domain/
 COPY infra/package.json infra/
+COPY write-model/package.json write-model/
 COPY command-api/package.json command-api/
 COPY query-api/package.json query-api/
 COPY projectors/package.json projectors/
@@ -46,6 +49,7 @@ COPY scripts/package.json scripts/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/domain/dist domain/dist
 COPY --from=build /app/infra/dist infra/dist
+COPY --from=build /app/write-model/dist write-model/dist
 COPY --from=build /app/command-api/dist command-api/dist
 COPY --from=build /app/query-api/dist query-api/dist
 COPY --from=build /app/projectors/dist projectors/dist

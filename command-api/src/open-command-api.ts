@@ -4,12 +4,10 @@ import {
   createMetricsRegistry,
   createRedis,
   RedisSeatLocks,
-  ScheduleCatalog,
   type Config,
   type Logger,
 } from '@concert/infra';
-import type { CommandApiDeps } from './command-api-deps.js';
-import { createCommandMetrics } from './command-metrics.js';
+import { createCommandMetrics, ScheduleCatalog, type CommandApiDeps } from '@concert/write-model';
 
 /** Connects the stores named by the configuration; `close` releases them at shutdown. */
 export function openCommandApi(config: Config, logger: Logger): { deps: CommandApiDeps; close(): Promise<void> } {

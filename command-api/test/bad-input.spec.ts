@@ -290,49 +290,6 @@ const endpoints: readonly Endpoint[] = [
       { when: "the reservation is another user's", request: (w) => ({ token: w.stranger, body: { reservationId: w.reservationId } }), status: 403, code: 'forbidden' },
     ],
   },
-  {
-    route: 'POST /internal/reservations/:reservationId/expire',
-    path: (w) => `/internal/reservations/${w.reservationId}/expire`,
-    caller: (w) => w.system,
-    validBody: () => ({}),
-    role: 'system',
-    bodyLimitBytes: 16 * KIB,
-    ignoresBody: true,
-    cases: [
-      { when: 'the reservation id contains a dot', path: () => '/internal/reservations/a.b/expire', request: (w) => ({ token: w.system }), status: 400, code: 'validation', errorPaths: ['reservationId'] },
-      { when: 'the reservation id has 65 characters', path: () => `/internal/reservations/${'r'.repeat(65)}/expire`, request: (w) => ({ token: w.system }), status: 400, code: 'validation', errorPaths: ['reservationId'] },
-      { when: 'the hold has not expired yet', request: (w) => ({ token: w.system }), status: 409, code: 'hold-not-expired' },
-    ],
-  },
-  {
-    route: 'POST /internal/seats/:scheduleId/:seatId/release',
-    path: (w) => `/internal/seats/${w.scheduleId}/A-1/release`,
-    caller: (w) => w.system,
-    validBody: () => ({}),
-    role: 'system',
-    bodyLimitBytes: 16 * KIB,
-    ignoresBody: true,
-    cases: [
-      { when: 'the schedule id contains a dot', path: () => '/internal/seats/a.b/A-1/release', request: (w) => ({ token: w.system }), status: 400, code: 'validation', errorPaths: ['scheduleId'] },
-      { when: 'the seat id has an underscore', path: (w) => `/internal/seats/${w.scheduleId}/A_1/release`, request: (w) => ({ token: w.system }), status: 400, code: 'validation', errorPaths: ['seatId'] },
-      { when: 'the seat id has 17 characters', path: (w) => `/internal/seats/${w.scheduleId}/${'A'.repeat(17)}/release`, request: (w) => ({ token: w.system }), status: 400, code: 'validation', errorPaths: ['seatId'] },
-      { when: 'both ids are bad', path: () => '/internal/seats/a.b/A%20B/release', request: (w) => ({ token: w.system }), status: 400, code: 'validation', errorPaths: ['scheduleId', 'seatId'] },
-    ],
-  },
-  {
-    route: 'POST /internal/payments/:reservationId/resume',
-    path: (w) => `/internal/payments/${w.reservationId}/resume`,
-    caller: (w) => w.system,
-    validBody: () => ({}),
-    role: 'system',
-    bodyLimitBytes: 16 * KIB,
-    ignoresBody: true,
-    cases: [
-      { when: 'the reservation has no payment', request: (w) => ({ token: w.system }), status: 404, code: 'reservation-not-found' },
-      { when: 'the reservation does not exist', path: () => `/internal/payments/${randomUUID()}/resume`, request: (w) => ({ token: w.system }), status: 404, code: 'reservation-not-found' },
-      { when: 'the reservation id contains a dot', path: () => '/internal/payments/a.b/resume', request: (w) => ({ token: w.system }), status: 400, code: 'validation', errorPaths: ['reservationId'] },
-    ],
-  },
 ];
 
 /** The refusals every endpoint shares: body framing, authentication, roles, unknown fields. */
@@ -518,21 +475,6 @@ describe('command API: bad input is refused with problem+json and appends nothin
   });
 
   describe('refusals that are not errors', () => {
-    it("When the saga releases a seat of an unknown schedule, Then 200 {outcome: 'not-held'} and no event (idempotent, not a 404)", async () => {
-      const scheduleId = randomUUID();
-      const response = await callCountingEvents(world.store, world.url, 'POST', `/internal/seats/${scheduleId}/A-1/release`, { token: world.system });
-      expect(response.status).to.equal(200);
-      expect(response.body).to.deep.equal({ scheduleId, seatId: 'A-1', outcome: 'not-held' });
-      expect(response.appended).to.equal(0);
-    });
-
-    it("When the saga releases a seat whose hold runs for minutes yet, Then 200 {outcome: 'hold-not-expired'} and no event", async () => {
-      const response = await callCountingEvents(world.store, world.url, 'POST', `/internal/seats/${world.scheduleId}/A-1/release`, { token: world.system });
-      expect(response.status).to.equal(200);
-      expect(response.body).to.deep.equal({ scheduleId: world.scheduleId, seatId: 'A-1', outcome: 'hold-not-expired' });
-      expect(response.appended).to.equal(0);
-    });
-
     it('When a route does not exist, Then 404 not-found problem+json', async () => {
       const response = await callCountingEvents(world.store, world.url, 'POST', `/reservations/${world.reservationId}/refund`, { token: world.owner });
       expectProblem(response, 404, 'not-found');

@@ -10,15 +10,13 @@ import {
   PostgresEventStore,
   redisReady,
   RedisSeatLocks,
-  ScheduleCatalog,
   serve,
   signDevToken,
   type Config,
   type RedisClient,
 } from '@concert/infra';
 import { createCommandApp } from '../src/command-app.js';
-import type { CommandApiDeps } from '../src/command-api-deps.js';
-import { createCommandMetrics } from '../src/command-metrics.js';
+import { createCommandMetrics, ScheduleCatalog, type CommandApiDeps } from '@concert/write-model';
 
 export interface CommandApiInstance {
   url: string;

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { seatDecider, seatStreamId } from '@concert/domain';
-import { loadStream, PostgresEventStore } from '@concert/infra';
+import { PostgresEventStore } from '@concert/infra';
+import { loadStream } from '@concert/write-model';
 import { call, CommandApiCluster, givenScheduleViaApi, type CommandApiInstance } from './command-api-harness.js';
 
 describe('command API: two instances under contention', () => {

@@ -4,7 +4,7 @@ import { paymentStreamId, reservationStreamId, seatStreamId, walletStreamId } fr
 import { PostgresEventStore } from '@concert/infra';
 import { call, callCountingEvents, CommandApiCluster, expectProblem, givenScheduleViaApi } from './command-api-harness.js';
 
-/** X-Request-Id (API.md): echoed, generated when absent, and the correlation id of every event a command appends. */
+/** X-Request-Id (docs/api.md, 'Headers'): echoed, generated when absent, and the correlation id of every event a command appends. */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

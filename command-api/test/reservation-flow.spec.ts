@@ -9,17 +9,11 @@ import {
   scheduleStreamId,
   seatStreamId,
 } from '@concert/domain';
-import {
-  comparePositions,
-  handleCommand,
-  openPayment,
-  parsePosition,
-  PostgresEventStore,
-  type CommandContext,
-} from '@concert/infra';
+import { comparePositions, parsePosition, PostgresEventStore, type SeatLocks } from '@concert/infra';
+import { expireReservation, handleCommand, openPayment, releaseOrphanSeat, resumePayment, type CommandContext } from '@concert/write-model';
 import { call, CommandApiCluster, expectProblem, type ApiResponse } from './command-api-harness.js';
 
-/** The happy paths (and their nearest refusals) of API.md, through HTTP, on a clock the test moves. */
+/** The happy paths (and their nearest refusals) of docs/api.md, through HTTP, on a clock the test moves. */
 
 const HOLD_DURATION_MS = 60_000;
 const CONSISTENCY_TOKEN = /^\d+\.\d+$/;
@@ -47,9 +41,9 @@ interface Payment {
 describe('command API: the reservation flow through HTTP', () => {
   let cluster: CommandApiCluster;
   let url: string;
+  let locks: SeatLocks | undefined;
   let store: PostgresEventStore;
   let admin: string;
-  let system: string;
   /** Only ever moves forward; each test uses fresh schedules and users, so earlier holds do not matter. */
   let clockMs = Date.parse('2026-06-01T10:00:00.000Z');
   const now = (): Date => new Date(clockMs);
@@ -62,9 +56,9 @@ describe('command API: the reservation flow through HTTP', () => {
     cluster = new CommandApiCluster({ HOLD_DURATION_MS: String(HOLD_DURATION_MS) });
     const [instance] = await cluster.start(1, { now });
     url = instance!.url;
+    locks = instance!.deps.locks;
     store = new PostgresEventStore({ connectionString: cluster.config.DATABASE_URL });
     admin = cluster.token(`admin-${randomUUID()}`, ['admin']);
-    system = cluster.token(`saga-${randomUUID()}`, ['system']);
   });
 
   after(async () => {
@@ -110,8 +104,18 @@ describe('command API: the reservation flow through HTTP', () => {
   const pay = (token: string, reservationId: string): Promise<ApiResponse<Payment & Record<string, unknown>>> =>
     call(url, 'POST', '/payments', { token, body: { reservationId } });
 
-  const expire = (reservationId: string): Promise<ApiResponse> =>
-    call(url, 'POST', `/internal/reservations/${reservationId}/expire`, { token: system });
+  /** The workers issue the timeout commands in-process, with a context of their own (no user) and the seat locks. */
+  const systemContext = (): CommandContext => ({ store, now, correlationId: randomUUID(), ...(locks ? { locks } : {}) });
+  const expire = (reservationId: string) => expireReservation(systemContext(), reservationId);
+  const refusalOf = (promise: Promise<unknown>): Promise<unknown> =>
+    promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  const expectRefusal = (error: unknown, code: string): void => {
+    expect(error).to.be.instanceOf(DomainError);
+    expect((error as DomainError).code).to.equal(code);
+  };
 
   const typesOf = async (streamId: string): Promise<string[]> => (await store.readStream(streamId)).map((e) => e.type);
 
@@ -297,21 +301,19 @@ describe('command API: the reservation flow through HTTP', () => {
     });
   });
 
-  describe('expiry saga commands (/internal)', () => {
-    it("When the saga expires a hold, Then 409 hold-not-expired before the deadline, 200 'expired' after it, 200 'already-expired' again, and the seats are holdable again", async () => {
+  describe('expiry saga commands (in-process, as the workers issue them)', () => {
+    it("When the saga expires a hold, Then refused hold-not-expired before the deadline, 'expired' after it, 'already-expired' again, and the seats are holdable again", async () => {
       const { scheduleId } = await givenSchedule();
       const alice = fan('alice');
       const { reservationId } = await held(alice.token, scheduleId, ['A-1', 'A-3']);
 
-      expectProblem(await expire(reservationId), 409, 'hold-not-expired');
+      expectRefusal(await refusalOf(expire(reservationId)), 'hold-not-expired');
       advance(HOLD_DURATION_MS);
       const expired = await expire(reservationId);
-      expect(expired.status).to.equal(200);
-      expect(expired.body).to.deep.equal({ reservationId, outcome: 'expired' });
-      expect(expired.headers.get('x-consistency-token')).to.match(CONSISTENCY_TOKEN);
+      expect(expired.outcome).to.equal('expired');
+      expect(expired.position).to.not.equal(undefined);
       const again = await expire(reservationId);
-      expect(again.status).to.equal(200);
-      expect(again.body).to.deep.equal({ reservationId, outcome: 'already-expired' });
+      expect(again.outcome).to.equal('already-expired');
 
       expect(await typesOf(seatStreamId(scheduleId, 'A-1'))).to.deep.equal(['SeatHeld', 'SeatReleased']);
       expectProblem(await pay(alice.token, reservationId), 409, 'reservation-expired');
@@ -319,7 +321,7 @@ describe('command API: the reservation flow through HTTP', () => {
       expect(next.seatIds).to.deep.equal(['A-1', 'A-3']);
     });
 
-    it("When the saga expires a paid reservation after its deadline, Then 200 'not-expirable' and the seats stay sold", async () => {
+    it("When the saga expires a paid reservation after its deadline, Then 'not-expirable' and the seats stay sold", async () => {
       const { scheduleId } = await givenSchedule();
       const alice = fan('alice');
       await charge(alice.token, 1000);
@@ -329,13 +331,12 @@ describe('command API: the reservation flow through HTTP', () => {
 
       const response = await expire(reservationId);
 
-      expect(response.status).to.equal(200);
-      expect(response.body).to.deep.equal({ reservationId, outcome: 'not-expirable' });
+      expect(response.outcome).to.equal('not-expirable');
       expect(await typesOf(reservationStreamId(reservationId))).to.deep.equal(['ReservationHeld', 'ReservationConfirmed']);
       expectProblem(await hold(fan('bob').token, scheduleId, ['B-1']), 409, 'seat-unavailable');
     });
 
-    it("When a seat is held by a reservation whose ReservationHeld was never written, Then after its deadline the saga releases it (200 'released') and the late reservation cannot be placed", async () => {
+    it("When a seat is held by a reservation whose ReservationHeld was never written, Then after its deadline the saga releases it ('released') and the late reservation cannot be placed", async () => {
       const { scheduleId } = await givenSchedule();
       const reservationId = randomUUID();
       const holdExpiresAt = new Date(now().getTime() + HOLD_DURATION_MS).toISOString();
@@ -351,18 +352,16 @@ describe('command API: the reservation flow through HTTP', () => {
         ],
         'no-stream',
       );
-      const release = (): Promise<ApiResponse> => call(url, 'POST', `/internal/seats/${scheduleId}/A-2/release`, { token: system });
+      const release = () => releaseOrphanSeat(systemContext(), { scheduleId, seatId: 'A-2' });
       expectProblem(await hold(fan('bob').token, scheduleId, ['A-2']), 409, 'seat-unavailable');
 
       const early = await release();
-      expect(early.status).to.equal(200);
-      expect(early.body).to.deep.equal({ scheduleId, seatId: 'A-2', outcome: 'hold-not-expired' });
+      expect(early.outcome).to.equal('hold-not-expired');
 
       advance(HOLD_DURATION_MS);
       const released = await release();
-      expect(released.status).to.equal(200);
-      expect(released.body).to.deep.equal({ scheduleId, seatId: 'A-2', outcome: 'released' });
-      expect(released.headers.get('x-consistency-token')).to.match(CONSISTENCY_TOKEN);
+      expect(released.outcome).to.equal('released');
+      expect(released.position).to.not.equal(undefined);
 
       const reservationEvents = await store.readStream(reservationStreamId(reservationId));
       expect(reservationEvents.map((e) => e.type)).to.deep.equal(['ReservationExpired']);
@@ -384,13 +383,13 @@ describe('command API: the reservation flow through HTTP', () => {
       expect(await typesOf(reservationStreamId(reservationId))).to.deep.equal(['ReservationExpired']);
 
       const again = await release();
-      expect(again.body).to.deep.include({ outcome: 'not-held' });
+      expect(again.outcome).to.equal('not-held');
       expect((await held(fan('bob').token, scheduleId, ['A-2'])).seatIds).to.deep.equal(['A-2']);
     });
   });
 
-  describe('payment recovery commands (/internal)', () => {
-    it('When a payment was opened but its process stopped, Then the recovery resume answers 200 COMPLETED and the wallet is debited once', async () => {
+  describe('payment recovery commands (in-process, as the workers issue them)', () => {
+    it('When a payment was opened but its process stopped, Then the recovery resume answers COMPLETED and the wallet is debited once', async () => {
       const { scheduleId } = await givenSchedule();
       const alice = fan('alice');
       await charge(alice.token, 1000);
@@ -400,29 +399,26 @@ describe('command API: the reservation flow through HTTP', () => {
       await openPayment({ store, now, correlationId: 'crashed-payment', userId: alice.userId }, { reservationId, userId: alice.userId, paymentId });
       expect(await typesOf(paymentStreamId(reservationId))).to.deep.equal(['PaymentRequested']);
 
-      const resumed = await call(url, 'POST', `/internal/payments/${reservationId}/resume`, { token: system });
+      const resumed = await resumePayment(systemContext(), reservationId);
 
-      expect(resumed.status, JSON.stringify(resumed.body)).to.equal(200);
-      expect(resumed.body).to.deep.equal({ reservationId, paymentId, amount: 150, status: 'COMPLETED' });
-      expect(resumed.headers.get('x-consistency-token')).to.match(CONSISTENCY_TOKEN);
-      const again = await call(url, 'POST', `/internal/payments/${reservationId}/resume`, { token: system });
-      expect(again.status).to.equal(200);
-      expect(again.body).to.deep.equal({ reservationId, paymentId, amount: 150, status: 'COMPLETED' });
+      expect({ ...resumed, position: undefined }).to.deep.equal({ reservationId, paymentId, amount: 150, status: 'COMPLETED', position: undefined });
+      expect(resumed.position).to.not.equal(undefined);
+      const again = await resumePayment(systemContext(), reservationId);
+      expect({ ...again, position: undefined }).to.deep.equal({ reservationId, paymentId, amount: 150, status: 'COMPLETED', position: undefined });
       expect(await charge(alice.token, 1)).to.equal(1000 - 150 + 1);
       expect(await typesOf(reservationStreamId(reservationId))).to.deep.equal(['ReservationHeld', 'ReservationConfirmed']);
     });
 
-    it('When the resumed payment cannot be covered, Then 200 FAILED with reason insufficient-funds and the owner may try again', async () => {
+    it('When the resumed payment cannot be covered, Then FAILED with reason insufficient-funds and the owner may try again', async () => {
       const { scheduleId } = await givenSchedule();
       const alice = fan('alice');
       const { reservationId } = await held(alice.token, scheduleId, ['A-2']);
       const paymentId = randomUUID();
       await openPayment({ store, now, correlationId: 'crashed-payment', userId: alice.userId }, { reservationId, userId: alice.userId, paymentId });
 
-      const resumed = await call(url, 'POST', `/internal/payments/${reservationId}/resume`, { token: system });
+      const resumed = await resumePayment(systemContext(), reservationId);
 
-      expect(resumed.status, JSON.stringify(resumed.body)).to.equal(200);
-      expect(resumed.body).to.deep.equal({ reservationId, paymentId, amount: 120, status: 'FAILED', reason: 'insufficient-funds' });
+      expect({ ...resumed, position: undefined }).to.deep.equal({ reservationId, paymentId, amount: 120, status: 'FAILED', reason: 'insufficient-funds', position: undefined });
       await charge(alice.token, 120);
       const paid = await pay(alice.token, reservationId);
       expect(paid.status, JSON.stringify(paid.body)).to.equal(201);

@@ -13,7 +13,7 @@ function rawStatus(port: number, request: string): Promise<number> {
   });
 }
 
-/** API.md: no request, however malformed, gets a 5xx; each is refused with its 4xx problem. */
+/** docs/api.md, 'Errors common to every endpoint': no request, however malformed, gets a 5xx; each is refused with its 4xx problem. */
 describe('gateway: malformed requests are refused with a 4xx, never a 5xx', function () {
   this.timeout(30_000);
   const run = runId();

@@ -3,7 +3,7 @@ import { holdSeatsBody } from '@concert/infra';
 import { z } from 'zod';
 import { InProcessGateway, runId, send } from './gateway-harness.js';
 
-/** Every public endpoint of API.md, as the gateway serves it, and the read endpoints of issue 6 (notifications, statistics). */
+/** Every public endpoint of docs/api.md, as the gateway serves it, and the read endpoints of issue 6 (notifications, statistics). */
 const API_MD_ENDPOINTS = [
   'post /auth/token',
   'post /admin/concerts',
@@ -60,7 +60,7 @@ describe('gateway: GET /openapi.json', function () {
     expect(paths()).to.be.an('object');
   });
 
-  it('Then it lists every public endpoint of API.md and nothing internal', () => {
+  it('Then it lists every public endpoint of docs/api.md and nothing internal', () => {
     const listed = Object.entries(paths()).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
     expect(listed).to.have.members(API_MD_ENDPOINTS);
   });

@@ -56,24 +56,6 @@ export { createMetricsRegistry, metricsRegistry, httpMetrics, metricsRouter, Reg
 export { healthRouter, type ReadinessCheck } from './http/health.js';
 export { serve, type ServeOptions, type RunningServer } from './http/serve.js';
 export { createApp, type CreateAppOptions } from './http/create-app.js';
-export type { CommandContext } from './commands/command-context.js';
-export { handleCommand, loadStream, type Handled, type HandleOptions } from './commands/handle-command.js';
-export { ScheduleCatalog } from './commands/schedule-catalog.js';
-export { createConcert } from './commands/create-concert.js';
-export { addSchedule } from './commands/add-schedule.js';
-export { holdSeats, releaseSeats, type Hold, type HoldSeatsDeps, type HoldSeatsInput } from './commands/hold-seats.js';
-export { cancelReservation } from './commands/cancel-reservation.js';
-export { expireReservation, type ExpiryOutcome } from './commands/expire-reservation.js';
-export { releaseOrphanSeat, type OrphanSeatOutcome } from './commands/release-orphan-seat.js';
-export { chargeWallet } from './commands/charge-wallet.js';
-export {
-  requestPayment,
-  openPayment,
-  resumePayment,
-  paymentSteps,
-  failureSteps,
-  type PaymentOutcome,
-} from './commands/payment-process.js';
 export { cacheKeys } from './read-models/cache-keys.js';
 export type { Projection, ProjectedEvent } from './read-models/projection.js';
 export * from './nats/index.js';

@@ -13,7 +13,7 @@ import { concertStatsRoute } from './stats/concert-stats.js';
 import { scheduleStatsRoute } from './stats/schedule-stats.js';
 import { getWalletRoute } from './wallet/get-wallet.js';
 
-/** The read side's HTTP face (API.md): every route behind JWT authentication. */
+/** The read side's HTTP face (docs/api.md): every route behind JWT authentication. */
 export function createQueryApp(deps: QueryApiDeps): Express {
   return createApp({
     logger: deps.logger,

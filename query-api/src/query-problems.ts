@@ -6,7 +6,7 @@ export function notFound(code: `${string}-not-found`, detail: string): HttpProbl
   return new HttpProblem({ status: 404, code, detail });
 }
 
-/** Owner-only resources: API.md answers 403 for someone else's, 404 only when it does not exist. */
+/** Owner-only resources: docs/api.md answers 403 for someone else's, 404 only when it does not exist. */
 export function assertOwner(ownerId: string, callerId: string, what: string): void {
   if (ownerId !== callerId) throw forbiddenProblem(`this ${what} belongs to another user`);
 }

@@ -1,4 +1,4 @@
-/** PostgreSQL column values as the API's JSON wants them (API.md: integer amounts, ISO times). */
+/** PostgreSQL column values as the API's JSON wants them (docs/api.md: integer amounts, ISO times). */
 
 /** `bigint` columns arrive from pg as decimal strings, so that no precision is lost silently. */
 export function amountOf(value: string | number): number {

@@ -116,6 +116,14 @@ describe('query API: statistics for administrators (GET /admin/stats/...)', () =
     expect(bySchedule.get(other)).to.include({ holds: 2, revenue: 200, medianHoldToConfirmMs: 5000, conversion: 0 });
   });
 
+  it('When the range is given as bare dates, Then they are midnight UTC, as the events CLI reads them', async () => {
+    const scheduleId = await givenStatsSchedule(api.writer, await givenStatsConcert(api.writer));
+    const response = await asAdmin<{ from: string; to: string }>(`/admin/stats/schedules/${scheduleId}?from=2026-03-01&to=2026-03-02`);
+    expect(response.status, JSON.stringify(response.body)).to.equal(200);
+    expect(response.body.from).to.equal('2026-03-01T00:00:00.000Z');
+    expect(response.body.to).to.equal('2026-03-02T00:00:00.000Z');
+  });
+
   it('When `from` falls inside a minute, Then that minute is included; a minute at `to` is not', async () => {
     const scheduleId = await givenBusySchedule(await givenStatsConcert(api.writer));
     const response = await asAdmin<{ from: string; minutes: { minute: string }[] }>(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A streaming read replica of the local PostgreSQL (127.0.0.1:5432) on 127.0.0.1:5433, for the
 # query API's replica tests (READ_DATABASE_URL). Idempotent: does nothing when the replica
-# answers and streams; starts it when stopped; creates it when missing (FACTS.md).
+# answers and streams; starts it when stopped; creates it when missing (docs/operations.md, 'The read replica').
 # Needs root (or postgres) on a Debian machine with postgresql-common (pg_createcluster).
 # Exit 0: the replica is streaming. Exit 2: it cannot be made here (the reason is printed).
 set -uo pipefail

@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
-import { concertStreamId, scheduleStreamId } from '@concert/domain';
+import { concertStreamId } from '@concert/domain';
 import {
   ConfigError,
-  addSchedule,
-  createConcert,
   createEventStore,
   ensureDatabase,
-  isReachable,
   loadConfig,
   migrateToLatest,
-  servicesOf,
-  type CommandContext,
+  unreachableServices,
 } from '@concert/infra';
+import { addSchedule, createConcert, ScheduleCatalog, type CommandContext } from '@concert/write-model';
 import { demoCatalog } from './seed/demo-catalog.js';
 
 /**
@@ -38,10 +35,9 @@ try {
   if (options.rows * options.perRow > 5000) throw new InvalidArgumentError('a schedule has at most 5,000 seats');
   const config = loadConfig();
   // Only the event store (and PostgreSQL for the schema) matter here, not Redis or NATS.
-  const needed = servicesOf(config).filter((s) => s.name === 'PostgreSQL' || s.name === 'EventStoreDB');
-  const down = (await Promise.all(needed.map(async (s) => ((await isReachable(s.host, s.port)) ? undefined : s)))).filter((s) => s !== undefined);
+  const down = await unreachableServices(config, ['PostgreSQL', 'EventStoreDB']);
   if (down.length > 0) {
-    for (const s of down) console.error(`${s.name} is not reachable at ${s.host}:${s.port} (${s.variable}).\n  Start it with: ${s.hint}`);
+    for (const line of down) console.error(line);
     process.exit(1);
   }
   if (config.EVENTSTORE === 'postgres') {
@@ -51,6 +47,7 @@ try {
   const store = createEventStore(config);
   const ctx: CommandContext = { store, now: () => new Date(), correlationId: `seed-${randomUUID()}`, userId: 'seed' };
   const exists = async (streamId: string): Promise<boolean> => (await store.streamInfo(streamId)).revision !== 'no-stream';
+  const catalog = new ScheduleCatalog(store);
   const report: { concertId: string; title: string; created: boolean; schedules: { scheduleId: string; startsAt: string; seats: number; created: boolean }[] }[] = [];
   try {
     for (const concert of demoCatalog(options)) {
@@ -58,9 +55,13 @@ try {
       if (concertCreated) await createConcert(ctx, { concertId: concert.concertId, title: concert.title, venue: concert.venue });
       const schedules = [];
       for (const schedule of concert.schedules) {
-        const created = !(await exists(scheduleStreamId(schedule.scheduleId)));
+        // An existing schedule keeps the seat map it was created with, whatever --rows/--per-row say now.
+        const stored = await catalog.schedule(schedule.scheduleId);
+        const created = stored.status === 'Empty';
         if (created) await addSchedule(ctx, { concertId: concert.concertId, ...schedule });
-        schedules.push({ scheduleId: schedule.scheduleId, startsAt: schedule.startsAt, seats: schedule.seats.length, created });
+        const seats = stored.status === 'Empty' ? schedule.seats.length : stored.seats.size;
+        const startsAt = stored.status === 'Empty' ? schedule.startsAt : stored.startsAt;
+        schedules.push({ scheduleId: schedule.scheduleId, startsAt, seats, created });
       }
       report.push({ concertId: concert.concertId, title: concert.title, created: concertCreated, schedules });
     }

@@ -9,7 +9,7 @@ import {
   seatStreamId,
   walletStreamId,
 } from '@concert/domain';
-import { chargeWallet, handleCommand, loadStream, openPayment, paymentSteps, requestPayment } from '@concert/infra';
+import { chargeWallet, handleCommand, loadStream, openPayment, paymentSteps, requestPayment } from '@concert/write-model';
 import { expect } from 'chai';
 import { deadlineId, reservationDeadline, type DueDeadline } from '../src/deadlines/deadline.js';
 import { SEAT_DEADLINE_GRACE_MS } from '../src/deadlines/deadline-changes.js';

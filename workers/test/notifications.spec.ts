@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { reservationStreamId } from '@concert/domain';
-import { chargeWallet, loadConfig, requestPayment, signDevToken, type RecordedEvent, type Registry } from '@concert/infra';
+import { loadConfig, signDevToken, type RecordedEvent, type Registry } from '@concert/infra';
+import { chargeWallet, requestPayment } from '@concert/write-model';
 import { startService, waitFor } from '@concert/infra/testing';
 import { expect } from 'chai';
 import { configuredSender } from '../src/notifications/configured-sender.js';

@@ -89,9 +89,9 @@ export function cancelReservation(command: CancelReservation, state: Reservation
 }
 
 /**
- * Expiring an empty stream is the crash case of ARCHITECTURE.md section 3: it claims the
- * stream so that a late ReservationHeld fails. Expiring a finished reservation is a no-op,
- * so the saga may retry without reading first.
+ * Expiring an empty stream is the crash case of docs/architecture.md, 'Contention: lock, then
+ * fence': it claims the stream so that a late ReservationHeld fails. Expiring a finished
+ * reservation is a no-op, so the saga may retry without reading first.
  */
 export function expireReservation(command: ExpireReservation, state: ReservationState): ReservationExpired[] {
   const { reservationId, now } = command.data;

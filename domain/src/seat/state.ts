@@ -6,7 +6,7 @@ export interface AvailableSeat {
 
 /**
  * `holdExpiresAt` tells the expiry saga when to act; it never frees the seat by itself
- * (the release rule, ARCHITECTURE.md section 3). Only SeatReleased does.
+ * (docs/architecture.md, 'The release rule'). Only SeatReleased does.
  */
 export interface HeldSeat {
   readonly status: 'Held';

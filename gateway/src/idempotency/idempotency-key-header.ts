@@ -1,7 +1,7 @@
 import { HttpProblem, validationProblem } from '@concert/infra';
 import type { Request } from 'express';
 
-/** API.md: 1..255 characters; printable ASCII keeps it safe to store, log and compare. */
+/** docs/api.md, 'Headers': 1..255 characters; printable ASCII keeps it safe to store, log and compare. */
 const KEY = /^[\x20-\x7e]{1,255}$/;
 
 /**

@@ -21,7 +21,7 @@ export interface IdempotencyOptions {
   registry: Registry;
   /** Used when the request has no `req.log`. */
   logger?: Logger;
-  /** POST paths that refuse a request without a key (API.md: /payments and /wallet/charges). */
+  /** POST paths that refuse a request without a key (docs/api.md: /payments and /wallet/charges). */
   requiredPaths?: readonly string[];
   /** A response body larger than this is sent but not stored (the key is released). */
   maxStoredBodyBytes?: number;
@@ -35,7 +35,7 @@ const IN_USE_RETRY_AFTER_S = 1;
 /**
  * Statuses that mean "this request was not acted upon": the gateway's own refusals (401, 403,
  * 413, 415, 429, a 400 validation, 404 for no route) and the upstream's equivalents. They are
- * not stored, so the client may fix the cause and retry with the same key (FACTS.md: Stripe
+ * not stored, so the client may fix the cause and retry with the same key (docs/architecture.md, 'Facts the code relies on': Stripe
  * does not store validation failures). 5xx are never final either. Every other answer,
  * success or a business refusal such as 409 `reservation-not-held` or 422 `insufficient-funds`,
  * is what the command decided, and is what a repeat gets back.

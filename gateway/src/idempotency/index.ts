@@ -1,5 +1,6 @@
 /**
- * Idempotency-Key handling of the gateway (API.md, FACTS.md). Wiring, in the gateway app:
+ * Idempotency-Key handling of the gateway (docs/architecture.md, 'Idempotency-Key'). Wiring, in the
+ * gateway app:
  *
  *   const store = createIdempotencyStore(config);            // @concert/infra, IDEMPOTENCY_DATABASE_URL
  *   app.use(idempotency({ store, registry }));                 // after authenticate + JSON body, before the proxy

@@ -1,6 +1,6 @@
 import { HttpProblem } from '@concert/infra';
 
-/** The waiting room's refusals (API.md codes). */
+/** The waiting room's refusals (docs/api.md codes). */
 
 export function queueTokenRequired(): HttpProblem {
   return new HttpProblem({ status: 401, code: 'queue-token-required', detail: 'a Queue-Token header from the waiting room is required' });

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 
-/** The two budgets of API.md: waiting-room status polling, and commands (every write). */
+/** The two budgets (docs/architecture.md, 'Rate limits'): waiting-room status polling, and commands (every write). */
 export type BudgetName = 'polls' | 'commands';
 
 const POLL = /^\/queue\/entries\/[^/]+\/?$/;

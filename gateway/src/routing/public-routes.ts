@@ -5,7 +5,7 @@ export type RouteTarget = 'command-api' | 'query-api' | 'gateway';
 
 export interface PublicRoute {
   method: 'GET' | 'POST';
-  /** Express pattern; the same names as API.md's `{params}`. */
+  /** Express pattern; the same names as docs/api.md's `{params}`. */
   path: string;
   target: RouteTarget;
   /** Only callers with this role (403 `forbidden` otherwise). */
@@ -14,8 +14,8 @@ export interface PublicRoute {
 }
 
 /**
- * The allow-list: the public API of API.md and nothing else. Whatever is not here (the
- * upstreams' /internal/* timeout commands, their /metrics and /health, any admin of
+ * The allow-list: the public API of docs/api.md and nothing else. Whatever is not here (the
+ * upstreams' /metrics and /health, any admin of
  * projections) is a 404 at the edge, so a new upstream route is private until listed.
  */
 export const PUBLIC_ROUTES: readonly PublicRoute[] = [

@@ -22,6 +22,7 @@ export const reservationHeldResponse = z.object({
   amount: amountSchema,
   expiresAt: instantSchema,
 });
+export type ReservationHeldResponse = z.infer<typeof reservationHeldResponse>;
 
 export const reservationCancelledResponse = z.object({
   reservationId: entityIdSchema,
@@ -38,3 +39,5 @@ export const reservationView = z.object({
   expiresAt: instantSchema.nullable(),
   paymentId: entityIdSchema.optional(),
 });
+export type ReservationView = z.infer<typeof reservationView>;
+export type ReservationStatus = ReservationView['status'];

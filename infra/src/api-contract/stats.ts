@@ -12,12 +12,15 @@ export interface StatsRange {
   to: Date;
 }
 
+/** A bare date (midnight UTC, as the events CLI takes it) or a date-time with Z or an offset. */
+const rangeBound = z.union([z.iso.date(), instantSchema]);
+
 /**
- * `?from=&to=` (ISO-8601 with an offset; encode `+` as `%2B`). `to` defaults to now and `from`
+ * `?from=&to=` (a date such as 2026-12-03, or ISO-8601 with an offset; encode `+` as `%2B`). `to` defaults to now and `from`
  * to 24 h before `to`; `from` is rounded down to its minute, so the minute it falls in is
  * included. `from` must be before `to` and the range at most 7 days: 400 `validation` otherwise.
  */
-export const statsRangeQuery = z.object({ from: instantSchema.optional(), to: instantSchema.optional() }).strict();
+export const statsRangeQuery = z.object({ from: rangeBound.optional(), to: rangeBound.optional() }).strict();
 
 export const statsRangeQuerySchema = statsRangeQuery.transform((query, ctx): StatsRange => {
     const to = query.to === undefined ? new Date() : new Date(query.to);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The one configuration of every process (API.md, "Configuration an operator relies on").
+ * The one configuration of every process (README.md, "Configuration").
  * Defaults work on a development machine with the local services.
  */
 const csv = z

@@ -1,6 +1,6 @@
 import type { GlobalPosition } from './global-position.js';
 
-/** Metadata every event carries (ARCHITECTURE.md section 2). Extra keys are kept as they are. */
+/** Metadata every event carries (docs/architecture.md, 'The event model'). Extra keys are kept as they are. */
 export interface EventMetadata {
   correlationId: string;
   causationId: string;

@@ -1,7 +1,8 @@
 /**
  * A place in the global feed. Both stores order their feed by the pair (commit, prepare):
- * EventStoreDB's transaction-log positions, and for PostgreSQL (transaction id, sequence
- * number), which is the order in which events become safely readable (FACTS.md, xid8 rule).
+ * EventStoreDB's transaction-log positions, and for PostgreSQL (transaction id, sequence number),
+ * which is the order in which events become safely readable (docs/architecture.md, 'The gap-safe
+ * PostgreSQL feed').
  */
 export interface GlobalPosition {
   commit: bigint;

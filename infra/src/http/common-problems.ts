@@ -1,6 +1,6 @@
 import { HttpProblem } from './problem.js';
 
-/** The refusals API.md lists as "common to all", built one way everywhere. */
+/** The refusals docs/api.md lists as common to every endpoint, built one way everywhere. */
 
 export interface FieldError {
   /** Dotted path into the input, e.g. `seatIds.0`; empty for the input as a whole. */

@@ -4,7 +4,7 @@ import { HttpProblem } from './problem.js';
 export type CodeToStatus = Readonly<Partial<Record<string, number>>>;
 
 /**
- * The HTTP face of every domain code (API.md). Typed as a complete record so that a new
+ * The HTTP face of every domain code (docs/api.md). Typed as a complete record so that a new
  * domain code fails the build here instead of surfacing as a surprise status.
  */
 export const DEFAULT_CODE_TO_STATUS: Readonly<Record<DomainErrorCode, number>> = {

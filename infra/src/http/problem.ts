@@ -4,7 +4,7 @@ export type ProblemExtra = Readonly<Record<string, unknown>>;
 
 export interface HttpProblemInit {
   status: number;
-  /** Stable machine-readable code (API.md); clients branch on it, never on `detail`. */
+  /** Stable machine-readable code (docs/api.md); clients branch on it, never on `detail`. */
   code: string;
   title?: string;
   detail?: string;

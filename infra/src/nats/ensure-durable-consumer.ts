@@ -12,7 +12,7 @@ import { JetStreamErrorCode, isJetStreamError } from './jetstream-errors.js';
 export interface DurableConsumerOptions {
   stream: string;
   durable: string;
-  /** One subject: nats-server 2.9 has no `filter_subjects` (FACTS.md). */
+  /** One subject: nats-server 2.9 has no `filter_subjects` (docs/architecture.md, 'Facts the code relies on'). */
   filterSubject: string;
   /** Unacknowledged messages the server hands out before it waits: bounds a consumer's memory. */
   maxAckPending: number;

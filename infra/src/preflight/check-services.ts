@@ -61,11 +61,10 @@ export function isReachable(host: string, port: number, timeoutMs = 1500): Promi
   });
 }
 
-/** One or two lines per unreachable server: which, where, and how to start it. */
-export async function unreachableServices(config: Config): Promise<string[]> {
-  const results = await Promise.all(
-    servicesOf(config).map(async (s) => ((await isReachable(s.host, s.port)) ? undefined : s)),
-  );
+/** One or two lines per unreachable server (of those named in `only`, when given): which, where, and how to start it. */
+export async function unreachableServices(config: Config, only?: readonly ServiceCheck['name'][]): Promise<string[]> {
+  const needed = servicesOf(config).filter((s) => !only || only.includes(s.name));
+  const results = await Promise.all(needed.map(async (s) => ((await isReachable(s.host, s.port)) ? undefined : s)));
   return results
     .filter((s): s is ServiceCheck => s !== undefined)
     .map((s) => `${s.name} is not reachable at ${s.host}:${s.port} (${s.variable}).\n  Start it with: ${s.hint}`);

@@ -6,8 +6,9 @@ import { comparePositions, type GlobalPosition } from '../../src/event-store/glo
 import { PostgresEventStore } from '../../src/event-store/postgres/pg-event-store.js';
 
 /**
- * The PostgreSQL feed must never skip an event whose position was drawn before another
- * event's but committed after it (FACTS.md). These tests hold transactions open on purpose.
+ * The PostgreSQL feed must never skip an event whose position was drawn before another event's but
+ * committed after it (docs/architecture.md, 'The gap-safe PostgreSQL feed'). These tests hold
+ * transactions open on purpose.
  */
 describe('PostgreSQL event store: late commits never skipped', () => {
   let store: PostgresEventStore;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Cluster } from 'ioredis';
 import type { RedisClient } from '../../src/redis/create-redis.js';
 import { RedisRateLimiter } from '../../src/rate-limits/redis-rate-limiter.js';
-import { randomKeyPrefix } from '../redis/support/test-redis.js';
+import { randomKeyPrefix } from '../../src/testing/test-redis.js';
 import { useThrowawayCluster } from '../redis/support/throwaway-cluster.js';
 
 describe('RedisRateLimiter on a Redis Cluster', function () {

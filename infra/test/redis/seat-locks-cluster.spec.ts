@@ -3,7 +3,7 @@ import { Cluster } from 'ioredis';
 import type { RedisClient } from '../../src/redis/create-redis.js';
 import { deleteKeysWithPrefix } from '../../src/redis/key-prefix.js';
 import { RedisSeatLocks } from '../../src/redis/seat-locks.js';
-import { randomKeyPrefix } from './support/test-redis.js';
+import { randomKeyPrefix } from '../../src/testing/test-redis.js';
 import { useThrowawayCluster } from './support/throwaway-cluster.js';
 
 describe('Redis seat locks on a Redis Cluster', function () {

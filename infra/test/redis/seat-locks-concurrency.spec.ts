@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { RedisClient } from '../../src/redis/create-redis.js';
 import { deleteKeysWithPrefix } from '../../src/redis/key-prefix.js';
 import { RedisSeatLocks } from '../../src/redis/seat-locks.js';
-import { openRedis, randomKeyPrefix, sleep, TEST_REDIS_URL } from './support/test-redis.js';
+import { openRedis, randomKeyPrefix, sleep, TEST_REDIS_URL } from '../../src/testing/test-redis.js';
 
 describe('Redis seat locks under contention', () => {
   const prefix = randomKeyPrefix();

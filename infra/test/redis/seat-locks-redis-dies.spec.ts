@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { RedisClient } from '../../src/redis/create-redis.js';
 import { RedisUnavailableError, RedisSeatLocks } from '../../src/redis/seat-locks.js';
-import { openRedis, rejectionOf } from './support/test-redis.js';
+import { openRedis, rejectionOf } from '../../src/testing/test-redis.js';
 import { startRedisServers, type ThrowawayRedis } from './support/throwaway-redis.js';
 
 describe('Redis seat locks when a connected Redis dies', function () {

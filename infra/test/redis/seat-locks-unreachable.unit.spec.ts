@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createRedis } from '../../src/redis/create-redis.js';
 import { RedisUnavailableError, RedisSeatLocks } from '../../src/redis/seat-locks.js';
-import { rejectionOf } from './support/test-redis.js';
+import { rejectionOf } from '../../src/testing/test-redis.js';
 
 describe('Redis seat locks when Redis is unreachable', () => {
   // Port 1 on loopback refuses connections: a dead Redis without waiting on a network timeout.

@@ -3,7 +3,7 @@ import type { RedisClient } from '../../src/redis/create-redis.js';
 import { deleteKeysWithPrefix } from '../../src/redis/key-prefix.js';
 import { seatLockKey } from '../../src/redis/seat-lock-key.js';
 import { RedisSeatLocks, type SeatLockResult } from '../../src/redis/seat-locks.js';
-import { openRedis, randomKeyPrefix, rejectionOf, sleep, TEST_REDIS_URL } from './support/test-redis.js';
+import { openRedis, randomKeyPrefix, rejectionOf, sleep, TEST_REDIS_URL } from '../../src/testing/test-redis.js';
 
 describe('Redis seat locks', () => {
   const prefix = randomKeyPrefix();

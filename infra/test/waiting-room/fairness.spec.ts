@@ -4,7 +4,7 @@ import type { RedisClient } from '../../src/redis/create-redis.js';
 import { deleteKeysWithPrefix } from '../../src/redis/key-prefix.js';
 import { waitingRoomKeys } from '../../src/waiting-room/waiting-room-keys.js';
 import { WaitingRoom, type TickResult, type WaitingRoomSettings } from '../../src/waiting-room/waiting-room.js';
-import { randomKeyPrefix, sleep } from '../redis/support/test-redis.js';
+import { randomKeyPrefix, sleep } from '../../src/testing/test-redis.js';
 import { patientRedis } from './patient-redis.js';
 
 /**

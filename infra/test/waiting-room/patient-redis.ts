@@ -1,6 +1,6 @@
 import { createRedis, type RedisClient } from '../../src/redis/create-redis.js';
 import { redisReady } from '../../src/redis/redis-ready.js';
-import { TEST_REDIS_URL } from '../redis/support/test-redis.js';
+import { TEST_REDIS_URL } from '../../src/testing/test-redis.js';
 
 /**
  * A test client that waits for answers longer than a request would (1 s): thousands of calls

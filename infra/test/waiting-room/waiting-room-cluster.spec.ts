@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { Cluster } from 'ioredis';
 import type { RedisClient } from '../../src/redis/create-redis.js';
 import { WaitingRoom } from '../../src/waiting-room/waiting-room.js';
-import { randomKeyPrefix, sleep } from '../redis/support/test-redis.js';
+import { randomKeyPrefix, sleep } from '../../src/testing/test-redis.js';
 import { useThrowawayCluster } from '../redis/support/throwaway-cluster.js';
 
 describe('Waiting room on a Redis Cluster', function () {

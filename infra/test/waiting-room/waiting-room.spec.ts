@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { RedisClient } from '../../src/redis/create-redis.js';
 import { deleteKeysWithPrefix } from '../../src/redis/key-prefix.js';
 import { WaitingRoom, type QueueEntry, type WaitingRoomSettings } from '../../src/waiting-room/waiting-room.js';
-import { randomKeyPrefix, sleep } from '../redis/support/test-redis.js';
+import { randomKeyPrefix, sleep } from '../../src/testing/test-redis.js';
 import { patientRedis } from './patient-redis.js';
 
 describe('Waiting room', () => {

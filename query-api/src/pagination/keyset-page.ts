@@ -22,7 +22,7 @@ export function pageOf<R extends KeysetRow>(rows: readonly R[], limit: number): 
 }
 
 /**
- * API.md gives the lists as bare JSON arrays, so the next page travels in headers:
+ * docs/api.md gives the lists as bare JSON arrays, so the next page travels in headers:
  * `X-Next-Cursor` for clients that build the URL, and an RFC 8288 `Link: <...>; rel="next"`
  * (relative to the request) for those that follow links. No header: this was the last page.
  */

@@ -1,4 +1,4 @@
-import { authOf, parseQuery } from '@concert/infra';
+import { authOf, parseQuery, type ReservationView } from '@concert/infra';
 import type { Express } from 'express';
 import type { Knex } from 'knex';
 import { consistencyTokenOf } from '../consistency/consistency-token.js';
@@ -8,7 +8,7 @@ import { microsOf, TIME_OF_MICROS } from '../pagination/keyset-sql.js';
 import { pageQuerySchema } from '../pagination/page-query.js';
 import { PROJECTIONS } from '../projections.js';
 import type { QueryApiDeps } from '../query-api-deps.js';
-import { reservationColumns, reservationView, type ReservationRow, type ReservationView } from './reservation-view.js';
+import { reservationColumns, reservationView, type ReservationRow } from './reservation-view.js';
 
 interface ReservationItem extends KeysetRow {
   reservation: ReservationView;

@@ -1,17 +1,6 @@
+import type { ReservationStatus, ReservationView } from '@concert/infra';
 import type { Knex } from 'knex';
 import { amountOf, isoOf } from '../row-values.js';
-
-export type ReservationStatus = 'HELD' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED';
-
-/** API.md: {reservationId, status, seatIds, amount, expiresAt, paymentId?}, alone or in a list. */
-export interface ReservationView {
-  reservationId: string;
-  status: ReservationStatus;
-  seatIds: string[];
-  amount: number;
-  expiresAt: string | null;
-  paymentId?: string;
-}
 
 export interface ReservationRow {
   reservation_id: string;
@@ -28,6 +17,7 @@ export function reservationColumns(db: Knex): (string | Knex.Raw)[] {
   return ['reservation_id', 'user_id', 'schedule_id', 'status', 'seat_ids', db.raw('amount::text AS amount'), 'expires_at', 'payment_id'];
 }
 
+/** The api-contract's reservation view (alone or in a list) of a row. */
 export function reservationView(row: ReservationRow): ReservationView {
   return {
     reservationId: row.reservation_id,

@@ -17,19 +17,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import {
-  addSchedule,
-  connectNats,
-  createConcert,
-  createEventStore,
-  createRedis,
-  deleteKeysWithPrefix,
-  holdSeats,
-  loadConfig,
-  RedisSeatLocks,
-  ScheduleCatalog,
-  type CommandContext,
-} from '@concert/infra';
+import { connectNats, createEventStore, createRedis, deleteKeysWithPrefix, loadConfig, RedisSeatLocks } from '@concert/infra';
+import { addSchedule, createConcert, holdSeats, ScheduleCatalog, type CommandContext } from '@concert/write-model';
 import { summarizeCpuProfile } from './cpu-profile-summary.js';
 import { expiryLateness, expiryRate } from './expiry-lateness.js';
 import { formatNumber, formatTable } from './print-table.js';

@@ -1,7 +1,7 @@
 import type { DomainEventType } from '@concert/domain';
 
 /**
- * The event types each stream category holds (README, "Streams and rules"). Used to know the
+ * The event types each stream category holds (docs/architecture.md, 'The event model'). Used to know the
  * CSV columns of a `--category` before the first row; a test checks that it names every
  * domain event type once and only the categories the stream id helpers produce.
  */

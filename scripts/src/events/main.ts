@@ -3,6 +3,7 @@
  * Every failure ends with one line on stderr and a non-zero exit code, never a stack trace.
  */
 import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -14,7 +15,7 @@ import { loadProjectionModule } from './projection-module.js';
 import { replayEvents } from './replay-events.js';
 
 interface ExportCommandOptions extends SelectionOptions {
-  format: ExportFormat;
+  format?: ExportFormat;
   out?: string;
   follow?: boolean;
 }
@@ -23,12 +24,19 @@ interface ReplayCommandOptions extends SelectionOptions {
   projection: string;
 }
 
-/** Ctrl-C (or SIGTERM) ends a follow or a long export cleanly; a second one exits at once. */
+/**
+ * Ctrl-C (or SIGTERM) ends a follow or a long export cleanly; a second one exits at once.
+ * An interrupted run exits 128 + the signal's number (130 for Ctrl-C) after its clean end,
+ * as `npm run` itself does when the terminal's Ctrl-C reaches it: the same code either way.
+ */
+const INTERRUPTED_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
 function stopSignal(): AbortSignal {
   const controller = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (controller.signal.aborted) process.exit(130);
+      if (controller.signal.aborted) process.exit(INTERRUPTED_EXIT_CODES[signal]);
+      process.exitCode = INTERRUPTED_EXIT_CODES[signal];
       controller.abort();
     });
   }
@@ -69,6 +77,7 @@ async function openOutput(file: string | undefined, onBroken: () => void): Promi
 async function runExport(options: ExportCommandOptions): Promise<void> {
   if (options.follow && options.toTime) throw new InvalidArgumentError('--follow cannot end at --to-time (recording times are not in feed order); use --to-position');
   const selection = selectionFrom(options);
+  const format = exportFormatOf(options);
   const signal = stopSignal();
   const readerGone = new AbortController();
   const output = await openOutput(options.out, () => readerGone.abort());
@@ -78,7 +87,7 @@ async function runExport(options: ExportCommandOptions): Promise<void> {
     summary = await withStore((store) =>
       exportEvents(store, output.out, {
         selection,
-        format: options.format,
+        format,
         raw: options.raw ?? false,
         follow: options.follow ?? false,
         signal: AbortSignal.any([signal, readerGone.signal]),
@@ -94,6 +103,16 @@ async function runExport(options: ExportCommandOptions): Promise<void> {
   const rate = seconds > 0 ? Math.round(summary.events / seconds) : 0;
   const resume = summary.lastPosition ? `; last position ${summary.lastPosition}` : '';
   process.stderr.write(`exported ${summary.events} events in ${seconds.toFixed(2)} s (${rate} events/s)${resume}\n`);
+}
+
+/** --format, or the extension of --out (x.csv is CSV, x.ndjson/x.jsonl NDJSON); a contradiction is refused. */
+function exportFormatOf(options: ExportCommandOptions): ExportFormat {
+  const extension = options.out ? extname(options.out).toLowerCase() : '';
+  const implied: ExportFormat | undefined = extension === '.csv' ? 'csv' : ['.ndjson', '.jsonl'].includes(extension) ? 'ndjson' : undefined;
+  if (options.format && implied && options.format !== implied) {
+    throw new InvalidArgumentError(`--out ${options.out} names a ${implied} file but --format is ${options.format}`);
+  }
+  return options.format ?? implied ?? 'ndjson';
 }
 
 async function runReplay(options: ReplayCommandOptions): Promise<void> {
@@ -114,14 +133,14 @@ function reportFailure(error: unknown): void {
 }
 
 const program = new Command('events')
-  .description('Export or replay the event store history (see the README, "Replay and export")')
+  .description('Export or replay the event store history (see docs/operations.md, "Replay and export")')
   .showSuggestionAfterError();
 
 addSelectionOptions(
   program
     .command('export')
     .description('write the selected events as NDJSON or CSV, in global feed order')
-    .addOption(new Option('--format <format>', 'output format').choices(['ndjson', 'csv']).default('ndjson'))
+    .addOption(new Option('--format <format>', 'output format (default: from the --out extension, else ndjson)').choices(['ndjson', 'csv']))
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--follow', 'after the stored events, keep writing live ones until Ctrl-C'),
 ).action(async (options: ExportCommandOptions) => {

@@ -17,7 +17,14 @@ const POOL_SIZE = 8;
 
 export function openOpsContext(): OpsContext {
   const config = loadConfig();
-  const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: POOL_SIZE } });
+  // knex would print a lost connection's stack itself; the CLI reports every failure in one line.
+  const quiet = (): void => undefined;
+  const knex = knexFactory({
+    client: 'pg',
+    connection: config.DATABASE_URL,
+    pool: { min: 0, max: POOL_SIZE },
+    log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet },
+  });
   const eventStore = createEventStore(config);
   return {
     config,

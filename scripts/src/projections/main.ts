@@ -9,7 +9,7 @@
  * Exit codes: 0 done (a dry run: no differences); 1 a dry run found differences, or a parked
  * retry failed; 2 an error; 130 interrupted (a rebuild's shadow tables stay: rerun to resume).
  */
-import { ConfigError, formatPosition } from '@concert/infra';
+import { ConfigError, formatPosition, loadConfig, unreachableServices } from '@concert/infra';
 import { allProjections } from '@concert/projectors';
 import { Command, InvalidArgumentError } from 'commander';
 import { formatNumber, formatTable } from '../bench/print-table.js';
@@ -34,6 +34,9 @@ function positiveInt(raw: string): number {
 async function withContext(work: (ctx: OpsContext) => Promise<number | void>): Promise<void> {
   let ctx: OpsContext | undefined;
   try {
+    // An unreachable database is one line naming the variable, never a driver's stack trace.
+    const down = await unreachableServices(loadConfig(), ['PostgreSQL', 'EventStoreDB']);
+    if (down.length > 0) throw new Error(down.join('\n'));
     ctx = openOpsContext();
     process.exitCode = (await work(ctx)) ?? 0;
   } catch (error) {
@@ -137,7 +140,7 @@ parked
   });
 parked
   .command('retry')
-  .description('apply parked events again through their projection; deleted from parked on success (applied out of feed order: see the README)')
+  .description('apply parked events again through their projection; deleted from parked on success (applied out of feed order: see docs/operations.md, "Parked events")')
   .argument('[id]', 'a parked event id (from `parked list`)', positiveInt)
   .option('--all', 'every parked event, oldest position first')
   .option('--projection <name>', 'with --all: only this projection')

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -80,6 +80,19 @@ describe('npm run events (the CLI, against the PostgreSQL event store)', functio
     expect(created[header!.indexOf('position')]).to.equal(formatPosition(stored.find((e) => e.streamId === concertStreamId(concertId))!.position));
   });
 
+  it('When --out names a .csv file and --format is not given, Then the file is CSV; a contradicting --format is refused before anything is written', async () => {
+    const out = join(dir, 'implied.csv');
+    const exit = await runEventsCli(['export', '--category', 'concert', '--limit', '1', '--out', out]);
+    expectSuccess(exit);
+    const [header] = parseCsv(readFileSync(out, 'utf8'));
+    expect(header!.slice(0, 3)).to.deep.equal(['position', 'streamId', 'revision']);
+
+    const contradiction = await runEventsCli(['export', '--category', 'concert', '--format', 'ndjson', '--out', join(dir, 'never.csv')]);
+    expect(contradiction.code).to.equal(1);
+    expect(contradiction.stderr.trim()).to.equal(`error: --out ${join(dir, 'never.csv')} names a csv file but --format is ndjson`);
+    expect(existsSync(join(dir, 'never.csv'))).to.equal(false);
+  });
+
   it('When selecting by stream, type and position range on the command line, Then only the events inside all of them are exported', async () => {
     const userId = `sel-${run}`;
     const stream = walletStreamId(userId);
@@ -99,7 +112,7 @@ describe('npm run events (the CLI, against the PostgreSQL event store)', functio
     expect(amounts).to.deep.equal([2, 3]);
   });
 
-  it('When following, Then an event appended after the start is written, and Ctrl-C ends the export cleanly', async () => {
+  it('When following, Then an event appended after the start is written, and Ctrl-C ends the export cleanly with exit code 130 (what npm run reports too)', async () => {
     const userId = `follow-${run}`;
     const stream = walletStreamId(userId);
     const charge = (amount: number) => domainEvent('WalletCharged', { userId, chargeId: randomUUID(), amount, chargedAt: new Date().toISOString() });
@@ -113,7 +126,7 @@ describe('npm run events (the CLI, against the PostgreSQL event store)', functio
       const lines = await cli.waitForLines(2);
       expect(lines.map((line) => (JSON.parse(line) as { data: { amount: number } }).data.amount)).to.deep.equal([10, 20]);
       const exit = await cli.interrupt();
-      expect(exit.code, exit.stderr).to.equal(0);
+      expect(exit.code, exit.stderr).to.equal(130);
       expect(exit.stderr.trim()).to.match(/^exported 2 events in [\d.]+ s .*; last position \d+\.\d+$/);
     } finally {
       cli.kill();

@@ -24,8 +24,8 @@ describe('npm run seed: demo concerts, schedules and seats', function () {
     await dropDatabase(databaseUrl);
   });
 
-  function seed(): Report[] {
-    const run = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/src/seed.ts', '--rows', '3', '--per-row', '4', '--json'], {
+  function seed(rows = 3, perRow = 4): Report[] {
+    const run = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/src/seed.ts', '--rows', String(rows), '--per-row', String(perRow), '--json'], {
       env: { ...process.env, DATABASE_URL: databaseUrl, EVENTSTORE: 'postgres' },
       encoding: 'utf8',
     });
@@ -60,5 +60,10 @@ describe('npm run seed: demo concerts, schedules and seats', function () {
     expect(ids(again)).to.deep.equal(ids(firstRun));
     expect(again.every((c) => !c.created && c.schedules.every((s) => !s.created))).to.equal(true);
     expect(await eventCounts()).to.deep.equal(before);
+  });
+
+  it('When run again with another seat-map size, Then existing schedules report the seats they were created with', async () => {
+    const again = seed(5, 5);
+    expect(again.flatMap((c) => c.schedules.map((s) => s.seats))).to.deep.equal(firstRun.flatMap((c) => c.schedules.map(() => 12)));
   });
 });

@@ -1,4 +1,5 @@
-import type { CommandContext, Logger } from '@concert/infra';
+import type { Logger } from '@concert/infra';
+import type { CommandContext } from '@concert/write-model';
 import type { Knex } from 'knex';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { mapBounded } from '../runtime/map-bounded.js';

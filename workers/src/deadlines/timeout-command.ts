@@ -1,5 +1,5 @@
 import { HoldNotExpiredError } from '@concert/domain';
-import { expireReservation, releaseOrphanSeat, type CommandContext } from '@concert/infra';
+import { expireReservation, releaseOrphanSeat, type CommandContext } from '@concert/write-model';
 import type { DueDeadline } from './deadline.js';
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { resumePayment, type CommandContext, type Logger, type PaymentOutcome } from '@concert/infra';
+import type { Logger } from '@concert/infra';
+import { resumePayment, type CommandContext, type PaymentOutcome } from '@concert/write-model';
 import type { Knex } from 'knex';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { mapBounded } from '../runtime/map-bounded.js';
@@ -24,7 +25,7 @@ const BATCH = 100;
 const CONCURRENCY = 4;
 
 /**
- * The payment recovery worker (ARCHITECTURE.md section 4): payments whose process stopped
+ * The payment recovery worker (docs/architecture.md, 'Payment, exactly once'): payments whose process stopped
  * after PaymentRequested (a crashed command API) are finished through the write side's
  * resumePayment, whose steps are idempotent. Each is resumed under a PostgreSQL advisory
  * lock, so two instances never run the same one at once; counted and logged one by one.

@@ -1,29 +1,24 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
-  addSchedule,
   connectNats,
-  createConcert,
   createEventStore,
   createLogger,
   createRedis,
   deleteKeysWithPrefix,
   dropDatabase,
   ensureDatabase,
-  holdSeats,
   loadConfig,
   migrateToLatest,
   RedisSeatLocks,
   Registry,
-  ScheduleCatalog,
-  type CommandContext,
   type Config,
   type EventStore,
-  type Hold,
   type NatsConnection,
   type RecordedEvent,
   type RedisClient,
   type SeatLocks,
 } from '@concert/infra';
+import { addSchedule, createConcert, holdSeats, ScheduleCatalog, type CommandContext, type Hold } from '@concert/write-model';
 import knexFactory, { type Knex } from 'knex';
 import { startWorkers, type RunningWorkers, type WorkersOptions } from '../../src/start-workers.js';
 import { startService, type ServiceProcess } from '@concert/infra/testing';

@@ -37,9 +37,9 @@ export interface FeedBounds {
 }
 
 /**
- * The gap-safe feed read (FACTS.md): only transactions below the oldest running one are
- * read, so every event that will ever become visible with a smaller (transaction, position)
- * than the last one returned is already visible now.
+ * The gap-safe feed read (docs/architecture.md, 'The gap-safe PostgreSQL feed'): only transactions
+ * below the oldest running one are read, so every event that will ever become visible with a
+ * smaller (transaction, position) than the last one returned is already visible now.
  */
 export function feedQuery(
   columns: string,

@@ -3,9 +3,9 @@ import type { Knex } from 'knex';
 /**
  * The PostgreSQL event store.
  *
- * Feed order is (transaction_id, global_position): a reader only takes events whose
- * transaction id is below the oldest transaction still running, so an event whose
- * sequence number was drawn early but committed late is never skipped (FACTS.md).
+ * Feed order is (transaction_id, global_position): a reader only takes events whose transaction id
+ * is below the oldest transaction still running, so an event whose sequence number was drawn early
+ * but committed late is never skipped (docs/architecture.md, 'The gap-safe PostgreSQL feed').
  *
  * es_append takes a per-stream advisory lock BEFORE the transaction writes anything, i.e.
  * before it is given a transaction id. Two appends to the same stream therefore get

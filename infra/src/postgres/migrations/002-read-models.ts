@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Read models (ARCHITECTURE.md section 5), built by the projectors from the event feed and
+ * Read models (docs/architecture.md, 'Projectors'), built by the projectors from the event feed and
  * served by the query API. Every table belongs to exactly one projection (see each
  * projection's `tables`), which alone writes it, together with its checkpoint.
  */

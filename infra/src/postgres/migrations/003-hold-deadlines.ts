@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * The expiry saga's deadlines (ARCHITECTURE.md section 3): one row per hold to time out,
+ * The expiry saga's deadlines (docs/architecture.md, 'Workers'): one row per hold to time out,
  * written by the workers' deadline recorder from the feed and claimed by their timers with
  * FOR UPDATE SKIP LOCKED, so any number of worker instances share them without doing one twice.
  *

@@ -1,6 +1,6 @@
 import type { RedisClient } from '../../../src/redis/create-redis.js';
 import { deleteKeysWithPrefix } from '../../../src/redis/key-prefix.js';
-import { openRedis } from './test-redis.js';
+import { openRedis } from '../../../src/testing/test-redis.js';
 import { startRedisServers, type ThrowawayRedis } from './throwaway-redis.js';
 
 /**

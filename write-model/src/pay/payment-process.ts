@@ -1,0 +1,211 @@
+import {
+  ForbiddenError,
+  InsufficientFundsError,
+  paymentDecider,
+  paymentStreamId,
+  ReservationExpiredError,
+  ReservationNotFoundError,
+  ReservationNotHeldError,
+  reservationDecider,
+  reservationStreamId,
+  seatDecider,
+  seatStreamId,
+  walletDecider,
+  walletStreamId,
+  type PaymentFailureReason,
+  type RequestedPayment,
+} from '@concert/domain';
+import type { GlobalPosition } from '@concert/infra';
+import type { CommandContext } from '../command-loop/command-context.js';
+import { handleCommand, loadStream } from '../command-loop/handle-command.js';
+
+export interface PaymentOutcome {
+  reservationId: string;
+  paymentId: string;
+  amount: number;
+  status: 'COMPLETED' | 'FAILED' | 'REFUNDED';
+  reason?: PaymentFailureReason;
+  /** Position of the last event the process wrote (undefined when it had nothing left to do). */
+  position: GlobalPosition | undefined;
+}
+
+/** Pays a held reservation from the owner's wallet (docs/architecture.md, 'Payment, exactly once'): open the payment, then run it. */
+export async function requestPayment(
+  ctx: CommandContext,
+  input: { reservationId: string; userId: string; paymentId: string },
+): Promise<PaymentOutcome> {
+  await openPayment(ctx, input);
+  return resumePayment(ctx, input.reservationId);
+}
+
+/**
+ * Appends PaymentRequested, the start of the process. Refused with nothing written when the
+ * reservation is not the caller's, not held, or past its deadline, or a payment is already open.
+ */
+export async function openPayment(
+  ctx: CommandContext,
+  input: { reservationId: string; userId: string; paymentId: string },
+): Promise<void> {
+  const { state: reservation } = await loadStream(ctx, reservationStreamId(input.reservationId), reservationDecider);
+  if (reservation.status === 'Empty') throw new ReservationNotFoundError(input.reservationId);
+  const owner = reservation.status === 'Expired' ? reservation.hold?.userId : reservation.userId;
+  if (owner !== input.userId) throw new ForbiddenError(`Reservation ${input.reservationId} belongs to another user`);
+  if (reservation.status === 'Expired') throw new ReservationExpiredError(input.reservationId);
+  if (reservation.status !== 'Held') throw new ReservationNotHeldError(input.reservationId, reservation.status);
+  if (ctx.now().getTime() >= new Date(reservation.expiresAt).getTime()) throw new ReservationExpiredError(input.reservationId);
+
+  await handleCommand(
+    ctx,
+    paymentStreamId(input.reservationId),
+    paymentDecider,
+    {
+      type: 'RequestPayment',
+      data: { ...input, amount: reservation.amount, now: ctx.now() },
+    },
+    { maxRetries: 1 },
+  );
+}
+
+/** What a step needs to know about the open attempt. */
+export type OpenAttempt = RequestedPayment;
+
+type StepResult = { position: GlobalPosition | undefined; failure?: PaymentFailureReason };
+
+/**
+ * The process, step by step. Each step is idempotent (the events remember what was done),
+ * so running the whole list again from any point completes the payment without double
+ * effects. Exported so that tests can stop after any step, as a crash would.
+ */
+export const paymentSteps: ReadonlyArray<{ name: string; run(ctx: CommandContext, attempt: OpenAttempt): Promise<StepResult> }> = [
+  {
+    name: 'debit-wallet',
+    async run(ctx, attempt) {
+      try {
+        const debited = await handleCommand(
+          ctx,
+          walletStreamId(attempt.userId),
+          walletDecider,
+          { type: 'DebitWallet', data: { userId: attempt.userId, paymentId: attempt.paymentId, amount: attempt.amount, now: ctx.now() } },
+          { maxRetries: 10 },
+        );
+        return { position: debited.position };
+      } catch (error) {
+        if (error instanceof InsufficientFundsError) return { position: undefined, failure: 'insufficient-funds' };
+        throw error;
+      }
+    },
+  },
+  {
+    name: 'confirm-reservation',
+    async run(ctx, attempt) {
+      try {
+        const confirmed = await handleCommand(
+          ctx,
+          reservationStreamId(attempt.reservationId),
+          reservationDecider,
+          { type: 'ConfirmReservation', data: { reservationId: attempt.reservationId, paymentId: attempt.paymentId, now: ctx.now() } },
+          { maxRetries: 3 },
+        );
+        return { position: confirmed.position };
+      } catch (error) {
+        if (error instanceof ReservationExpiredError) return { position: undefined, failure: 'reservation-expired' };
+        if (error instanceof ReservationNotHeldError) return { position: undefined, failure: 'reservation-not-held' };
+        throw error;
+      }
+    },
+  },
+  {
+    name: 'sell-seats',
+    async run(ctx, attempt) {
+      const { state } = await loadStream(ctx, reservationStreamId(attempt.reservationId), reservationDecider);
+      if (state.status !== 'Confirmed') throw new Error(`reservation ${attempt.reservationId} is ${state.status}, not confirmed`);
+      let position: GlobalPosition | undefined;
+      for (const seatId of state.seatIds) {
+        // Cannot be refused: a confirmed reservation's seats are never released (the release rule).
+        const sold = await handleCommand(
+          ctx,
+          seatStreamId(state.scheduleId, seatId),
+          seatDecider,
+          { type: 'SellSeat', data: { scheduleId: state.scheduleId, seatId, reservationId: attempt.reservationId, paymentId: attempt.paymentId } },
+          { maxRetries: 3 },
+        );
+        position = sold.position ?? position;
+      }
+      return { position };
+    },
+  },
+  {
+    name: 'complete-payment',
+    async run(ctx, attempt) {
+      const completed = await handleCommand(ctx, paymentStreamId(attempt.reservationId), paymentDecider, {
+        type: 'CompletePayment',
+        data: { reservationId: attempt.reservationId, paymentId: attempt.paymentId, now: ctx.now() },
+      });
+      return { position: completed.position };
+    },
+  },
+];
+
+/** The way out when the reservation was lost (or funds were short): refund what was taken, then record the failure. */
+export const failureSteps: ReadonlyArray<{
+  name: string;
+  run(ctx: CommandContext, attempt: OpenAttempt, reason: PaymentFailureReason): Promise<StepResult>;
+}> = [
+  {
+    name: 'refund-wallet',
+    async run(ctx, attempt) {
+      // A no-op when nothing was debited for this payment.
+      const credited = await handleCommand(
+        ctx,
+        walletStreamId(attempt.userId),
+        walletDecider,
+        { type: 'CreditWallet', data: { userId: attempt.userId, paymentId: attempt.paymentId, amount: attempt.amount, now: ctx.now() } },
+        { maxRetries: 10 },
+      );
+      return { position: credited.position };
+    },
+  },
+  {
+    name: 'fail-payment',
+    async run(ctx, attempt, reason) {
+      const failed = await handleCommand(ctx, paymentStreamId(attempt.reservationId), paymentDecider, {
+        type: 'FailPayment',
+        data: { reservationId: attempt.reservationId, paymentId: attempt.paymentId, reason, now: ctx.now() },
+      });
+      return { position: failed.position };
+    },
+  },
+];
+
+/**
+ * Finishes the payment of a reservation from wherever it stopped: the recovery worker calls
+ * this for PaymentRequested streams without a terminal event. A finished payment is reported as it is.
+ */
+export async function resumePayment(ctx: CommandContext, reservationId: string): Promise<PaymentOutcome> {
+  const { state } = await loadStream(ctx, paymentStreamId(reservationId), paymentDecider);
+  if (state.status === 'None') throw new ReservationNotFoundError(reservationId);
+  const outcome = (status: PaymentOutcome['status'], position: GlobalPosition | undefined, reason?: PaymentFailureReason): PaymentOutcome => ({
+    reservationId,
+    paymentId: state.paymentId,
+    amount: state.amount,
+    status,
+    position,
+    ...(reason ? { reason } : {}),
+  });
+  if (state.status === 'Completed') return outcome('COMPLETED', undefined);
+  if (state.status === 'Refunded') return outcome('REFUNDED', undefined);
+  if (state.status === 'Failed') return outcome('FAILED', undefined, state.reason);
+
+  let position: GlobalPosition | undefined;
+  for (const step of paymentSteps) {
+    const result = await step.run(ctx, state);
+    position = result.position ?? position;
+    if (result.failure) {
+      for (const failureStep of failureSteps) {
+        position = (await failureStep.run(ctx, state, result.failure)).position ?? position;
+      }
+      return outcome('FAILED', position, result.failure);
+    }
+  }
+  return outcome('COMPLETED', position);
+}
