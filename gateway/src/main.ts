@@ -1,10 +1,10 @@
-import { ConfigError, createLogger, loadConfig, serve } from '@concert/infra';
+import { ConfigError, createLogger, loadProcessConfig, serve } from '@concert/infra';
 import { createGatewayApp } from './gateway-app.js';
 import { openGateway } from './open-gateway.js';
 
 /** The gateway process: `node --import tsx gateway/src/main.ts` (port from GATEWAY_PORT). */
 try {
-  const config = loadConfig();
+  const config = loadProcessConfig('gateway');
   const logger = createLogger(config, 'gateway');
   const gateway = openGateway(config, logger);
   await gateway.start();

@@ -4,7 +4,7 @@ import {
   createJwtVerifier,
   createMetricsRegistry,
   createRedis,
-  type Config,
+  type ProcessConfig,
   type Logger,
 } from '@concert/infra';
 import type { GatewayDeps, PipelineStages } from './gateway-deps.js';
@@ -23,7 +23,7 @@ export interface OpenedGateway {
 }
 
 /** Connects what the configuration names: Redis, the upstream pools, the pipeline's stages. */
-export function openGateway(config: Config, logger: Logger): OpenedGateway {
+export function openGateway(config: ProcessConfig<'gateway'>, logger: Logger): OpenedGateway {
   if (config.AUTH_DEV_LOGIN && !config.JWT_SECRET) {
     throw new ConfigError('invalid configuration: AUTH_DEV_LOGIN needs JWT_SECRET (dev tokens are HS256)');
   }

@@ -6,7 +6,7 @@ import {
   createLogger,
   createMetricsRegistry,
   createRedis,
-  loadConfig,
+  loadProcessConfig,
   serve,
   type ReadinessCheck,
 } from '@concert/infra';
@@ -21,7 +21,7 @@ import { startProjectors } from './runner/start-projectors.js';
  * /metrics on PROJECTORS_PORT; SIGTERM finishes the batches in hand and exits.
  */
 try {
-  const config = loadConfig();
+  const config = loadProcessConfig('projectors');
   const logger = createLogger(config, 'projectors');
   const registry = createMetricsRegistry({ service: 'projectors' });
 
