@@ -1,4 +1,4 @@
-import { ADD_SCHEDULE_BODY_LIMIT_BYTES, ADD_SCHEDULE_PATH, authenticate, createApp, DEFAULT_BODY_LIMIT_BYTES } from '@concert/infra';
+import { ADD_SCHEDULE_BODY_LIMIT_BYTES, ADD_SCHEDULE_PATH, authenticate, createApp, DEFAULT_BODY_LIMIT_BYTES, requestLogPolicy } from '@concert/infra';
 import {
   addScheduleRoute,
   cancelReservationRoute,
@@ -14,6 +14,7 @@ import type { Express } from 'express';
 export function createCommandApp(deps: CommandApiDeps): Express {
   return createApp({
     logger: deps.logger,
+    requestLog: requestLogPolicy(deps.config),
     registry: deps.registry,
     readinessChecks: deps.readinessChecks,
     bodyLimitBytes: (req) => (ADD_SCHEDULE_PATH.test(req.path) ? ADD_SCHEDULE_BODY_LIMIT_BYTES : DEFAULT_BODY_LIMIT_BYTES),

@@ -7,6 +7,7 @@ import {
   metricsRouter,
   notFoundHandler,
   requestContext,
+  requestLogPolicy,
   requireRole,
 } from '@concert/infra';
 import express, { Router, type Express, type RequestHandler } from 'express';
@@ -31,7 +32,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   const app = express();
   app.disable('x-powered-by');
 
-  app.use(requestContext(deps.logger));
+  app.use(requestContext(deps.logger, requestLogPolicy(deps.config)));
   app.use(httpMetrics(deps.registry));
   app.use(originFormOnly());
   app.use(metricsRouter(deps.registry));

@@ -21,6 +21,8 @@ export interface PipelineStages {
 export type GatewayConfig = Pick<
   Config,
   | 'AUTH_DEV_LOGIN'
+  | 'REQUEST_LOG_SLOW_MS'
+  | 'REQUEST_LOG_SAMPLE_RATE'
   | 'AUTH_DEV_TOKEN_TTL_S'
   | 'GATEWAY_UPSTREAM_TIMEOUT_MS'
   | 'WALLET_MAX_CHARGE'

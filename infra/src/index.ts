@@ -7,7 +7,16 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './event-stor
 export { InMemoryEventStore } from './event-store/memory/in-memory-event-store.js';
 export { migrateToLatest } from './postgres/migrate.js';
 export { ensureDatabase, dropDatabase } from './postgres/ensure-database.js';
-export { unreachableServices, isReachable, servicesOf, type ServiceCheck } from './preflight/check-services.js';
+export {
+  unreachableServices,
+  unreachableServiceChecks,
+  describeUnreachable,
+  isReachable,
+  servicesOf,
+  type ServiceCheck,
+  type ServiceStarter,
+} from './preflight/check-services.js';
+export { startDecision, startInstalledServices, installedOnThisMachine, type StartDecision, type Installed } from './preflight/start-service.js';
 export { createEventStore } from './event-store/create-event-store.js';
 export { createRedis, type RedisClient, type CreateRedisOptions } from './redis/create-redis.js';
 export { redisReady } from './redis/redis-ready.js';
@@ -36,7 +45,14 @@ export {
   unavailableProblem,
   type FieldError,
 } from './http/common-problems.js';
-export { requestContext, requestIdOf, loggerOf } from './http/request-context.js';
+export {
+  requestContext,
+  requestIdOf,
+  loggerOf,
+  requestLogPolicy,
+  DEFAULT_REQUEST_LOG_POLICY,
+  type RequestLogPolicy,
+} from './http/request-context.js';
 export { jsonBody, rawBodyOf, DEFAULT_BODY_LIMIT_BYTES, type JsonBodyOptions } from './http/json-body.js';
 export { parseBody, parseParams, parseQuery, parseHeaders } from './http/validate.js';
 export { errorHandler, notFoundHandler, type ErrorHandlerOptions } from './http/error-handler.js';

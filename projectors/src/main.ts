@@ -2,6 +2,7 @@ import {
   ConfigError,
   openEventStream,
   createApp,
+  requestLogPolicy,
   createEventStore,
   createLogger,
   createMetricsRegistry,
@@ -72,7 +73,7 @@ try {
     relay: () => relay.ready(),
     ...Object.fromEntries(projectors.map((p) => [`projector:${p.projection}`, () => p.ready()])),
   };
-  const app = createApp({ logger, registry, readinessChecks, routes: () => undefined });
+  const app = createApp({ logger, registry, readinessChecks, requestLog: requestLogPolicy(config), routes: () => undefined });
   await serve(app, config.PROJECTORS_PORT, {
     logger,
     handleSignals: true,

@@ -1,5 +1,5 @@
-import type { ProcessConfig, JwtVerifier, Logger, ReadinessCheck, RedisClient, Registry } from '@concert/infra';
-import { createJwtVerifier } from '@concert/infra';
+import type { ProcessConfig, JwtVerifier, Logger, ReadinessCheck, RedisClient, Registry, RequestLogPolicy } from '@concert/infra';
+import { createJwtVerifier, requestLogPolicy } from '@concert/infra';
 import type { Knex } from 'knex';
 import { createQueryMetrics, type QueryMetrics } from './query-metrics.js';
 import { QueryCache } from './reading/query-cache.js';
@@ -13,6 +13,7 @@ export interface QueryApiDeps {
   registry: Registry;
   metrics: QueryMetrics;
   readinessChecks: Record<string, ReadinessCheck>;
+  requestLog: RequestLogPolicy;
 }
 
 export interface QueryApiClients {
@@ -33,6 +34,7 @@ export function assembleQueryApiDeps({ config, db, redis, logger, registry }: Qu
     logger,
     registry,
     metrics,
+    requestLog: requestLogPolicy(config),
     // Redis is deliberately not a readiness check: without it every query is still answered
     // (from the database, counted in query_cache_failures_total, query_cache_available = 0), and
     // taking every instance out of rotation because the cache is down would turn a slowdown

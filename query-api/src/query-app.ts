@@ -17,6 +17,7 @@ import { getWalletRoute } from './wallet/get-wallet.js';
 export function createQueryApp(deps: QueryApiDeps): Express {
   return createApp({
     logger: deps.logger,
+    requestLog: deps.requestLog,
     registry: deps.registry,
     readinessChecks: deps.readinessChecks,
     authenticate: authenticate(deps.verifier),

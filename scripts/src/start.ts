@@ -1,17 +1,29 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, ensureDatabase, isReachable, loadConfig, migrateIdempotencyDatabase, migrateToLatest, unreachableServices } from '@concert/infra';
+import {
+  ConfigError,
+  ensureDatabase,
+  isReachable,
+  loadConfig,
+  migrateIdempotencyDatabase,
+  migrateToLatest,
+  startInstalledServices,
+  unreachableServiceChecks,
+} from '@concert/infra';
+import { answersReady } from './supervisor/answers-ready.js';
+import { prettyLines } from './supervisor/pretty-lines.js';
 import { stopOnSignals } from './supervisor/stop-on-signals.js';
 import { supervise, type ChildSpec } from './supervisor/supervise.js';
 import { takenPorts } from './supervisor/taken-ports.js';
 
 /**
- * `npm start`: checks that the servers answer and the ports are free, prepares the database,
+ * `npm start`: checks that the servers answer (starting a stopped local one that is installed) and the ports are free, prepares the database,
  * then runs the system's processes under a supervisor that restarts a crashed one with
  * backoff; Ctrl-C stops them all.
  */
 try {
   const config = loadConfig({ AUTH_DEV_LOGIN: 'true', ...process.env });
-  const problems = await unreachableServices(config);
+  // A local server that is installed but stopped is started (one line says so); the others are reported.
+  const problems = await startInstalledServices(await unreachableServiceChecks(config), (line) => console.log(line));
   // The query API's replica and the Idempotency DB, when they are other servers than the primary.
   for (const variable of ['READ_DATABASE_URL', 'IDEMPOTENCY_DATABASE_URL'] as const) {
     const url = new URL(config[variable]);
@@ -57,16 +69,21 @@ try {
   applied.push(...(await migrateIdempotencyDatabase(config.IDEMPOTENCY_DATABASE_URL)));
   console.log(`database ready (${applied.length ? `applied ${applied.join(', ')}` : 'up to date'})`);
 
-  const children = built.map(({ name, entry, env }) => ({ name, entry, env: { AUTH_DEV_LOGIN: 'true', ...env } }));
+  // A readable terminal: warnings and errors (failed and slow requests among them) unless LOG_LEVEL says otherwise.
+  const logLevel = process.env.LOG_LEVEL ?? 'warn';
+  const children = built.map(({ name, entry, env }) => ({ name, entry, env: { AUTH_DEV_LOGIN: 'true', LOG_LEVEL: logLevel, ...env } }));
   const missing = [...new Set(wanted.filter((c) => !existsSync(c.entry)).map((c) => c.entry.split('/')[0]))];
-  const supervisor = supervise(children, (line) => console.log(line));
+  const supervisor = supervise(children, (line) => console.log(line), process.stdout.isTTY ? { formatLine: prettyLines(true) } : {});
   stopOnSignals(supervisor, (line) => console.log(line));
-  console.log(`started: ${children.map((c) => c.name).join(', ')}`);
+  console.log(`started: ${children.map((c) => c.name).join(', ')} (LOG_LEVEL=${logLevel})`);
   if (missing.length > 0) console.log(`not built yet: ${missing.join(', ')}`);
-  const entry = existsSync('gateway/src/main.ts')
-    ? `http://127.0.0.1:${config.GATEWAY_PORT}`
-    : `command API ${config.COMMAND_API_URLS.join(', ')}; query API ${config.QUERY_API_URLS.join(', ')}`;
-  console.log(`ready: ${entry}  (Ctrl-C stops everything)`);
+  if (existsSync('gateway/src/main.ts')) {
+    const gateway = `http://127.0.0.1:${config.GATEWAY_PORT}`;
+    const ready = await answersReady(gateway, 120_000);
+    console.log(`${ready ? 'ready' : 'started, not ready yet'}: gateway ${gateway}  console ${gateway}/console  (Ctrl-C stops everything)`);
+  } else {
+    console.log(`ready: command API ${config.COMMAND_API_URLS.join(', ')}; query API ${config.QUERY_API_URLS.join(', ')}  (Ctrl-C stops everything)`);
+  }
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : `start failed: ${(error as Error).message}`);
   process.exitCode = 1;

@@ -2,6 +2,7 @@ import {
   ConfigError,
   openEventStream,
   createApp,
+  requestLogPolicy,
   createEventStore,
   createLogger,
   createMetricsRegistry,
@@ -55,6 +56,7 @@ try {
 
   const app = createApp({
     logger,
+    requestLog: requestLogPolicy(config),
     registry,
     readinessChecks: {
       postgres: async () => {

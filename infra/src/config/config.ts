@@ -26,10 +26,14 @@ const url = (protocols: readonly string[]) =>
     { message: `must be a URL with protocol ${protocols.join(' or ')}` },
   );
 
-/** Read by every process: logging, the event store, Redis and the NATS feed. */
+/** Read by every process: logging (and request logging), the event store, Redis and the NATS feed. */
 const shared = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Requests slower than this get a log line (warn); others only when failed, sampled or at debug level. */
+  REQUEST_LOG_SLOW_MS: positiveInt.default(1000),
+  /** Share (0 to 1) of ordinary requests logged at info. */
+  REQUEST_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/concert'),
   EVENTSTORE: z.enum(['postgres', 'esdb']).default('postgres'),
   EVENTSTORE_URL: url(['esdb:', 'esdb+discover:']).optional(),

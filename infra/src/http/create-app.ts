@@ -6,7 +6,7 @@ import type { CodeToStatus } from './domain-problem.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { healthRouter, type ReadinessCheck } from './health.js';
 import { jsonBody, type BodyLimit } from './json-body.js';
-import { requestContext } from './request-context.js';
+import { requestContext, type RequestLogPolicy } from './request-context.js';
 
 export interface CreateAppOptions {
   logger: Logger;
@@ -19,6 +19,8 @@ export interface CreateAppOptions {
   authenticate?: RequestHandler;
   codeToStatus?: CodeToStatus;
   bodyLimitBytes?: BodyLimit;
+  /** Which requests are logged (requestLogPolicy(config)); the defaults otherwise. */
+  requestLog?: RequestLogPolicy;
 }
 
 /** The standard middleware chain of every HTTP service, in the one order that is correct. */
@@ -28,7 +30,7 @@ export function createApp(options: CreateAppOptions): Express {
   app.disable('x-powered-by');
 
   // First, so that even a request refused by a later middleware is logged and timed.
-  app.use(requestContext(options.logger));
+  app.use(requestContext(options.logger, options.requestLog));
   app.use(httpMetrics(registry));
   app.use(metricsRouter(registry));
   app.use(healthRouter(options.readinessChecks ?? {}));

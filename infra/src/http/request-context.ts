@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Request, RequestHandler, Response } from 'express';
-import type { Level, Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+
+declare module 'node:http' {
+  interface IncomingMessage {
+    /** The request id (requestContext), as in X-Request-Id. */
+    id: string;
+    /** A child logger whose every line carries `requestId` (requestContext). */
+    log: Logger;
+  }
+}
 
 /**
  * A client's id is only reused when it cannot smuggle anything into logs or headers; the
@@ -13,30 +21,62 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** Probes and scrapes arrive every few seconds; logging them would drown real traffic. */
 const UNLOGGED_PATHS = new Set(['/health', '/ready', '/metrics']);
 
+/** Which completed requests get a log line (REQUEST_LOG_SLOW_MS, REQUEST_LOG_SAMPLE_RATE; every one at LOG_LEVEL=debug). */
+export interface RequestLogPolicy {
+  /** A request that took longer than this is logged (warn). */
+  slowMs: number;
+  /** This share (0 to 1) of the other requests is logged (info). */
+  sampleRate: number;
+}
+
+export const DEFAULT_REQUEST_LOG_POLICY: RequestLogPolicy = { slowMs: 1000, sampleRate: 0 };
+
+export function requestLogPolicy(config: { REQUEST_LOG_SLOW_MS: number; REQUEST_LOG_SAMPLE_RATE: number }): RequestLogPolicy {
+  return { slowMs: config.REQUEST_LOG_SLOW_MS, sampleRate: config.REQUEST_LOG_SAMPLE_RATE };
+}
+
 export function requestIdFrom(header: string | string[] | undefined): string {
   return typeof header === 'string' && SANE_REQUEST_ID.test(header) ? header : randomUUID();
 }
 
 /**
  * Gives each request its id (echoed in X-Request-Id, kept on `res.locals` for event metadata)
- * and a child logger `req.log` that carries `requestId` on every line.
+ * and a child logger `req.log` that carries `requestId` on every line, made only when a line
+ * is written. A completed request is logged when it failed (5xx: error), was slow (warn), was
+ * sampled (info), or at debug level (debug, with its headers): no per-request line by default,
+ * and nothing serialised for a request that is not logged.
  */
-export function requestContext(logger: Logger): RequestHandler {
-  const httpLogger = pinoHttp<IncomingMessage, ServerResponse, never>({
-    logger,
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'requestId' },
-    customLogLevel: (_req, res, err): Level => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    autoLogging: { ignore: (req) => UNLOGGED_PATHS.has(pathOf(req.url)) },
-  });
+export function requestContext(logger: Logger, policy: RequestLogPolicy = DEFAULT_REQUEST_LOG_POLICY): RequestHandler {
   return (req, res, next) => {
+    const startedAt = performance.now();
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('X-Request-Id', requestId);
     res.locals.requestId = requestId;
-    // pino-http keeps an id already on the request instead of generating its own.
     req.id = requestId;
-    httpLogger(req, res, next);
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', {
+      configurable: true,
+      enumerable: false,
+      get: () => (child ??= logger.child({ requestId })),
+    });
+    if (!UNLOGGED_PATHS.has(pathOf(req.url))) {
+      res.once('close', () => logCompleted(logger, req, res, performance.now() - startedAt, policy));
+    }
+    next();
   };
+}
+
+function logCompleted(logger: Logger, req: Request, res: Response, elapsedMs: number, policy: RequestLogPolicy): void {
+  const line = {
+    req: { method: req.method, url: req.originalUrl },
+    res: { statusCode: res.statusCode },
+    responseTime: Math.round(elapsedMs),
+    ...(res.writableFinished ? {} : { aborted: true }),
+  };
+  if (res.statusCode >= 500) req.log.error(line, 'request failed');
+  else if (elapsedMs > policy.slowMs) req.log.warn(line, 'slow request');
+  else if (logger.isLevelEnabled('debug')) req.log.debug({ ...line, req: { ...line.req, headers: req.headers } }, 'request completed');
+  else if (policy.sampleRate > 0 && Math.random() < policy.sampleRate) req.log.info(line, 'request completed');
 }
 
 /** The correlation id of the request being answered; handlers put it in event metadata. */

@@ -5,8 +5,8 @@ import type { Config } from '../config/config.js';
 export type { Logger } from 'pino';
 
 /**
- * Credentials a client sends on every request. pino-http logs request headers on each
- * completed request, so without this every bearer token would end up in the log store.
+ * Credentials a client sends on every request. At LOG_LEVEL=debug every request is logged with
+ * its headers (requestContext), so without this every bearer token would end up in the log store.
  */
 const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["queue-token"]'];
 

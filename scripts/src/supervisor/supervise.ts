@@ -25,6 +25,8 @@ export interface SuperviseOptions {
   graceMs?: number;
   /** A child that stayed up this long is healthy again: its next crash restarts it quickly. */
   stableAfterMs?: number;
+  /** Rewrites each line a child writes (prettyLines for a terminal); unchanged by default. */
+  formatLine?: (line: string) => string;
 }
 
 /** Stops a child whose supervisor died (same extension as this file: .ts under tsx, .js compiled). */
@@ -41,6 +43,7 @@ const MAX_BACKOFF_MS = 10_000;
 export function supervise(children: readonly ChildSpec[], log: (line: string) => void, options: SuperviseOptions = {}): Supervisor {
   const graceMs = options.graceMs ?? 12_000;
   const stableAfterMs = options.stableAfterMs ?? 30_000;
+  const formatLine = options.formatLine ?? ((line: string) => line);
   const running = new Map<string, ChildProcess>();
   const restarts = new Map<string, number>(children.map((c) => [c.name, 0]));
   const pendingRestarts = new Set<NodeJS.Timeout>();
@@ -51,19 +54,33 @@ export function supervise(children: readonly ChildSpec[], log: (line: string) =>
     const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', '--import', EXIT_WITH_PARENT, spec.entry], {
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: Ctrl-C in the terminal signals the foreground group, and a child
+      // in it would start its shutdown on that SIGINT and take the supervisor's SIGTERM that
+      // follows for a second signal (exit without draining). Only the supervisor stops children;
+      // exit-with-parent stops them if the supervisor dies.
+      detached: true,
     });
     running.set(spec.name, child);
     log(`[supervisor] ${spec.name} started (pid ${child.pid})`);
-    const prefix = (chunk: Buffer): void => {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) log(`[${spec.name}] ${line}`);
+    // Whole lines only: a chunk may end inside a JSON line, and half a line cannot be formatted.
+    const prefixLines = (): ((chunk: Buffer) => void) => {
+      let partial = '';
+      return (chunk) => {
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) log(`[${spec.name}] ${formatLine(line)}`);
+      };
     };
-    child.stdout?.on('data', prefix);
-    child.stderr?.on('data', prefix);
+    child.stdout?.on('data', prefixLines());
+    child.stderr?.on('data', prefixLines());
     child.on('error', (error) => log(`[supervisor] ${spec.name}: ${error.message}`));
     child.on('exit', (code, signal) => {
       if (running.get(spec.name) === child) running.delete(spec.name);
-      if (stopping) return;
-      // Never 0: a Ctrl-C reaches the children too, and the parent must see it before restarting them.
+      if (stopping) {
+        log(`[supervisor] ${spec.name} stopped (${signal ?? `code ${code}`})`);
+        return;
+      }
+      // Never 0: a crash loop must not spin.
       const next = Date.now() - startedAt > stableAfterMs ? MIN_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, backoffMs * 2));
       log(`[supervisor] ${spec.name} exited (${signal ?? `code ${code}`}); restarting in ${next} ms`);
       const timer = setTimeout(() => {

@@ -34,6 +34,8 @@ const IMAGE_VARIABLES: Record<string, readonly string[]> = {
   postgres: ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB', 'PGDATA', 'REPLICATION_USER', 'REPLICATION_PASSWORD', 'REPLICATION_SLOT', 'PRIMARY_HOST'],
   redis: [],
   nats: [],
+  'prom/prometheus': [],
+  'grafana/grafana': ['GF_SECURITY_ADMIN_PASSWORD', 'GF_AUTH_ANONYMOUS_ENABLED', 'GF_AUTH_ANONYMOUS_ORG_ROLE', 'GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH'],
 };
 
 /** Which variable sets the listening port of each package's process. */
@@ -142,8 +144,9 @@ describe('docker-compose.yml against the code', () => {
     });
   }
 
-  it('only the gateway is published: it is the single entry point', () => {
-    expect(services.filter(([, s]) => (s.ports ?? []).length > 0).map(([n]) => n)).to.deep.equal(['gateway']);
+  it('only the gateway is published for clients: it is the single entry point (Grafana only on the loopback, for operators)', () => {
+    expect(services.filter(([, s]) => (s.ports ?? []).some((p) => !p.startsWith('127.0.0.1:'))).map(([n]) => n)).to.deep.equal(['gateway']);
+    expect(compose.services.grafana!.ports).to.deep.equal(['127.0.0.1:3000:3000']);
   });
 
   it("the gateway's COMMAND_API_URLS and QUERY_API_URLS name the compose services that run those APIs, on their ports", () => {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { expect } from 'chai';
+import { freePort } from '@concert/infra/testing';
 
 /** `npm start` refuses to start, in a line or two and without a stack trace, when it cannot work. */
 describe('npm start: an unreachable server or a taken port is reported in one or two lines', function () {
@@ -20,23 +21,16 @@ describe('npm start: an unreachable server or a taken port is reported in one or
     });
   }
 
-  async function freePort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-  }
-
-  it('When Redis does not answer, Then it says which server, at which address and variable, and how to start it, and exits 1 having started nothing', async () => {
+  it('When Redis does not answer and is not installed (not on PATH), Then it says which server, at which address and variable, and how to install it, and exits 1 having started nothing', async () => {
     const port = await freePort();
-    const result = await start({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    // An installed one would be started (start-service.spec.ts); with no PATH, redis-server is not found.
+    const result = await start({ REDIS_URL: `redis://127.0.0.1:${port}`, PATH: '' });
 
     expect(result.code).to.equal(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines, result.stderr).to.have.length(2);
-    expect(lines[0]).to.equal(`Redis is not reachable at 127.0.0.1:${port} (REDIS_URL).`);
-    expect(lines[1]).to.match(/^ {2}Start it with: redis-server /);
+    expect(lines[0]).to.equal(`Redis is not reachable at 127.0.0.1:${port} (REDIS_URL) and is not installed.`);
+    expect(lines[1]).to.match(/^ {2}Install it with: sudo apt-get install redis-server /);
     expect(result.stderr).to.not.match(/\n\s+at /);
     expect(result.stdout).to.not.include('[supervisor]');
   });

@@ -111,3 +111,33 @@ describe('supervisor: when the supervisor itself is killed (SIGKILL), its childr
   });
 });
 
+
+describe('supervisor: Ctrl-C in the terminal (SIGINT to the whole foreground process group) lets every child drain', function () {
+  this.timeout(60_000);
+  const port = 19900 + Math.floor(Math.random() * 40);
+  let parent: ChildProcess | undefined;
+  let output = '';
+
+  after(() => {
+    if (parent && parent.exitCode === null) process.kill(-parent.pid!, 'SIGKILL');
+  });
+
+  it('When the terminal sends SIGINT to the supervisor and its children at once, Then each child finishes its graceful shutdown (no "second signal")', async () => {
+    // Its own process group, as a shell gives `npm start`: a negative pid signals the whole group, as Ctrl-C does.
+    parent = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/test/supervisor/fixtures/supervised-system.ts'], {
+      env: { ...process.env, CHILD_PORTS: String(port), CHILD_ENTRY: 'scripts/test/supervisor/fixtures/draining-child.ts' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    parent.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    parent.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await until(async () => (await healthyPid(port)) !== undefined, 'the child answers /health');
+
+    const exited = new Promise<number | null>((resolve) => parent!.once('exit', (code) => resolve(code)));
+    process.kill(-parent.pid!, 'SIGINT');
+    expect(await exited).to.equal(0);
+
+    expect(output, output).to.not.include('second signal during shutdown');
+    expect(output, output).to.include('[child-1] drained');
+  });
+});
