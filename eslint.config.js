@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.cjs'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.cjs', 'web/test-output/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

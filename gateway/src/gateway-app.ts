@@ -18,11 +18,13 @@ import { matchPublicRoute, publicRouteOf } from './routing/match-public-route.js
 import { originFormOnly } from './routing/origin-form-only.js';
 import { bodyLimitOf, PUBLIC_ROUTES } from './routing/public-routes.js';
 import { proxyToUpstream } from './upstream/proxy-to-upstream.js';
+import { webPages } from './web/web-pages.js';
 
 /**
  * The gateway's pipeline, in the one order that is correct:
  * request id, logging and metrics -> its own public routes (/health, /ready, /metrics,
- * /openapi.json, POST /auth/token) -> the allow-list (404 for anything else) ->
+ * /openapi.json, POST /auth/token, the static pages GET /, /console and /assets/*) -> the
+ * allow-list (404 for anything else) ->
  * authentication (and the admin role on /admin/*) -> rate limits -> JSON body -> the waiting
  * room -> Idempotency-Key -> queue token -> the proxy to a healthy upstream instance.
  * Each refusal happens before anything reaches an upstream.
@@ -39,6 +41,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(healthRouter(deps.readinessChecks));
   openApiRoute(app, { walletMaxCharge: deps.config.WALLET_MAX_CHARGE, devLogin: deps.config.AUTH_DEV_LOGIN });
   if (deps.config.AUTH_DEV_LOGIN) devTokenRoute(app, deps.config, deps.config.AUTH_DEV_TOKEN_TTL_S);
+  if (deps.webDir !== undefined) app.use(webPages(deps.webDir));
 
   app.use(matchPublicRoute(PUBLIC_ROUTES));
   app.use(authenticate(deps.verifier));
@@ -47,6 +50,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   // The exact bytes are kept: the proxy forwards them unchanged (see rawBodyOf).
   app.use(jsonBody({ limitBytes: (_req, res) => bodyLimitOf(publicRouteOf(res)), keepRawBody: true }));
   if (stages.queueRouter) app.use(stages.queueRouter);
+  if (stages.console) app.use(stages.console);
   if (stages.idempotency) app.use(stages.idempotency);
   if (stages.requireQueueToken) app.use(stages.requireQueueToken);
   app.use(proxyRouter(deps));

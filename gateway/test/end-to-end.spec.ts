@@ -6,8 +6,8 @@ import {
   migrateToLatest,
   type Config,
 } from '@concert/infra';
-import { removeRunResources, waitFor, type ServiceProcess } from '@concert/infra/testing';
-import { portBlock, runId, send, startPatiently, type Answer } from './gateway-harness.js';
+import { removeRunResources, startPatiently, waitFor, type ServiceProcess } from '@concert/infra/testing';
+import { portBlock, runId, send, type Answer } from './gateway-harness.js';
 
 /**
  * The seed's single entry point, as it runs: two gateways in front of two command-api and

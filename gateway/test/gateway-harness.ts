@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger, createRedis, deleteKeysWithPrefix, loadConfig, serve, signDevToken, type Config } from '@concert/infra';
-import { startService, type ServiceProcess } from '@concert/infra/testing';
+import { startPatiently, type ServiceProcess } from '@concert/infra/testing';
 import { createGatewayApp } from '../src/gateway-app.js';
 import type { GatewayDeps } from '../src/gateway-deps.js';
 import { openGateway } from '../src/open-gateway.js';
@@ -46,21 +46,6 @@ export class InProcessGateway {
 export function startUpstream(kind: 'command-api' | 'query-api', port: number, env: Record<string, string>): Promise<ServiceProcess> {
   const portVariable = kind === 'command-api' ? 'COMMAND_API_PORT' : 'QUERY_API_PORT';
   return startPatiently(`${kind}/src/main.ts`, port, { ...env, [portVariable]: String(port) });
-}
-
-/**
- * `startService`, tried again when the process was merely slow to become ready: on a machine
- * shared by many test runs, compiling a service's TypeScript can outlast its 30 s allowance.
- */
-export async function startPatiently(entry: string, port: number, env: Record<string, string>, attempts = 3): Promise<ServiceProcess> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startService(entry, port, env);
-    } catch (error) {
-      const slow = error instanceof Error && error.message.includes('was not ready within');
-      if (!slow || attempt >= attempts) throw error;
-    }
-  }
 }
 
 export function token(config: Config, userId: string, roles: string[] = []): string {

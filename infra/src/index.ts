@@ -69,6 +69,16 @@ export {
 } from './auth/jwt.js';
 export { authenticate, requireRole, authOf } from './http/authenticate.js';
 export { createMetricsRegistry, metricsRegistry, httpMetrics, metricsRouter, Registry } from './metrics/metrics.js';
+export {
+  bucketDelta,
+  bucketsOf,
+  parsePrometheusText,
+  quantileOf,
+  samplesOf,
+  sumOf,
+  type LabelFilter,
+  type Sample,
+} from './metrics/prometheus-text.js';
 export { healthRouter, type ReadinessCheck } from './http/health.js';
 export { serve, type ServeOptions, type RunningServer } from './http/serve.js';
 export { createApp, type CreateAppOptions } from './http/create-app.js';

@@ -3,6 +3,8 @@ import {
   openEventStream,
   createApp,
   requestLogPolicy,
+  createJwtVerifier,
+  authenticate,
   createEventStore,
   createLogger,
   createMetricsRegistry,
@@ -13,13 +15,15 @@ import {
 } from '@concert/infra';
 import knexFactory from 'knex';
 import { allProjections } from './projections/index.js';
+import { opsRoutes } from './ops/ops-routes.js';
 import { Relay } from './relay/relay.js';
 import { startProjectors } from './runner/start-projectors.js';
 
 /**
  * The projectors process: the relay (event store -> JetStream, one leader among the instances)
  * and one projector per read model (JetStream -> PostgreSQL). Serves /health, /ready and
- * /metrics on PROJECTORS_PORT; SIGTERM finishes the batches in hand and exits.
+ * /metrics on PROJECTORS_PORT, and the admin routes of ops/ops-routes.ts (projection status,
+ * parked events, retry; a JWT with the admin role); SIGTERM finishes the batches in hand and exits.
  */
 try {
   const config = loadProcessConfig('projectors');
@@ -73,7 +77,14 @@ try {
     relay: () => relay.ready(),
     ...Object.fromEntries(projectors.map((p) => [`projector:${p.projection}`, () => p.ready()])),
   };
-  const app = createApp({ logger, registry, readinessChecks, requestLog: requestLogPolicy(config), routes: () => undefined });
+  const app = createApp({
+    logger,
+    registry,
+    readinessChecks,
+    requestLog: requestLogPolicy(config),
+    authenticate: authenticate(createJwtVerifier(config)),
+    routes: (routes) => opsRoutes(routes, { config, knex, eventStore, redis, projections: allProjections, logger }),
+  });
   await serve(app, config.PROJECTORS_PORT, {
     logger,
     handleSignals: true,

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { buildWeb } from '@concert/web/build';
 import {
   ConfigError,
   ensureDatabase,
@@ -68,6 +69,8 @@ try {
   const applied = await migrateToLatest(config.DATABASE_URL);
   applied.push(...(await migrateIdempotencyDatabase(config.IDEMPOTENCY_DATABASE_URL)));
   console.log(`database ready (${applied.length ? `applied ${applied.join(', ')}` : 'up to date'})`);
+  // The buyer page and the ops console the gateway serves (esbuild: well under a second).
+  console.log(`web pages built into ${(await buildWeb()).outDir}`);
 
   // A readable terminal: warnings and errors (failed and slow requests among them) unless LOG_LEVEL says otherwise.
   const logLevel = process.env.LOG_LEVEL ?? 'warn';

@@ -88,6 +88,9 @@ const gateway = {
   RATE_LIMIT_POLLS_PER_MINUTE: positiveInt.default(600),
   /** Per-IP budget = per-user budget x this (users behind one NAT share an IP); 0 turns per-IP limits off. */
   RATE_LIMIT_IP_MULTIPLE: z.coerce.number().int().min(0).default(10),
+  /** Where the gateway's ops console reads each projectors / workers process (/ready, /metrics); default: 127.0.0.1 and the port above. */
+  PROJECTORS_URLS: csv.optional(),
+  WORKERS_URLS: csv.optional(),
 };
 
 /** The command API. */
@@ -145,7 +148,15 @@ const workers = {
 
 /** What each process validates at start: only the variables it reads. */
 const processVariables = {
-  gateway: { ...shared, ...jwt, ...payments, ...gateway },
+  // The ports are the defaults of PROJECTORS_URLS and WORKERS_URLS (the ops console's view).
+  gateway: {
+    ...shared,
+    ...jwt,
+    ...payments,
+    ...gateway,
+    PROJECTORS_PORT: projectors.PROJECTORS_PORT,
+    WORKERS_PORT: workers.WORKERS_PORT,
+  },
   'command-api': { ...shared, ...jwt, ...payments, ...commandApi },
   'query-api': { ...shared, ...jwt, ...queryApi },
   projectors: { ...shared, ...projectors },
@@ -185,6 +196,8 @@ function withDerivedDefaults<C extends Partial<RawConfig>>(c: C, names: readonly
   const derived: Partial<RawConfig> = {};
   if (names.includes('READ_DATABASE_URL')) derived.READ_DATABASE_URL = c.READ_DATABASE_URL ?? c.DATABASE_URL;
   if (names.includes('IDEMPOTENCY_DATABASE_URL')) derived.IDEMPOTENCY_DATABASE_URL = c.IDEMPOTENCY_DATABASE_URL ?? c.DATABASE_URL;
+  if (names.includes('PROJECTORS_URLS')) derived.PROJECTORS_URLS = c.PROJECTORS_URLS ?? [`http://127.0.0.1:${c.PROJECTORS_PORT}`];
+  if (names.includes('WORKERS_URLS')) derived.WORKERS_URLS = c.WORKERS_URLS ?? [`http://127.0.0.1:${c.WORKERS_PORT}`];
   if (names.includes('JWT_SECRET')) derived.JWT_SECRET = c.JWT_SECRET ?? (c.JWT_PUBLIC_KEY ? undefined : DEVELOPMENT_JWT_SECRET);
   return { ...c, ...derived };
 }
@@ -196,6 +209,8 @@ export const configSchema = variables
     // Repeated so that the type says they are set.
     READ_DATABASE_URL: c.READ_DATABASE_URL ?? c.DATABASE_URL,
     IDEMPOTENCY_DATABASE_URL: c.IDEMPOTENCY_DATABASE_URL ?? c.DATABASE_URL,
+    PROJECTORS_URLS: c.PROJECTORS_URLS ?? [`http://127.0.0.1:${c.PROJECTORS_PORT}`],
+    WORKERS_URLS: c.WORKERS_URLS ?? [`http://127.0.0.1:${c.WORKERS_PORT}`],
   }));
 
 /** Only for development; production sets JWT_SECRET or JWT_PUBLIC_KEY. */

@@ -36,6 +36,18 @@ export interface TickResult {
   serving: number;
 }
 
+/** One concert's room as the ops console shows it (read only: nothing is ticked). */
+export interface WaitingRoomSummary {
+  concertId: string;
+  waiting: number;
+  /** Admitted and not yet expired or finished (an ended window leaves at the next tick). */
+  admitted: number;
+  /** Admissions per second used for estimates (see #rate). */
+  admissionRatePerSecond: number;
+  /** The estimated wait of the last user in line; 0 when nobody waits. */
+  lastInLineWaitSeconds: number;
+}
+
 export interface WaitingRoomSettings {
   admitPerSecond: number;
   maxAdmitted: number;
@@ -173,6 +185,16 @@ export class WaitingRoom {
         return again;
       }),
     );
+  }
+
+  async summary(concertId: string): Promise<WaitingRoomSummary> {
+    const [state, admitted] = await this.#call(() =>
+      Promise.all([this.#redis.hmget(keys.state(concertId), 'seq', 'serving', 'rate'), this.#redis.zcard(keys.admitted(concertId))]),
+    );
+    const [seq, serving, measured] = state;
+    const waiting = Math.max(0, Number(seq ?? 0) - Number(serving ?? 0));
+    const rate = this.#rate(measured ?? '');
+    return { concertId, waiting, admitted, admissionRatePerSecond: rate, lastInLineWaitSeconds: waiting === 0 ? 0 : Math.ceil(waiting / rate) };
   }
 
   async activeConcerts(): Promise<string[]> {

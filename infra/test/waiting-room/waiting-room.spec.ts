@@ -60,6 +60,20 @@ describe('Waiting room', () => {
     expect(await r.entryOf(concertId, 'never-entered')).to.equal(undefined);
   });
 
+  it('When an ops console reads a room, Then it sees waiting and admitted users and the last in line\'s wait, and reading ticks nothing', async () => {
+    const r = room({ admitPerSecond: 2, maxAdmitted: 100 });
+    const { concertId, userIds } = await given(6, r);
+    expect(await r.summary(concertId)).to.deep.equal({ concertId, waiting: 6, admitted: 0, admissionRatePerSecond: 2, lastInLineWaitSeconds: 3 });
+    await tickAfter(r, concertId, 1100);
+    const after = await r.summary(concertId);
+    expect(after).to.include({ waiting: 4, admitted: 2 });
+    expect(after.lastInLineWaitSeconds).to.equal(Math.ceil(4 / after.admissionRatePerSecond));
+    // The last user's own estimate is the same number.
+    expect((await r.entryOf(concertId, userIds.at(-1)!))?.estimatedWaitSeconds).to.equal(after.lastInLineWaitSeconds);
+    expect(await r.summary(concertId)).to.deep.equal(after);
+    expect(await r.summary(randomUUID())).to.include({ waiting: 0, admitted: 0, lastInLineWaitSeconds: 0 });
+  });
+
   it('When many users enter at once, Then each gets a distinct position and the positions run 1..n without gaps', async () => {
     const r = room();
     const concertId = randomUUID();

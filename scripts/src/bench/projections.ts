@@ -32,8 +32,11 @@ import {
   createRedis,
   deleteKeysWithPrefix,
   loadConfig,
+  parsePrometheusText,
+  sumOf,
   type GlobalPosition,
   type NatsConnection,
+  type Sample,
   type StreamWrite,
 } from '@concert/infra';
 import { cpuProfileByPackage } from './cpu-profile-by-package.js';
@@ -42,7 +45,6 @@ import { percentile } from './latency.js';
 import { formatNumber, formatTable } from './print-table.js';
 import { cpuPercent, sampleNamed, samplePids, type CpuSample } from './process-cpu.js';
 import { Workload, type Lifecycle, type Op } from './projection-workload.js';
-import { metricSum, parseMetrics, type MetricSample } from './prometheus-text.js';
 import { createScratchDatabase } from './scratch-database.js';
 
 /** The projections of projectors/src/projections/index.ts (each a checkpoint row). */
@@ -379,12 +381,12 @@ try {
       ['projection', 'caught up (s)', 'events/s', 'batches', 'events/batch', 'ms/batch', 'in txn %', 'steady ev/batch', 'steady ms/batch', 'lag p50', 'lag p99'],
       PROJECTIONS.map((name) => {
         const where = { projection: name };
-        const batches1 = metricSum(metrics1, 'projector_batches_total', { ...where, result: 'committed' });
-        const events1 = metricSum(metrics1, 'projector_events_total', where);
-        const seconds1 = metricSum(metrics1, 'projector_batch_duration_seconds_sum', where);
-        const batches2 = metricSum(metrics2, 'projector_batches_total', { ...where, result: 'committed' }) - metricSum(metrics2Before, 'projector_batches_total', { ...where, result: 'committed' });
-        const events2 = metricSum(metrics2, 'projector_events_total', where) - metricSum(metrics2Before, 'projector_events_total', where);
-        const seconds2 = metricSum(metrics2, 'projector_batch_duration_seconds_sum', where) - metricSum(metrics2Before, 'projector_batch_duration_seconds_sum', where);
+        const batches1 = sumOf(metrics1, 'projector_batches_total', { ...where, result: 'committed' });
+        const events1 = sumOf(metrics1, 'projector_events_total', where);
+        const seconds1 = sumOf(metrics1, 'projector_batch_duration_seconds_sum', where);
+        const batches2 = sumOf(metrics2, 'projector_batches_total', { ...where, result: 'committed' }) - sumOf(metrics2Before, 'projector_batches_total', { ...where, result: 'committed' });
+        const events2 = sumOf(metrics2, 'projector_events_total', where) - sumOf(metrics2Before, 'projector_events_total', where);
+        const seconds2 = sumOf(metrics2, 'projector_batch_duration_seconds_sum', where) - sumOf(metrics2Before, 'projector_batch_duration_seconds_sum', where);
         const at = caughtUpAt.get(name);
         const lag = lagOf(name);
         return [
@@ -495,8 +497,8 @@ async function waitUntilReady(): Promise<number> {
   throw new Error('projectors did not become ready');
 }
 
-async function scrape(): Promise<MetricSample[]> {
-  return parseMetrics(await (await fetch(`${url}/metrics`)).text());
+async function scrape(): Promise<Sample[]> {
+  return parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
 }
 
 function hostSample(): { postgres: CpuSample; nats: CpuSample; bench: CpuSample; host: number | undefined; at: number } {

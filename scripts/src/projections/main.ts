@@ -10,13 +10,11 @@
  * retry failed; 2 an error; 130 interrupted (a rebuild's shadow tables stay: rerun to resume).
  */
 import { ConfigError, formatPosition, loadConfig, unreachableServices } from '@concert/infra';
-import { allProjections } from '@concert/projectors';
+import { allProjections, feedSize, listParked, retryParked } from '@concert/projectors';
 import { Command, InvalidArgumentError } from 'commander';
 import { formatNumber, formatTable } from '../bench/print-table.js';
 import { openOpsContext, type OpsContext } from './context.js';
 import { differs } from './diff-tables.js';
-import { feedSize } from './feed-lag.js';
-import { listParked, retryParked } from './parked.js';
 import { stderrProgress } from './progress.js';
 import { rebuildProjections, type RebuildResult } from './rebuild.js';
 import { projectorStatus } from './status.js';
