@@ -159,7 +159,8 @@ const processVariables = {
   },
   'command-api': { ...shared, ...jwt, ...payments, ...commandApi },
   'query-api': { ...shared, ...jwt, ...queryApi },
-  projectors: { ...shared, ...projectors },
+  // The ops routes (/ops/projectors) check bearer tokens.
+  projectors: { ...shared, ...jwt, ...projectors },
   workers: { ...shared, ...workers },
 };
 

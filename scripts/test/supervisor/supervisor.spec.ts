@@ -131,7 +131,7 @@ describe('supervisor: Ctrl-C in the terminal (SIGINT to the whole foreground pro
     });
     parent.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     parent.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await until(async () => (await healthyPid(port)) !== undefined, 'the child answers /health');
+    await waitFor('the child answers /health', async () => (await healthyPid(port)) !== undefined, 30_000, 100);
 
     const exited = new Promise<number | null>((resolve) => parent!.once('exit', (code) => resolve(code)));
     process.kill(-parent.pid!, 'SIGINT');
