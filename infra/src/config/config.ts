@@ -88,7 +88,7 @@ const gateway = {
   RATE_LIMIT_POLLS_PER_MINUTE: positiveInt.default(600),
   /** Per-IP budget = per-user budget x this (users behind one NAT share an IP); 0 turns per-IP limits off. */
   RATE_LIMIT_IP_MULTIPLE: z.coerce.number().int().min(0).default(10),
-  /** Where the gateway's ops console reads each projectors / workers process (/ready, /metrics); default: 127.0.0.1 and the port above. */
+  /** Where the gateway's ops console reads each projectors / workers process (/ready, /metrics); default: 127.0.0.1 and PROJECTORS_PORT / WORKERS_PORT. */
   PROJECTORS_URLS: csv.optional(),
   WORKERS_URLS: csv.optional(),
 };
