@@ -33,6 +33,7 @@ export type GatewayConfig = Pick<
   | 'JWT_ISSUER'
   | 'JWT_AUDIENCE'
   | 'JWT_CLOCK_TOLERANCE_S'
+  | 'TRUST_PROXY'
 >;
 
 /** Everything the gateway app uses, built once per process (open-gateway.ts) or per test. */

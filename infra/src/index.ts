@@ -54,6 +54,7 @@ export {
   type RequestLogPolicy,
 } from './http/request-context.js';
 export { jsonBody, rawBodyOf, DEFAULT_BODY_LIMIT_BYTES, type JsonBodyOptions } from './http/json-body.js';
+export { idempotencyKeyOf } from './http/idempotency-key-header.js';
 export { parseBody, parseParams, parseQuery, parseHeaders } from './http/validate.js';
 export { errorHandler, notFoundHandler, type ErrorHandlerOptions } from './http/error-handler.js';
 export { DEFAULT_CODE_TO_STATUS, domainProblem, type CodeToStatus } from './http/domain-problem.js';

@@ -10,7 +10,10 @@ const RETRY_AFTER_SECONDS = '1';
  * `GET /health`: the process is alive (restart me only if this fails).
  * `GET /ready`: every dependency answers (send me traffic only if this succeeds).
  */
-export function healthRouter(checks: Readonly<Record<string, ReadinessCheck>>, options: { timeoutMs?: number } = {}): Router {
+export function healthRouter(
+  checks: Readonly<Record<string, ReadinessCheck>>,
+  options: { timeoutMs?: number; /** false: `/ready` answers its status only, not what each check said (a public port). */ detail?: boolean } = {},
+): Router {
   const timeoutMs = options.timeoutMs ?? READINESS_CHECK_TIMEOUT_MS;
   const router = Router();
 
@@ -27,7 +30,8 @@ export function healthRouter(checks: Readonly<Record<string, ReadinessCheck>>, o
     if (!ready) res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
     // A probe must never see a cached answer.
     res.setHeader('Cache-Control', 'no-store');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
+    const status = ready ? 'ready' : 'unavailable';
+    res.status(ready ? 200 : 503).json(options.detail === false ? { status } : { status, checks: Object.fromEntries(results) });
   });
 
   return router;
