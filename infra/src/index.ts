@@ -7,6 +7,7 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './event-stor
 export { InMemoryEventStore } from './event-store/memory/in-memory-event-store.js';
 export { migrateToLatest } from './postgres/migrate.js';
 export { ensureDatabase, dropDatabase } from './postgres/ensure-database.js';
+export { PostgresAdvisoryLock } from './postgres/advisory-lock.js';
 export {
   unreachableServices,
   unreachableServiceChecks,
@@ -85,6 +86,7 @@ export { serve, type ServeOptions, type RunningServer } from './http/serve.js';
 export { createApp, type CreateAppOptions } from './http/create-app.js';
 export { cacheKeys } from './read-models/cache-keys.js';
 export type { Projection, ProjectedEvent } from './read-models/projection.js';
+export { PROJECTION_NAMES, type ProjectionName } from './read-models/projection-names.js';
 export * from './nats/index.js';
 export { abortableSleep } from './runtime/abortable-sleep.js';
 export { catalogCachePrefixes } from './read-models/cache-keys.js';

@@ -14,7 +14,7 @@ export {
 } from './projections/index.js';
 export { applyBatch, applyEvents, handledTypes, type BatchResult, type EventOutcome } from './runner/apply-batch.js';
 export { lockCheckpoint, writeCheckpoint, readCheckpoint, type Checkpoint } from './runner/checkpoint-store.js';
-export { durableName } from './runner/start-projectors.js';
+export { durableName, projectionLockName } from './runner/start-projectors.js';
 export { feedLag, feedSize, type FeedLag } from './ops/feed-lag.js';
 export { listParked, retryParked, errorSummary, type ParkedEvent, type RetryOutcome } from './ops/parked-events.js';
 export { projectorStatus, type ProjectorStatus } from './ops/projection-status.js';

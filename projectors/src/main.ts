@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import {
   ConfigError,
   openEventStream,
@@ -32,8 +33,10 @@ try {
 
   const { nc, jsm, js } = await openEventStream(config, 'projectors');
   const eventStore = createEventStore(config);
-  // One connection per projector transaction, plus the relay's checkpoint and readiness probes.
-  const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: allProjections.length + 2 } });
+  // Per projector one for its batch and one for an idle checkpoint pass, plus the relay's
+  // checkpoint and readiness probes
+  // (the leader locks have connections of their own).
+  const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 2 * allProjections.length + 2 } });
   const redis = createRedis({
     url: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,
@@ -53,6 +56,7 @@ try {
   });
   relay.start();
   const projectors = await startProjectors({
+    nc,
     js,
     jsm,
     knex,
@@ -64,6 +68,9 @@ try {
     maxAttempts: config.PROJECTION_MAX_ATTEMPTS,
     logger,
     registry,
+    // One active consumer per projection among the projectors processes; /ready shows the role.
+    lockConnectionString: config.DATABASE_URL,
+    instanceId: `projectors-${hostname()}-${process.pid}`,
   });
 
   const readinessChecks: Record<string, ReadinessCheck> = {

@@ -133,8 +133,6 @@ const gateway = {
 const commandApi = {
   COMMAND_API_PORT: port.default(8081),
   HOLD_DURATION_MS: positiveInt.default(300_000),
-  // atomic: seats and reservation in one transaction where the store supports it (PostgreSQL).
-  HOLD_WRITE_PATH: z.enum(['atomic', 'sequential']).default('atomic'),
 };
 
 /** Wallet charges: checked by the gateway and the command API. */

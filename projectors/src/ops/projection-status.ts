@@ -1,5 +1,6 @@
 import { formatPosition, type Config, type EventStore, type GlobalPosition, type Projection } from '@concert/infra';
 import type { Knex } from 'knex';
+import { projectionLockName } from '../runner/start-projectors.js';
 import { feedLag } from './feed-lag.js';
 
 export interface ProjectorStatus {
@@ -13,6 +14,8 @@ export interface ProjectorStatus {
   /** How long the oldest of them has been waiting, in seconds (0 when caught up). */
   lagSeconds: number;
   parked: number;
+  /** `application_name` of the projectors process consuming it (the holder of its lock); the others stand by. */
+  leader?: string;
 }
 
 interface CheckpointRow {
@@ -44,7 +47,9 @@ export async function projectorStatus(
     const row = byName.get(name);
     const position: GlobalPosition = row ? { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) } : { commit: 0n, prepare: 0n };
     const lag = await feedLag(config, knex, store, position);
+    const leader = projections.some((p) => p.name === name) ? await lockHolder(knex, projectionLockName(config.NATS_STREAM, { name })) : undefined;
     out.push({
+      ...(leader === undefined ? {} : { leader }),
       projector: name,
       position: formatPosition(position),
       streamSequence: Number(row?.stream_sequence ?? 0),
@@ -56,4 +61,16 @@ export async function projectorStatus(
     });
   }
   return out;
+}
+
+/** Who holds a session advisory lock (taken as `pg_try_advisory_lock(hashtextextended(name, 0))`) in this database. */
+async function lockHolder(knex: Knex, lockName: string): Promise<string | undefined> {
+  const { rows } = await knex.raw<{ rows: { application_name: string }[] }>(
+    `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+     WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(?, 0)`,
+    [lockName],
+  );
+  return rows[0]?.application_name;
 }
