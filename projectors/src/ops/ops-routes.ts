@@ -7,7 +7,7 @@ import { listParked, retryParked } from './parked-events.js';
 import { projectorStatus } from './projection-status.js';
 
 export interface OpsRoutesDeps {
-  config: Pick<Config, 'EVENTSTORE'>;
+  config: Pick<Config, 'EVENTSTORE' | 'NATS_STREAM'>;
   knex: Knex;
   eventStore: EventStore;
   redis: RedisClient;
