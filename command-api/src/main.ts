@@ -1,10 +1,10 @@
-import { ConfigError, createLogger, loadConfig, serve } from '@concert/infra';
+import { ConfigError, createLogger, loadProcessConfig, serve } from '@concert/infra';
 import { createCommandApp } from './command-app.js';
 import { openCommandApi } from './open-command-api.js';
 
 /** The command API process: `node --import tsx command-api/src/main.ts` (port from COMMAND_API_PORT). */
 try {
-  const config = loadConfig();
+  const config = loadProcessConfig('command-api');
   const logger = createLogger(config, 'command-api');
   const { deps, close } = openCommandApi(config, logger);
   await serve(createCommandApp(deps), config.COMMAND_API_PORT, { logger, onShutdown: close, handleSignals: true });

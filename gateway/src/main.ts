@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, loadConfig, serve } from '@concert/infra';
+import { ConfigError, createLogger, loadProcessConfig, serve } from '@concert/infra';
 import { createGatewayAdminApp, createGatewayApp } from './gateway-app.js';
 import { openGateway } from './open-gateway.js';
 
@@ -7,7 +7,7 @@ import { openGateway } from './open-gateway.js';
  * /metrics and the detailed /ready on GATEWAY_ADMIN_PORT).
  */
 try {
-  const config = loadConfig();
+  const config = loadProcessConfig('gateway');
   const logger = createLogger(config, 'gateway');
   const gateway = openGateway(config, logger);
   await gateway.start();

@@ -4,7 +4,7 @@ import {
   createJwtVerifier,
   createMetricsRegistry,
   createRedis,
-  type Config,
+  type ProcessConfig,
   type Logger,
 } from '@concert/infra';
 import { webAssetsDir } from '@concert/web';
@@ -26,7 +26,7 @@ export interface OpenedGateway {
 }
 
 /** Connects what the configuration names: Redis, the upstream pools, the pipeline's stages. */
-export function openGateway(config: Config, logger: Logger): OpenedGateway {
+export function openGateway(config: ProcessConfig<'gateway'>, logger: Logger): OpenedGateway {
   if (config.AUTH_DEV_LOGIN && !config.JWT_SECRET) {
     throw new ConfigError('invalid configuration: AUTH_DEV_LOGIN needs JWT_SECRET (dev tokens are HS256)');
   }

@@ -1,5 +1,6 @@
+import { waitFor } from '@concert/infra/testing';
 import { expect } from 'chai';
-import { InProcessGateway, metricValue, runId, send, until } from './gateway-harness.js';
+import { InProcessGateway, metricValue, runId, send } from './gateway-harness.js';
 import { freePort } from './idempotency/command-api-fixture.js';
 
 /**
@@ -16,7 +17,7 @@ describe('Given a gateway with its public and admin ports', function () {
     const nobody = `http://127.0.0.1:${await freePort()}`;
     gateway = await new InProcessGateway({ REDIS_KEY_PREFIX: `test:gw-admin:${run}:`, COMMAND_API_URLS: nobody, QUERY_API_URLS: nobody }).start();
     const redisCheck = gateway.deps!.readinessChecks.redis!;
-    await until(async () => redisCheck().then(() => true, () => false), 10_000, 'the gateway to reach Redis');
+    await waitFor('the gateway to reach Redis', () => redisCheck().then(() => true, () => false), 10_000, 100);
   });
 
   after(async () => {

@@ -6,8 +6,8 @@ import {
   migrateToLatest,
   type Config,
 } from '@concert/infra';
-import { removeRunResources, startPatiently, type ServiceProcess } from '@concert/infra/testing';
-import { portBlock, runId, send, until, type Answer } from './gateway-harness.js';
+import { removeRunResources, startPatiently, waitFor, type ServiceProcess } from '@concert/infra/testing';
+import { portBlock, runId, send, type Answer } from './gateway-harness.js';
 
 /**
  * The seed's single entry point, as it runs: two gateways in front of two command-api and
@@ -92,7 +92,8 @@ describe('gateway end to end: two gateways over two instances of each API', func
     const entered = await send('POST', `${gateway()}/queue/entries`, { token: fan, body: { concertId } });
     expectStatus(entered, 202);
     let queueToken = '';
-    await until(
+    await waitFor(
+      'admission from the waiting room',
       async () => {
         const status = await send('GET', `${gateway()}/queue/entries/${String(entered.body.entryId)}`, { token: fan });
         expectStatus(status, 200);
@@ -100,7 +101,7 @@ describe('gateway end to end: two gateways over two instances of each API', func
         return status.body.status === 'ADMITTED' && queueToken !== '';
       },
       20_000,
-      'admission from the waiting room',
+      100,
     );
     return queueToken;
   }

@@ -123,15 +123,6 @@ export function metricValue(text: string, name: string, labels: Record<string, s
   return undefined;
 }
 
-export async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
 export async function deleteRedisPrefix(config: Config, prefix: string): Promise<void> {
   const redis = createRedis({ url: config.REDIS_URL });
   await deleteKeysWithPrefix(redis, prefix).catch(() => 0);

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { expect } from 'chai';
-import type { ServiceProcess } from '@concert/infra/testing';
+import { waitFor, type ServiceProcess } from '@concert/infra/testing';
 import {
   deleteRedisPrefix,
   InProcessGateway,
@@ -11,7 +11,6 @@ import {
   send,
   startUpstream,
   token,
-  until,
 } from './gateway-harness.js';
 
 /**
@@ -125,11 +124,11 @@ describe('gateway: routing to upstream instances', function () {
   });
 
   it('When an instance is down, Then the probing gateway takes it out within seconds and puts it back when it is healthy again', async () => {
-    await until(async () => (await healthyGauge(watchful, queryUrls[1]!)) === 0, 10_000, 'the dead instance to leave the rotation');
+    await waitFor('the dead instance to leave the rotation', async () => (await healthyGauge(watchful, queryUrls[1]!)) === 0, 10_000, 100);
     for (let i = 0; i < 4; i++) expect((await send('GET', `${watchful.url}/me/wallet`, { token: fan() })).status).to.equal(200);
 
     queries[1] = await startUpstream('query-api', queryPortB!, env);
-    await until(async () => (await healthyGauge(watchful, queryUrls[1]!)) === 1, 10_000, 'the instance to rejoin the rotation');
+    await waitFor('the instance to rejoin the rotation', async () => (await healthyGauge(watchful, queryUrls[1]!)) === 1, 10_000, 100);
     const before = await requestsServed(queries[1].url);
     for (let i = 0; i < 4; i++) expect((await send('GET', `${watchful.url}/me/wallet`, { token: fan() })).status).to.equal(200);
     expect((await requestsServed(queries[1].url)) - before).to.equal(2);

@@ -4,6 +4,7 @@ export * from './event-store/event-store.js';
 export * from './event-store/errors.js';
 export * from './event-store/global-position.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './event-store/postgres/pg-event-store.js';
+export { InMemoryEventStore } from './event-store/memory/in-memory-event-store.js';
 export { migrateToLatest } from './postgres/migrate.js';
 export { ensureDatabase, dropDatabase } from './postgres/ensure-database.js';
 export { PostgresAdvisoryLock } from './postgres/advisory-lock.js';

@@ -10,7 +10,7 @@ import {
   createLogger,
   createMetricsRegistry,
   createRedis,
-  loadConfig,
+  loadProcessConfig,
   serve,
   type ReadinessCheck,
 } from '@concert/infra';
@@ -27,7 +27,7 @@ import { startProjectors } from './runner/start-projectors.js';
  * parked events, retry; a JWT with the admin role); SIGTERM finishes the batches in hand and exits.
  */
 try {
-  const config = loadConfig();
+  const config = loadProcessConfig('projectors');
   const logger = createLogger(config, 'projectors');
   const registry = createMetricsRegistry({ service: 'projectors' });
 

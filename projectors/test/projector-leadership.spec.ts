@@ -13,7 +13,7 @@ import { publishEvents } from './support/publish-events.js';
 import { databaseUrl, openKnex } from './support/test-database.js';
 import { testLogger } from './support/test-logger.js';
 import { uniqueSuffix } from './support/test-names.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@concert/infra/testing';
 
 describe('Two projectors processes: one active consumer per projection (real NATS and PostgreSQL)', () => {
   let knex: Knex;

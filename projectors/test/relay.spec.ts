@@ -10,7 +10,7 @@ import { seedRelayCheckpoint, streamEvents } from './support/relay-fixture.js';
 import { databaseUrl, openKnex } from './support/test-database.js';
 import { testLogger } from './support/test-logger.js';
 import { uniqueSuffix } from './support/test-names.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@concert/infra/testing';
 
 describe('Relay: event store feed into JetStream (real PostgreSQL event store and NATS)', () => {
   let knex: Knex;

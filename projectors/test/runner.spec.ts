@@ -12,7 +12,7 @@ import { publishEvents } from './support/publish-events.js';
 import { openKnex } from './support/test-database.js';
 import { testLogger } from './support/test-logger.js';
 import { uniqueSuffix } from './support/test-names.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@concert/infra/testing';
 
 describe('runProjector: JetStream durable consumer into PostgreSQL (real NATS, PostgreSQL, Redis)', () => {
   let knex: Knex;

@@ -1,10 +1,10 @@
-import { ConfigError, createLogger, loadConfig, serve } from '@concert/infra';
+import { ConfigError, createLogger, loadProcessConfig, serve } from '@concert/infra';
 import { openQueryApi } from './open-query-api.js';
 import { createQueryApp } from './query-app.js';
 
 /** The query API process: `node --import tsx query-api/src/main.ts` (port from QUERY_API_PORT). */
 try {
-  const config = loadConfig();
+  const config = loadProcessConfig('query-api');
   const logger = createLogger(config, 'query-api');
   const { deps, close } = openQueryApi(config, logger);
   await serve(createQueryApp(deps), config.QUERY_API_PORT, { logger, onShutdown: close, handleSignals: true });

@@ -1,4 +1,4 @@
-import type { Config, JwtVerifier, Logger, ReadinessCheck, RedisClient, Registry, RequestLogPolicy } from '@concert/infra';
+import type { ProcessConfig, JwtVerifier, Logger, ReadinessCheck, RedisClient, Registry, RequestLogPolicy } from '@concert/infra';
 import { createJwtVerifier, requestLogPolicy } from '@concert/infra';
 import type { Knex } from 'knex';
 import { createQueryMetrics, type QueryMetrics } from './query-metrics.js';
@@ -17,7 +17,7 @@ export interface QueryApiDeps {
 }
 
 export interface QueryApiClients {
-  config: Config;
+  config: ProcessConfig<'query-api'>;
   /** The read pool (READ_DATABASE_URL). */
   db: Knex;
   redis: RedisClient;

@@ -9,7 +9,7 @@ import {
   signDevToken,
   type Config,
 } from '@concert/infra';
-import { removeRunResources, type ServiceProcess, startService } from '@concert/infra/testing';
+import { removeRunResources, type ServiceProcess, startService, waitFor } from '@concert/infra/testing';
 
 /**
  * The query API reading from a real streaming replica (READ_DATABASE_URL on 127.0.0.1:5433,
@@ -31,7 +31,7 @@ describe('query API on a streaming read replica: consistency tokens despite repl
   let config: Config | undefined;
   let replica: pg.Client | undefined;
   let primary: pg.Client | undefined;
-  let services: ServiceProcess[] = [];
+  const services: ServiceProcess[] = [];
 
   before(async function () {
     const reason = await replicaUnavailable();
@@ -74,7 +74,8 @@ describe('query API on a streaming read replica: consistency tokens despite repl
     // Never leave the shared replica paused, whatever happened above.
     await replica?.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
     await Promise.all(services.map((s) => s.stop()));
-    await Promise.all([replica?.end(), primary?.end()].map((p) => p?.catch(() => undefined)));
+    await replica?.end().catch(() => undefined);
+    await primary?.end().catch(() => undefined);
     if (!config) return;
     await removeRunResources(config);
   });
@@ -145,15 +146,25 @@ describe('query API on a streaming read replica: consistency tokens despite repl
     const { reservationId } = await heldReservation(fan);
 
     await replica!.query('SELECT pg_wal_replay_pause()');
-    await until(async () => (await replica!.query<{ s: string }>('SELECT pg_get_wal_replay_pause_state() AS s')).rows[0]!.s === 'paused');
+    await waitFor(
+      'WAL replay paused on the replica',
+      async () => (await replica!.query<{ s: string }>('SELECT pg_get_wal_replay_pause_state() AS s')).rows[0]!.s === 'paused',
+      20_000,
+      100,
+    );
 
     const cancel = await send('POST', `${commandUrl}/reservations/${reservationId}/cancel`, { token: token(fan) });
     expect(cancel.status, JSON.stringify(cancel.body)).to.equal(200);
     // The projector has applied the cancel on the primary: only the replica is behind.
-    await until(async () => {
-      const { rows } = await primary!.query<{ status: string }>('SELECT status FROM rm_reservations WHERE reservation_id = $1', [reservationId]);
-      return rows[0]?.status === 'CANCELLED';
-    });
+    await waitFor(
+      'the cancel projected on the primary',
+      async () => {
+        const { rows } = await primary!.query<{ status: string }>('SELECT status FROM rm_reservations WHERE reservation_id = $1', [reservationId]);
+        return rows[0]?.status === 'CANCELLED';
+      },
+      20_000,
+      100,
+    );
 
     const started = Date.now();
     const lagging = await send('GET', `${queryUrl}/reservations/${reservationId}`, { token: token(fan), consistency: cancel.consistency });
@@ -192,7 +203,7 @@ async function replicaUnavailable(): Promise<string | undefined> {
 
 /** The freshly migrated database reaches the replica by streaming: wait until its tables are there. */
 async function waitForReplicaCopy(url: string): Promise<void> {
-  await until(async () => {
+  await waitFor('the migrated tables on the replica', async () => {
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
     try {
       await client.connect();
@@ -203,14 +214,5 @@ async function waitForReplicaCopy(url: string): Promise<void> {
     } finally {
       await client.end().catch(() => undefined);
     }
-  }, 30_000);
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
+  }, 30_000, 100);
 }

@@ -7,7 +7,7 @@ import {
   createLogger,
   createMetricsRegistry,
   createRedis,
-  loadConfig,
+  loadProcessConfig,
   RedisSeatLocks,
   serve,
   PostgresAdvisoryLock,
@@ -24,7 +24,7 @@ import { startWorkers } from './start-workers.js';
  * /metrics on WORKERS_PORT; SIGTERM finishes the batches in hand and exits.
  */
 try {
-  const config = loadConfig();
+  const config = loadProcessConfig('workers');
   const logger = createLogger(config, 'workers');
   const registry = createMetricsRegistry({ service: 'workers' });
 

@@ -15,8 +15,7 @@ import { deadlineId, reservationDeadline, type DueDeadline } from '../src/deadli
 import { SEAT_DEADLINE_GRACE_MS } from '../src/deadlines/deadline-changes.js';
 import type { TimeoutResult } from '../src/deadlines/timeout-command.js';
 import { sagaFixture, type SagaFixture } from './support/saga-fixture.js';
-import { startService } from '@concert/infra/testing';
-import { waitFor } from './support/wait-for.js';
+import { startService, waitFor } from '@concert/infra/testing';
 
 const sleepUntil = (at: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
 

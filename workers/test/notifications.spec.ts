@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { reservationStreamId } from '@concert/domain';
 import { loadConfig, signDevToken, type RecordedEvent, type Registry } from '@concert/infra';
 import { chargeWallet, requestPayment } from '@concert/write-model';
-import { startService } from '@concert/infra/testing';
+import { startService, waitFor } from '@concert/infra/testing';
 import { expect } from 'chai';
 import { configuredSender } from '../src/notifications/configured-sender.js';
 import { NOTIFIER_DURABLE } from '../src/notifications/notifier.js';
@@ -11,7 +11,6 @@ import { webhookSender } from '../src/notifications/webhook-sender.js';
 import { verifyWebhookSignature } from '../src/index.js';
 import type { NotificationOptions } from '../src/start-workers.js';
 import { sagaFixture, type SagaFixture } from './support/saga-fixture.js';
-import { waitFor } from './support/wait-for.js';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
 const SECRET = 'notify-test-secret-0123456789';
@@ -194,7 +193,7 @@ describe('notifications: the feed to a signed webhook or the inbox, at most once
     await f.startWorkers({ notifications: { sender, maxAttempts: 3, retryBaseMs: 100 } });
     const { scheduleId } = await f.newSchedule(2);
     const payer = await f.hold('fan-inbox-a', scheduleId, ['A-1'], LONG_HOLD_MS);
-    const lapsing = await f.hold('fan-inbox-b', scheduleId, ['A-2'], 1500);
+    await f.hold('fan-inbox-b', scheduleId, ['A-2'], 1500);
     await chargeWallet(f.ctx(), { userId: 'fan-inbox-a', chargeId: randomUUID(), amount: 1000, maxAmount: 10_000 });
     const paid = await requestPayment(f.ctx(), { reservationId: payer.reservationId, userId: 'fan-inbox-a', paymentId: randomUUID() });
     expect(paid.status).to.equal('COMPLETED');

@@ -157,7 +157,7 @@ export class UpstreamPool {
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.probeAll().finally(() => this.schedule());
+      void this.probeAll().finally(() => this.schedule());
     }, this.options.intervalMs);
     this.timer.unref();
   }

@@ -13,6 +13,7 @@ import {
   type Config,
   type EventStore,
 } from '@concert/infra';
+import { waitFor } from '@concert/infra/testing';
 import { requestFingerprint } from '../../src/idempotency/index.js';
 import { CommandApiFixture, freePort, send } from './command-api-fixture.js';
 import { hits, startTestGateway, type TestGateway } from './test-gateway.js';
@@ -269,7 +270,7 @@ describe('idempotency middleware in front of the command API', function () {
       upstream = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`;
       const controller = new AbortController();
       const pending = charge(controller.signal).catch((error: unknown) => error);
-      await waitFor(async () => (await charge()).status === 409, 'the first request to be in flight');
+      await waitFor('the first request to be in flight', async () => (await charge()).status === 409, 20_000, 50);
       controller.abort();
       expect(await pending).to.be.instanceOf(Error);
 
@@ -349,11 +350,3 @@ describe('idempotency middleware in front of the command API', function () {
     }
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

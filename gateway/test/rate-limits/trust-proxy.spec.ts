@@ -1,5 +1,6 @@
+import { waitFor } from '@concert/infra/testing';
 import { expect } from 'chai';
-import { deleteRedisPrefix, InProcessGateway, runId, token, until } from '../gateway-harness.js';
+import { deleteRedisPrefix, InProcessGateway, runId, token } from '../gateway-harness.js';
 
 /**
  * TRUST_PROXY decides whose address the per-IP budgets count: by default the connection's
@@ -26,7 +27,7 @@ describe('Given the per-IP polling budget of a real gateway', function () {
     gateways.push(gateway);
     // Until Redis answers, the limits are skipped (as designed): count only from then on.
     const redisCheck = gateway.deps!.readinessChecks.redis!;
-    await until(async () => redisCheck().then(() => true, () => false), 10_000, 'the gateway to reach Redis');
+    await waitFor('the gateway to reach Redis', () => redisCheck().then(() => true, () => false), 10_000, 100);
     return gateway;
   };
 

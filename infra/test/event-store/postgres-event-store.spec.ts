@@ -1,4 +1,5 @@
 import { PostgresEventStore } from '../../src/event-store/postgres/pg-event-store.js';
+import { appendManyContract } from './append-many-contract.js';
 import { eventStoreContract } from './event-store-contract.js';
 
 describe('PostgreSQL event store (contract)', () => {
@@ -9,4 +10,5 @@ describe('PostgreSQL event store (contract)', () => {
   after(() => store.close());
 
   eventStoreContract(() => store);
+  appendManyContract(() => store);
 });

@@ -7,12 +7,17 @@ import { migrateToLatest } from '../../src/postgres/migrate.js';
 /**
  * Every test run gets its own database, created here and dropped at the end, so runs never
  * see each other's rows. Databases of runs that died more than two hours ago are dropped too.
+ * A run of unit specs only (`*.unit.spec.ts`: no server needed) creates none, so the unit
+ * tier runs with no PostgreSQL at all.
  */
 const PREFIX = 'concert_test_';
 const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 let databaseUrl: string | undefined;
 
-export async function mochaGlobalSetup(): Promise<void> {
+export async function mochaGlobalSetup(this: Mocha.Runner): Promise<void> {
+  process.env.NODE_ENV = 'test';
+  process.env.LOG_LEVEL ??= 'silent';
+  if (specFilesOf(this.suite).every(isUnitSpec)) return;
   await dropAbandonedTestDatabases();
   const name = `${PREFIX}${Date.now()}_${randomBytes(3).toString('hex')}`;
   const url = new URL(adminUrl);
@@ -22,12 +27,20 @@ export async function mochaGlobalSetup(): Promise<void> {
   await migrateToLatest(databaseUrl);
   await migrateIdempotencyDatabase(databaseUrl); // the gateway's Idempotency DB, in the same database
   process.env.DATABASE_URL = databaseUrl;
-  process.env.NODE_ENV = 'test';
-  process.env.LOG_LEVEL ??= 'silent';
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
   if (databaseUrl) await dropDatabase(databaseUrl);
+}
+
+const isUnitSpec = (file: string): boolean => file.endsWith('.unit.spec.ts');
+
+/** The files of the loaded specs (mocha loads them all before the global setup runs). */
+function specFilesOf(suite: Mocha.Suite): string[] {
+  return [
+    ...suite.tests.flatMap((test) => (test.file ? [test.file] : [])),
+    ...suite.suites.flatMap((child) => specFilesOf(child)),
+  ];
 }
 
 async function dropAbandonedTestDatabases(): Promise<void> {

@@ -18,7 +18,7 @@ const READ_CAP = 100_000;
  * index (every committed event, also those not yet visible in the feed); otherwise by reading
  * the feed through the EventStore interface, up to READ_CAP events.
  */
-export async function feedLag(config: Config, knex: Knex, store: EventStore, after: GlobalPosition): Promise<FeedLag> {
+export async function feedLag(config: Pick<Config, 'EVENTSTORE'>, knex: Knex, store: EventStore, after: GlobalPosition): Promise<FeedLag> {
   if (config.EVENTSTORE === 'postgres') {
     const { rows } = await knex.raw<{ rows: { events: string; oldest: Date | null }[] }>(
       `SELECT count(*) AS events, min(recorded_at) AS oldest FROM es_events
@@ -43,7 +43,7 @@ export async function feedLag(config: Config, knex: Knex, store: EventStore, aft
 }
 
 /** Events in the whole feed (PostgreSQL only): the total a rebuild's ETA is computed from. */
-export async function feedSize(config: Config, knex: Knex): Promise<number | undefined> {
+export async function feedSize(config: Pick<Config, 'EVENTSTORE'>, knex: Knex): Promise<number | undefined> {
   if (config.EVENTSTORE !== 'postgres') return undefined;
   const { rows } = await knex.raw<{ rows: { events: string }[] }>('SELECT count(*) AS events FROM es_events');
   return Number(rows[0]?.events ?? 0);

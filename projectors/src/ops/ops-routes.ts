@@ -7,7 +7,7 @@ import { listParked, retryParked } from './parked-events.js';
 import { projectorStatus } from './projection-status.js';
 
 export interface OpsRoutesDeps {
-  config: Config;
+  config: Pick<Config, 'EVENTSTORE' | 'NATS_STREAM'>;
   knex: Knex;
   eventStore: EventStore;
   redis: RedisClient;

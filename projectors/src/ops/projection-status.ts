@@ -31,7 +31,7 @@ interface CheckpointRow {
  * parked events: what `npm run projections -- status` prints and the ops console shows.
  */
 export async function projectorStatus(
-  config: Config,
+  config: Pick<Config, 'EVENTSTORE' | 'NATS_STREAM'>,
   knex: Knex,
   store: EventStore,
   projections: readonly Projection[],

@@ -3,7 +3,6 @@ import {
   decodeEvent,
   isConnectionClosed,
   metricsRegistry,
-  type ConsumerMessages,
   type JsMsg,
   type Logger,
   type Projection,
@@ -386,7 +385,7 @@ class ProjectorRunner implements RunningProjector {
       return;
     }
     let taken = 0;
-    for (const [i, message] of messages.entries()) {
+    for (let i = 0; i < messages.length; i++) {
       const outcome = result.outcomes[i] ?? 'deferred';
       this.metrics.events.inc({ projection: this.projection, outcome });
       if (outcome !== 'deferred') taken = i + 1;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { currentSchemaVersion, type DomainEventOfType, type DomainEventType } from '@concert/domain';
 import type { EventStore, NewEvent, RecordedEvent } from '@concert/infra';
+import { waitFor } from '@concert/infra/testing';
 
 /** A NewEvent of a domain type, stamped with its current schema version. */
 export function domainEvent<T extends DomainEventType>(type: T, data: DomainEventOfType<T>['data'], userId = 'analyst-test'): NewEvent {
@@ -34,11 +35,10 @@ export async function readEverything(store: EventStore, filter: { categories?: s
 export async function waitUntilInFeed(store: EventStore, streamId: string, timeoutMs = 10_000): Promise<void> {
   const [last] = await store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
   if (!last) throw new Error(`${streamId} has no events`);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const feed = await readEverything(store, { streamIds: [streamId] });
-    if (feed.some((e) => e.id === last.id)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${streamId} is not in the feed after ${timeoutMs} ms`);
+  await waitFor(
+    `${streamId} in the feed`,
+    async () => (await readEverything(store, { streamIds: [streamId] })).some((e) => e.id === last.id),
+    timeoutMs,
+    50,
+  );
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
+import { waitFor } from '@concert/infra/testing';
 
 /**
  * The supervisor behind `npm start`, with real processes: a supervisor process (the same
@@ -24,7 +24,7 @@ describe('supervisor: restarts crashed children, and Ctrl-C leaves no process be
     });
     parent.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     parent.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    for (const port of ports) await until(() => healthyPid(port).then((pid) => pid !== undefined), `child on ${port} healthy`);
+    for (const port of ports) await waitFor(`child on ${port} healthy`, () => healthyPid(port).then((pid) => pid !== undefined), 30_000, 100);
   });
 
   after(() => {
@@ -38,11 +38,11 @@ describe('supervisor: restarts crashed children, and Ctrl-C leaves no process be
     expect(await healthyPid(ports[0]!)).to.equal(first);
 
     process.kill(first, 'SIGKILL');
-    await until(async () => !alive(first), 'the killed child is gone');
-    await until(async () => pidsOf('child-1').length === 2, 'the supervisor restarts child-1');
+    await waitFor('the killed child is gone', () => !alive(first), 30_000, 100);
+    await waitFor('the supervisor restarts child-1', () => pidsOf('child-1').length === 2, 30_000, 100);
     const restarted = pidsOf('child-1').at(-1)!;
     expect(restarted).to.not.equal(first);
-    await until(async () => (await healthyPid(ports[0]!)) === restarted, 'the restarted child answers /health');
+    await waitFor('the restarted child answers /health', async () => (await healthyPid(ports[0]!)) === restarted, 30_000, 100);
 
     expect(output).to.match(/\[supervisor\] child-1 exited \(SIGKILL\); restarting in \d+ ms/);
     expect(pidsOf('child-2')).to.deep.equal([other]);
@@ -83,15 +83,6 @@ async function healthyPid(port: number): Promise<number | undefined> {
   }
 }
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
-
 describe('supervisor: when the supervisor itself is killed (SIGKILL), its children stop on their own', function () {
   this.timeout(60_000);
   const port = 19950 + Math.floor(Math.random() * 40);
@@ -108,14 +99,14 @@ describe('supervisor: when the supervisor itself is killed (SIGKILL), its childr
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     parent.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await until(async () => (await healthyPid(port)) !== undefined, 'the child answers /health');
+    await waitFor('the child answers /health', async () => (await healthyPid(port)) !== undefined, 30_000, 100);
     const child = (await healthyPid(port))!;
 
     const exited = new Promise((resolve) => parent!.once('exit', resolve));
     parent.kill('SIGKILL');
     await exited;
 
-    await until(async () => !alive(child), 'the orphaned child stops itself', 15_000);
+    await waitFor('the orphaned child stops itself', () => !alive(child), 15_000, 100);
     expect(await healthyPid(port)).to.equal(undefined);
   });
 });
@@ -140,7 +131,7 @@ describe('supervisor: Ctrl-C in the terminal (SIGINT to the whole foreground pro
     });
     parent.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     parent.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await until(async () => (await healthyPid(port)) !== undefined, 'the child answers /health');
+    await waitFor('the child answers /health', async () => (await healthyPid(port)) !== undefined, 30_000, 100);
 
     const exited = new Promise<number | null>((resolve) => parent!.once('exit', (code) => resolve(code)));
     process.kill(-parent.pid!, 'SIGINT');

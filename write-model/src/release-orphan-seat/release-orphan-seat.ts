@@ -1,7 +1,7 @@
 import { HoldNotExpiredError, reservationDecider, reservationStreamId, seatDecider, seatStreamId } from '@concert/domain';
 import type { GlobalPosition } from '@concert/infra';
 import type { CommandContext } from '../command-loop/command-context.js';
-import { handleCommand, loadStream } from '../command-loop/handle-command.js';
+import { loadStream } from '../command-loop/handle-command.js';
 import { expireReservation } from '../expire-reservation/expire-reservation.js';
 import { releaseSeats } from '../hold-seats/hold-seats.js';
 

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { sleep } from '../../../src/testing/test-redis.js';
+import { waitFor } from '../../../src/testing/wait-for.js';
 
 /**
  * Throwaway redis-server processes from the Debian package, on free ports in a temp dir,
@@ -42,14 +42,14 @@ export async function startRedisServers(count: number, options: { cluster: boole
           : []),
       ], { timeout: 5000 });
     }
-    for (const port of ports) await until(async () => (await redisCli(port, ['ping'])) === 'PONG');
+    for (const port of ports) await waitFor(`redis on ${port} to answer PING`, () => answers(port, ['ping'], 'PONG'), 5000, 50);
     if (options.cluster) {
       await run('redis-cli', [
         '--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`),
         '--cluster-replicas', '0', '--cluster-yes',
       ], { timeout: 15_000 });
       for (const port of ports) {
-        await until(async () => (await redisCli(port, ['cluster', 'info'])).includes('cluster_state:ok'));
+        await waitFor(`cluster_state:ok on ${port}`, () => answers(port, ['cluster', 'info'], 'cluster_state:ok'), 5000, 50);
       }
     }
   } catch (error) {
@@ -64,13 +64,9 @@ async function redisCli(port: number, args: readonly string[]): Promise<string> 
   return stdout.trim();
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(50);
-  }
+/** Whether redis-cli's answer includes `expected` (a server not up yet answers nothing). */
+async function answers(port: number, args: readonly string[], expected: string): Promise<boolean> {
+  return (await redisCli(port, args).catch(() => '')).includes(expected);
 }
 
 /** A cluster node also listens on port + 10000 (the cluster bus), so both must be free. */

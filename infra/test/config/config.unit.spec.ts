@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../src/config/config.js';
+import {
+  ConfigError,
+  configVariables,
+  loadConfig,
+  loadProcessConfig,
+  processConfigVariables,
+  type ProcessName,
+} from '../../src/config/config.js';
 
 describe('configuration from the environment', () => {
   it('When nothing is set, Then the defaults point at the local services', () => {
@@ -83,4 +90,46 @@ describe('configuration from the environment', () => {
       }
     });
   }
+
+  describe('Given one schema per process', () => {
+    const processes: ProcessName[] = ['gateway', 'command-api', 'query-api', 'projectors', 'workers'];
+
+    it('When a process loads its configuration, Then it has the shared part and its own variables only, with the same defaults', () => {
+      const everything = loadConfig({});
+      for (const name of processes) {
+        const config = loadProcessConfig(name, {}) as Record<string, unknown>;
+        expect(processConfigVariables(name), name).to.include.members(Object.keys(config));
+        for (const [variable, value] of Object.entries(config)) {
+          expect(value, `${name} ${variable}`).to.deep.equal((everything as Record<string, unknown>)[variable]);
+        }
+        for (const shared of ['NODE_ENV', 'LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', 'NATS_URL']) {
+          expect(processConfigVariables(name), name).to.include(shared);
+        }
+      }
+      expect(loadProcessConfig('query-api', {}).READ_DATABASE_URL).to.equal(everything.DATABASE_URL);
+      expect(loadProcessConfig('gateway', {}).IDEMPOTENCY_DATABASE_URL).to.equal(everything.DATABASE_URL);
+      expect(loadProcessConfig('command-api', {}).JWT_SECRET).to.be.a('string');
+    });
+
+    it('When every process schema is put together, Then it is every variable, each read by some process', () => {
+      expect([...new Set(processes.flatMap(processConfigVariables))].sort()).to.deep.equal([...configVariables].sort());
+    });
+
+    it('When a variable only the workers read is bad, Then the workers refuse to start in one line and the gateway starts', () => {
+      expect(() => loadProcessConfig('workers', { NOTIFY_MAX_ATTEMPTS: '0' })).to.throw(
+        ConfigError,
+        /^invalid configuration: NOTIFY_MAX_ATTEMPTS [^\n]*$/,
+      );
+      expect(() => loadProcessConfig('workers', { NOTIFY_WEBHOOK_URL: 'https://hooks.example/n' })).to.throw(
+        ConfigError,
+        /^invalid configuration: NOTIFY_WEBHOOK_SECRET is required when NOTIFY_WEBHOOK_URL is set$/,
+      );
+      expect(loadProcessConfig('gateway', { NOTIFY_MAX_ATTEMPTS: '0' })).to.not.have.property('NOTIFY_MAX_ATTEMPTS');
+      expect(() => loadProcessConfig('gateway', { GATEWAY_PORT: 'eighty' })).to.throw(ConfigError, /^invalid configuration: GATEWAY_PORT /);
+      expect(() => loadProcessConfig('projectors', { EVENTSTORE: 'esdb' })).to.throw(
+        ConfigError,
+        /^invalid configuration: EVENTSTORE_URL is required when EVENTSTORE=esdb$/,
+      );
+    });
+  });
 });

@@ -12,7 +12,6 @@ import { spec } from './decider-specification.js';
 const scheduleId = 'sched-1';
 const seatId = 'A-12';
 const holdExpiresAt = new Date('2030-01-01T10:05:00.000Z');
-const afterDeadline = new Date('2030-01-01T11:00:00.000Z');
 
 const given = spec(seatDecider).given;
 
