@@ -25,7 +25,15 @@ export interface WorkersOptions {
   logger: Logger;
   registry: Registry;
   now?: () => Date;
-  expiry: { batchSize: number; concurrency: number; intervalMs?: number; ackWaitMs?: number };
+  expiry: {
+    batchSize: number;
+    /** Timeout commands at once over all claim loops. */
+    concurrency: number;
+    /** Claim loops (default 1). */
+    loops?: number;
+    intervalMs?: number;
+    ackWaitMs?: number;
+  };
   paymentRecovery: { afterMs: number; intervalMs: number };
   /** The notifier and its delivery dispatcher; absent, they do not run (tests of the other workers). */
   notifications?: NotificationOptions;
@@ -79,7 +87,8 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
     // Correlated with the hold, caused by the event that set the deadline.
     context: (deadline) => ({ store, now, correlationId: deadline.correlationId, causationId: deadline.sourceEventId, ...(locks ? { locks } : {}) }),
     batchSize: options.expiry.batchSize,
-    concurrency: options.expiry.concurrency,
+    loops: options.expiry.loops ?? 1,
+    concurrency: Math.ceil(options.expiry.concurrency / (options.expiry.loops ?? 1)),
     logger: logger.child({ worker: 'deadline-timer' }),
     metrics,
     ...(options.expiry.intervalMs === undefined ? {} : { intervalMs: options.expiry.intervalMs }),
