@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { DueDeadline } from './deadlines/deadline.js';
 import { startDeadlineRecorder } from './deadlines/deadline-recorder.js';
 import { countDeadlines } from './deadlines/deadline-store.js';
+import { startDeadlineFeedSweep } from './deadlines/deadline-feed-sweep.js';
 import { startDeadlineTimer } from './deadlines/deadline-timer.js';
 import type { TimeoutResult } from './deadlines/timeout-command.js';
 import { createWorkerMetrics, OVERDUE_AFTER_MS, type WorkerMetrics } from './metrics/worker-metrics.js';
@@ -12,6 +13,10 @@ import { countPendingDeliveries } from './notifications/delivery-store.js';
 import type { NotificationSender } from './notifications/notification.js';
 import { startNotifier } from './notifications/notifier.js';
 import type { PeriodicLoop } from './runtime/periodic-loop.js';
+
+const DEFAULT_SWEEP_INTERVAL_MS = 5000;
+/** Events per read of the feed sweep: a few thousand, so a backlog is read in few round trips. */
+const SWEEP_BATCH_SIZE = 2000;
 
 export interface WorkersOptions {
   knex: Knex;
@@ -32,6 +37,8 @@ export interface WorkersOptions {
     /** Claim loops (default 1). */
     loops?: number;
     intervalMs?: number;
+    /** How often the feed sweep reads the event store for deadlines (default 5 s). */
+    sweepIntervalMs?: number;
     ackWaitMs?: number;
   };
   paymentRecovery: { afterMs: number; intervalMs: number };
@@ -94,6 +101,13 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
     ...(options.expiry.intervalMs === undefined ? {} : { intervalMs: options.expiry.intervalMs }),
     ...(options.onTimeoutRun ? { onRun: options.onTimeoutRun } : {}),
   });
+  const sweep = startDeadlineFeedSweep({
+    knex,
+    feed: store,
+    logger: logger.child({ worker: 'deadline-feed-sweep' }),
+    intervalMs: options.expiry.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+    batchSize: SWEEP_BATCH_SIZE,
+  });
   const recovery = startPaymentRecovery({
     knex,
     now,
@@ -112,11 +126,12 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
     readinessChecks: {
       deadlineRecorder: () => recorder.ready(),
       deadlineTimer: () => timer.ready(),
+      deadlineFeedSweep: () => sweep.ready(),
       paymentRecovery: () => recovery.ready(),
       ...(notifications ? { notifier: () => notifications.notifier.ready(), notificationDispatcher: () => notifications.dispatcher.ready() } : {}),
     },
     async stop() {
-      await Promise.all([recorder.stop(), timer.stop(), recovery.stop(), notifications?.notifier.stop(), notifications?.dispatcher.stop()]);
+      await Promise.all([recorder.stop(), timer.stop(), sweep.stop(), recovery.stop(), notifications?.notifier.stop(), notifications?.dispatcher.stop()]);
     },
   };
 }
