@@ -1,6 +1,6 @@
 # One image for every process of the system (gateway, command-api, query-api, projectors,
 # workers, migrate); docker-compose.yml picks the process with `command`.
-# Build: type-check and compile every workspace with tsc -b. Runtime: production dependencies
+# Build: type-check and compile every workspace with tsc -b, bundle the web pages. Runtime: production dependencies
 # only, the compiled JavaScript, no TypeScript toolchain, a non-root user.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -18,6 +18,7 @@ COPY projectors/package.json projectors/
 COPY gateway/package.json gateway/
 COPY workers/package.json workers/
 COPY scripts/package.json scripts/
+COPY web/package.json web/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
 COPY domain domain
@@ -29,7 +30,10 @@ COPY projectors projectors
 COPY gateway gateway
 COPY workers workers
 COPY scripts scripts
+COPY web web
+# tsc -b, then the buyer page and the ops console (esbuild) into web/dist/public.
 RUN npx tsc -b
+RUN node web/dist/src/build/main.js
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
@@ -44,6 +48,7 @@ COPY projectors/package.json projectors/
 COPY gateway/package.json gateway/
 COPY workers/package.json workers/
 COPY scripts/package.json scripts/
+COPY web/package.json web/
 # Workspace packages resolve through node_modules/@concert/* links to these folders; without
 # the "development" condition their exports point at dist/, which is all that is copied below.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
@@ -56,6 +61,7 @@ COPY --from=build /app/projectors/dist projectors/dist
 COPY --from=build /app/gateway/dist gateway/dist
 COPY --from=build /app/workers/dist workers/dist
 COPY --from=build /app/scripts/dist scripts/dist
+COPY --from=build /app/web/dist web/dist
 USER node
 # The gateway is the only process clients reach; compose overrides this per service.
 CMD ["node", "gateway/dist/src/main.js"]

@@ -3,6 +3,7 @@ import {
   createJwtVerifier,
   createMetricsRegistry,
   createRedis,
+  PostgresAdvisoryLock,
   RedisSeatLocks,
   type Config,
   type Logger,
@@ -14,11 +15,13 @@ export function openCommandApi(config: Config, logger: Logger): { deps: CommandA
   const store = createEventStore(config, { maxConnections: 20 });
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
   const registry = createMetricsRegistry({ service: 'command-api' });
+  const paymentLock = new PostgresAdvisoryLock({ connectionString: config.DATABASE_URL });
   const deps: CommandApiDeps = {
     config,
     store,
     locks: new RedisSeatLocks(redis),
     catalog: new ScheduleCatalog(store),
+    paymentLock,
     verifier: createJwtVerifier(config),
     logger,
     registry,
@@ -37,7 +40,7 @@ export function openCommandApi(config: Config, logger: Logger): { deps: CommandA
     deps,
     async close() {
       redis.disconnect();
-      await store.close();
+      await Promise.all([store.close(), paymentLock.close()]);
     },
   };
 }

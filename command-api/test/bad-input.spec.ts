@@ -269,6 +269,8 @@ const endpoints: readonly Endpoint[] = [
       { when: 'the amount is 1e400 (Infinity once parsed)', request: (w) => ({ token: w.stranger, body: '{"amount":1e400}' }), status: 400, code: 'validation', errorPaths: ['amount'] },
       { when: 'the body names a currency', request: (w) => ({ token: w.stranger, body: { amount: 100, currency: 'KRW' } }), status: 400, code: 'validation', errorPaths: ['currency'] },
       { when: "the body names another user's wallet", request: (w) => ({ token: w.stranger, body: { amount: 100, userId: 'owner' } }), status: 400, code: 'validation', errorPaths: ['userId'] },
+      { when: 'the Idempotency-Key has 256 characters', request: (w) => ({ token: w.stranger, body: { amount: 100 }, headers: { 'idempotency-key': 'k'.repeat(256) } }), status: 400, code: 'validation' },
+      { when: 'the body nests 5,000 arrays deep', request: (w) => ({ token: w.stranger, body: `{"amount":${'['.repeat(5000)}${']'.repeat(5000)}}` }), status: 400, code: 'validation' },
     ],
   },
   {

@@ -7,6 +7,7 @@ import {
   createRedis,
   deleteKeysWithPrefix,
   loadConfig,
+  PostgresAdvisoryLock,
   PostgresEventStore,
   redisReady,
   RedisSeatLocks,
@@ -55,11 +56,13 @@ export class CommandApiCluster {
     await redisReady(redis, 5000);
     this.redisClients.push(redis);
     const registry = createMetricsRegistry();
+    const paymentLock = new PostgresAdvisoryLock({ connectionString: this.config.DATABASE_URL });
     const deps: CommandApiDeps = {
       config: this.config,
       store,
       locks: new RedisSeatLocks(redis),
       catalog: new ScheduleCatalog(store),
+      paymentLock,
       verifier: createJwtVerifier(this.config),
       logger,
       registry,
@@ -74,7 +77,7 @@ export class CommandApiCluster {
       async close() {
         await running.close();
         redis.disconnect();
-        await store.close();
+        await Promise.all([store.close(), paymentLock.close()]);
       },
     };
   }

@@ -223,6 +223,23 @@ describe('command API: the reservation flow through HTTP', () => {
       expect(await charge(alice.token, 250)).to.equal(750);
     });
 
+    it('When a charge with an Idempotency-Key reaches the command API twice (a gateway retry after a 504), Then the wallet is charged once; another key or another user charges anew', async () => {
+      const alice = fan('alice');
+      const key = `charge-${randomUUID()}`;
+      const once = { token: alice.token, body: { amount: 300 }, headers: { 'idempotency-key': key } };
+      const first = await call<{ balance: number }>(url, 'POST', '/wallet/charges', once);
+      expect(first.status).to.equal(201);
+      const repeated = await call<{ balance: number }>(url, 'POST', '/wallet/charges', once);
+      expect(repeated.status).to.equal(201);
+      expect(repeated.body).to.deep.equal({ balance: 300 });
+      const other = await call(url, 'POST', '/wallet/charges', { ...once, headers: { 'idempotency-key': `${key}-2` } });
+      expect(other.body).to.deep.equal({ balance: 600 });
+      const bob = fan('bob');
+      expect((await call(url, 'POST', '/wallet/charges', { ...once, token: bob.token })).body).to.deep.equal({ balance: 300 });
+      const badKey = await call(url, 'POST', '/wallet/charges', { ...once, headers: { 'idempotency-key': 'x'.repeat(256) } });
+      expectProblem(badKey, 400, 'validation');
+    });
+
     it('When the owner pays a held reservation, Then 201 COMPLETED with its amount, the wallet drops by it and the seats are sold', async () => {
       const { scheduleId } = await givenSchedule();
       const alice = fan('alice');

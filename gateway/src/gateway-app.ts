@@ -18,11 +18,13 @@ import { matchPublicRoute, publicRouteOf } from './routing/match-public-route.js
 import { originFormOnly } from './routing/origin-form-only.js';
 import { bodyLimitOf, PUBLIC_ROUTES } from './routing/public-routes.js';
 import { proxyToUpstream } from './upstream/proxy-to-upstream.js';
+import { webPages } from './web/web-pages.js';
 
 /**
  * The gateway's pipeline, in the one order that is correct:
- * request id, logging and metrics -> its own public routes (/health, /ready, /metrics,
- * /openapi.json, POST /auth/token) -> the allow-list (404 for anything else) ->
+ * request id, logging and metrics -> its own public routes (/health, /ready with its status
+ * only, /openapi.json, POST /auth/token, the static pages GET /, /console and /assets/*;
+ * /metrics is on the admin port) -> the allow-list (404 for anything else) ->
  * authentication (and the admin role on /admin/*) -> rate limits -> JSON body -> the waiting
  * room -> Idempotency-Key -> queue token -> the proxy to a healthy upstream instance.
  * Each refusal happens before anything reaches an upstream.
@@ -31,14 +33,17 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   const { stages } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Whose address `req.ip` is (the per-IP rate limits): the connection's unless a proxy is trusted.
+  app.set('trust proxy', deps.config.TRUST_PROXY);
 
   app.use(requestContext(deps.logger, requestLogPolicy(deps.config)));
   app.use(httpMetrics(deps.registry));
   app.use(originFormOnly());
-  app.use(metricsRouter(deps.registry));
-  app.use(healthRouter(deps.readinessChecks));
+  // The public sees whether the gateway is ready, not what each dependency said (see createGatewayAdminApp).
+  app.use(healthRouter(deps.readinessChecks, { detail: false }));
   openApiRoute(app, { walletMaxCharge: deps.config.WALLET_MAX_CHARGE, devLogin: deps.config.AUTH_DEV_LOGIN });
   if (deps.config.AUTH_DEV_LOGIN) devTokenRoute(app, deps.config, deps.config.AUTH_DEV_TOKEN_TTL_S);
+  if (deps.webDir !== undefined) app.use(webPages(deps.webDir));
 
   app.use(matchPublicRoute(PUBLIC_ROUTES));
   app.use(authenticate(deps.verifier));
@@ -47,10 +52,26 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   // The exact bytes are kept: the proxy forwards them unchanged (see rawBodyOf).
   app.use(jsonBody({ limitBytes: (_req, res) => bodyLimitOf(publicRouteOf(res)), keepRawBody: true }));
   if (stages.queueRouter) app.use(stages.queueRouter);
+  if (stages.console) app.use(stages.console);
   if (stages.idempotency) app.use(stages.idempotency);
   if (stages.requireQueueToken) app.use(stages.requireQueueToken);
   app.use(proxyRouter(deps));
 
+  app.use(notFoundHandler());
+  app.use(errorHandler({ logger: deps.logger }));
+  return app;
+}
+
+/**
+ * The gateway's operational endpoints, on GATEWAY_ADMIN_PORT (never published): `GET /metrics`
+ * and `GET /ready` naming each check, `GET /health`. Nothing else is routed there.
+ */
+export function createGatewayAdminApp(deps: Pick<GatewayDeps, 'logger' | 'registry' | 'readinessChecks'>): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestContext(deps.logger));
+  app.use(metricsRouter(deps.registry));
+  app.use(healthRouter(deps.readinessChecks));
   app.use(notFoundHandler());
   app.use(errorHandler({ logger: deps.logger }));
   return app;

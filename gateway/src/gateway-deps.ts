@@ -16,6 +16,8 @@ export interface PipelineStages {
   idempotency?: RequestHandler;
   /** The queue token on POST /reservations and POST /payments. */
   requireQueueToken?: RequestHandler;
+  /** The ops console's admin endpoints (GET /admin/console/snapshot, parked retry). */
+  console?: RequestHandler;
 }
 
 export type GatewayConfig = Pick<
@@ -31,6 +33,7 @@ export type GatewayConfig = Pick<
   | 'JWT_ISSUER'
   | 'JWT_AUDIENCE'
   | 'JWT_CLOCK_TOLERANCE_S'
+  | 'TRUST_PROXY'
 >;
 
 /** Everything the gateway app uses, built once per process (open-gateway.ts) or per test. */
@@ -44,4 +47,6 @@ export interface GatewayDeps {
   upstreams: { commandApi: UpstreamPool; queryApi: UpstreamPool };
   readinessChecks: Record<string, ReadinessCheck>;
   stages: PipelineStages;
+  /** The built buyer page and ops console (GET /, /console, /assets/*); not served when omitted. */
+  webDir?: string;
 }

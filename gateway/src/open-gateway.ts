@@ -7,10 +7,13 @@ import {
   type Config,
   type Logger,
 } from '@concert/infra';
+import { webAssetsDir } from '@concert/web';
+import { consoleRouter } from './console/console-router.js';
+import { consoleSnapshots } from './console/console-snapshot.js';
 import type { GatewayDeps, PipelineStages } from './gateway-deps.js';
 import { createGatewayMetrics } from './gateway-metrics.js';
 import { idempotency, startIdempotencyCleanup } from './idempotency/index.js';
-import { queueRouter, requireQueueToken, startQueueTicker, type QueueOptions } from './queue/index.js';
+import { queueRouter, requireQueueToken, startQueueTicker, waitingRoomOf, type QueueOptions } from './queue/index.js';
 import { rateLimit } from './rate-limits/index.js';
 import { UpstreamPool } from './upstream/upstream-pool.js';
 
@@ -46,6 +49,21 @@ export function openGateway(config: Config, logger: Logger): OpenedGateway {
     queueRouter: queueRouter(queue),
     idempotency: idempotency({ store: idempotencyStore, registry, logger }),
     requireQueueToken: requireQueueToken(queue),
+    console: consoleRouter(
+      consoleSnapshots({
+        sources: {
+          gatewayUrl: `http://127.0.0.1:${config.GATEWAY_PORT}`,
+          commandApiUrls: config.COMMAND_API_URLS,
+          queryApiUrls: config.QUERY_API_URLS,
+          projectorsUrls: config.PROJECTORS_URLS,
+          workersUrls: config.WORKERS_URLS,
+          queryBaseUrl: () => queryApi.pick(),
+        },
+        registry,
+        room: waitingRoomOf(queue),
+      }),
+      config.PROJECTORS_URLS,
+    ),
   };
   let jobs: { stop(): Promise<void> }[] = [];
 
@@ -68,6 +86,7 @@ export function openGateway(config: Config, logger: Logger): OpenedGateway {
       queryApi: async () => atLeastOneHealthy(queryApi),
     },
     stages,
+    webDir: webAssetsDir(),
   };
   return {
     deps,

@@ -165,6 +165,15 @@ describe('gateway: development login', function () {
     expect(claims).to.deep.equal({ userId: `fan-${run}`, roles: ['admin'] });
   });
 
+  it('When the development login is asked for the system role, Then 400 validation and no token: only services hold it', async () => {
+    for (const roles of [['system'], ['admin', 'system'], ['SYSTEM']]) {
+      const answer = await send('POST', `${gateway.url}/auth/token`, { body: { userId: `svc-${run}`, roles } });
+      expect(answer.status, JSON.stringify(roles)).to.equal(400);
+      expect(answer.body.code).to.equal('validation');
+      expect(answer.body.accessToken).to.equal(undefined);
+    }
+  });
+
   it('When the body is not a valid login, Then 400 validation, never a 5xx', async () => {
     for (const body of [{}, { userId: '' }, { userId: 'a b' }, { userId: 'x', roles: 'admin' }, '[', 'null']) {
       const answer = await send('POST', `${gateway.url}/auth/token`, { body });

@@ -6,8 +6,8 @@ import {
   migrateToLatest,
   type Config,
 } from '@concert/infra';
-import { removeRunResources, type ServiceProcess } from '@concert/infra/testing';
-import { portBlock, runId, send, startPatiently, until, type Answer } from './gateway-harness.js';
+import { removeRunResources, startPatiently, type ServiceProcess } from '@concert/infra/testing';
+import { portBlock, runId, send, until, type Answer } from './gateway-harness.js';
 
 /**
  * The seed's single entry point, as it runs: two gateways in front of two command-api and
@@ -18,8 +18,8 @@ import { portBlock, runId, send, startPatiently, until, type Answer } from './ga
 describe('gateway end to end: two gateways over two instances of each API', function () {
   this.timeout(600_000);
   const run = runId();
-  const [gatewayA, gatewayB, command1, command2, query1, query2, projectors, workers] = portBlock(8) as [
-    number, number, number, number, number, number, number, number,
+  const [gatewayA, gatewayB, command1, command2, query1, query2, projectors, workers, adminA, adminB] = portBlock(10) as [
+    number, number, number, number, number, number, number, number, number, number,
   ];
   let config: Config;
   let env: Record<string, string>;
@@ -68,8 +68,8 @@ describe('gateway end to end: two gateways over two instances of each API', func
     await start('query-2', 'query-api/src/main.ts', query2, { QUERY_API_PORT: String(query2) });
     await start('projectors', 'projectors/src/main.ts', projectors);
     await start('workers', 'workers/src/main.ts', workers);
-    await start('gateway-a', 'gateway/src/main.ts', gatewayA, { GATEWAY_PORT: String(gatewayA) });
-    await start('gateway-b', 'gateway/src/main.ts', gatewayB, { GATEWAY_PORT: String(gatewayB) });
+    await start('gateway-a', 'gateway/src/main.ts', gatewayA, { GATEWAY_PORT: String(gatewayA), GATEWAY_ADMIN_PORT: String(adminA) });
+    await start('gateway-b', 'gateway/src/main.ts', gatewayB, { GATEWAY_PORT: String(gatewayB), GATEWAY_ADMIN_PORT: String(adminB) });
   });
 
   after(async () => {

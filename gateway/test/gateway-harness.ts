@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger, createRedis, deleteKeysWithPrefix, loadConfig, serve, signDevToken, type Config } from '@concert/infra';
-import { startService, type ServiceProcess } from '@concert/infra/testing';
-import { createGatewayApp } from '../src/gateway-app.js';
+import { startPatiently, type ServiceProcess } from '@concert/infra/testing';
+import { createGatewayAdminApp, createGatewayApp } from '../src/gateway-app.js';
 import type { GatewayDeps } from '../src/gateway-deps.js';
 import { openGateway } from '../src/open-gateway.js';
 
@@ -18,6 +18,8 @@ export function runId(): string {
 /** One gateway in this process, on an ephemeral port, over the given upstreams. */
 export class InProcessGateway {
   url = '';
+  /** GATEWAY_ADMIN_PORT's server: /metrics and the detailed /ready. */
+  adminUrl = '';
   deps: GatewayDeps | undefined;
   private closeServer: (() => Promise<void>) | undefined;
   readonly config: Config;
@@ -31,9 +33,14 @@ export class InProcessGateway {
     const gateway = openGateway(this.config, logger);
     await gateway.start();
     this.deps = gateway.deps;
+    const admin = await serve(createGatewayAdminApp(gateway.deps), 0, { logger, host: '127.0.0.1' });
     const server = await serve(createGatewayApp(gateway.deps), 0, { logger, host: '127.0.0.1', onShutdown: gateway.close });
     this.url = `http://127.0.0.1:${server.port}`;
-    this.closeServer = () => server.close();
+    this.adminUrl = `http://127.0.0.1:${admin.port}`;
+    this.closeServer = async () => {
+      await admin.close();
+      await server.close();
+    };
     return this;
   }
 
@@ -46,21 +53,6 @@ export class InProcessGateway {
 export function startUpstream(kind: 'command-api' | 'query-api', port: number, env: Record<string, string>): Promise<ServiceProcess> {
   const portVariable = kind === 'command-api' ? 'COMMAND_API_PORT' : 'QUERY_API_PORT';
   return startPatiently(`${kind}/src/main.ts`, port, { ...env, [portVariable]: String(port) });
-}
-
-/**
- * `startService`, tried again when the process was merely slow to become ready: on a machine
- * shared by many test runs, compiling a service's TypeScript can outlast its 30 s allowance.
- */
-export async function startPatiently(entry: string, port: number, env: Record<string, string>, attempts = 3): Promise<ServiceProcess> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startService(entry, port, env);
-    } catch (error) {
-      const slow = error instanceof Error && error.message.includes('was not ready within');
-      if (!slow || attempt >= attempts) throw error;
-    }
-  }
 }
 
 export function token(config: Config, userId: string, roles: string[] = []): string {

@@ -24,6 +24,8 @@ const API_MD_ENDPOINTS = [
   'get /me/notifications',
   'get /admin/stats/concerts/{concertId}',
   'get /admin/stats/schedules/{scheduleId}',
+  'get /admin/console/snapshot',
+  'post /admin/console/parked/{id}/retry',
   'get /health',
   'get /ready',
 ];

@@ -54,7 +54,7 @@ describe('gateway: routing to upstream instances', function () {
   const fan = (): string => token(watchful.config, `fan-${run}`);
   const system = (): string => token(watchful.config, `system-${run}`, ['system', 'admin']);
   const healthyGauge = async (gateway: InProcessGateway, url: string): Promise<number | undefined> =>
-    metricValue(await (await fetch(`${gateway.url}/metrics`)).text(), 'gateway_upstream_healthy', { upstream: url });
+    metricValue(await (await fetch(`${gateway.adminUrl}/metrics`)).text(), 'gateway_upstream_healthy', { upstream: url });
 
   it('When a client asks for an internal endpoint of an upstream or a variant of a public path, Then 404 problem+json and nothing is forwarded', async () => {
     const before = await Promise.all([command, ...queries].map((service) => requestsServed(service.url)));
@@ -83,11 +83,15 @@ describe('gateway: routing to upstream instances', function () {
     expect(after).to.deep.equal(before);
   });
 
-  it("When a client asks for /health, /ready or /metrics, Then the gateway answers with its own, not an upstream's", async () => {
-    const ready = await send('GET', `${watchful.url}/ready`);
+  it("When a client asks for /health, /ready or /metrics, Then the gateway answers with its own, not an upstream's (the details on its admin port)", async () => {
+    const publicReady = await send('GET', `${watchful.url}/ready`);
+    expect(publicReady.status).to.equal(200);
+    expect(publicReady.body).to.deep.equal({ status: 'ready' });
+    const ready = await send('GET', `${watchful.adminUrl}/ready`);
     expect(ready.status).to.equal(200);
     expect(ready.body.checks).to.deep.equal({ redis: 'ok', idempotencyDatabase: 'ok', commandApi: 'ok', queryApi: 'ok' });
-    const metrics = await (await fetch(`${watchful.url}/metrics`)).text();
+    expect((await send('GET', `${watchful.url}/metrics`)).status).to.equal(404);
+    const metrics = await (await fetch(`${watchful.adminUrl}/metrics`)).text();
     expect(metrics).to.include('gateway_upstream_healthy');
     expect(metrics).not.to.include('command_');
   });
@@ -110,12 +114,12 @@ describe('gateway: routing to upstream instances', function () {
 
   it('When an instance dies unnoticed, Then the read that meets it is retried on the other instance and the dead one leaves the rotation', async () => {
     await queries[1]!.kill();
-    const retriesBefore = metricValue(await (await fetch(`${unaware.url}/metrics`)).text(), 'gateway_upstream_retries_total', { kind: 'query-api' }) ?? 0;
+    const retriesBefore = metricValue(await (await fetch(`${unaware.adminUrl}/metrics`)).text(), 'gateway_upstream_retries_total', { kind: 'query-api' }) ?? 0;
     for (let i = 0; i < 4; i++) {
       const answer = await send('GET', `${unaware.url}/me/wallet`, { token: fan() });
       expect(answer.status).to.equal(200);
     }
-    const metrics = await (await fetch(`${unaware.url}/metrics`)).text();
+    const metrics = await (await fetch(`${unaware.adminUrl}/metrics`)).text();
     expect(metricValue(metrics, 'gateway_upstream_retries_total', { kind: 'query-api' })).to.equal(retriesBefore + 1);
     expect(await healthyGauge(unaware, queryUrls[1]!)).to.equal(0);
   });
@@ -161,19 +165,20 @@ describe('gateway: routing to upstream instances', function () {
       expect(answer.status).to.equal(503);
       expect(answer.body.code).to.equal('unavailable');
       expect(answer.headers.get('retry-after')).to.equal('1');
-      const ready = await send('GET', `${stranded.url}/ready`);
+      const ready = await send('GET', `${stranded.adminUrl}/ready`);
       expect(ready.status).to.equal(503);
       expect(ready.body.checks).to.have.property('queryApi').that.matches(/no healthy instance/);
     });
 
-    it('When the instance does not answer in time, Then 504 upstream-timeout', async () => {
-      const answer = await send('POST', `${stranded.url}/wallet/charges`, {
-        token: fan(),
-        body: { amount: 100 },
-        headers: { 'idempotency-key': `timeout-${run}` },
-      });
+    it('When the instance does not answer in time, Then 504 upstream-timeout, and the Idempotency-Key stays in flight', async () => {
+      const charge = () => send('POST', `${stranded.url}/wallet/charges`, { token: fan(), body: { amount: 100 }, headers: { 'idempotency-key': `timeout-${run}` } });
+      const answer = await charge();
       expect(answer.status).to.equal(504);
       expect(answer.body.code).to.equal('upstream-timeout');
+      // The command may still be running: the key stays in flight, a retry does not run it again.
+      const retried = await charge();
+      expect(retried.status).to.equal(409);
+      expect(retried.body.code).to.equal('idempotency-key-in-use');
     });
   });
 });

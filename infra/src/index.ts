@@ -6,6 +6,7 @@ export * from './event-store/global-position.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './event-store/postgres/pg-event-store.js';
 export { migrateToLatest } from './postgres/migrate.js';
 export { ensureDatabase, dropDatabase } from './postgres/ensure-database.js';
+export { PostgresAdvisoryLock } from './postgres/advisory-lock.js';
 export {
   unreachableServices,
   unreachableServiceChecks,
@@ -53,6 +54,7 @@ export {
   type RequestLogPolicy,
 } from './http/request-context.js';
 export { jsonBody, rawBodyOf, DEFAULT_BODY_LIMIT_BYTES, type JsonBodyOptions } from './http/json-body.js';
+export { idempotencyKeyOf } from './http/idempotency-key-header.js';
 export { parseBody, parseParams, parseQuery, parseHeaders } from './http/validate.js';
 export { errorHandler, notFoundHandler, type ErrorHandlerOptions } from './http/error-handler.js';
 export { DEFAULT_CODE_TO_STATUS, domainProblem, type CodeToStatus } from './http/domain-problem.js';
@@ -68,11 +70,22 @@ export {
 } from './auth/jwt.js';
 export { authenticate, requireRole, authOf } from './http/authenticate.js';
 export { createMetricsRegistry, metricsRegistry, httpMetrics, metricsRouter, Registry } from './metrics/metrics.js';
+export {
+  bucketDelta,
+  bucketsOf,
+  parsePrometheusText,
+  quantileOf,
+  samplesOf,
+  sumOf,
+  type LabelFilter,
+  type Sample,
+} from './metrics/prometheus-text.js';
 export { healthRouter, type ReadinessCheck } from './http/health.js';
 export { serve, type ServeOptions, type RunningServer } from './http/serve.js';
 export { createApp, type CreateAppOptions } from './http/create-app.js';
 export { cacheKeys } from './read-models/cache-keys.js';
 export type { Projection, ProjectedEvent } from './read-models/projection.js';
+export { PROJECTION_NAMES, type ProjectionName } from './read-models/projection-names.js';
 export * from './nats/index.js';
 export { abortableSleep } from './runtime/abortable-sleep.js';
 export { catalogCachePrefixes } from './read-models/cache-keys.js';

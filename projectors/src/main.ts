@@ -1,8 +1,11 @@
+import { hostname } from 'node:os';
 import {
   ConfigError,
   openEventStream,
   createApp,
   requestLogPolicy,
+  createJwtVerifier,
+  authenticate,
   createEventStore,
   createLogger,
   createMetricsRegistry,
@@ -13,13 +16,15 @@ import {
 } from '@concert/infra';
 import knexFactory from 'knex';
 import { allProjections } from './projections/index.js';
+import { opsRoutes } from './ops/ops-routes.js';
 import { Relay } from './relay/relay.js';
 import { startProjectors } from './runner/start-projectors.js';
 
 /**
  * The projectors process: the relay (event store -> JetStream, one leader among the instances)
  * and one projector per read model (JetStream -> PostgreSQL). Serves /health, /ready and
- * /metrics on PROJECTORS_PORT; SIGTERM finishes the batches in hand and exits.
+ * /metrics on PROJECTORS_PORT, and the admin routes of ops/ops-routes.ts (projection status,
+ * parked events, retry; a JWT with the admin role); SIGTERM finishes the batches in hand and exits.
  */
 try {
   const config = loadConfig();
@@ -28,8 +33,10 @@ try {
 
   const { nc, jsm, js } = await openEventStream(config, 'projectors');
   const eventStore = createEventStore(config);
-  // One connection per projector transaction, plus the relay's checkpoint and readiness probes.
-  const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: allProjections.length + 2 } });
+  // Per projector one for its batch and one for an idle checkpoint pass, plus the relay's
+  // checkpoint and readiness probes
+  // (the leader locks have connections of their own).
+  const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 2 * allProjections.length + 2 } });
   const redis = createRedis({
     url: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,
@@ -49,6 +56,7 @@ try {
   });
   relay.start();
   const projectors = await startProjectors({
+    nc,
     js,
     jsm,
     knex,
@@ -60,6 +68,9 @@ try {
     maxAttempts: config.PROJECTION_MAX_ATTEMPTS,
     logger,
     registry,
+    // One active consumer per projection among the projectors processes; /ready shows the role.
+    lockConnectionString: config.DATABASE_URL,
+    instanceId: `projectors-${hostname()}-${process.pid}`,
   });
 
   const readinessChecks: Record<string, ReadinessCheck> = {
@@ -73,7 +84,14 @@ try {
     relay: () => relay.ready(),
     ...Object.fromEntries(projectors.map((p) => [`projector:${p.projection}`, () => p.ready()])),
   };
-  const app = createApp({ logger, registry, readinessChecks, requestLog: requestLogPolicy(config), routes: () => undefined });
+  const app = createApp({
+    logger,
+    registry,
+    readinessChecks,
+    requestLog: requestLogPolicy(config),
+    authenticate: authenticate(createJwtVerifier(config)),
+    routes: (routes) => opsRoutes(routes, { config, knex, eventStore, redis, projections: allProjections, logger }),
+  });
   await serve(app, config.PROJECTORS_PORT, {
     logger,
     handleSignals: true,

@@ -1,8 +1,9 @@
-import { connectNats, createRedis, ensureDurableConsumer, redisReady, Registry, type Projection, type RecordedEvent, type RedisClient } from '@concert/infra';
+import { connectNats, createRedis, redisReady, Registry, type NatsConnection, type Projection, type RecordedEvent, type RedisClient } from '@concert/infra';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { applyBatch } from '../src/runner/apply-batch.js';
 import { readCheckpoint } from '../src/runner/checkpoint-store.js';
+import { ProjectionFeed } from '../src/runner/projection-feed.js';
 import { runProjector, type RunProjectorOptions, type RunningProjector } from '../src/runner/run-projector.js';
 import { recordedCharge, recordedOther } from './support/charge-events.js';
 import { chargesProjection, createChargesTable, readCharges } from './support/charges-projection.js';
@@ -53,17 +54,26 @@ describe('runProjector: JetStream durable consumer into PostgreSQL (real NATS, P
     return name;
   }
 
-  async function start(overrides: Partial<RunProjectorOptions> & { ackWaitMs?: number } = {}): Promise<RunningProjector> {
-    const { ackWaitMs, ...options } = overrides;
-    await ensureDurableConsumer(nats.jsm, {
+  /** The projection's consumer: the whole stream, as a projection without a category reads it. */
+  function feed(options: { ackWaitMs: number; batchSize: number; nc?: NatsConnection }): ProjectionFeed {
+    return new ProjectionFeed({
+      nc: options.nc ?? nats.nc,
+      js: options.nc?.jetstream() ?? nats.js,
+      jsm: nats.jsm,
       stream: nats.stream,
+      subjectPrefix: nats.subjectPrefix,
       durable,
       filterSubject: `${nats.subjectPrefix}.>`,
-      maxAckPending: 1000,
-      ackWaitMs: ackWaitMs ?? 30_000,
+      wholeStream: true,
+      batchSize: options.batchSize,
+      ackWaitMs: options.ackWaitMs,
     });
+  }
+
+  async function start(overrides: Partial<RunProjectorOptions> & { ackWaitMs?: number } = {}): Promise<RunningProjector> {
+    const { ackWaitMs, ...options } = overrides;
     const runner = runProjector({
-      consumer: await nats.js.consumers.get(nats.stream, durable),
+      feed: feed({ ackWaitMs: ackWaitMs ?? 30_000, batchSize: options.batchSize ?? 64 }),
       knex,
       redis,
       projection,
@@ -133,10 +143,9 @@ describe('runProjector: JetStream durable consumer into PostgreSQL (real NATS, P
     // The first projector has a NATS connection of its own, closed at the worst moment: its
     // batch is committed, its acks are never sent.
     const doomed = await connectNats(NATS_URL, 'test-doomed');
-    await ensureDurableConsumer(nats.jsm, { stream: nats.stream, durable, filterSubject: `${nats.subjectPrefix}.>`, maxAckPending: 1000, ackWaitMs: 1000 });
     let commits = 0;
     const first = runProjector({
-      consumer: await doomed.jetstream().consumers.get(nats.stream, durable),
+      feed: feed({ ackWaitMs: 1000, batchSize: 64, nc: doomed }),
       knex,
       projection,
       batchSize: 64,

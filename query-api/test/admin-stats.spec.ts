@@ -171,6 +171,8 @@ describe('query API: statistics for administrators (GET /admin/stats/...)', () =
     ['`from` equals `to`', '?from=2026-03-01T00:00:00Z&to=2026-03-01T00:00:00Z', 'from'],
     ['the range is longer than 7 days', '?from=2026-03-01T00:00:00Z&to=2026-03-08T00:00:01Z', 'to'],
     ['an unknown parameter is sent', `${DAY}&minute=1`, 'minute'],
+    ['`from` is before PostgreSQL\'s first timestamp', '?from=-200000-01-01T00:00:00Z&to=-199999-12-31T00:00:00Z', 'from'],
+    ['`to` is past year 9999', '?from=+275760-09-06T00:00:00Z&to=+275760-09-12T00:00:00Z', 'to'],
   ] as const) {
     it(`When ${situation}, Then the answer is 400 validation naming ${field}`, async () => {
       const scheduleId = await givenStatsSchedule(api.writer, await givenStatsConcert(api.writer));

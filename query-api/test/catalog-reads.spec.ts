@@ -83,6 +83,12 @@ describe('query API: the catalog (concerts, dates, seat maps)', () => {
     ['/concerts?limit=ten', 'limit'],
     ['/concerts?limit=1&limit=2', 'limit'],
     ['/concerts?cursor=not-a-cursor', 'cursor'],
+    // Numbers past bigint, past PostgreSQL's interval, past year 9999: refused before the database.
+    ['/concerts?cursor=WyI5OTk5OTk5OTk5OTk5OTk5OTk5OSIsImMtMSJd', 'cursor'],
+    ['/concerts?cursor=WyI5MjIzMzcyMDM2ODU0Nzc1ODA3IiwiYy0xIl0', 'cursor'],
+    ['/concerts?cursor=WyIyNTM0MDIzMDA4MDAwMDAwMDAiLCJjLTEiXQ', 'cursor'],
+    ['/me/reservations?cursor=WyI5OTk5OTk5OTk5OTk5OTk5OTk5OSIsInItMSJd', 'cursor'],
+    ['/me/notifications?cursor=WyI5MjIzMzcyMDM2ODU0Nzc1ODA3Iiwibi0xIl0', 'cursor'],
     ['/concerts?page=2', 'page'],
     ['/concerts/has%20space/schedules', 'concertId'],
     ['/concerts/c-1/schedules?all=yes', 'all'],

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { buildWeb } from '@concert/web/build';
 import {
   ConfigError,
   ensureDatabase,
@@ -58,7 +59,9 @@ try {
     { name: 'workers', entry: 'workers/src/main.ts', env: {}, port: config.WORKERS_PORT, variable: 'WORKERS_PORT' },
   ];
   const built = wanted.filter((c) => existsSync(c.entry));
-  problems.push(...(await takenPorts(built)));
+  // The gateway also listens on its admin port (/metrics, the detailed /ready).
+  const gatewayAdmin = built.some((c) => c.name === 'gateway') ? [{ name: 'gateway admin', port: config.GATEWAY_ADMIN_PORT, variable: 'GATEWAY_ADMIN_PORT' }] : [];
+  problems.push(...(await takenPorts([...built, ...gatewayAdmin])));
   if (problems.length > 0) {
     for (const line of problems) console.error(line);
     process.exit(1);
@@ -68,6 +71,8 @@ try {
   const applied = await migrateToLatest(config.DATABASE_URL);
   applied.push(...(await migrateIdempotencyDatabase(config.IDEMPOTENCY_DATABASE_URL)));
   console.log(`database ready (${applied.length ? `applied ${applied.join(', ')}` : 'up to date'})`);
+  // The buyer page and the ops console the gateway serves (esbuild: well under a second).
+  console.log(`web pages built into ${(await buildWeb()).outDir}`);
 
   // A readable terminal: warnings and errors (failed and slow requests among them) unless LOG_LEVEL says otherwise.
   const logLevel = process.env.LOG_LEVEL ?? 'warn';
@@ -81,6 +86,7 @@ try {
     const gateway = `http://127.0.0.1:${config.GATEWAY_PORT}`;
     const ready = await answersReady(gateway, 120_000);
     console.log(`${ready ? 'ready' : 'started, not ready yet'}: gateway ${gateway}  console ${gateway}/console  (Ctrl-C stops everything)`);
+    console.log(`gateway metrics and readiness details: http://127.0.0.1:${config.GATEWAY_ADMIN_PORT}/metrics, /ready`);
   } else {
     console.log(`ready: command API ${config.COMMAND_API_URLS.join(', ')}; query API ${config.QUERY_API_URLS.join(', ')}  (Ctrl-C stops everything)`);
   }

@@ -328,7 +328,12 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
 
     const status = await cli('status', '--json');
     expect(status.code).to.equal(0);
-    const rows = JSON.parse(status.stdout) as { projector: string; lagEvents: number; parked: number; streamSequence: number }[];
+    const { projectors: rows, workers } = JSON.parse(status.stdout) as {
+      projectors: { projector: string; lagEvents: number; parked: number; streamSequence: number }[];
+      workers: { consumers: { durable: string }[]; notifications: { deadLetters: number } };
+    };
+    expect(workers.consumers.map((c) => c.durable)).to.deep.equal(['saga_expiry', 'notifier']);
+    expect(workers.notifications.deadLetters).to.be.a('number');
     for (const projection of allProjections) {
       const row = rows.find((r) => r.projector === projection.name)!;
       expect(row, projection.name).to.include({ lagEvents: 0, parked: 0, streamSequence: appended });

@@ -10,6 +10,7 @@ import {
   loadConfig,
   RedisSeatLocks,
   serve,
+  PostgresAdvisoryLock,
 } from '@concert/infra';
 import knexFactory from 'knex';
 import { configuredSender } from './notifications/configured-sender.js';
@@ -39,9 +40,12 @@ try {
     onError: (error) => logger.debug({ err: error }, 'redis connection error'),
   });
 
+  // One runner per payment, the same lock the command API's request path takes.
+  const paymentLock = new PostgresAdvisoryLock({ connectionString: config.DATABASE_URL });
   const workers = await startWorkers({
     knex,
     store,
+    paymentLock,
     locks: new RedisSeatLocks(redis),
     js,
     jsm,
@@ -78,7 +82,7 @@ try {
       // Drain flushes the acks of the last batch before closing.
       await nc.drain();
       redis.disconnect();
-      await Promise.all([knex.destroy(), store.close()]);
+      await Promise.all([knex.destroy(), store.close(), paymentLock.close()]);
     },
   });
 } catch (error) {

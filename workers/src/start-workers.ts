@@ -1,4 +1,5 @@
 import type { EventStore, JetStreamClient, JetStreamManager, Logger, ReadinessCheck, Registry, SeatLocks } from '@concert/infra';
+import type { PaymentLock } from '@concert/write-model';
 import type { Knex } from 'knex';
 import type { DueDeadline } from './deadlines/deadline.js';
 import { startDeadlineRecorder } from './deadlines/deadline-recorder.js';
@@ -23,6 +24,8 @@ export interface WorkersOptions {
   store: EventStore;
   /** Redis seat marks, freed with the seats the timeouts release. */
   locks?: SeatLocks;
+  /** One runner per payment, shared with the command API's request path (PostgresAdvisoryLock). */
+  paymentLock: PaymentLock;
   js: JetStreamClient;
   jsm: JetStreamManager;
   stream: string;
@@ -111,7 +114,7 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
   const recovery = startPaymentRecovery({
     knex,
     now,
-    context: (_payment, correlationId) => ({ store, now, correlationId, ...(locks ? { locks } : {}) }),
+    context: (_payment, correlationId) => ({ store, now, correlationId, paymentLock: options.paymentLock, ...(locks ? { locks } : {}) }),
     afterMs: options.paymentRecovery.afterMs,
     intervalMs: options.paymentRecovery.intervalMs,
     logger: logger.child({ worker: 'payment-recovery' }),

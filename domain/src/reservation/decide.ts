@@ -26,6 +26,7 @@ import {
   type ReservationExpired,
   type ReservationHeld,
 } from './events.js';
+import { ownerOf } from './payable.js';
 import type { ReservationState } from './state.js';
 
 /**
@@ -76,9 +77,8 @@ export function cancelReservation(command: CancelReservation, state: Reservation
   const { reservationId, userId, now } = command.data;
   const cancelledAt = toInstant(now, 'now');
   if (state.status === 'Empty') throw new ReservationNotFoundError(reservationId);
-  const ownerId = state.status === 'Expired' ? state.hold?.userId : state.userId;
   // Ownership first, so a stranger learns nothing about the reservation's state.
-  if (ownerId !== userId) throw new ForbiddenError(`Reservation ${reservationId} belongs to another user`);
+  if (ownerOf(state) !== userId) throw new ForbiddenError(`Reservation ${reservationId} belongs to another user`);
   if (state.status !== 'Held') throw new ReservationNotHeldError(reservationId, state.status);
   const data = validate(
     reservationCancelledDataSchema,

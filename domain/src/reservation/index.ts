@@ -45,4 +45,6 @@ export type {
   ReservationHold,
   ReservationState,
 } from './state.js';
+export { planHold, type HoldRequest } from './hold-policy.js';
+export { ownerOf, payableReservation } from './payable.js';
 export { reservationStreamCategory, reservationStreamId } from './stream.js';

@@ -1,6 +1,7 @@
 import {
   authOf,
   HttpProblem,
+  idempotencyKeyOf,
   loggerOf,
   unavailableProblem,
   type IdempotencyClaim,
@@ -10,9 +11,9 @@ import {
   type StoredResponse,
 } from '@concert/infra';
 import type { Request, RequestHandler, Response } from 'express';
-import { idempotencyKeyOf } from './idempotency-key-header.js';
 import { idempotencyMetrics } from './idempotency-metrics.js';
 import { requestFingerprint } from './request-fingerprint.js';
+import { mayHaveReachedUpstream } from '../upstream/upstream-contact.js';
 import { captureResponse, type CapturedResponse } from './response-capture.js';
 
 export interface IdempotencyOptions {
@@ -23,7 +24,7 @@ export interface IdempotencyOptions {
   logger?: Logger;
   /** POST paths that refuse a request without a key (docs/api.md: /payments and /wallet/charges). */
   requiredPaths?: readonly string[];
-  /** A response body larger than this is sent but not stored (the key is released). */
+  /** A response body larger than this is sent but not stored (the key stays in flight). */
   maxStoredBodyBytes?: number;
 }
 
@@ -41,9 +42,33 @@ const IN_USE_RETRY_AFTER_S = 1;
  * is what the command decided, and is what a repeat gets back.
  */
 const NOT_ACTED_UPON = new Set([400, 401, 403, 404, 405, 408, 413, 415, 429]);
+/** 409s that say "someone else was busy, try again": the command did nothing, nothing to replay. */
+const CONCURRENCY_CONFLICTS = new Set(['payment-in-progress', 'concurrent-update']);
 
 export function isFinalStatus(status: number): boolean {
   return status < 500 && !NOT_ACTED_UPON.has(status);
+}
+
+/** What becomes of the key once the answer is known. */
+type Settlement = 'complete' | 'release' | 'keep-in-flight';
+
+function settlementOf(response: CapturedResponse | undefined, res: Response): Settlement {
+  if (response !== undefined && (NOT_ACTED_UPON.has(response.status) || isConcurrencyConflict(response))) return 'release';
+  if (response !== undefined && isFinalStatus(response.status) && !response.overflowed) return 'complete';
+  // A failure, a response too large to store, or a client gone: whether the command ran is
+  // unknown unless the request provably never reached an upstream.
+  return mayHaveReachedUpstream(res) ? 'keep-in-flight' : 'release';
+}
+
+function isConcurrencyConflict(response: CapturedResponse): boolean {
+  if (response.status !== 409 || !/json/.test(response.headers['content-type'] ?? '')) return false;
+  try {
+    const problem: unknown = JSON.parse(response.body.toString('utf8'));
+    const code = typeof problem === 'object' && problem !== null ? (problem as { code?: unknown }).code : undefined;
+    return typeof code === 'string' && CONCURRENCY_CONFLICTS.has(code);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -137,23 +162,32 @@ function replay(res: Response, stored: StoredResponse): void {
 }
 
 /**
- * Before the response's last byte goes out: store it when final, release the key otherwise, so
- * a client that has the answer and repeats the request is replayed, never told "in use". A
- * client that disconnects first never saw an answer: the key is released for its retry.
+ * Before the response's last byte goes out: store it when final, release the key when nothing
+ * was done (see `settlementOf`), so a client that has the answer and repeats the request is
+ * replayed, never told "in use". Otherwise (a 5xx or a client gone once the request may have
+ * reached an upstream) the key stays in flight until the in-flight timeout: the command may
+ * have run or still be running, and an immediate retry must not run it again.
  */
 function settleWhenDone(res: Response, claim: IdempotencyClaim, store: IdempotencyStore, maxBody: number, log: Logger | undefined): void {
   let settled = false;
   const settle = async (response: CapturedResponse | undefined): Promise<void> => {
     if (settled) return;
     settled = true;
-    const keep = response !== undefined && isFinalStatus(response.status) && !response.overflowed;
-    if (response?.overflowed) log?.warn({ status: response.status }, 'response too large to store; Idempotency-Key released');
+    const settlement = settlementOf(response, res);
+    if (response?.overflowed) log?.warn({ status: response.status }, 'response too large to store; Idempotency-Key left in flight');
+    if (settlement === 'keep-in-flight') {
+      log?.warn({ key: claim.key, status: response?.status }, 'outcome unknown after reaching an upstream; Idempotency-Key left in flight');
+      return;
+    }
     try {
-      const ok = keep ? await store.complete(claim, { status: response.status, headers: response.headers, body: response.body }) : await store.release(claim);
+      const ok =
+        settlement === 'complete' && response !== undefined
+          ? await store.complete(claim, { status: response.status, headers: response.headers, body: response.body })
+          : await store.release(claim);
       if (!ok) log?.warn({ key: claim.key }, 'Idempotency-Key was taken over before this request settled it');
     } catch (error) {
       // The record stays in flight until the in-flight timeout lets a retry take it over.
-      log?.error({ err: error, key: claim.key }, `could not ${keep ? 'store the response of' : 'release'} an Idempotency-Key`);
+      log?.error({ err: error, key: claim.key }, `could not ${settlement === 'complete' ? 'store the response of' : 'release'} an Idempotency-Key`);
     }
   };
   captureResponse(res, maxBody, settle);

@@ -154,6 +154,17 @@ function operations(walletMaxCharge: number): Record<string, Operation> {
       success: { status: 200, description: 'minutes and totals', schema: statsView },
       errors: [403, 404],
     },
+    'GET /admin/console/snapshot': {
+      summary: 'The ops console\'s live data: waiting rooms, seats and sales per schedule, rates and p99 by route, projection lag, relay, expiry, process health (admin)',
+      success: { status: 200, description: 'one snapshot, aggregated from every process\'s /ready and /metrics' },
+      errors: [403],
+    },
+    'POST /admin/console/parked/:id/retry': {
+      summary: 'Apply a parked projection event again (admin; see the README on ordering)',
+      request: { params: z.object({ id: z.string().regex(/^\d+$/) }) },
+      success: { status: 200, description: '{id, projection, outcome: applied|failed, error?}' },
+      errors: [403, 404, 503],
+    },
   };
 }
 

@@ -67,6 +67,13 @@ export class ConcertLookup {
     return concertId;
   }
 
+  /** The reservation's status in the read model (never cached: it changes), undefined when unknown. */
+  async statusOfReservation(reservationId: string, caller: Caller): Promise<string | undefined> {
+    const reservation = await this.#get(`/reservations/${encodeURIComponent(reservationId)}`, caller);
+    const status = reservation?.['status'];
+    return typeof status === 'string' ? status : undefined;
+  }
+
   /** A hold that went through the gateway: its payment needs no read model (which may lag behind). */
   async rememberReservation(reservationId: string, concertId: string): Promise<void> {
     await this.#remember(lookupKeys.reservation(reservationId), concertId, RESERVATION_TTL_S);

@@ -1,10 +1,10 @@
 import { entityIdSchema } from '@concert/domain';
-import { authOf, InvalidQueueTokenError, isDependencyUnavailable, loggerOf, parseBody, type Logger } from '@concert/infra';
+import { authOf, HttpProblem, InvalidQueueTokenError, isDependencyUnavailable, loggerOf, parseBody, type Logger } from '@concert/infra';
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { ConcertLookup } from './concert-lookup.js';
+import { ConcertLookup, type Caller } from './concert-lookup.js';
 import type { QueueOptions } from './queue-options.js';
-import { notFound, queueTokenInvalid, queueTokenRequired } from './queue-problems.js';
+import { notFound, queueTokenInvalid, queueTokenRequired, reservationNotHeld } from './queue-problems.js';
 import { callerOf } from './queue-router.js';
 import { queueTokensOf, waitingRoomOf } from './waiting-room-of.js';
 
@@ -20,7 +20,9 @@ const RESERVATION_LOCATION = /\/reservations\/([A-Za-z0-9_-]{1,64})$/;
  * 401 `queue-token-required` without a Queue-Token header, 401 `queue-token-invalid` unless it
  * is signed by us, unexpired, issued to the caller, for the concert of the schedule (hold) or
  * reservation (payment), and its session is still admitted (not expired, not ended by a
- * payment). A 201 hold remembers its reservation's concert; a 201 payment ends the session
+ * payment). A payment refused so, for a reservation that is no longer HELD (already paid,
+ * expired, cancelled), gets the command API's answer instead: 409 `already-paid` or
+ * `reservation-not-held`. A 201 hold remembers its reservation's concert; a 201 payment ends the session
  * and frees the slot. Behind authentication, after the JSON body parser.
  */
 export function requireQueueToken(options: QueueOptions): RequestHandler {
@@ -41,25 +43,35 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
     const log = Object.hasOwn(req, 'log') ? loggerOf(req) : options.logger;
 
     let concertId: string | undefined;
+    let reservationId: string | undefined;
     if (kind === 'hold') {
       const { scheduleId } = parseBody(holdBody, req);
       concertId = await lookup.concertOfSchedule(scheduleId, caller);
       if (concertId === undefined) throw notFound('schedule-not-found', `no schedule ${scheduleId}`);
     } else {
-      const { reservationId } = parseBody(payBody, req);
+      reservationId = parseBody(payBody, req).reservationId;
       concertId = await lookup.concertOfReservation(reservationId, caller);
       if (concertId === undefined) throw notFound('reservation-not-found', `no reservation ${reservationId}`);
     }
 
-    let entryId: string;
     try {
-      entryId = tokens.verify(token.trim(), { userId, concertId }).entryId;
-    } catch (error) {
-      if (!(error instanceof InvalidQueueTokenError)) throw error;
-      log.info({ reason: error.message }, 'queue token refused');
-      throw queueTokenInvalid();
+      let entryId: string;
+      try {
+        entryId = tokens.verify(token.trim(), { userId, concertId }).entryId;
+      } catch (error) {
+        if (!(error instanceof InvalidQueueTokenError)) throw error;
+        log.info({ reason: error.message }, 'queue token refused');
+        throw queueTokenInvalid();
+      }
+      await assertStillAdmitted(room, concertId, userId, entryId, log);
+    } catch (refusal) {
+      // Paying a reservation that is no longer HELD (typically: already paid, which also ended
+      // the session) is refused for that reason, the one the command API would give.
+      if (reservationId !== undefined && refusal instanceof HttpProblem && refusal.code === 'queue-token-invalid') {
+        await refuseUnlessHeld(lookup, reservationId, caller, log);
+      }
+      throw refusal;
     }
-    await assertStillAdmitted(room, concertId, userId, entryId, log);
 
     const admittedConcert = concertId;
     res.once('finish', () => {
@@ -79,8 +91,9 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
 
 function guardedRoute(req: Request): 'hold' | 'pay' | undefined {
   if (req.method !== 'POST') return undefined;
-  // As leniently as any router might match it (`/Reservations/`), so no spelling slips past the check.
-  const path = (req.originalUrl.split('?', 1)[0] ?? '').replace(/\/+$/, '').toLowerCase();
+  // `req.path` is the path the router matched (a fragment or query already cut off), read as
+  // leniently as any router might (`/Reservations/`), so no spelling slips past the check.
+  const path = req.path.replace(/\/+$/, '').toLowerCase();
   if (path === '/reservations') return 'hold';
   if (path === '/payments') return 'pay';
   return undefined;
@@ -108,6 +121,18 @@ async function assertStillAdmitted(
     return;
   }
   throw queueTokenInvalid();
+}
+
+/** Throws 409 `already-paid` / `reservation-not-held` when the read model says the reservation is not HELD. */
+async function refuseUnlessHeld(lookup: ConcertLookup, reservationId: string, caller: Caller, log: Logger): Promise<void> {
+  let status: string | undefined;
+  try {
+    status = await lookup.statusOfReservation(reservationId, caller);
+  } catch (error) {
+    log.warn({ err: error }, 'could not read the reservation status; refusing the queue token');
+    return;
+  }
+  if (status !== undefined && status !== 'HELD') throw reservationNotHeld(reservationId, status);
 }
 
 function reservationIdOf(res: Response): string | undefined {

@@ -5,7 +5,7 @@
  *     pollsPerMinute: config.RATE_LIMIT_POLLS_PER_MINUTE, ipMultiple: config.RATE_LIMIT_IP_MULTIPLE, registry }));
  *
  * `redis` is infra's createRedis({ url: REDIS_URL, keyPrefix: REDIS_KEY_PREFIX }). Per-IP limits
- * use `req.ip`: behind a load balancer set express's 'trust proxy' so that it is the client's.
+ * use `req.ip`: behind a load balancer set TRUST_PROXY (the app's 'trust proxy') so that it is the client's.
  */
 export { rateLimit, type RateLimitOptions } from './rate-limit-middleware.js';
 export { rateBudgetOf, type BudgetName } from './rate-budget-of.js';

@@ -43,6 +43,9 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: 'GET', path: '/me/notifications', target: 'query-api' },
   { method: 'GET', path: '/admin/stats/concerts/:concertId', target: 'query-api', role: 'admin' },
   { method: 'GET', path: '/admin/stats/schedules/:scheduleId', target: 'query-api', role: 'admin' },
+  // The ops console's data (console/console-router.ts); its page, like the buyer page, is static (web/web-pages.ts).
+  { method: 'GET', path: '/admin/console/snapshot', target: 'gateway', role: 'admin' },
+  { method: 'POST', path: '/admin/console/parked/:id/retry', target: 'gateway', role: 'admin' },
 ];
 
 export function bodyLimitOf(route: PublicRoute | undefined): number {

@@ -3,6 +3,7 @@ import { loggerOf, rawBodyOf, type Logger } from '@concert/infra';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { GatewayMetrics } from '../gateway-metrics.js';
+import { isNotConnected, noteUpstreamAttempt, noteUpstreamError } from './upstream-contact.js';
 import { badGatewayProblem, noHealthyInstanceProblem, upstreamTimeoutProblem } from './upstream-problems.js';
 import type { UpstreamPool } from './upstream-pool.js';
 
@@ -13,8 +14,6 @@ export interface ProxyOptions {
   logger: Logger;
 }
 
-/** The request never reached the instance: safe to send anywhere else, whatever the method. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /** The connection broke after the request may have been sent: only a read may be repeated. */
 const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 const REPEATABLE_METHODS = new Set(['GET', 'HEAD']);
@@ -52,6 +51,7 @@ export function proxyToUpstream(options: ProxyOptions): RequestHandler {
     on: {
       proxyReq: (proxyReq, _req, res) => {
         const attempt = attemptOf(res);
+        noteUpstreamAttempt(res);
         // X-Request-Id as the gateway settled it (generated when the client sent none).
         const requestId: unknown = res.locals.requestId;
         if (typeof requestId === 'string') proxyReq.setHeader('x-request-id', requestId);
@@ -87,6 +87,7 @@ export function proxyToUpstream(options: ProxyOptions): RequestHandler {
 
   function onProxyError(error: NodeJS.ErrnoException, req: Request, res: Response): void {
     const attempt = attemptOf(res);
+    noteUpstreamError(res, error);
     const target = attempt.target ?? 'unknown';
     const log = (loggerOf(req) as Logger | undefined) ?? options.logger;
     if (attempt.timedOut) {
@@ -96,7 +97,7 @@ export function proxyToUpstream(options: ProxyOptions): RequestHandler {
       return;
     }
     const code = error.code ?? '';
-    const notConnected = NOT_CONNECTED.has(code);
+    const notConnected = isNotConnected(error);
     const lost = CONNECTION_LOST.has(code) || /socket hang up/i.test(error.message);
     if (notConnected || lost) pool.markDown(target, `${code || error.message} while proxying`);
     metrics.upstreamFailures.inc({ kind: pool.kind, reason: notConnected ? 'refused' : lost ? 'connection-lost' : 'error' });

@@ -14,6 +14,7 @@ import {
 import type { Request, Response } from 'express';
 import { createProxyMiddleware, fixRequestBody } from 'http-proxy-middleware';
 import { idempotency } from '../../src/idempotency/index.js';
+import { noteUpstreamAttempt, noteUpstreamError } from '../../src/upstream/upstream-contact.js';
 
 export interface TestGateway {
   url: string;
@@ -25,7 +26,8 @@ export interface TestGateway {
  * The smallest gateway around the idempotency middleware: infra's app chain with JWT
  * authentication, then `idempotency`, a stand-in queue-token check (`Queue-Token: invalid` is
  * refused 401), then a plain http-proxy-middleware proxy to
- * `upstream()` (the real gateway app, with its pool and retries, is gw-edge's business).
+ * `upstream()` (the real gateway app, with its pool and retries, is gw-edge's business) that
+ * tells the middleware, as the real proxy does, whether the request may have reached it.
  * An upstream that cannot be reached is answered 502 `bad-gateway`, as the gateway does.
  */
 export async function startTestGateway(config: Config, store: IdempotencyStore, upstream: () => string): Promise<TestGateway> {
@@ -36,8 +38,12 @@ export async function startTestGateway(config: Config, store: IdempotencyStore, 
     changeOrigin: true,
     on: {
       // The body was parsed by the app's JSON middleware; send it on.
-      proxyReq: fixRequestBody,
-      error: (_error, _req, res) => {
+      proxyReq: (proxyReq, req, res) => {
+        noteUpstreamAttempt(res);
+        fixRequestBody(proxyReq, req);
+      },
+      error: (error, _req, res) => {
+        if ('locals' in res) noteUpstreamError(res, error as NodeJS.ErrnoException);
         if ('headersSent' in res && !res.headersSent) {
           sendProblem(res as Response, new HttpProblem({ status: 502, code: 'bad-gateway', detail: 'the upstream could not be reached' }));
         }

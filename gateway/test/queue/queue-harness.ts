@@ -136,8 +136,8 @@ export class QueueHarness {
     return { concertId, scheduleId };
   }
 
-  /** A held reservation in the read model (a hold that did not go through this gateway). */
-  async givenReservation(userId: string, scheduleId: string): Promise<string> {
+  /** A reservation in the read model (a hold that did not go through this gateway), HELD unless said. */
+  async givenReservation(userId: string, scheduleId: string, status: 'HELD' | 'CONFIRMED' | 'EXPIRED' | 'CANCELLED' = 'HELD'): Promise<string> {
     const reservationId = randomUUID();
     await this.writer('rm_reservations').insert({
       reservation_id: reservationId,
@@ -145,12 +145,17 @@ export class QueueHarness {
       schedule_id: scheduleId,
       seat_ids: ['A-1'],
       amount: 100,
-      status: 'HELD',
+      status,
       expires_at: new Date(Date.now() + 300_000),
       created_at: new Date(),
       updated_at: new Date(),
     });
     return reservationId;
+  }
+
+  /** What the projector writes once a reservation was paid. */
+  async givenConfirmed(reservationId: string): Promise<void> {
+    await this.writer('rm_reservations').where({ reservation_id: reservationId }).update({ status: 'CONFIRMED', updated_at: new Date() });
   }
 
   private get writer(): Knex {

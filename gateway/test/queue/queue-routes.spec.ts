@@ -83,7 +83,7 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
     expect(queue.upstream.at(-1)).to.deep.include({ path: '/reservations', userId: user });
   });
 
-  it('Given a hold made through the gateway, When the owner pays with the token, Then it passes without a read model, and the session ends', async () => {
+  it('Given a hold made through the gateway, When the owner pays with the token, Then it passes without a read model, the session is COMPLETED, and entering again gives a new entry', async () => {
     const user = randomUUID();
     const { entryId, queueToken } = await admit(user, concert.concertId);
     const held = await queue.call('POST', '/reservations', { user, body: { scheduleId: concert.scheduleId, seatIds: ['A-2'] }, queueToken });
@@ -95,12 +95,18 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
 
     const deadline = Date.now() + 5_000;
     let status: unknown;
-    while (Date.now() < deadline && (status = (await queue.call('GET', `/queue/entries/${entryId}`, { user })).body.status) !== 'EXPIRED') {
+    while (Date.now() < deadline && (status = (await queue.call('GET', `/queue/entries/${entryId}`, { user })).body.status) !== 'COMPLETED') {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(status).to.equal('EXPIRED');
+    expect(status).to.equal('COMPLETED');
     const again = await queue.call('POST', '/reservations', { user, body: { scheduleId: concert.scheduleId, seatIds: ['A-3'] }, queueToken });
     expect(problemOf(again)).to.equal('401 queue-token-invalid');
+
+    // A second ticket: the fan queues again and gets a new place at the back.
+    const reentered = await queue.call('POST', '/queue/entries', { user, body: { concertId: concert.concertId } });
+    expect(reentered.status).to.equal(202);
+    expect(reentered.body.entryId).to.not.equal(entryId);
+    expect(reentered.body.status).to.be.oneOf(['WAITING', 'ADMITTED']);
   });
 
   it('Given a reservation the gateway never saw, When its owner pays, Then the concert comes from the query API; a stranger gets 403', async () => {
@@ -115,6 +121,27 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
     const theirs = await queue.givenReservation(user, concert.scheduleId);
     expect(problemOf(await queue.call('POST', '/payments', { user: stranger, body: { reservationId: theirs }, queueToken: strangersToken }))).to.equal('403 forbidden');
     expect(problemOf(await queue.call('POST', '/payments', { user, body: { reservationId: randomUUID() }, queueToken }))).to.equal('404 reservation-not-found');
+  });
+
+  it('Given a reservation already paid (the session ended), When its owner pays it again with the old token, Then 409 already-paid, not a queue-token refusal; another state that cannot be paid is 409 reservation-not-held', async () => {
+    const user = randomUUID();
+    const { queueToken } = await admit(user, concert.concertId);
+    const reservationId = await queue.givenReservation(user, concert.scheduleId);
+    const paid = await queue.call('POST', '/payments', { user, body: { reservationId }, queueToken });
+    expect(paid.status, JSON.stringify(paid.body)).to.equal(201);
+    await queue.givenConfirmed(reservationId);
+    const before = queue.upstream.length;
+
+    const again = await queue.call('POST', '/payments', { user, body: { reservationId }, queueToken });
+    expect(problemOf(again)).to.equal('409 already-paid');
+    expect(String(again.body.detail)).to.match(/CONFIRMED/);
+    expect(queue.upstream.length).to.equal(before);
+    const cancelled = await queue.givenReservation(user, concert.scheduleId, 'CANCELLED');
+    expect(problemOf(await queue.call('POST', '/payments', { user, body: { reservationId: cancelled }, queueToken }))).to.equal('409 reservation-not-held');
+
+    // A reservation that is still HELD keeps the waiting room's answer: the session is over.
+    const other = await queue.givenReservation(user, concert.scheduleId);
+    expect(problemOf(await queue.call('POST', '/payments', { user, body: { reservationId: other }, queueToken }))).to.equal('401 queue-token-invalid');
   });
 
   it('When users wait or are admitted, Then the gateway reports both per concert in its metrics', async () => {

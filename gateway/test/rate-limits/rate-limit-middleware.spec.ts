@@ -142,6 +142,14 @@ describe('rate limits at the gateway', function () {
     expect(await limited(gateway.registry, { budget: 'polls' })).to.equal(1);
   });
 
+  it('When a user polls with HEAD, Then each HEAD spends the polling budget like a GET', async () => {
+    const gateway = await startGateway({});
+    const carol = client(gateway);
+    expect(await statuses(3, () => carol('HEAD', '/queue/entries/e-1'))).to.deep.equal([200, 200, 200]);
+    expect(await statuses(3, () => carol('GET', '/queue/entries/e-1'))).to.deep.equal([200, 200, 429]);
+    expect((await carol('HEAD', '/queue/entries/e-1')).status).to.equal(429);
+  });
+
   it('When two gateway instances share Redis, Then a user spends one budget across both', async () => {
     const [one, two] = [await startGateway({}), await startGateway({})];
     const token = signDevToken(config, { userId: `user-${randomUUID()}`, roles: [], expiresInSeconds: 600 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -25,6 +26,22 @@ const url = (protocols: readonly string[]) =>
     { message: `must be a URL with protocol ${protocols.join(' or ')}` },
   );
 
+/** Only for development; production sets JWT_SECRET or JWT_PUBLIC_KEY (refused otherwise). */
+const DEVELOPMENT_JWT_SECRET = 'development-secret-not-for-production';
+/** Only for development; production sets QUEUE_TOKEN_SECRET (refused otherwise). */
+const DEVELOPMENT_QUEUE_TOKEN_SECRET = 'development-queue-secret-not-for-production';
+
+/** An address or subnet `proxy-addr` (express trust proxy) accepts, or one of its names. */
+function isProxyAddress(item: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return true;
+  const [address, bits, ...rest] = item.split('/');
+  if (rest.length > 0 || address === undefined) return false;
+  const version = isIP(address);
+  if (version === 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
+
 const variables = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -33,6 +50,8 @@ const variables = z.object({
   /** Share (0 to 1) of ordinary requests logged at info. */
   REQUEST_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0),
   GATEWAY_PORT: port.default(8080),
+  /** The gateway's operational port (/metrics, the detailed /ready): for Prometheus and operators, never published. */
+  GATEWAY_ADMIN_PORT: port.default(8079),
   COMMAND_API_PORT: port.default(8081),
   QUERY_API_PORT: port.default(8091),
   COMMAND_API_URLS: csv.default(['http://127.0.0.1:8081', 'http://127.0.0.1:8082']),
@@ -48,8 +67,6 @@ const variables = z.object({
   JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY').optional(),
   AUTH_DEV_LOGIN: bool.default(false),
   HOLD_DURATION_MS: positiveInt.default(300_000),
-  // atomic: seats and reservation in one transaction where the store supports it (PostgreSQL).
-  HOLD_WRITE_PATH: z.enum(['atomic', 'sequential']).default('atomic'),
   QUEUE_ADMIT_PER_SECOND: positiveInt.default(50),
   QUEUE_MAX_ADMITTED: positiveInt.default(1000),
   QUEUE_ADMISSION_WINDOW_MS: positiveInt.default(600_000),
@@ -78,6 +95,9 @@ const variables = z.object({
   PROJECTORS_PORT: port.default(8100),
   // /health, /ready and /metrics of the workers process (expiry saga, payment recovery).
   WORKERS_PORT: port.default(8110),
+  /** Where the gateway's ops console reads each projectors / workers process (/ready, /metrics); default: 127.0.0.1 and the port above. */
+  PROJECTORS_URLS: csv.optional(),
+  WORKERS_URLS: csv.optional(),
   /** Hold deadlines one worker claims per transaction (and events its recorder takes per batch). */
   EXPIRY_BATCH_SIZE: positiveInt.default(256),
   /** Timeout commands (or multi-reservation appends) one worker runs at once, over all its claim loops. */
@@ -105,9 +125,26 @@ const variables = z.object({
   IDEMPOTENCY_CLEANUP_INTERVAL_MS: positiveInt.default(300_000),
   /** Per-IP budget = per-user budget x this (users behind one NAT share an IP); 0 turns per-IP limits off. */
   RATE_LIMIT_IP_MULTIPLE: z.coerce.number().int().min(0).default(10),
+  /**
+   * express `trust proxy` of the gateway: which X-Forwarded-For hops give the client address
+   * that the per-IP limits count. `false` (the connection's address), `true` (the left-most
+   * address: only behind a proxy that overwrites the header), a number of hops, or a list of
+   * proxy addresses and subnets (`loopback`, `10.0.0.0/8`, `fd00::/8`...).
+   */
+  TRUST_PROXY: z
+    .string()
+    .transform((value): boolean | number | string[] => {
+      if (value === 'true' || value === 'false') return value === 'true';
+      if (/^\d{1,3}$/.test(value)) return Number(value);
+      return value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+    })
+    .refine((value) => !Array.isArray(value) || (value.length > 0 && value.every(isProxyAddress)), {
+      message: 'must be true, false, a number of hops, or a comma-separated list of addresses/subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8, fd00::/8)',
+    })
+    .default(false),
   // waiting room
   /** HS256 secret of queue tokens (at least 16 characters); its own, so a leaked JWT secret cannot admit anyone. */
-  QUEUE_TOKEN_SECRET: z.string().min(16).default('development-queue-secret-not-for-production'),
+  QUEUE_TOKEN_SECRET: z.string().min(16).default(DEVELOPMENT_QUEUE_TOKEN_SECRET),
   /** How often each gateway advances the waiting rooms (expiries and admissions); any number of gateways may tick. */
   QUEUE_TICK_INTERVAL_MS: positiveInt.default(200),
 
@@ -137,6 +174,13 @@ export const configSchema = variables
     if (c.EVENTSTORE === 'esdb' && !c.EVENTSTORE_URL) {
       ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_URL'], message: 'is required when EVENTSTORE=esdb' });
     }
+    // The built-in secrets are public (they are in this repository): anyone could mint tokens.
+    if (c.NODE_ENV === 'production' && !c.JWT_PUBLIC_KEY && (c.JWT_SECRET === undefined || c.JWT_SECRET === DEVELOPMENT_JWT_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set to a secret of your own (or JWT_PUBLIC_KEY) when NODE_ENV=production, not the built-in development one' });
+    }
+    if (c.NODE_ENV === 'production' && c.QUEUE_TOKEN_SECRET === DEVELOPMENT_QUEUE_TOKEN_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['QUEUE_TOKEN_SECRET'], message: 'must be set to a secret of your own when NODE_ENV=production, not the built-in development one' });
+    }
     if (c.NOTIFY_WEBHOOK_URL && !c.NOTIFY_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['NOTIFY_WEBHOOK_SECRET'], message: 'is required when NOTIFY_WEBHOOK_URL is set' });
     }
@@ -145,11 +189,10 @@ export const configSchema = variables
     ...c,
     READ_DATABASE_URL: c.READ_DATABASE_URL ?? c.DATABASE_URL,
     IDEMPOTENCY_DATABASE_URL: c.IDEMPOTENCY_DATABASE_URL ?? c.DATABASE_URL,
+    PROJECTORS_URLS: c.PROJECTORS_URLS ?? [`http://127.0.0.1:${c.PROJECTORS_PORT}`],
+    WORKERS_URLS: c.WORKERS_URLS ?? [`http://127.0.0.1:${c.WORKERS_PORT}`],
     JWT_SECRET: c.JWT_SECRET ?? (c.JWT_PUBLIC_KEY ? undefined : DEVELOPMENT_JWT_SECRET),
   }));
-
-/** Only for development; production sets JWT_SECRET or JWT_PUBLIC_KEY. */
-const DEVELOPMENT_JWT_SECRET = 'development-secret-not-for-production';
 
 export type Config = z.output<typeof configSchema>;
 

@@ -24,9 +24,13 @@ export function formatPosition(p: GlobalPosition): string {
 
 const TOKEN = /^(\d{1,20})\.(\d{1,20})$/;
 
+/** Both stores' positions are unsigned 64-bit numbers: a larger one cannot exist. */
+const MAX_POSITION = 2n ** 64n - 1n;
+
 /** Parses `formatPosition` output; returns undefined for anything else. */
 export function parsePosition(token: string): GlobalPosition | undefined {
   const m = TOKEN.exec(token);
   if (!m) return undefined;
-  return { commit: BigInt(m[1]!), prepare: BigInt(m[2]!) };
+  const position = { commit: BigInt(m[1]!), prepare: BigInt(m[2]!) };
+  return position.commit > MAX_POSITION || position.prepare > MAX_POSITION ? undefined : position;
 }

@@ -5,12 +5,19 @@ import type { BeginResult, IdempotencyClaim, IdempotencyStore, StoredResponse } 
 export interface PostgresIdempotencyStoreOptions {
   /** IDEMPOTENCY_DATABASE_URL, migrated by `migrateIdempotencyDatabase`. */
   connectionString: string;
-  /** IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS: an in-flight record older than this was abandoned. */
+  /**
+   * An in-flight record older than this, by the database's clock, was abandoned (see
+   * `inFlightTimeoutOf`: never shorter than the gateway's upstream timeout plus a margin).
+   */
   inFlightTimeoutMs: number;
   /** IDEMPOTENCY_RETENTION_HOURS, in milliseconds. */
   retentionMs: number;
   maxConnections?: number;
-  /** Tests move time; production uses the wall clock. */
+  /**
+   * The clock of retention (expires_at) only; tests move it. In-flight age is always measured
+   * with the database's clock, which every gateway shares, so a gateway whose clock runs ahead
+   * cannot take over a request another gateway is still running.
+   */
   now?: () => Date;
   /** Rows one cleanup statement deletes (default 5,000), so cleanup never holds many row locks for long. */
   deleteBatchSize?: number;
@@ -28,7 +35,7 @@ const MAX_BEGIN_ATTEMPTS = 3;
  */
 const CLAIM_SQL = `
   INSERT INTO idempotency.keys (user_id, key, fingerprint, state, lock_id, locked_at, created_at, expires_at)
-  VALUES ($1, $2, $3, 'in-flight', $4, $5, $5, $6)
+  VALUES ($1, $2, $3, 'in-flight', $4, now(), $5, $6)
   ON CONFLICT (user_id, key) DO NOTHING
   RETURNING lock_id`;
 
@@ -40,14 +47,15 @@ const CLAIM_SQL = `
  */
 const TAKE_OVER_SQL = `
   UPDATE idempotency.keys
-  SET fingerprint = $3, state = 'in-flight', lock_id = $4, locked_at = $5, created_at = $5, expires_at = $6,
+  SET fingerprint = $3, state = 'in-flight', lock_id = $4, locked_at = now(), created_at = $5, expires_at = $6,
       response_status = NULL, response_headers = NULL, response_body = NULL
   WHERE user_id = $1 AND key = $2
-    AND (expires_at <= $5 OR (state = 'in-flight' AND locked_at <= $7 AND fingerprint = $3))
+    AND (expires_at <= $5 OR (state = 'in-flight' AND locked_at <= now() - $7 * interval '1 millisecond' AND fingerprint = $3))
   RETURNING lock_id`;
 
 const EXISTING_SQL = `
-  SELECT fingerprint, state, locked_at, expires_at, response_status, response_headers, response_body
+  SELECT fingerprint, state, expires_at, response_status, response_headers, response_body,
+         locked_at <= now() - $3 * interval '1 millisecond' AS abandoned
   FROM idempotency.keys WHERE user_id = $1 AND key = $2`;
 
 const COMPLETE_SQL = `
@@ -65,7 +73,8 @@ const DELETE_EXPIRED_SQL = `
 interface ExistingRow {
   fingerprint: string;
   state: 'in-flight' | 'completed';
-  locked_at: Date | null;
+  /** Locked longer than the in-flight timeout ago, by the database's clock; null when completed. */
+  abandoned: boolean | null;
   expires_at: Date;
   response_status: number | null;
   response_headers: Record<string, string> | null;
@@ -97,7 +106,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       const inserted = await this.pool.query<{ lock_id: string }>({ name: 'idempotency-claim', text: CLAIM_SQL, values: claim });
       if (inserted.rows[0]?.lock_id === lockId) return { kind: 'started', claim: { userId, key, lockId } };
 
-      const existing = await this.pool.query<ExistingRow>({ name: 'idempotency-existing', text: EXISTING_SQL, values: [userId, key] });
+      const existing = await this.pool.query<ExistingRow>({ name: 'idempotency-existing', text: EXISTING_SQL, values: [userId, key, this.options.inFlightTimeoutMs] });
       const row = existing.rows[0];
       if (row === undefined) {
         // Released between the two statements: claim it again.
@@ -112,14 +121,13 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
             response: { status: row.response_status ?? 200, headers: row.response_headers ?? {}, body: row.response_body ?? Buffer.alloc(0) },
           };
         }
-        const abandoned = row.locked_at !== null && now.getTime() - row.locked_at.getTime() >= this.options.inFlightTimeoutMs;
-        if (!abandoned) return { kind: 'in-flight' };
+        if (row.abandoned !== true) return { kind: 'in-flight' };
       }
 
       const takenOver = await this.pool.query<{ lock_id: string }>({
         name: 'idempotency-take-over',
         text: TAKE_OVER_SQL,
-        values: [...claim, new Date(now.getTime() - this.options.inFlightTimeoutMs)],
+        values: [...claim, this.options.inFlightTimeoutMs],
       });
       if (takenOver.rows[0]?.lock_id === lockId) return { kind: 'started', claim: { userId, key, lockId } };
       // Another request took it over (or settled it) first: read again to say how.

@@ -10,5 +10,8 @@ export function connectNats(url: string, name: string): Promise<NatsConnection> 
     name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
+    // An Error (with its stack) per request, for async stack traces: 7% of the projectors
+    // process's CPU in bench:projections (NatsError/BaseRequest, one per relay publish).
+    noAsyncTraces: true,
   });
 }

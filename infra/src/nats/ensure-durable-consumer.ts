@@ -18,6 +18,14 @@ export interface DurableConsumerOptions {
   maxAckPending: number;
   /** A message not acked within this is redelivered (a crashed or stuck consumer). */
   ackWaitMs: number;
+  /**
+   * `all`: acking a message acks every earlier one (a consumer that applies in stream order
+   * acks once per batch). Fixed at creation: an existing consumer keeps its policy
+   * (`resetDurableConsumer` replaces it). Default `explicit`.
+   */
+  ackPolicy?: 'explicit' | 'all';
+  /** First stream sequence delivered when the consumer is created; default the stream's first. */
+  startSequence?: number;
 }
 
 /**
@@ -36,8 +44,10 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, options: Dura
     try {
       return await jsm.consumers.add(options.stream, {
         durable_name: options.durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
+        ack_policy: options.ackPolicy === 'all' ? AckPolicy.All : AckPolicy.Explicit,
+        ...(options.startSequence !== undefined && options.startSequence > 1
+          ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.startSequence }
+          : { deliver_policy: DeliverPolicy.All }),
         replay_policy: ReplayPolicy.Instant,
         max_deliver: -1,
         ...tunable,
@@ -53,7 +63,21 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, options: Dura
   return jsm.consumers.update(options.stream, options.durable, tunable);
 }
 
-async function consumerInfo(jsm: JetStreamManager, stream: string, durable: string): Promise<ConsumerInfo | undefined> {
+/**
+ * Deletes the consumer (its delivery state with it) and creates it again from `startSequence`:
+ * for a consumer whose position is kept elsewhere (a projection's checkpoint) and whose
+ * unacknowledged deliveries must not come back after newer messages.
+ */
+export async function resetDurableConsumer(jsm: JetStreamManager, options: DurableConsumerOptions): Promise<ConsumerInfo> {
+  try {
+    await jsm.consumers.delete(options.stream, options.durable);
+  } catch (error) {
+    if (!isJetStreamError(error, JetStreamErrorCode.ConsumerNotFound)) throw error;
+  }
+  return ensureDurableConsumer(jsm, options);
+}
+
+export async function consumerInfo(jsm: JetStreamManager, stream: string, durable: string): Promise<ConsumerInfo | undefined> {
   try {
     return await jsm.consumers.info(stream, durable);
   } catch (error) {

@@ -12,6 +12,11 @@ export function allEventsSubject(prefix: string): string {
   return `${prefix}.>`;
 }
 
+/** Every event of one stream category: the filter of a consumer that reads only that category. */
+export function categorySubject(prefix: string, category: string): string {
+  return `${prefix}.${subjectToken(category)}.>`;
+}
+
 const UNSAFE = /[^A-Za-z0-9_-]/g;
 
 function subjectToken(part: string): string {

@@ -21,6 +21,11 @@ export interface Projection {
   readonly name: string;
   /** The event types it reads; others advance its checkpoint without being applied. */
   readonly handles: readonly DomainEventType[];
+  /**
+   * The stream category of every event type it handles, when they all share one (`wallet`):
+   * its consumer then receives only that category's subjects instead of the whole feed.
+   */
+  readonly category?: string;
   /** The tables it alone writes (rebuilds and comparisons use them). */
   readonly tables: readonly string[];
   /**

@@ -1,4 +1,4 @@
-export { startService, type ServiceProcess } from './service-process.js';
+export { startPatiently, startService, type ServiceProcess } from './service-process.js';
 export { removeRunResources } from './remove-run-resources.js';
-export { TEST_REDIS_URL, randomKeyPrefix, openRedis, rejectionOf, sleep } from './test-redis.js';
 export { freePort } from './free-port.js';
+export { TEST_REDIS_URL, randomKeyPrefix, openRedis, rejectionOf, sleep } from './test-redis.js';

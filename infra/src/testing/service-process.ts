@@ -43,3 +43,18 @@ export async function startService(entry: string, port: number, env: Record<stri
   await service.stop();
   throw new Error(`${entry} was not ready within 30 s:\n${output}`);
 }
+
+/**
+ * `startService`, tried again when the process was merely slow to become ready: on a machine
+ * shared by many test runs, compiling a service's TypeScript can outlast its 30 s allowance.
+ */
+export async function startPatiently(entry: string, port: number, env: Record<string, string>, attempts = 3): Promise<ServiceProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startService(entry, port, env);
+    } catch (error) {
+      const slow = error instanceof Error && error.message.includes('was not ready within');
+      if (!slow || attempt >= attempts) throw error;
+    }
+  }
+}

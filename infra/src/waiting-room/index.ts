@@ -4,6 +4,7 @@ export {
   type QueueStatus,
   type TickResult,
   type WaitingRoomSettings,
+  type WaitingRoomSummary,
 } from './waiting-room.js';
 export { waitingRoomKeys } from './waiting-room-keys.js';
 export { QueueTokens, InvalidQueueTokenError, type QueueTokenClaims } from './queue-token.js';

@@ -6,7 +6,7 @@
 export const waitingRoomKeys = {
   /** HASH: `seq` (last position handed out), `serving` (positions <= it were admitted), `tickAt`, `carry`, `rate`. */
   state: (concertId: string): string => `queue:{${concertId}}:state`,
-  /** HASH userId -> `<position>:<entryId>`: one entry per user and concert, for ever. */
+  /** HASH userId -> `<position>:<entryId>[:C]`: the user's current entry (`:C` once a purchase ended it). */
   users: (concertId: string): string => `queue:{${concertId}}:users`,
   /** ZSET position -> the end of its admission window (ms): the admitted users, nobody else. */
   admitted: (concertId: string): string => `queue:{${concertId}}:admitted`,

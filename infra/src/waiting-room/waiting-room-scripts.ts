@@ -15,24 +15,50 @@ local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 `;
 
-/** KEYS: state, users, admitted. Returns {position, entryId, serving, measuredRate, admittedUntil, now}. */
+/**
+ * An entry is `<position>:<entryId>`, or `<position>:<entryId>:C` once a purchase ended its
+ * session (COMPLETED). KEYS: state, users, admitted.
+ * Returns {position, entryId, serving, measuredRate, admittedUntil, now, completed ('1' or '')}.
+ */
 const ENTRY_STATUS = `
-local function entryStatus(entry, now)
+local function parseEntry(entry)
   local sep = string.find(entry, ':', 1, true)
-  local position = string.sub(entry, 1, sep - 1)
+  local rest = string.sub(entry, sep + 1)
+  local flag = string.find(rest, ':', 1, true)
+  local entryId = rest
+  local completed = ''
+  if flag then
+    entryId = string.sub(rest, 1, flag - 1)
+    completed = '1'
+  end
+  return string.sub(entry, 1, sep - 1), entryId, completed
+end
+local function entryStatus(entry, now)
+  local position, entryId, completed = parseEntry(entry)
   local state = redis.call('HMGET', KEYS[1], 'serving', 'rate')
   local admittedUntil = redis.call('ZSCORE', KEYS[3], position)
-  return { tonumber(position), string.sub(entry, sep + 1), tonumber(state[1]) or 0, state[2] or '', admittedUntil or '', now }
+  return { tonumber(position), entryId, tonumber(state[1]) or 0, state[2] or '', admittedUntil or '', now, completed }
+end
+-- Over: admitted once, and either its window lapsed or a purchase ended it.
+local function isOver(entry, now)
+  local position, _, completed = parseEntry(entry)
+  if completed == '1' then return true end
+  local serving = tonumber(redis.call('HGET', KEYS[1], 'serving')) or 0
+  if tonumber(position) > serving then return false end
+  local admittedUntil = redis.call('ZSCORE', KEYS[3], position)
+  return (not admittedUntil) or tonumber(admittedUntil) <= now
 end
 `;
 
 /**
  * KEYS: state, users, admitted. ARGV: userId, a fresh entry id, retention (ms).
- * The first call of a user takes the next position; every later call returns that same entry.
+ * The first call of a user takes the next position; every later call returns that same entry
+ * while it waits or is admitted. Once it is over (EXPIRED or COMPLETED), the next call takes a
+ * new position at the back with the fresh entry id.
  */
 const ENTER_LUA = `${NOW}${ENTRY_STATUS}
 local entry = redis.call('HGET', KEYS[2], ARGV[1])
-if not entry then
+if (not entry) or isOver(entry, now) then
   local position = redis.call('HINCRBY', KEYS[1], 'seq', 1)
   entry = position .. ':' .. ARGV[2]
   redis.call('HSET', KEYS[2], ARGV[1], entry)
@@ -103,12 +129,19 @@ end
 return { admit, expired, seq - serving, admittedCount + admit, serving }
 `;
 
-/** KEYS: users, admitted. ARGV: userId. Ends an admitted user's session: 1 if a slot was freed. */
+/**
+ * KEYS: users, admitted. ARGV: userId. Ends the user's session after a purchase: frees its
+ * slot and marks the entry COMPLETED, if it was admitted. Returns 1 if a slot was freed.
+ */
 const COMPLETE_LUA = `
 local entry = redis.call('HGET', KEYS[1], ARGV[1])
 if not entry then return 0 end
-local position = string.sub(entry, 1, string.find(entry, ':', 1, true) - 1)
-return redis.call('ZREM', KEYS[2], position)
+local sep = string.find(entry, ':', 1, true)
+local position = string.sub(entry, 1, sep - 1)
+-- Only an admitted entry ends so: a lapsed one stays EXPIRED, a waiting one keeps waiting.
+if redis.call('ZREM', KEYS[2], position) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], entry .. ':C')
+return 1
 `;
 
 const ENTER = 'concertQueueEnter';

@@ -5,7 +5,8 @@ import { toRedisUnavailable } from '../redis/redis-unavailable-error.js';
 import { waitingRoomKeys as keys } from './waiting-room-keys.js';
 import { defineWaitingRoomScripts, type WaitingRoomScripts } from './waiting-room-scripts.js';
 
-export type QueueStatus = 'WAITING' | 'ADMITTED' | 'EXPIRED';
+/** EXPIRED: the admission window lapsed; COMPLETED: a purchase ended the session. Both may enter again. */
+export type QueueStatus = 'WAITING' | 'ADMITTED' | 'EXPIRED' | 'COMPLETED';
 
 /** One user's place in one concert's waiting room. */
 export interface QueueEntry {
@@ -15,7 +16,7 @@ export interface QueueEntry {
   status: QueueStatus;
   /** 1 for the first user who entered; never changes. */
   position: number;
-  /** Users still waiting in front of this one (0 once admitted or expired). */
+  /** Users still waiting in front of this one (0 once admitted, expired or completed). */
   peopleAhead: number;
   /** From the measured admission rate; 0 once admitted or expired. */
   estimatedWaitSeconds: number;
@@ -34,6 +35,18 @@ export interface TickResult {
   admitted: number;
   /** Positions up to this one have been admitted. */
   serving: number;
+}
+
+/** One concert's room as the ops console shows it (read only: nothing is ticked). */
+export interface WaitingRoomSummary {
+  concertId: string;
+  waiting: number;
+  /** Admitted and not yet expired or finished (an ended window leaves at the next tick). */
+  admitted: number;
+  /** Admissions per second used for estimates (see #rate). */
+  admissionRatePerSecond: number;
+  /** The estimated wait of the last user in line; 0 when nobody waits. */
+  lastInLineWaitSeconds: number;
 }
 
 export interface WaitingRoomSettings {
@@ -92,7 +105,10 @@ export class WaitingRoom {
     });
   }
 
-  /** The user's entry: a new one at the back of the queue the first time, the same one after. */
+  /**
+   * The user's entry: a new one at the back of the queue the first time, the same one while it
+   * waits or is admitted, and a new one at the back again once it is EXPIRED or COMPLETED.
+   */
   async enter(concertId: string, userId: string): Promise<QueueEntry> {
     const reply = await this.#call(() =>
       this.#scripts.enter(
@@ -175,20 +191,31 @@ export class WaitingRoom {
     );
   }
 
+  async summary(concertId: string): Promise<WaitingRoomSummary> {
+    const [state, admitted] = await this.#call(() =>
+      Promise.all([this.#redis.hmget(keys.state(concertId), 'seq', 'serving', 'rate'), this.#redis.zcard(keys.admitted(concertId))]),
+    );
+    const [seq, serving, measured] = state;
+    const waiting = Math.max(0, Number(seq ?? 0) - Number(serving ?? 0));
+    const rate = this.#rate(measured ?? '');
+    return { concertId, waiting, admitted, admissionRatePerSecond: rate, lastInLineWaitSeconds: waiting === 0 ? 0 : Math.ceil(waiting / rate) };
+  }
+
   async activeConcerts(): Promise<string[]> {
     return this.#call(() => this.#redis.smembers(keys.active()));
   }
 
-  /** Ends the user's admitted session (a completed payment): frees the slot. True if one was freed. */
+  /** Ends the user's session after a purchase: frees the slot, the entry is COMPLETED. True if a slot was freed. */
   async complete(concertId: string, userId: string): Promise<boolean> {
     const removed = await this.#call(() => this.#scripts.complete(keys.users(concertId), keys.admitted(concertId), userId));
     return removed === 1;
   }
 
   #entryOf(concertId: string, userId: string, reply: unknown): QueueEntry {
-    if (!Array.isArray(reply) || reply.length !== 6) throw new TypeError(`unexpected waiting-room reply: ${String(reply)}`);
-    const [position, entryId, serving, measuredRate, admittedUntil, now] = reply as [number, string, number, string, string, number];
+    if (!Array.isArray(reply) || reply.length !== 7) throw new TypeError(`unexpected waiting-room reply: ${String(reply)}`);
+    const [position, entryId, serving, measuredRate, admittedUntil, now, completed] = reply as [number, string, number, string, string, number, string];
     const base = { entryId, concertId, userId, position };
+    if (completed === '1') return { ...base, status: 'COMPLETED', peopleAhead: 0, estimatedWaitSeconds: 0 };
     if (position > serving) {
       const rate = this.#rate(measuredRate);
       return {

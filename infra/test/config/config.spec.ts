@@ -35,6 +35,19 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ GATEWAY_PORT: '' }).GATEWAY_PORT).to.equal(8080);
   });
 
+  it('When NODE_ENV=production sets secrets of its own, Then the configuration loads', () => {
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-jwt-secret-of-our-own', QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own' });
+    expect(config).to.include({ JWT_SECRET: 'a-jwt-secret-of-our-own', QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own' });
+  });
+
+  it('When TRUST_PROXY is set, Then it reads as express trust proxy: false, true, a hop count, or a list of addresses and subnets', () => {
+    expect(loadConfig({}).TRUST_PROXY).to.equal(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).to.equal(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).to.equal(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).to.equal(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8' }).TRUST_PROXY).to.deep.equal(['loopback', '10.0.0.0/8', 'fd00::/8']);
+  });
+
   const rejected: Array<[Record<string, string>, RegExp]> = [
     [{ GATEWAY_PORT: 'eighty' }, /^invalid configuration: GATEWAY_PORT .*\(got "eighty"\)$/],
     [{ HOLD_DURATION_MS: '-5' }, /^invalid configuration: HOLD_DURATION_MS /],
@@ -46,6 +59,19 @@ describe('configuration from the environment', () => {
     [{ NOTIFY_WEBHOOK_URL: 'ftp://hooks.example/n' }, /^invalid configuration: NOTIFY_WEBHOOK_URL must be a URL with protocol http: or https:/],
     [{ NOTIFY_WEBHOOK_URL: 'https://hooks.example/n' }, /^invalid configuration: NOTIFY_WEBHOOK_SECRET is required when NOTIFY_WEBHOOK_URL is set$/],
     [{ NOTIFY_MAX_ATTEMPTS: '0' }, /^invalid configuration: NOTIFY_MAX_ATTEMPTS /],
+    [{ TRUST_PROXY: 'yes please' }, /^invalid configuration: TRUST_PROXY /],
+    [{ TRUST_PROXY: '10.0.0.0/99' }, /^invalid configuration: TRUST_PROXY /],
+    // Production never runs on the built-in development secrets, which are public in this repository.
+    [{ NODE_ENV: 'production', QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own' }, /^invalid configuration: JWT_SECRET must be set .*NODE_ENV=production/],
+    [
+      { NODE_ENV: 'production', JWT_SECRET: 'development-secret-not-for-production', QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own' },
+      /^invalid configuration: JWT_SECRET must be set .*NODE_ENV=production/,
+    ],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'a-jwt-secret-of-our-own' }, /^invalid configuration: QUEUE_TOKEN_SECRET must be set .*NODE_ENV=production/],
+    [
+      { NODE_ENV: 'production', JWT_SECRET: 'a-jwt-secret-of-our-own', QUEUE_TOKEN_SECRET: 'development-queue-secret-not-for-production' },
+      /^invalid configuration: QUEUE_TOKEN_SECRET must be set .*NODE_ENV=production/,
+    ],
   ];
   for (const [env, message] of rejected) {
     it(`When ${JSON.stringify(env)}, Then start-up fails with one line naming the variable`, () => {

@@ -54,4 +54,17 @@ describe('HTTP: health and readiness', () => {
       await hanging.close();
     }
   });
+
+  it('When a passing check resolves a role, Then /ready answers 200 and shows the role in place of ok', async () => {
+    const roles = await startApp(() => {}, {
+      readinessChecks: { 'projector:catalog': async () => 'leader', 'projector:sales': async () => 'standby' },
+    });
+    try {
+      const res = await fetch(`${roles.url}/ready`);
+      expect(res.status).to.equal(200);
+      expect(await res.json()).to.deep.equal({ status: 'ready', checks: { 'projector:catalog': 'leader', 'projector:sales': 'standby' } });
+    } finally {
+      await roles.close();
+    }
+  });
 });

@@ -31,6 +31,14 @@ describe('HTTP: JSON request bodies', () => {
     expect(problem).to.have.keys('type', 'title', 'status', 'detail', 'code', 'errors');
   });
 
+  it('When the body nests deeper than 32 levels, Then 400 validation; 32 levels are accepted', async () => {
+    const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const deep = await post(nested(33), { 'content-type': 'application/json' });
+    expect(deep.status).to.equal(400);
+    expect(await deep.json()).to.include({ code: 'validation' });
+    expect((await post(nested(32), { 'content-type': 'application/json' })).status).to.equal(200);
+  });
+
   it('When the content type is not JSON, Then 415 unsupported-media-type', async () => {
     const res = await post('a=1', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(res.status).to.equal(415);

@@ -31,6 +31,10 @@ describe('PostgresIdempotencyStore', function () {
   const later = (ms: number): void => {
     now = new Date(now.getTime() + ms);
   };
+  /** In-flight time is the database's clock: a record is made older by moving its lock back. */
+  const ageInFlight = async (ms: number): Promise<void> => {
+    await store.pool.query(`UPDATE idempotency.keys SET locked_at = locked_at - $2 * interval '1 millisecond' WHERE user_id = $1`, [user, ms]);
+  };
   const paid: StoredResponse = {
     status: 201,
     headers: { 'content-type': 'application/json; charset=utf-8', location: '/payments/p-1', 'x-consistency-token': '7.12' },
@@ -93,10 +97,10 @@ describe('PostgresIdempotencyStore', function () {
   it('When an in-flight record is older than the in-flight timeout, Then the next begin takes it over and the old owner can no longer settle it', async () => {
     const crashed = await store.begin(user, 'k1', 'fp-a');
     if (crashed.kind !== 'started') throw new Error('expected started');
-    later(IN_FLIGHT_TIMEOUT_MS - 1);
+    await ageInFlight(IN_FLIGHT_TIMEOUT_MS - 1_000);
     expect(await store.begin(user, 'k1', 'fp-a')).to.deep.equal({ kind: 'in-flight' });
 
-    later(1);
+    await ageInFlight(1_000);
     const takeover = await store.begin(user, 'k1', 'fp-a');
     if (takeover.kind !== 'started') throw new Error(`expected a takeover, got ${takeover.kind}`);
     expect(takeover.claim.lockId).to.not.equal(crashed.claim.lockId);
@@ -109,8 +113,18 @@ describe('PostgresIdempotencyStore', function () {
 
   it('When an abandoned record is begun with another fingerprint, Then it is still a mismatch, not a takeover', async () => {
     await store.begin(user, 'k1', 'fp-a');
-    later(IN_FLIGHT_TIMEOUT_MS * 2);
+    await ageInFlight(IN_FLIGHT_TIMEOUT_MS * 2);
     expect(await store.begin(user, 'k1', 'fp-b')).to.deep.equal({ kind: 'mismatch' });
+  });
+
+  it('When gateways\' clocks disagree, Then the database clock decides whether a record is abandoned: a gateway running ahead cannot take over a fresh one', async () => {
+    expect((await store.begin(user, 'k1', 'fp-a')).kind).to.equal('started');
+    const ahead = open();
+    const realNow = now;
+    now = new Date(realNow.getTime() + 2 * IN_FLIGHT_TIMEOUT_MS);
+    expect(await ahead.begin(user, 'k1', 'fp-a')).to.deep.equal({ kind: 'in-flight' });
+    now = realNow;
+    expect(await store.begin(user, 'k1', 'fp-a')).to.deep.equal({ kind: 'in-flight' });
   });
 
   it('When 30 requests begin one key at once, Then exactly one starts and the others see it in flight', async () => {
@@ -121,7 +135,7 @@ describe('PostgresIdempotencyStore', function () {
 
   it('When 30 requests race to take over one abandoned record, Then exactly one wins', async () => {
     await store.begin(user, 'k1', 'fp-a');
-    later(IN_FLIGHT_TIMEOUT_MS);
+    await ageInFlight(IN_FLIGHT_TIMEOUT_MS);
     const results = await Promise.all(Array.from({ length: 30 }, () => store.begin(user, 'k1', 'fp-a')));
     expect(results.filter((r) => r.kind === 'started')).to.have.length(1);
   });

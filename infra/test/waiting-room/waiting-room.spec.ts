@@ -60,6 +60,20 @@ describe('Waiting room', () => {
     expect(await r.entryOf(concertId, 'never-entered')).to.equal(undefined);
   });
 
+  it('When an ops console reads a room, Then it sees waiting and admitted users and the last in line\'s wait, and reading ticks nothing', async () => {
+    const r = room({ admitPerSecond: 2, maxAdmitted: 100 });
+    const { concertId, userIds } = await given(6, r);
+    expect(await r.summary(concertId)).to.deep.equal({ concertId, waiting: 6, admitted: 0, admissionRatePerSecond: 2, lastInLineWaitSeconds: 3 });
+    await tickAfter(r, concertId, 1100);
+    const after = await r.summary(concertId);
+    expect(after).to.include({ waiting: 4, admitted: 2 });
+    expect(after.lastInLineWaitSeconds).to.equal(Math.ceil(4 / after.admissionRatePerSecond));
+    // The last user's own estimate is the same number.
+    expect((await r.entryOf(concertId, userIds.at(-1)!))?.estimatedWaitSeconds).to.equal(after.lastInLineWaitSeconds);
+    expect(await r.summary(concertId)).to.deep.equal(after);
+    expect(await r.summary(randomUUID())).to.include({ waiting: 0, admitted: 0, lastInLineWaitSeconds: 0 });
+  });
+
   it('When many users enter at once, Then each gets a distinct position and the positions run 1..n without gaps', async () => {
     const r = room();
     const concertId = randomUUID();
@@ -142,8 +156,50 @@ describe('Waiting room', () => {
     expect(await r.complete(concertId, 'user-1')).to.equal(true);
     expect(await r.complete(concertId, 'user-1')).to.equal(false);
     await tickAfter(r, concertId, 20);
-    expect((await statuses(r, concertId, userIds)).map((e) => e.status)).to.deep.equal(['EXPIRED', 'ADMITTED']);
-    expect((await r.enter(concertId, 'user-1')).status).to.equal('EXPIRED');
+    expect((await statuses(r, concertId, userIds)).map((e) => e.status)).to.deep.equal(['COMPLETED', 'ADMITTED']);
+  });
+
+  it('Given a session ended by a purchase (COMPLETED), When the fan enters again, Then they get a new entry at the back of the queue', async () => {
+    const r = room({ maxAdmitted: 1 });
+    const { concertId } = await given(2, r);
+    await tickAfter(r, concertId, 20);
+    const admitted = await r.entryOf(concertId, 'user-1');
+    expect(admitted?.status).to.equal('ADMITTED');
+    await r.complete(concertId, 'user-1');
+    await r.enter(concertId, 'user-3');
+
+    const again = await r.enter(concertId, 'user-1');
+    expect(again).to.include({ status: 'WAITING', position: 4, userId: 'user-1' });
+    expect(again.entryId).to.not.equal(admitted?.entryId);
+    expect(await r.enter(concertId, 'user-1')).to.deep.equal(again);
+    expect(await r.ownerOf(again.entryId)).to.deep.equal({ concertId, userId: 'user-1' });
+  });
+
+  it('Given an admission window that lapsed (EXPIRED), When the fan enters again, Then they get a new entry at the back of the queue, and a waiting or admitted fan keeps theirs', async () => {
+    const r = room({ maxAdmitted: 1, admissionWindowMs: 300 });
+    const { concertId } = await given(2, r);
+    await tickAfter(r, concertId, 20);
+    const lapsed = await r.entryOf(concertId, 'user-1');
+    expect(await r.enter(concertId, 'user-2')).to.include({ status: 'WAITING', position: 2 });
+    await tickAfter(r, concertId, 400);
+    expect((await r.entryOf(concertId, 'user-1'))?.status).to.equal('EXPIRED');
+    const admitted = await r.entryOf(concertId, 'user-2');
+    expect(admitted?.status).to.equal('ADMITTED');
+    expect(await r.enter(concertId, 'user-2')).to.deep.equal(admitted);
+
+    const again = await r.enter(concertId, 'user-1');
+    expect(again).to.include({ status: 'WAITING', position: 3 });
+    expect(again.entryId).to.not.equal(lapsed?.entryId);
+  });
+
+  it('Given many re-entries of one fan at once after their session ended, Then they all get the same one new entry', async () => {
+    const r = room({ maxAdmitted: 1 });
+    const { concertId } = await given(1, r);
+    await tickAfter(r, concertId, 20);
+    await r.complete(concertId, 'user-1');
+    const entries = await Promise.all(Array.from({ length: 20 }, () => r.enter(concertId, 'user-1')));
+    expect(new Set(entries.map((e) => e.entryId)).size).to.equal(1);
+    expect(entries[0]).to.include({ status: 'WAITING', position: 2 });
   });
 
   it('Given no admission was measured yet, Then the estimated wait uses the configured rate', async () => {

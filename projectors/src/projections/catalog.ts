@@ -1,4 +1,4 @@
-import { cacheKeys, catalogCachePrefixes, type Projection } from '@concert/infra';
+import { PROJECTION_NAMES, cacheKeys, catalogCachePrefixes, type Projection } from '@concert/infra';
 import { applyCatalogBatch } from './catalog-batch.js';
 import type { ConcertRow } from './catalog-rows.js';
 import { addSchedule } from './catalog-schedule.js';
@@ -7,7 +7,7 @@ import { eventTime } from './event-time.js';
 
 /** Concerts, their schedules with seat counts, and seat maps: what the catalog GETs serve. */
 export const catalogProjection: Projection = {
-  name: 'catalog',
+  name: PROJECTION_NAMES.catalog,
   handles: ['ConcertCreated', 'SalesOpened', 'ScheduleAdded', 'SeatHeld', 'SeatReleased', 'SeatSold'],
   tables: ['rm_concerts', 'rm_schedules', 'rm_seats'],
   cachePrefixes: catalogCachePrefixes,

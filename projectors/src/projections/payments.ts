@@ -1,5 +1,5 @@
-import type { PaymentFailureReason } from '@concert/domain';
-import type { Projection } from '@concert/infra';
+import { paymentStreamCategory, type PaymentFailureReason } from '@concert/domain';
+import { PROJECTION_NAMES, type Projection } from '@concert/infra';
 import type { Knex } from 'knex';
 import { eventTime } from './event-time.js';
 import { applyPaymentsBatch } from './payments-batch.js';
@@ -33,7 +33,8 @@ async function move(
 
 /** One row per payment attempt (a reservation may have failed attempts before a completed one). */
 export const paymentsProjection: Projection = {
-  name: 'payments',
+  name: PROJECTION_NAMES.payments,
+  category: paymentStreamCategory,
   handles: ['PaymentRequested', 'PaymentCompleted', 'PaymentFailed', 'PaymentRefunded'],
   tables: ['rm_payments'],
   applyBatch: applyPaymentsBatch,

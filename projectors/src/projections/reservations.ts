@@ -1,4 +1,5 @@
-import type { Projection } from '@concert/infra';
+import { reservationStreamCategory } from '@concert/domain';
+import { PROJECTION_NAMES, type Projection } from '@concert/infra';
 import type { Knex } from 'knex';
 import { eventTime } from './event-time.js';
 import { applyReservationsBatch } from './reservations-batch.js';
@@ -32,7 +33,8 @@ async function finish(
 
 /** Reservations as their owners see them (GET /reservations/{id}, GET /me/reservations). */
 export const reservationsProjection: Projection = {
-  name: 'reservations',
+  name: PROJECTION_NAMES.reservations,
+  category: reservationStreamCategory,
   handles: ['ReservationHeld', 'ReservationConfirmed', 'ReservationCancelled', 'ReservationExpired'],
   tables: ['rm_reservations'],
   applyBatch: applyReservationsBatch,

@@ -1,4 +1,4 @@
-import type { Projection } from '@concert/infra';
+import { PROJECTION_NAMES, type Projection } from '@concert/infra';
 import { eventTime, minuteOf } from './event-time.js';
 import { applySalesBatch } from './sales-batch.js';
 
@@ -22,7 +22,7 @@ export interface SalesByMinuteRow {
  * ReservationConfirmed is one sale of its seats for its amount at that event's time.
  */
 export const salesProjection: Projection = {
-  name: 'sales',
+  name: PROJECTION_NAMES.sales,
   handles: ['ScheduleAdded', 'ReservationConfirmed'],
   tables: ['rm_sales_by_schedule', 'rm_sales_by_minute'],
   applyBatch: applySalesBatch,

@@ -1,4 +1,4 @@
-import type { Projection } from '@concert/infra';
+import { PROJECTION_NAMES, type Projection } from '@concert/infra';
 import { eventTime, minuteOf } from './event-time.js';
 import { applyStatisticsBatch } from './statistics-batch.js';
 import { addToMinute } from './statistics-minutes.js';
@@ -16,7 +16,7 @@ import { endReservation, recordHold } from './statistics-reservations.js';
  * schedules are kept here too: a projection reads no table but its own.
  */
 export const statisticsProjection: Projection = {
-  name: 'statistics',
+  name: PROJECTION_NAMES.statistics,
   handles: ['ConcertCreated', 'ScheduleAdded', 'ReservationHeld', 'ReservationConfirmed', 'ReservationCancelled', 'ReservationExpired'],
   tables: ['rm_stats_concerts', 'rm_stats_schedules', 'rm_stats_by_minute', 'rm_stats_reservations'],
   // No cachePrefixes: the query API serves /admin/stats uncached.

@@ -1,4 +1,5 @@
-import type { Projection } from '@concert/infra';
+import { walletStreamCategory } from '@concert/domain';
+import { PROJECTION_NAMES, type Projection } from '@concert/infra';
 import { eventTime } from './event-time.js';
 import { applyWalletsBatch } from './wallets-batch.js';
 
@@ -10,7 +11,8 @@ export interface WalletRow {
 
 /** Wallet balances (GET /me/wallet): a running sum of charges and refunds minus debits. */
 export const walletsProjection: Projection = {
-  name: 'wallets',
+  name: PROJECTION_NAMES.wallets,
+  category: walletStreamCategory,
   handles: ['WalletCharged', 'WalletDebited', 'WalletCredited'],
   tables: ['rm_wallets'],
   applyBatch: applyWalletsBatch,

@@ -14,7 +14,7 @@ import type { Knex } from 'knex';
 import { CheckpointWriter } from './checkpoint-writer.js';
 import { FencedOut, FencedPublisher } from './fenced-publisher.js';
 import { abortableSleep as sleep } from '@concert/infra';
-import { LeaderElection } from './leader-election.js';
+import { LeaderElection } from '../leadership/leader-election.js';
 import { relayMetrics, type RelayMetrics } from './relay-metrics.js';
 import { findRelayStart } from './relay-start.js';
 

@@ -15,6 +15,8 @@ export type EventOutcome = 'applied' | 'passed' | 'duplicate' | 'deferred';
 export interface ApplyBatchOptions {
   /** JetStream sequence of each event (same order); enables the continuity check. */
   streamSequences?: readonly number[];
+  /** False for a consumer filtered to part of the stream: sequences rise with gaps (continuity.ts). */
+  contiguous?: boolean;
 }
 
 export interface BatchResult {
@@ -45,7 +47,7 @@ export async function applyBatch(
     const toApply: ProjectedEvent[] = [];
     for (const [i, recorded] of events.entries()) {
       const sequence = options.streamSequences?.[i];
-      const continuity = continuityOf(checkpoint, recorded, sequence);
+      const continuity = continuityOf(checkpoint, recorded, sequence, options.contiguous);
       if (continuity === 'out-of-order') break;
       if (continuity === 'duplicate') {
         checkpoint = passDuplicate(checkpoint, sequence);

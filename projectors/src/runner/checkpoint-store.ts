@@ -1,4 +1,4 @@
-import type { GlobalPosition } from '@concert/infra';
+import { comparePositions, lockProjectionShared, type GlobalPosition } from '@concert/infra';
 import type { Knex } from 'knex';
 
 /** Where a projection (or the relay) has got to: the feed position and the JetStream sequence of that event. */
@@ -37,6 +37,21 @@ export async function writeCheckpoint(trx: Knex.Transaction, name: string, check
   await trx(TABLE)
     .where({ projection: name })
     .update({ ...toRow(checkpoint), updated_at: trx.fn.now() });
+}
+
+/**
+ * Moves a projection's checkpoint forward to a point it has passed without applying anything
+ * (a filtered projection with nothing pending: passedTail), fenced like a batch. Returns the
+ * checkpoint when it moved.
+ */
+export async function passCheckpoint(knex: Knex, name: string, to: Checkpoint): Promise<Checkpoint | undefined> {
+  return knex.transaction(async (trx) => {
+    await lockProjectionShared(trx, name);
+    const current = await lockCheckpoint(trx, name);
+    if (comparePositions(to.position, current.position) <= 0 || to.streamSequence < current.streamSequence) return undefined;
+    await writeCheckpoint(trx, name, to);
+    return to;
+  });
 }
 
 export async function readCheckpoint(knex: Knex, name: string): Promise<Checkpoint | undefined> {

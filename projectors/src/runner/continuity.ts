@@ -6,15 +6,20 @@ import type { Checkpoint } from './checkpoint-store.js';
  * - `duplicate`: at or below the checkpoint position (a redelivery, a republish): ack, skip;
  * - `out-of-order`: not the message right after the checkpoint's sequence: hold it back;
  * - `next`: apply it.
+ * `contiguous` (the default) says the consumer sees every message of the stream, so the next
+ * one must carry the checkpoint's sequence + 1; a consumer filtered to part of the stream sees
+ * gaps, and only needs a higher sequence (its runner checks the consumer's own delivery
+ * sequence for losses instead).
  */
 export type Continuity = 'duplicate' | 'out-of-order' | 'next';
 
-export function continuityOf(checkpoint: Checkpoint, event: RecordedEvent, streamSequence: number | undefined): Continuity {
+export function continuityOf(checkpoint: Checkpoint, event: RecordedEvent, streamSequence: number | undefined, contiguous = true): Continuity {
   if (comparePositions(event.position, checkpoint.position) <= 0) return 'duplicate';
   // Without a sequence (a rebuild from the event store, or a checkpoint reset to 0) order comes
   // from the caller. A sequence at or below the checkpoint's with a newer position means the
   // stream was recreated: applying would trust an order nothing checked, so it waits for ops.
   if (streamSequence === undefined || checkpoint.streamSequence === 0) return 'next';
+  if (!contiguous) return streamSequence > checkpoint.streamSequence ? 'next' : 'out-of-order';
   return streamSequence === checkpoint.streamSequence + 1 ? 'next' : 'out-of-order';
 }
 

@@ -18,12 +18,12 @@ export async function parkEvent(
   knex: Knex,
   projection: Projection,
   recorded: RecordedEvent,
-  failure: { error: unknown; attempts: number; streamSequence?: number },
+  failure: { error: unknown; attempts: number; streamSequence?: number; contiguous?: boolean },
 ): Promise<{ outcome: ParkOutcome; checkpoint: Checkpoint }> {
   return knex.transaction(async (trx) => {
     await lockProjectionShared(trx, projection.name);
     const checkpoint = await lockCheckpoint(trx, projection.name);
-    const continuity = continuityOf(checkpoint, recorded, failure.streamSequence);
+    const continuity = continuityOf(checkpoint, recorded, failure.streamSequence, failure.contiguous);
     if (continuity === 'out-of-order') return { outcome: 'deferred', checkpoint };
     if (continuity === 'duplicate') {
       const passed = passDuplicate(checkpoint, failure.streamSequence);

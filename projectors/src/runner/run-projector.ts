@@ -1,8 +1,8 @@
 import {
+  abortableSleep as sleep,
   decodeEvent,
   isConnectionClosed,
   metricsRegistry,
-  type Consumer,
   type ConsumerMessages,
   type JsMsg,
   type Logger,
@@ -13,14 +13,16 @@ import {
 } from '@concert/infra';
 import type { Knex } from 'knex';
 import { applyBatch, type BatchResult } from './apply-batch.js';
+import { passCheckpoint, readCheckpoint, type Checkpoint } from './checkpoint-store.js';
 import { invalidateCache } from './invalidate-cache.js';
 import { parkEvent } from './park-event.js';
+import type { ProjectionFeed } from './projection-feed.js';
 import { projectorMetrics, type ProjectorMetrics } from './projector-metrics.js';
-import { abortableSleep as sleep } from '@concert/infra';
+import type { LeaderElection } from '../leadership/leader-election.js';
 
 export interface RunProjectorOptions {
-  /** The projection's durable pull consumer (`proj_<name>`, filter `<prefix>.>`). */
-  consumer: Consumer;
+  /** The projection's durable consumer (projection-feed.ts). */
+  feed: ProjectionFeed;
   knex: Knex;
   /** Where the query cache lives; stale keys are deleted after each commit. */
   redis?: RedisClient;
@@ -30,28 +32,39 @@ export interface RunProjectorOptions {
   maxAttempts: number;
   logger: Logger;
   registry?: Registry;
-  /** How long a message held back (a failure, a gap) waits before it is redelivered. */
+  /** Pause before retrying a failed event, and before reopening the consumer after a resync. */
   retryDelayMs?: number;
   /**
-   * Runs after a batch committed, before its acks. If it throws, the batch is nak'd: the
-   * redelivery is skipped as a duplicate. (Tests use it to stop a projector at that point.)
+   * When given, the projector consumes only while it holds this lock, so that of several
+   * processes exactly one reads the projection's consumer; the others stand by. Without it,
+   * the projector always consumes (one process, or tests).
+   */
+  election?: LeaderElection;
+  /**
+   * Runs after a batch committed, before its ack. If it throws, the consumer is reopened and
+   * the batch comes again: skipped as a duplicate. (Tests use it to stop a projector there.)
    */
   afterCommit?: (result: BatchResult) => Promise<void> | void;
 }
 
+/** `leader`: consuming; `standby`: another process holds the projection's lock; `stopped`. */
+export type ProjectorRole = 'leader' | 'standby' | 'stopped';
+
 export interface RunningProjector {
   readonly projection: string;
-  /** Finishes the pull request in hand (at most about a second of messages), acks, and stops. */
+  readonly role: ProjectorRole;
+  /** Finishes the batch in hand, gives back what is buffered (nak), and stops. */
   stop(): Promise<void>;
-  /** Rejects unless the projector is consuming and its consumer answers. */
-  ready(): Promise<void>;
+  /** Rejects unless the projector is running and, when it leads, its consumer answers; resolves its role. */
+  ready(): Promise<ProjectorRole>;
   /** Resolves when the projector has stopped: by `stop()`, or because its NATS connection closed. */
   readonly done: Promise<void>;
 }
 
 const DEFAULT_RETRY_DELAY_MS = 1000;
-/** How long one pull request waits for messages: also the longest a stop waits for the batch in hand. */
-const FETCH_EXPIRES_MS = 1000;
+/** How often an idle filtered projection moves its checkpoint to the stream's end (passedTail). */
+const IDLE_PASS_MS = 50;
+const BEFORE_ANY: Checkpoint = { position: { commit: 0n, prepare: 0n }, streamSequence: 0 };
 
 /** Starts a projector: applies its consumer's messages in batches until stopped. */
 export function runProjector(options: RunProjectorOptions): RunningProjector {
@@ -64,20 +77,36 @@ interface Decoded {
   sequences: number[];
 }
 
+/**
+ * The delivery loop. Messages come from one `consume()` per session, in stream order, and are
+ * applied in batches: whatever arrived while the previous batch was being applied forms the
+ * next one, so batches are small when the feed is quiet (low latency) and full under load.
+ * Each committed batch is acked once (cumulative ack) after its commit; nothing is nak'd in
+ * normal operation, so JetStream redelivers only after a crash, an expired ack_wait, or a
+ * resync. A resync (a delivery lost in transit, a failed after-commit hook, an undecodable
+ * message, an event that can be neither applied nor parked) ends the session: what is buffered
+ * is nak'd once the pull requests are gone, and the consumer is reopened at the checkpoint.
+ * Messages after a gap in the stream are held back (nak with a delay) within the session.
+ */
 class ProjectorRunner implements RunningProjector {
   readonly projection: string;
   readonly done: Promise<void>;
   private readonly metrics: ProjectorMetrics;
   private readonly logger: Logger;
   private readonly retryDelayMs: number;
-  /**
-   * Failed applications per event id, across redeliveries, until it succeeds or is parked.
-   * Counted here rather than from JetStream's delivery count, which also counts the times a
-   * message was held back for ordering. A restart starts the count again.
-   */
-  private readonly failures = new Map<string, number>();
+  private readonly contiguous: boolean;
   private stopping = false;
   private running = false;
+  private leading = false;
+  private resyncing = false;
+  /** A batch or an idle pass is running: the next idle pass waits its turn. */
+  private busy = false;
+  /** Messages to nak when the session has ended (after its pull requests are gone). */
+  private giveBack: JsMsg[] = [];
+  /** The checkpoint's stream sequence when the session opened: messages up to it are redeliveries. */
+  private replayUpTo = 0;
+  /** Delivery sequence the next message must carry (a filtered consumer's loss check). */
+  private nextDelivery = 0;
   private readonly stopController = new AbortController();
 
   constructor(private readonly options: RunProjectorOptions) {
@@ -85,7 +114,13 @@ class ProjectorRunner implements RunningProjector {
     this.logger = options.logger.child({ projection: this.projection });
     this.metrics = projectorMetrics(options.registry ?? metricsRegistry());
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    this.contiguous = options.feed.wholeStream;
     this.done = this.run();
+  }
+
+  get role(): ProjectorRole {
+    if (!this.running) return 'stopped';
+    return this.leading ? 'leader' : 'standby';
   }
 
   async stop(): Promise<void> {
@@ -94,117 +129,221 @@ class ProjectorRunner implements RunningProjector {
     await this.done;
   }
 
-  async ready(): Promise<void> {
+  async ready(): Promise<ProjectorRole> {
     if (!this.running) throw new Error(`projector ${this.projection} is not running`);
-    await this.options.consumer.info(false);
+    if (this.leading) await this.options.feed.pending();
+    return this.role;
   }
 
   private async run(): Promise<void> {
-    const unregisterLag = this.metrics.registerLagSource(this.projection, async () => {
-      const info = await this.options.consumer.info(false);
-      return info.num_pending + info.num_ack_pending;
-    });
+    const unregisterLag = this.metrics.registerLagSource(this.projection, () => this.options.feed.pending());
     this.running = true;
     this.logger.info('projector started');
+    const stop = this.stopController.signal;
     try {
-      while (!this.stopping) await this.fetchAndApply();
+      const { election } = this.options;
+      while (!stop.aborted) {
+        if (!election) {
+          this.leading = true;
+          await this.consumeUntil(stop);
+          break;
+        }
+        const term = await election.acquire(stop);
+        if (!term) break;
+        this.leading = true;
+        this.logger.info('leading the projection');
+        try {
+          await this.consumeUntil(AbortSignal.any([term.lost, stop]));
+        } finally {
+          this.leading = false;
+          await term.release();
+        }
+      }
       this.logger.info('projector stopped');
     } catch (error) {
       // Not rethrown: nobody may be awaiting `done`, and ready() reports the projector down.
       this.logger.error({ err: error }, 'projector failed');
     } finally {
+      this.leading = false;
       this.running = false;
       unregisterLag();
     }
   }
 
-  /**
-   * One pull request, applied in batches as its messages arrive: whatever came in while the
-   * previous batch was being applied forms the next one, so batches are small when the feed is
-   * quiet (low latency) and full under load. Every pull request ends (full, or expired) before
-   * the next starts: a stopped projector leaves none behind at the server to swallow messages
-   * until ack_wait, and holds at most one batch unacknowledged.
-   */
-  private async fetchAndApply(): Promise<void> {
-    let messages: ConsumerMessages;
-    try {
-      messages = await this.options.consumer.fetch({ max_messages: this.options.batchSize, expires: FETCH_EXPIRES_MS });
-    } catch (error) {
-      if (isConnectionClosed(error)) throw error;
-      this.logger.warn({ err: error }, 'fetch failed, retrying');
-      await sleep(this.retryDelayMs, this.stopController.signal);
-      return;
+  /** Sessions one after another until the signal ends them; only a closed connection escapes. */
+  private async consumeUntil(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        if (await this.session(signal)) return;
+      } catch (error) {
+        if (isConnectionClosed(error)) throw error;
+        if (signal.aborted) return;
+        this.logger.warn({ err: error }, 'consumer failed, reopening');
+      }
+      await sleep(this.retryDelayMs, signal);
     }
+  }
+
+  /**
+   * One `consume()` from the checkpoint until stopped or resynced. Returns true when the
+   * consumer ended on its own (the connection closed): nothing more will come.
+   */
+  private async session(signal: AbortSignal): Promise<boolean> {
+    const checkpoint = (await readCheckpoint(this.options.knex, this.projection)) ?? BEFORE_ANY;
+    const session = await this.options.feed.open(checkpoint);
+    const { messages } = session;
+    this.nextDelivery = session.nextDelivery;
+    this.replayUpTo = checkpoint.streamSequence;
+    this.resyncing = false;
+    this.giveBack = [];
+    const end = (): void => messages.stop();
+    signal.addEventListener('abort', end);
+    if (signal.aborted) end();
+    const idle = this.contiguous ? undefined : setInterval(() => void this.passIdle(), IDLE_PASS_MS);
     let batch: JsMsg[] = [];
     try {
       for await (const message of messages) {
+        if (signal.aborted || this.resyncing) {
+          this.giveBack.push(message);
+          continue;
+        }
         batch.push(message);
-        // 1: only the message in hand is buffered, nothing else has arrived yet.
-        if (messages.getPending() <= 1 || batch.length >= this.options.batchSize) {
-          await this.process(batch);
+        // Received minus yielded: the messages buffered behind this one (getPending() also
+        // counts the iterator's queued pull requests).
+        if (messages.getReceived() - messages.getProcessed() <= 0 || batch.length >= this.options.batchSize) {
+          this.busy = true;
+          try {
+            await this.process(batch);
+          } finally {
+            this.busy = false;
+          }
           batch = [];
+          if (this.resyncing) end();
         }
       }
-    } catch (error) {
-      this.logger.warn({ err: error }, 'fetch ended with an error');
-    }
-    if (batch.length > 0) await this.process(batch);
-  }
-
-  private async process(batch: JsMsg[]): Promise<void> {
-    // Redeliveries come ahead of new messages in a pull: stream order is the order to apply.
-    batch.sort((a, b) => a.info.streamSequence - b.info.streamSequence);
-    const decoded = this.decode(batch);
-    if (decoded.events.length === 0) return;
-    if (decoded.events.length > 1) {
-      const stop = this.metrics.batchSeconds.startTimer({ projection: this.projection });
-      try {
-        const result = await applyBatch(this.options.knex, this.options.projection, decoded.events, {
-          streamSequences: decoded.sequences,
-        });
-        stop();
-        await this.committed(result, decoded.messages);
-        return;
-      } catch (error) {
-        this.metrics.batches.inc({ projection: this.projection, result: 'failed' });
-        this.logger.warn({ err: error, events: decoded.events.length }, 'batch failed, applying its events one at a time');
+    } finally {
+      clearInterval(idle);
+      signal.removeEventListener('abort', end);
+      this.giveBack.push(...batch);
+      // Naks only once the server knows the pull requests are gone: a message nak'd before
+      // could be handed straight back to them, and be lost until ack_wait.
+      if (this.giveBack.length > 0) {
+        await this.options.feed.flush().catch(() => undefined);
+        for (const message of this.giveBack) settle(message, 'nak');
+        this.giveBack = [];
       }
     }
-    await this.processOneByOne(decoded);
+    return !signal.aborted && !this.resyncing;
+  }
+
+  /** A filtered projection with nothing to do passes the stream's end (see ProjectionFeed.passedTail). */
+  private async passIdle(): Promise<void> {
+    if (this.busy || this.resyncing) return;
+    this.busy = true;
+    try {
+      const tail = await this.options.feed.passedTail();
+      const moved = tail && (await passCheckpoint(this.options.knex, this.projection, tail));
+      if (moved) this.metrics.checkpointSequence.set({ projection: this.projection }, moved.streamSequence);
+    } catch (error) {
+      this.logger.debug({ err: error }, 'idle checkpoint pass failed');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Ends the session: `unsettled` and everything still buffered is nak'd, the consumer reopened. */
+  private resync(unsettled: readonly JsMsg[]): void {
+    this.resyncing = true;
+    this.giveBack.push(...unsettled);
+  }
+
+  private async process(arrived: JsMsg[]): Promise<void> {
+    // Messages held back (nak) come again after newer ones: stream order is the order to apply.
+    if (this.contiguous) arrived.sort((a, b) => a.info.streamSequence - b.info.streamSequence);
+    // Redeliveries from before the session's checkpoint form batches of their own (all duplicates).
+    const fresh = arrived.findIndex((m) => m.info.streamSequence > this.replayUpTo);
+    if (fresh > 0) {
+      await this.process(arrived.slice(0, fresh));
+      if (this.resyncing) this.resync(arrived.slice(fresh));
+      else await this.process(arrived.slice(fresh));
+      return;
+    }
+    const batch = this.contiguous ? arrived : this.untilLostDelivery(arrived);
+    const decoded = this.decode(batch);
+    if (decoded.events.length > 0) {
+      if (decoded.events.length > 1 && (await this.applyAll(decoded))) return;
+      await this.processOneByOne(decoded);
+    }
+    if (batch.length < arrived.length && !this.resyncing) this.resync(arrived.slice(batch.length));
+  }
+
+  /**
+   * A filtered consumer cannot tell a missing message by stream sequence, but every delivery
+   * carries the consumer's own sequence, one more than the previous: a jump means deliveries
+   * were lost in transit (say, in a reconnect). The messages before it are applied; the
+   * session then resyncs, and the consumer is recreated at the checkpoint.
+   */
+  private untilLostDelivery(batch: JsMsg[]): JsMsg[] {
+    for (const [i, message] of batch.entries()) {
+      if (message.info.deliverySequence !== this.nextDelivery) {
+        this.logger.warn({ expected: this.nextDelivery, got: message.info.deliverySequence }, 'deliveries lost in transit, resuming from the checkpoint');
+        return batch.slice(0, i);
+      }
+      this.nextDelivery += 1;
+    }
+    return batch;
+  }
+
+  private async applyAll(decoded: Decoded): Promise<boolean> {
+    const stop = this.metrics.batchSeconds.startTimer({ projection: this.projection });
+    try {
+      const result = await applyBatch(this.options.knex, this.options.projection, decoded.events, {
+        streamSequences: decoded.sequences,
+        contiguous: this.contiguous,
+      });
+      stop();
+      await this.committed(result, decoded.messages);
+      return true;
+    } catch (error) {
+      this.metrics.batches.inc({ projection: this.projection, result: 'failed' });
+      this.logger.warn({ err: error, events: decoded.events.length }, 'batch failed, applying its events one at a time');
+      return false;
+    }
   }
 
   /**
    * After a failed batch: every event in its own transaction, so the events before a bad one
-   * still commit. A failing event is retried later (nak with a delay, and the rest of the batch
-   * with it, to keep the order) until it has failed `maxAttempts` times; then it is parked.
+   * still commit. A failing event is retried here, after a pause, until it has failed
+   * `maxAttempts` times; then it is parked and the projector goes on.
    */
   private async processOneByOne({ messages, events, sequences }: Decoded): Promise<void> {
     const { knex, projection } = this.options;
     for (const [i, event] of events.entries()) {
       const message = messages[i]!;
       const sequence = sequences[i]!;
-      let result: BatchResult;
-      try {
-        result = await applyBatch(knex, projection, [event], { streamSequences: [sequence] });
-      } catch (error) {
-        this.metrics.batches.inc({ projection: this.projection, result: 'failed' });
-        const attempts = (this.failures.get(event.id) ?? 0) + 1;
-        if (attempts < this.options.maxAttempts) {
-          this.failures.set(event.id, attempts);
-          this.logger.warn({ err: error, eventId: event.id, eventType: event.type, attempts }, 'event failed, retrying later');
-          this.holdBack(messages.slice(i));
-          return;
+      for (let attempts = 1; ; attempts++) {
+        try {
+          const result = await applyBatch(knex, projection, [event], { streamSequences: [sequence], contiguous: this.contiguous });
+          await this.committed(result, [message]);
+          break;
+        } catch (error) {
+          this.metrics.batches.inc({ projection: this.projection, result: 'failed' });
+          if (attempts >= this.options.maxAttempts) {
+            if (await this.park(event, sequence, error, attempts, message)) break;
+            this.resync(messages.slice(i));
+            return;
+          }
+          this.logger.warn({ err: error, eventId: event.id, eventType: event.type, attempts }, 'event failed, retrying');
+          for (const waiting of messages.slice(i)) settle(waiting, 'working');
+          await sleep(this.retryDelayMs, this.stopController.signal);
+          if (this.stopping) {
+            this.resync(messages.slice(i));
+            return;
+          }
         }
-        if (!(await this.park(event, sequence, error, attempts, message))) {
-          this.holdBack(messages.slice(i));
-          return;
-        }
-        continue;
       }
-      this.failures.delete(event.id);
-      await this.committed(result, [message]);
-      if (result.outcomes[0] === 'deferred') {
-        this.holdBack(messages.slice(i + 1));
+      if (this.resyncing) {
+        this.resync(messages.slice(i + 1));
         return;
       }
     }
@@ -217,9 +356,9 @@ class ProjectorRunner implements RunningProjector {
         error,
         attempts,
         streamSequence: sequence,
+        contiguous: this.contiguous,
       });
       if (outcome === 'deferred') return false;
-      this.failures.delete(event.id);
       settle(message, 'ack');
       if (outcome === 'parked') {
         this.metrics.events.inc({ projection: this.projection, outcome: 'parked' });
@@ -236,32 +375,48 @@ class ProjectorRunner implements RunningProjector {
     }
   }
 
+  /** Acks what the commit took (one cumulative ack); anything deferred is held back. */
   private async committed(result: BatchResult, messages: readonly JsMsg[]): Promise<void> {
     this.metrics.batches.inc({ projection: this.projection, result: 'committed' });
     try {
       await this.options.afterCommit?.(result);
     } catch (error) {
       this.logger.warn({ err: error }, 'after-commit hook failed, batch will be redelivered');
-      this.holdBack(messages);
+      this.resync(messages);
       return;
     }
-    const deferred: JsMsg[] = [];
+    let taken = 0;
     for (const [i, message] of messages.entries()) {
       const outcome = result.outcomes[i] ?? 'deferred';
       this.metrics.events.inc({ projection: this.projection, outcome });
-      if (outcome === 'deferred') deferred.push(message);
-      else settle(message, 'ack');
+      if (outcome !== 'deferred') taken = i + 1;
     }
-    if (deferred.length > 0) {
+    // Ack policy `all`: acking the last message taken acks every one before it.
+    if (taken > 0) settle(messages[taken - 1]!, 'ack');
+    if (taken < messages.length) {
       this.logger.warn(
-        { expectedSequence: result.checkpoint.streamSequence + 1, gotSequence: deferred[0]!.info.streamSequence, held: deferred.length },
+        { expectedSequence: result.checkpoint.streamSequence + 1, gotSequence: messages[taken]!.info.streamSequence, held: messages.length - taken },
         'messages delivered out of order held back',
       );
-      this.holdBack(deferred);
+      this.holdBack(messages.slice(taken));
     }
     this.metrics.lastAppliedSeconds.set({ projection: this.projection }, Date.now() / 1000);
     this.metrics.checkpointSequence.set({ projection: this.projection }, result.checkpoint.streamSequence);
     await invalidateCache(this.options.redis, result.staleCacheKeys, this.logger);
+  }
+
+  /**
+   * Out of order (a gap before them): redelivered after a pause, in this session. The rest of
+   * the batch follows them, and anything after it is held back the same way until the gap fills.
+   */
+  private holdBack(messages: readonly JsMsg[]): void {
+    for (const message of messages) {
+      try {
+        message.nak(this.retryDelayMs);
+      } catch {
+        // Redelivered after ack_wait instead.
+      }
+    }
   }
 
   /**
@@ -275,7 +430,7 @@ class ProjectorRunner implements RunningProjector {
         decoded.events.push(decodeEvent(message.data));
       } catch (error) {
         this.logger.error({ err: error, streamSequence: message.info.streamSequence }, 'undecodable message held back');
-        this.holdBack(batch.slice(i));
+        this.resync(batch.slice(i));
         break;
       }
       decoded.messages.push(message);
@@ -283,17 +438,14 @@ class ProjectorRunner implements RunningProjector {
     }
     return decoded;
   }
-
-  private holdBack(messages: readonly JsMsg[]): void {
-    for (const message of messages) settle(message, 'nak', this.retryDelayMs);
-  }
 }
 
 /** Acks and naks are fire-and-forget; on a closed connection they fail, and redelivery covers it. */
-function settle(message: JsMsg, how: 'ack' | 'nak', delayMs?: number): void {
+function settle(message: JsMsg, how: 'ack' | 'nak' | 'working'): void {
   try {
     if (how === 'ack') message.ack();
-    else message.nak(delayMs);
+    else if (how === 'nak') message.nak();
+    else message.working();
   } catch {
     // The message will be redelivered after ack_wait; applying it again is skipped as a duplicate.
   }

@@ -1,17 +1,21 @@
 import {
   allEventsSubject,
-  ensureDurableConsumer,
+  categorySubject,
   type JetStreamClient,
   type JetStreamManager,
+  type NatsConnection,
   type Logger,
   type Projection,
   type RedisClient,
   type Registry,
 } from '@concert/infra';
 import type { Knex } from 'knex';
+import { LeaderElection } from '../leadership/leader-election.js';
+import { ProjectionFeed } from './projection-feed.js';
 import { runProjector, type RunningProjector } from './run-projector.js';
 
 export interface StartProjectorsOptions {
+  nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
   knex: Knex;
@@ -25,13 +29,22 @@ export interface StartProjectorsOptions {
   registry?: Registry;
   /** Redelivery of a message nobody acked (a crashed projector); default 5 s. */
   ackWaitMs?: number;
+  /**
+   * PostgreSQL of the projections' leader locks: with it, each projection is consumed by
+   * exactly one of the processes running it (the others stand by and take over on its death).
+   */
+  lockConnectionString?: string;
+  /** Shown as `application_name` of the lock connections. */
+  instanceId?: string;
+  /** How often a standby tries to take a projection's lock; default 1000 ms. */
+  standbyRetryMs?: number;
 }
 
 /**
- * Short on purpose: a message delivered to a pull request the client had already given up
- * on (seen in bench:projections, a run of a dozen messages at a time) is only redelivered
- * after ack_wait, and the projector holds back everything after it until then. A batch
- * taking longer than this is redelivered too, which costs nothing: it is skipped as a duplicate.
+ * How soon the unacked messages of a crashed projector come back (for a consumer of the whole
+ * stream, which is kept across takeovers; a filtered one is recreated at the checkpoint). The
+ * client buffers at most 4 batches, applied well within this; a batch taking longer is
+ * redelivered, which costs nothing: it is skipped as a duplicate.
  */
 const DEFAULT_ACK_WAIT_MS = 5_000;
 const DURABLE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -44,34 +57,51 @@ export function durableName(projection: Projection): string {
 }
 
 /**
- * One durable pull consumer and one projector per projection. Each consumer sees every event
- * (`<prefix>.>`), not just the types its projection reads, so that it can check that no stream
- * sequence is missing; the types it does not read only move its checkpoint.
+ * One durable pull consumer and one projector per projection. A projection whose events all
+ * come from one stream category (`Projection.category`) gets only that category's subjects;
+ * the others see the whole stream (`<prefix>.>`): the types they do not read only move their
+ * checkpoint, and their stream sequences have no gaps to check against.
  */
 export async function startProjectors(options: StartProjectorsOptions): Promise<RunningProjector[]> {
-  const running: RunningProjector[] = [];
-  for (const projection of options.projections) {
-    const durable = durableName(projection);
-    await ensureDurableConsumer(options.jsm, {
+  return options.projections.map((projection) => {
+    const feed = new ProjectionFeed({
+      nc: options.nc,
+      js: options.js,
+      jsm: options.jsm,
       stream: options.stream,
-      durable,
-      filterSubject: allEventsSubject(options.subjectPrefix),
-      // Enough for a batch in hand and the next ones arriving; bounds memory and redelivery work.
-      maxAckPending: options.batchSize * 4,
+      subjectPrefix: options.subjectPrefix,
+      durable: durableName(projection),
+      filterSubject: projection.category
+        ? categorySubject(options.subjectPrefix, projection.category)
+        : allEventsSubject(options.subjectPrefix),
+      wholeStream: projection.category === undefined,
+      batchSize: options.batchSize,
       ackWaitMs: options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS,
     });
-    running.push(
-      runProjector({
-        consumer: await options.js.consumers.get(options.stream, durable),
-        knex: options.knex,
-        ...(options.redis ? { redis: options.redis } : {}),
-        projection,
-        batchSize: options.batchSize,
-        maxAttempts: options.maxAttempts,
-        logger: options.logger,
-        ...(options.registry ? { registry: options.registry } : {}),
-      }),
-    );
-  }
-  return running;
+    const election = options.lockConnectionString
+      ? new LeaderElection({
+          connectionString: options.lockConnectionString,
+          lockName: projectionLockName(options.stream, projection),
+          instanceId: `${options.instanceId ?? 'projectors'}-${projection.name}`,
+          logger: options.logger.child({ projection: projection.name }),
+          ...(options.standbyRetryMs === undefined ? {} : { retryIntervalMs: options.standbyRetryMs }),
+        })
+      : undefined;
+    return runProjector({
+      feed,
+      knex: options.knex,
+      ...(options.redis ? { redis: options.redis } : {}),
+      projection,
+      batchSize: options.batchSize,
+      maxAttempts: options.maxAttempts,
+      logger: options.logger,
+      ...(options.registry ? { registry: options.registry } : {}),
+      ...(election ? { election } : {}),
+    });
+  });
+}
+
+/** The advisory lock whose holder consumes the projection (of this stream). */
+export function projectionLockName(stream: string, projection: Pick<Projection, 'name'>): string {
+  return `projection:${stream}:${projection.name}`;
 }

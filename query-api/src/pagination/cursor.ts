@@ -12,7 +12,9 @@ export interface Cursor {
   id: string;
 }
 
-const MICROS = /^\d{1,20}$/;
+const MICROS = /^\d{1,18}$/;
+/** 9999-12-31T23:59:59.999999Z: past it, PostgreSQL's interval arithmetic overflows (a 500, not a page). */
+const MAX_MICROS = 253_402_300_799_999_999n;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_CURSOR_LENGTH = 256;
 
@@ -31,6 +33,6 @@ export function decodeCursor(text: string): Cursor | undefined {
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
   const [atMicros, id] = parsed as unknown[];
-  if (typeof atMicros !== 'string' || !MICROS.test(atMicros) || typeof id !== 'string' || !ID.test(id)) return undefined;
+  if (typeof atMicros !== 'string' || !MICROS.test(atMicros) || BigInt(atMicros) > MAX_MICROS || typeof id !== 'string' || !ID.test(id)) return undefined;
   return { atMicros, id };
 }

@@ -49,12 +49,13 @@ const basePort = Number(args.port);
 
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
 const run = randomBytes(4).toString('hex');
-const ports = { command: basePort, query: basePort + 1, projectors: basePort + 2, gateway: basePort + 3 };
+const ports = { command: basePort, query: basePort + 1, projectors: basePort + 2, gateway: basePort + 3, gatewayAdmin: basePort + 4 };
 const urls = {
   command: `http://127.0.0.1:${ports.command}`,
   query: `http://127.0.0.1:${ports.query}`,
   projectors: `http://127.0.0.1:${ports.projectors}`,
   gateway: `http://127.0.0.1:${ports.gateway}`,
+  gatewayAdmin: `http://127.0.0.1:${ports.gatewayAdmin}`,
 };
 const scratch = await createScratchDatabase('gateway');
 await migrateIdempotencyDatabase(scratch.url);
@@ -67,6 +68,7 @@ const env: Record<string, string> = {
   QUERY_API_PORT: String(ports.query),
   PROJECTORS_PORT: String(ports.projectors),
   GATEWAY_PORT: String(ports.gateway),
+  GATEWAY_ADMIN_PORT: String(ports.gatewayAdmin),
   COMMAND_API_URLS: urls.command,
   QUERY_API_URLS: urls.query,
   // Measured, never refusing: the limiter still does its Redis work on every request.
@@ -134,7 +136,7 @@ try {
     pollStatuses.set(status, (pollStatuses.get(status) ?? 0) + 1);
     return answer;
   });
-  const gatewayMetrics = await (await undiciFetch(`${urls.gateway}/metrics`, { dispatcher })).text();
+  const gatewayMetrics = await (await undiciFetch(`${urls.gatewayAdmin}/metrics`, { dispatcher })).text();
 
   // ---- (b) holds: direct versus through the gateway ----
   console.log(`(b) ${holdClients} hold clients enter concert ${holdConcert} and wait for admission...`);

@@ -27,7 +27,6 @@ const { values: args } = parseArgs({
     seats: { type: 'string', default: '2000' },
     port: { type: 'string', default: '18181' },
     profile: { type: 'boolean', default: false },
-    'write-path': { type: 'string', default: 'atomic' },
   },
 });
 const attempts = Number(args.attempts);
@@ -83,7 +82,7 @@ try {
   const held = statuses.get(201) ?? 0;
   const refused = statuses.get(409) ?? 0;
   const other = [...statuses.entries()].filter(([s]) => s !== 201 && s !== 409);
-  console.log(`\nholds: ${attempts} attempts, ${clients} clients, ${seatCount} seats, one command-api process, event store: PostgreSQL, ${args['write-path']} writes`);
+  console.log(`\nholds: ${attempts} attempts, ${clients} clients, ${seatCount} seats, one command-api process, event store: PostgreSQL (atomic writes)`);
   console.log(
     formatTable(
       ['measure', 'value', 'target'],
@@ -152,7 +151,7 @@ function startCommandApi(): ChildProcess {
   const flags = ['--conditions=development', '--import', 'tsx'];
   if (profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   return spawn(process.execPath, [...flags, 'command-api/src/main.ts'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, COMMAND_API_PORT: String(port), REDIS_KEY_PREFIX: keyPrefix, LOG_LEVEL: 'warn', HOLD_WRITE_PATH: args['write-path'] },
+    env: { ...process.env, DATABASE_URL: databaseUrl, COMMAND_API_PORT: String(port), REDIS_KEY_PREFIX: keyPrefix, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }

@@ -32,6 +32,19 @@ function statOf(pid: number): { name: string; ticks: number } | undefined {
   }
 }
 
+/** CPU seconds so far and peak resident set (VmHWM) of one process; undefined once it has ended. */
+export function usageOf(pid: number): { cpuSeconds: number; peakRssKb: number } | undefined {
+  const stat = statOf(pid);
+  if (!stat) return undefined;
+  let peakRssKb = 0;
+  try {
+    peakRssKb = Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    // ended between the two reads
+  }
+  return { cpuSeconds: stat.ticks / clockTicks, peakRssKb };
+}
+
 /** CPU ticks of the given pids. */
 export function samplePids(pids: readonly number[]): CpuSample {
   const ticks = new Map<number, number>();

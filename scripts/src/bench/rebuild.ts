@@ -10,7 +10,8 @@
  *    /proc/<pid>/status (VmHWM: peak resident set).
  * 3. Exports the same events to NDJSON through `npm run events` (export.ts), also as a child.
  * Prints events/s and peak RSS against the targets (25,000 events/s, 300 MB). The scratch
- * database is dropped at the end (--keep leaves it for inspection).
+ * database is dropped at the end (--keep leaves it for inspection). BENCH_CPU_PROF_DIR=<dir>
+ * writes a CPU profile of the rebuild child there (`--cpu-prof` is refused in NODE_OPTIONS).
  */
 import { parseArgs } from 'node:util';
 import { bulkFillEvents } from './bulk-fill-events.js';
@@ -96,6 +97,6 @@ async function rebuildInChild(databaseUrl: string): Promise<{ seconds: number; p
     (text) => process.stdout.write(`  | ${text.trimEnd().replace(/\n/g, '\n  | ')}\n`),
     // As `npm run projections` runs it: without a cap V8 lets garbage grow to ~500 MB on a
     // million events, though what a rebuild keeps alive fits in well under 200 MB.
-    ['--max-old-space-size=256'],
+    ['--max-old-space-size=256', ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [])],
   );
 }

@@ -10,16 +10,15 @@
  * retry failed; 2 an error; 130 interrupted (a rebuild's shadow tables stay: rerun to resume).
  */
 import { ConfigError, formatPosition, loadConfig, unreachableServices } from '@concert/infra';
-import { allProjections } from '@concert/projectors';
+import { allProjections, feedSize, listParked, retryParked } from '@concert/projectors';
 import { Command, InvalidArgumentError } from 'commander';
 import { formatNumber, formatTable } from '../bench/print-table.js';
 import { openOpsContext, type OpsContext } from './context.js';
 import { differs } from './diff-tables.js';
-import { feedSize } from './feed-lag.js';
-import { listParked, retryParked } from './parked.js';
 import { stderrProgress } from './progress.js';
 import { rebuildProjections, type RebuildResult } from './rebuild.js';
 import { projectorStatus } from './status.js';
+import { workersStatus } from './workers-status.js';
 
 const EXIT_DIFFERENT = 1;
 const EXIT_ERROR = 2;
@@ -96,17 +95,19 @@ program
 
 program
   .command('status')
-  .description('per projector: checkpoint, lag behind the event store, parked events')
+  .description('per projector: the consuming process (leader), checkpoint, lag behind the event store, parked events; the workers\' consumers, open hold deadlines and dead letters')
   .option('--json', 'print as JSON')
   .action(async (opts: { json?: boolean }) => {
     await withContext(async (ctx) => {
       const rows = await projectorStatus(ctx.config, ctx.knex, ctx.eventStore, allProjections);
-      if (opts.json) return void console.log(JSON.stringify(rows, jsonValue, 2));
+      const workers = await workersStatus(ctx.config, ctx.knex);
+      if (opts.json) return void console.log(JSON.stringify({ projectors: rows, workers }, jsonValue, 2));
       console.log(
         formatTable(
-          ['projector', 'position', 'stream seq', 'lag events', 'lag s', 'parked', 'updated', 'rebuild at'],
+          ['projector', 'leader (others stand by)', 'position', 'stream seq', 'lag events', 'lag s', 'parked', 'updated', 'rebuild at'],
           rows.map((r) => [
             r.projector,
+            r.leader ?? '-',
             r.position,
             String(r.streamSequence),
             `${r.lagAtLeast ? '>=' : ''}${formatNumber(r.lagEvents)}`,
@@ -116,6 +117,18 @@ program
             r.rebuildAt ?? '-',
           ]),
         ),
+      );
+      console.log(
+        `\n${formatTable(
+          ['workers consumer', 'undelivered', 'unacked', 'last delivered seq'],
+          workers.consumers.map((c) => [c.durable, ...(c.problem ? [c.problem, '-', '-'] : [formatNumber(c.pending!), formatNumber(c.unacked!), String(c.delivered)])]),
+        )}`,
+      );
+      const { deadlines, notifications } = workers;
+      console.log(
+        `\nhold deadlines open ${formatNumber(deadlines.pending)} (over a minute late ${formatNumber(deadlines.overdue)}); ` +
+          `notifications pending ${formatNumber(notifications.pending)}, dead letters ${formatNumber(notifications.deadLetters)}` +
+          (notifications.deadLetters > 0 ? ' (npm run notifications -- dead-letters list)' : ''),
       );
     });
   });

@@ -1,64 +1,25 @@
-import { formatPosition, schemaExists, shadowSchemaOf, type Config, type EventStore, type GlobalPosition, type Projection } from '@concert/infra';
+import { formatPosition, schemaExists, shadowSchemaOf, type Config, type EventStore, type Projection } from '@concert/infra';
+import { projectorStatus as liveStatus, type ProjectorStatus as LiveStatus } from '@concert/projectors';
 import type { Knex } from 'knex';
-import { feedLag } from './feed-lag.js';
 import { readShadowState } from './shadow-state.js';
 
-export interface ProjectorStatus {
-  projector: string;
-  position: string;
-  streamSequence: number;
-  updatedAt: Date | undefined;
-  /** Events in the store after the checkpoint. */
-  lagEvents: number;
-  lagAtLeast: boolean;
-  /** How long the oldest of them has been waiting, in seconds (0 when caught up). */
-  lagSeconds: number;
-  parked: number;
+export interface ProjectorStatus extends LiveStatus {
   /** Position of an unfinished rebuild's shadow tables, if one is in progress or was interrupted. */
   rebuildAt?: string;
 }
 
-interface CheckpointRow {
-  projection: string;
-  commit_position: string;
-  prepare_position: string;
-  stream_sequence: string;
-  updated_at: Date;
-}
-
-/** Every projection's checkpoint (and any other checkpoint row: the relay's), with lag and parked events. */
+/** The projectors' own status (checkpoint, lag, parked events), with the position of any rebuild in progress. */
 export async function projectorStatus(
   config: Config,
   knex: Knex,
   store: EventStore,
   projections: readonly Projection[],
 ): Promise<ProjectorStatus[]> {
-  const rows = await knex<CheckpointRow>('projection_checkpoints').select('*').orderBy('projection');
-  const byName = new Map(rows.map((r) => [r.projection, r]));
-  const names = [...new Set([...projections.map((p) => p.name), ...rows.map((r) => r.projection)])];
-  const parkedRows = await knex('parked_events').select('projection').count<{ projection: string; count: string }[]>('* as count').groupBy('projection');
-  const parked = new Map(parkedRows.map((r) => [r.projection, Number(r.count)]));
-  const now = Date.now();
-  const out: ProjectorStatus[] = [];
-  for (const name of names) {
-    const row = byName.get(name);
-    const position: GlobalPosition = row ? { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) } : { commit: 0n, prepare: 0n };
-    const lag = await feedLag(config, knex, store, position);
-    const status: ProjectorStatus = {
-      projector: name,
-      position: formatPosition(position),
-      streamSequence: Number(row?.stream_sequence ?? 0),
-      updatedAt: row?.updated_at,
-      lagEvents: lag.events,
-      lagAtLeast: lag.atLeast,
-      lagSeconds: lag.oldestRecordedAt ? Math.max(0, (now - lag.oldestRecordedAt.getTime()) / 1000) : 0,
-      parked: parked.get(name) ?? 0,
-    };
-    if (projections.some((p) => p.name === name)) {
-      const schema = shadowSchemaOf(name);
-      if (await schemaExists(knex, schema)) status.rebuildAt = formatPosition((await readShadowState(knex, schema)).position);
-    }
-    out.push(status);
+  const out: ProjectorStatus[] = await liveStatus(config, knex, store, projections);
+  for (const status of out) {
+    if (!projections.some((p) => p.name === status.projector)) continue;
+    const schema = shadowSchemaOf(status.projector);
+    if (await schemaExists(knex, schema)) status.rebuildAt = formatPosition((await readShadowState(knex, schema)).position);
   }
   return out;
 }

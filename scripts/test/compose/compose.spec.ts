@@ -144,6 +144,21 @@ describe('docker-compose.yml against the code', () => {
     });
   }
 
+  it('the secrets of every process come from variables the operator must set, never the built-in development ones', () => {
+    const raw = readFileSync('docker-compose.yml', 'utf8');
+    for (const variable of ['JWT_SECRET', 'QUEUE_TOKEN_SECRET']) {
+      expect(raw, `${variable} is required through \${${variable}:?...}`).to.match(new RegExp(`${variable}: \\$\\{${variable}:\\?[^}]+\\}`));
+      for (const [name, service] of apps) expect(environmentOf(service)[variable], `${name} gets ${variable}`).to.equal(`sample-${variable.toLowerCase()}-value-long-enough`);
+    }
+  });
+
+  it("the gateway's admin port (/metrics, the detailed /ready) is not published", () => {
+    const gateway = compose.services.gateway!;
+    const config = loadConfig(environmentOf(gateway));
+    expect(config.GATEWAY_ADMIN_PORT).to.not.equal(config.GATEWAY_PORT);
+    expect((gateway.ports ?? []).map((p) => Number(p.split(':').at(-1)))).to.not.include(config.GATEWAY_ADMIN_PORT);
+  });
+
   it('only the gateway is published for clients: it is the single entry point (Grafana only on the loopback, for operators)', () => {
     expect(services.filter(([, s]) => (s.ports ?? []).some((p) => !p.startsWith('127.0.0.1:'))).map(([n]) => n)).to.deep.equal(['gateway']);
     expect(compose.services.grafana!.ports).to.deep.equal(['127.0.0.1:3000:3000']);

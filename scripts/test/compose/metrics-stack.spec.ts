@@ -27,9 +27,12 @@ const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true 
 const prometheus = parse(readFileSync('scripts/compose/prometheus.yml', 'utf8')) as { scrape_configs: ScrapeConfig[] };
 const dashboard = JSON.parse(readFileSync('scripts/compose/grafana/dashboards/on-sale.json', 'utf8')) as { panels: Panel[] };
 
-/** Which variable sets the listening port of each program, and its default (infra/src/config/config.ts). */
+/**
+ * Which variable sets the port each program serves /metrics on, and its default
+ * (infra/src/config/config.ts): the gateway's is its admin port, not the public one.
+ */
 const PORT_OF: Record<string, { variable: string; fallback: number }> = {
-  gateway: { variable: 'GATEWAY_PORT', fallback: 8080 },
+  gateway: { variable: 'GATEWAY_ADMIN_PORT', fallback: 8079 },
   'command-api': { variable: 'COMMAND_API_PORT', fallback: 8081 },
   'query-api': { variable: 'QUERY_API_PORT', fallback: 8091 },
   projectors: { variable: 'PROJECTORS_PORT', fallback: 8100 },
@@ -100,7 +103,7 @@ function isExposed(name: string, job: string | undefined): boolean {
 describe('metrics stack: Prometheus and the Grafana dashboard against the code', () => {
   const apps = Object.entries(compose.services).filter(([, s]) => s.build !== undefined && !(s.command ?? []).join(' ').includes('migrate'));
 
-  it('Prometheus scrapes every process of ours at the port it listens on, in a job named for its program, and nothing else', () => {
+  it('Prometheus scrapes every process of ours at the port it serves /metrics on, in a job named for its program, and nothing else', () => {
     const expected = apps.map(([name, service]) => {
       const program = /^([a-z-]+)\/dist\//.exec(service.command?.[1] ?? '')![1]!;
       const { variable, fallback } = PORT_OF[program]!;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@concert/infra';
-import { resumePayment, type CommandContext, type PaymentOutcome } from '@concert/write-model';
+import { resumePaymentAlone, type CommandContext, type PaymentOutcome } from '@concert/write-model';
 import type { Knex } from 'knex';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { mapBounded } from '../runtime/map-bounded.js';
@@ -9,7 +9,7 @@ import { findStuckPayments, type StuckPayment } from './stuck-payments.js';
 
 export interface PaymentRecoveryOptions {
   knex: Knex;
-  /** The command context of one resumption (event store, clock, seat locks). */
+  /** The command context of one resumption (event store, clock, seat locks, the payment lock). */
   context: (payment: StuckPayment, correlationId: string) => CommandContext;
   now: () => Date;
   /** A payment REQUESTED for longer than this is taken for crashed (PAYMENT_RECOVERY_AFTER_MS). */
@@ -27,8 +27,8 @@ const CONCURRENCY = 4;
 /**
  * The payment recovery worker (docs/architecture.md, 'Payment, exactly once'): payments whose process stopped
  * after PaymentRequested (a crashed command API) are finished through the write side's
- * resumePayment, whose steps are idempotent. Each is resumed under a PostgreSQL advisory
- * lock, so two instances never run the same one at once; counted and logged one by one.
+ * resumePayment, whose steps are idempotent. Each is resumed under the payment's lock (the
+ * one the request path takes too), so no two runs of a payment interleave; counted and logged one by one.
  */
 export function startPaymentRecovery(options: PaymentRecoveryOptions): PeriodicLoop {
   return startPeriodicLoop('payment recovery', options.intervalMs, () => recoverStuckPayments(options), options.logger);
@@ -44,13 +44,7 @@ export async function recoverStuckPayments(options: PaymentRecoveryOptions): Pro
   await mapBounded(stuck, CONCURRENCY, async (payment) => {
     const correlationId = randomUUID();
     try {
-      const outcome = await knex.transaction(async (trx) => {
-        const { rows } = (await trx.raw('SELECT pg_try_advisory_xact_lock(hashtextextended(?, 0)) AS locked', [
-          `payment-recovery:${payment.reservationId}`,
-        ])) as { rows: Array<{ locked: boolean }> };
-        if (!rows[0]?.locked) return 'busy' as const;
-        return resumePayment(options.context(payment, correlationId), payment.reservationId);
-      });
+      const outcome = await resumePaymentAlone(options.context(payment, correlationId), payment.reservationId);
       options.onRecovered?.(payment, outcome);
       if (outcome === 'busy') return;
       // Nothing written: it had finished meanwhile (the read model lags the event store).

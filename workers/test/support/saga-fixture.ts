@@ -17,6 +17,7 @@ import {
   type RecordedEvent,
   type RedisClient,
   type SeatLocks,
+  PostgresAdvisoryLock,
 } from '@concert/infra';
 import { addSchedule, createConcert, holdSeats, ScheduleCatalog, type CommandContext, type Hold } from '@concert/write-model';
 import knexFactory, { type Knex } from 'knex';
@@ -110,9 +111,11 @@ export async function sagaFixture(label: string): Promise<SagaFixture> {
       const workerStore = createEventStore(config, { maxConnections: 10 });
       const workerKnex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 6 } });
       const workerNc = await connectNats(config.NATS_URL, 'workers-test-instance');
+      const paymentLock = new PostgresAdvisoryLock({ connectionString: config.DATABASE_URL });
       const workers = await startWorkers({
         knex: workerKnex,
         store: workerStore,
+        paymentLock,
         locks,
         js: workerNc.jetstream(),
         jsm: await workerNc.jetstreamManager(),
@@ -129,7 +132,7 @@ export async function sagaFixture(label: string): Promise<SagaFixture> {
         stopped ??= (async () => {
           await workers.stop();
           await workerNc.drain();
-          await Promise.all([workerKnex.destroy(), workerStore.close()]);
+          await Promise.all([workerKnex.destroy(), workerStore.close(), paymentLock.close()]);
         })();
         return stopped;
       };

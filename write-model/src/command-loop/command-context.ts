@@ -1,5 +1,6 @@
 import { currentSchemaVersion, type DomainEventType } from '@concert/domain';
 import type { EventMetadata, EventStore, SeatLocks } from '@concert/infra';
+import type { PaymentLock } from '../pay/payment-lock.js';
 
 /** What every command handler needs: where events live, what time it is, and who is asking. */
 export interface CommandContext {
@@ -15,6 +16,8 @@ export interface CommandContext {
    * them, contenders for a held seat are turned away without touching the event store.
    */
   locks?: SeatLocks;
+  /** One runner per payment (the request path and payment recovery take it); without it, the steps' fence alone keeps payments right. */
+  paymentLock?: PaymentLock;
   /** Called for every optimistic-concurrency retry (metrics). */
   onConflictRetry?: (streamId: string) => void;
 }

@@ -12,6 +12,7 @@ export function commandContext(deps: CommandApiDeps, res: Response): CommandCont
     now: deps.now,
     correlationId: requestIdOf(res),
     ...(deps.locks ? { locks: deps.locks } : {}),
+    paymentLock: deps.paymentLock,
     ...(auth ? { userId: auth.userId } : {}),
     onConflictRetry: (streamId) => deps.metrics.conflictRetries.inc({ category: categoryOf(streamId) }),
   };

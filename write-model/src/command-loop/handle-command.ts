@@ -1,10 +1,22 @@
 import { foldState, parseEvent, type Decider, type DomainEvent } from '@concert/domain';
-import { WrongExpectedVersion, type ExpectedRevision, type GlobalPosition, type RecordedEvent } from '@concert/infra';
+import {
+  WrongExpectedVersion,
+  type AppendResult,
+  type ExpectedRevision,
+  type GlobalPosition,
+  type RecordedEvent,
+  type StreamWrite,
+} from '@concert/infra';
 import { metadataFor, type CommandContext } from './command-context.js';
 
 export interface HandleOptions {
   /** Reload-and-decide-again attempts after a WrongExpectedVersion; 0 lets the conflict through. */
   maxRetries?: number;
+  /**
+   * Several streams only: the error to throw when more than one stream's decider refused
+   * (e.g. one seat-unavailable naming every refused seat). Default: the first refusal.
+   */
+  combineRefusals?: (refusals: readonly unknown[]) => unknown;
 }
 
 export interface Handled<E, S> {
@@ -16,36 +28,143 @@ export interface Handled<E, S> {
   position: GlobalPosition | undefined;
 }
 
+/** One stream's command in a command over several streams. */
+export interface StreamCommand {
+  readonly streamId: string;
+  /** Decides on the stream's recorded events: the events to append and the revision to expect. */
+  decide(recorded: readonly RecordedEvent[]): { events: DomainEvent[]; revision: ExpectedRevision };
+}
+
+/** A command for one stream, to pass with others to handleCommand. */
+export function streamCommand<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>, command: C): StreamCommand {
+  return {
+    streamId,
+    decide(recorded) {
+      const { state, revision } = foldStream(decider, recorded);
+      return { events: decider.decide(command, state), revision };
+    },
+  };
+}
+
+export interface HandledStreams {
+  /** The streams appended to, in the order given (a stream whose decider found nothing to do is left out). */
+  written: Array<{ streamId: string; position: GlobalPosition }>;
+  /** Global position of the last appended event; undefined when nothing was appended. */
+  position: GlobalPosition | undefined;
+}
+
 /**
- * The one way commands are executed: load the stream, decide, append with the revision that
- * was read. The expected revision is the fence: a concurrent writer makes the append fail,
- * and the command is decided again on the new state (when retries are allowed).
+ * The sequential path failed part-way: the streams before `failedStreamId` were written, that
+ * one and the rest were not (or, for an ambiguous error, that one may have been). `cause` is
+ * the error of `failedStreamId`. The caller compensates (the hold: the release rule).
  */
-export async function handleCommand<C, E extends DomainEvent, S>(
+export class PartialWriteError extends Error {
+  override readonly name = 'PartialWriteError';
+  constructor(
+    readonly written: HandledStreams['written'],
+    readonly failedStreamId: string,
+    override readonly cause: unknown,
+  ) {
+    super(`stream ${failedStreamId} failed after ${written.length} stream(s) were written: ${String(cause)}`);
+  }
+}
+
+/**
+ * The one way commands are executed: load the stream(s), decide, append with the revision
+ * that was read. The expected revision is the fence: a concurrent writer makes the append fail,
+ * and the command is decided again on the new state (when retries are allowed).
+ *
+ * Over several streams: atomic where the store can append to several streams in one
+ * transaction (`appendMany`: one read, one all-or-nothing append, retried as a whole);
+ * sequential otherwise (EventStoreDB): the same loop for each stream in the order given,
+ * stopping at the first failure with a PartialWriteError that says what was written.
+ */
+export function handleCommand<C, E extends DomainEvent, S>(
   ctx: CommandContext,
   streamId: string,
   decider: Decider<C, E, S>,
   command: C,
-  options: HandleOptions = {},
-): Promise<Handled<E, S>> {
-  const maxRetries = options.maxRetries ?? 0;
-  for (let attempt = 0; ; attempt++) {
-    const { state, revision } = await loadStream(ctx, streamId, decider);
-    const events = decider.decide(command, state);
-    if (events.length === 0) return { events, state, position: undefined };
-    const occurredAt = ctx.now();
+  options?: HandleOptions,
+): Promise<Handled<E, S>>;
+export function handleCommand(ctx: CommandContext, commands: readonly StreamCommand[], options?: HandleOptions): Promise<HandledStreams>;
+export async function handleCommand<C, E extends DomainEvent, S>(
+  ctx: CommandContext,
+  target: string | readonly StreamCommand[],
+  deciderOrOptions?: Decider<C, E, S> | HandleOptions,
+  command?: C,
+  maybeOptions?: HandleOptions,
+): Promise<Handled<E, S> | HandledStreams> {
+  if (typeof target !== 'string') return handleStreams(ctx, target, isDecider(deciderOrOptions) ? {} : (deciderOrOptions ?? {}));
+  if (!isDecider(deciderOrOptions)) throw new TypeError('handleCommand(ctx, streamId, decider, command): decider missing');
+  const decider = deciderOrOptions;
+  let decided: { events: E[]; state: S } = { events: [], state: decider.initialState() };
+  const one: StreamCommand = {
+    streamId: target,
+    decide(recorded) {
+      const { state, revision } = foldStream(decider, recorded);
+      decided = { events: decider.decide(command as C, state), state };
+      return { events: decided.events, revision };
+    },
+  };
+  const handled = await decideAndAppend(ctx, [one], maybeOptions ?? {});
+  return { events: decided.events, state: decided.events.reduce(decider.evolve, decided.state), position: handled.position };
+}
+
+function isDecider<C, E, S>(value: Decider<C, E, S> | HandleOptions | undefined): value is Decider<C, E, S> {
+  return value !== undefined && 'decide' in value;
+}
+
+async function handleStreams(ctx: CommandContext, commands: readonly StreamCommand[], options: HandleOptions): Promise<HandledStreams> {
+  if (commands.length <= 1 || ctx.store.appendMany) return decideAndAppend(ctx, commands, options);
+  const written: HandledStreams['written'] = [];
+  for (const command of commands) {
     try {
-      const result = await ctx.store.append(
-        streamId,
-        events.map((e) => ({ type: e.type, data: e.data, metadata: metadataFor(ctx, e.type, occurredAt) })),
-        revision,
-      );
-      return { events, state: events.reduce(decider.evolve, state), position: result.position };
+      written.push(...(await decideAndAppend(ctx, [command], options)).written);
     } catch (error) {
-      if (!(error instanceof WrongExpectedVersion) || attempt >= maxRetries) throw error;
-      ctx.onConflictRetry?.(streamId);
+      throw new PartialWriteError(written, command.streamId, error);
     }
   }
+  return { written, position: written[written.length - 1]?.position };
+}
+
+/** The loop: read every stream, decide each, append all at once (one stream: append; several: appendMany). */
+async function decideAndAppend(ctx: CommandContext, commands: readonly StreamCommand[], options: HandleOptions): Promise<HandledStreams> {
+  const maxRetries = options.maxRetries ?? 0;
+  for (let attempt = 0; ; attempt++) {
+    const recorded =
+      commands.length === 1
+        ? new Map([[commands[0]!.streamId, await ctx.store.readStream(commands[0]!.streamId)]])
+        : await ctx.store.readStreams(commands.map((c) => c.streamId));
+    const occurredAt = ctx.now();
+    const writes: StreamWrite[] = [];
+    const refusals: unknown[] = [];
+    for (const command of commands) {
+      try {
+        const { events, revision } = command.decide(recorded.get(command.streamId) ?? []);
+        if (events.length === 0) continue;
+        const toAppend = events.map((e) => ({ type: e.type, data: e.data, metadata: metadataFor(ctx, e.type, occurredAt) }));
+        writes.push({ streamId: command.streamId, events: toAppend, expectedRevision: revision });
+      } catch (error) {
+        refusals.push(error);
+      }
+    }
+    if (refusals.length > 0) throw refusals.length > 1 && options.combineRefusals ? options.combineRefusals(refusals) : refusals[0];
+    if (writes.length === 0) return { written: [], position: undefined };
+    try {
+      const results = await appendAll(ctx, writes);
+      const written = writes.map((w, i) => ({ streamId: w.streamId, position: results[i]!.position }));
+      return { written, position: written[written.length - 1]!.position };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersion) || attempt >= maxRetries) throw error;
+      ctx.onConflictRetry?.(error.streamId);
+    }
+  }
+}
+
+async function appendAll(ctx: CommandContext, writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+  if (writes.length === 1) return [await ctx.store.append(writes[0]!.streamId, writes[0]!.events, writes[0]!.expectedRevision)];
+  if (!ctx.store.appendMany) throw new Error('several streams in one append need a store with appendMany');
+  return ctx.store.appendMany(writes);
 }
 
 /** The current state of a stream and the revision to expect when appending to it. */

@@ -32,7 +32,6 @@ export function holdSeatsRoute(app: Express, deps: CommandApiDeps): void {
         {
           catalog: deps.catalog,
           holdDurationMs: deps.config.HOLD_DURATION_MS,
-          writePath: deps.config.HOLD_WRITE_PATH,
           lockTtlMs: LOCK_TTL_MS,
           onLockContended: () => deps.metrics.lockContention.inc(),
           onLockBypassed: (error) => {

@@ -1,25 +1,18 @@
 import {
   DomainError,
+  HoldNotExpiredError,
+  planHold,
   reservationDecider,
   reservationStreamId,
   seatDecider,
   seatStreamId,
   SeatUnavailableError,
-  type DomainEvent,
   type PlaceHold,
   type SeatReleaseReason,
 } from '@concert/domain';
-import {
-  RedisUnavailableError,
-  WrongExpectedVersion,
-  type EventStore,
-  type GlobalPosition,
-  type NewEvent,
-  type SeatLocks,
-  type StreamWrite,
-} from '@concert/infra';
-import { metadataFor, type CommandContext } from '../command-loop/command-context.js';
-import { foldStream, handleCommand } from '../command-loop/handle-command.js';
+import { RedisUnavailableError, WrongExpectedVersion, type GlobalPosition, type SeatLocks } from '@concert/infra';
+import type { CommandContext } from '../command-loop/command-context.js';
+import { handleCommand, PartialWriteError, streamCommand } from '../command-loop/handle-command.js';
 import type { ScheduleCatalog } from '../command-loop/schedule-catalog.js';
 
 /** Re-decisions after a conflict before a hold gives up on a contended seat. */
@@ -32,13 +25,6 @@ export interface HoldSeatsDeps {
   lockTtlMs: number;
   onLockBypassed?: (error: RedisUnavailableError) => void;
   onLockContended?: () => void;
-  /**
-   * `atomic` (default): when the store can append to several streams in one transaction
-   * (PostgreSQL), the seats and the reservation are read in one query and written in one
-   * transaction. `sequential`: one stream at a time, with compensation on failure (the
-   * only way on EventStoreDB).
-   */
-  writePath?: 'atomic' | 'sequential';
 }
 
 export interface HoldSeatsInput {
@@ -59,118 +45,111 @@ export interface Hold {
 
 /**
  * Holds 1-4 seats of one schedule, all or nothing (docs/architecture.md, 'Contention: lock, then
- * fence'): lock the seats in Redis so that losers are turned away cheaply, append SeatHeld to each
- * seat stream with the revision read (the fence), then append ReservationHeld. Seats held by a
- * failed attempt are released before answering. A successful hold keeps its locks (token: the
- * reservation id) until the hold's deadline, so later contenders are refused by Redis alone;
- * releasing the seats frees them (releaseSeats).
+ * fence'): lock the seats in Redis so that losers are turned away cheaply, then one command over
+ * the seat streams and the reservation stream (handleCommand): SeatHeld on each seat and
+ * ReservationHeld, each with the revision read (the fence). Where the store has multi-stream
+ * transactions (PostgreSQL) that is one commit; elsewhere (EventStoreDB) the seats first, then
+ * the reservation, and a failure part-way follows the release rule (releaseAfterFailure). A
+ * successful hold keeps its locks (token: the reservation id) until the hold's deadline, so later
+ * contenders are refused by Redis alone; releasing the seats frees them (releaseSeats).
  */
 export async function holdSeats(ctx: CommandContext, deps: HoldSeatsDeps, input: HoldSeatsInput): Promise<Hold> {
   const seatIds = [...input.seatIds].sort();
   const { amount } = await deps.catalog.priceSeats(input.scheduleId, seatIds);
-  const expiresAt = new Date(ctx.now().getTime() + deps.holdDurationMs);
-  const placeHold = { type: 'PlaceHold' as const, data: { ...input, seatIds, amount, expiresAt } };
-  // Decided once on an empty stream before any seat is touched: a reservation the rules
-  // would refuse (a bad user id, an amount out of range) must not leave seat events behind.
-  reservationDecider.decide(placeHold, reservationDecider.initialState());
+  const placeHold = planHold({ ...input, seatIds, amount }, ctx.now(), deps.holdDurationMs);
+  const { expiresAt } = placeHold.data;
+  const hold = (position: GlobalPosition): Hold => ({ reservationId: input.reservationId, scheduleId: input.scheduleId, seatIds, amount, expiresAt, position });
 
   const lock = await acquireLocks(ctx.locks, deps, input.scheduleId, seatIds, input.reservationId);
   let kept = false;
   try {
-    const appendMany = deps.writePath === 'sequential' ? undefined : ctx.store.appendMany?.bind(ctx.store);
-    if (appendMany) {
-      const position = await holdAtomically(ctx, appendMany, input.scheduleId, seatIds, expiresAt, placeHold);
-      kept = await keepLocks(lock, expiresAt.getTime() - ctx.now().getTime());
-      return { reservationId: input.reservationId, scheduleId: input.scheduleId, seatIds, amount, expiresAt, position };
-    }
-    const attempts = await Promise.allSettled(
-      seatIds.map((seatId) =>
-        handleCommand(
-          ctx,
-          seatStreamId(input.scheduleId, seatId),
-          seatDecider,
-          {
-            type: 'HoldSeat',
-            data: { scheduleId: input.scheduleId, seatId, reservationId: input.reservationId, holdExpiresAt: expiresAt },
-          },
-          // A conflict means someone else wrote the seat: decide once more on what they wrote.
-          { maxRetries: 1 },
-        ),
-      ),
-    );
-    const held = seatIds.filter((_, i) => attempts[i]!.status === 'fulfilled');
-    const failure = attempts.find((a): a is PromiseRejectedResult => a.status === 'rejected');
-    if (failure) {
-      await releaseSeats(ctx, input.scheduleId, held, input.reservationId, 'hold-failed');
-      const unavailable = seatIds.filter((_, i) => isUnavailable(attempts[i]!));
-      if (unavailable.length > 0) throw new SeatUnavailableError(unavailable);
-      throw failure.reason;
-    }
-
-    try {
-      const placed = await handleCommand(ctx, reservationStreamId(input.reservationId), reservationDecider, placeHold);
-      kept = await keepLocks(lock, expiresAt.getTime() - ctx.now().getTime());
-      return { reservationId: input.reservationId, scheduleId: input.scheduleId, seatIds, amount, expiresAt, position: placed.position! };
-    } catch (error) {
-      await releaseSeats(ctx, input.scheduleId, seatIds, input.reservationId, 'hold-failed');
-      throw error;
-    }
+    const position = await writeHold(ctx, placeHold);
+    kept = await keepLocks(lock, expiresAt.getTime() - ctx.now().getTime());
+    return hold(position);
+  } catch (error) {
+    const stood = await releaseAfterFailure(ctx, placeHold, error);
+    // The client hears what went wrong, not where the sequential path stopped.
+    if (stood === undefined) throw error instanceof PartialWriteError ? error.cause : error;
+    kept = await keepLocks(lock, expiresAt.getTime() - ctx.now().getTime());
+    return hold(stood);
   } finally {
     if (!kept) await lock?.release().catch(() => undefined);
   }
 }
 
-/**
- * The one-transaction hold: read every seat stream and the reservation stream in one query,
- * decide, and append all of it at once, each stream with the revision read. A conflict
- * means someone wrote one of them meanwhile: decide once more on what they wrote.
- */
-async function holdAtomically(
-  ctx: CommandContext,
-  appendMany: NonNullable<EventStore['appendMany']>,
-  scheduleId: string,
-  seatIds: readonly string[],
-  holdExpiresAt: Date,
-  placeHold: PlaceHold,
-): Promise<GlobalPosition> {
-  const reservationId = placeHold.data.reservationId;
+/** SeatHeld on every seat, then ReservationHeld: one command over all the streams. Returns the position of ReservationHeld. */
+async function writeHold(ctx: CommandContext, placeHold: PlaceHold): Promise<GlobalPosition> {
+  const { reservationId, scheduleId, seatIds, expiresAt: holdExpiresAt } = placeHold.data;
   const seatStreams = seatIds.map((seatId) => seatStreamId(scheduleId, seatId));
-  const reservationStream = reservationStreamId(reservationId);
-  for (let attempt = 0; ; attempt++) {
-    const streams = await ctx.store.readStreams([...seatStreams, reservationStream]);
-    const occurredAt = ctx.now();
-    const toNew = (events: readonly DomainEvent[]): NewEvent[] =>
-      events.map((e) => ({ type: e.type, data: e.data, metadata: metadataFor(ctx, e.type, occurredAt) }));
-    const writes: StreamWrite[] = [];
-    const unavailable: string[] = [];
-    seatIds.forEach((seatId, i) => {
-      const { state, revision } = foldStream(seatDecider, streams.get(seatStreams[i]!) ?? []);
-      try {
-        const events = seatDecider.decide({ type: 'HoldSeat', data: { scheduleId, seatId, reservationId, holdExpiresAt } }, state);
-        writes.push({ streamId: seatStreams[i]!, events: toNew(events), expectedRevision: revision });
-      } catch (error) {
-        if (!(error instanceof DomainError && error.code === 'seat-unavailable')) throw error;
-        unavailable.push(seatId);
-      }
-    });
-    if (unavailable.length > 0) throw new SeatUnavailableError(unavailable);
-    const reservation = foldStream(reservationDecider, streams.get(reservationStream) ?? []);
-    const held = reservationDecider.decide(placeHold, reservation.state);
-    writes.push({ streamId: reservationStream, events: toNew(held), expectedRevision: reservation.revision });
-    try {
-      const results = await appendMany(writes);
-      return results[results.length - 1]!.position;
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersion)) throw error;
-      const seatIndex = seatStreams.indexOf(error.streamId);
-      // Still contended after retries: another buyer keeps writing that seat.
-      if (attempt >= MAX_HOLD_RETRIES && seatIndex >= 0) throw new SeatUnavailableError([seatIds[seatIndex]!]);
-      if (attempt >= MAX_HOLD_RETRIES) throw error;
-      ctx.onConflictRetry?.(error.streamId);
-    }
+  try {
+    const held = await handleCommand(
+      ctx,
+      [
+        ...seatIds.map((seatId, i) =>
+          streamCommand(seatStreams[i]!, seatDecider, { type: 'HoldSeat', data: { scheduleId, seatId, reservationId, holdExpiresAt } }),
+        ),
+        streamCommand(reservationStreamId(reservationId), reservationDecider, placeHold),
+      ],
+      // A conflict means someone else wrote a seat meanwhile: decide once more on what they wrote.
+      { maxRetries: MAX_HOLD_RETRIES, combineRefusals: unavailableSeats },
+    );
+    return held.position!;
+  } catch (error) {
+    // Still contended after the retries: another buyer keeps writing that seat.
+    const conflict = error instanceof PartialWriteError ? error.cause : error;
+    const seatIndex = conflict instanceof WrongExpectedVersion ? seatStreams.indexOf(conflict.streamId) : -1;
+    if (seatIndex < 0) throw error;
+    const unavailable = new SeatUnavailableError([seatIds[seatIndex]!]);
+    throw error instanceof PartialWriteError ? new PartialWriteError(error.written, error.failedStreamId, unavailable) : unavailable;
   }
 }
 
+/** Several seats refused at once: one seat-unavailable naming them all. */
+function unavailableSeats(refusals: readonly unknown[]): unknown {
+  const seatIds: string[] = [];
+  for (const refusal of refusals) {
+    if (!(refusal instanceof DomainError && refusal.code === 'seat-unavailable')) return refusal;
+    seatIds.push(...((refusal.details as { seatIds: string[] }).seatIds ?? []));
+  }
+  return new SeatUnavailableError(seatIds);
+}
+
+/**
+ * After a sequential hold failed part-way (the atomic one is all or nothing: nothing to undo).
+ * A failed seat: ReservationHeld was never attempted, so the seats this hold got are simply
+ * released. A failed ReservationHeld may have committed (a deadline exceeded, a connection lost
+ * during the commit), so the release rule applies: the reservation is made terminal first
+ * (ReservationExpired, expected no stream, as the saga does for orphan seats) and the seats are
+ * released only once that succeeded. If it fails because the reservation exists and is held,
+ * the ambiguous append did commit: the hold stands and its position is returned. If it fails
+ * otherwise (the store is down), nothing is released: the saga frees the seats at their deadline.
+ * The original error is rethrown by the caller whenever undefined is returned.
+ */
+async function releaseAfterFailure(ctx: CommandContext, placeHold: PlaceHold, error: unknown): Promise<GlobalPosition | undefined> {
+  if (!(error instanceof PartialWriteError)) return undefined;
+  const { reservationId, scheduleId, seatIds } = placeHold.data;
+  const reservationStream = reservationStreamId(reservationId);
+  if (error.failedStreamId === reservationStream) {
+    const terminal = await handleCommand(
+      ctx,
+      reservationStream,
+      reservationDecider,
+      // On an empty stream: ReservationExpired with expected revision no-stream.
+      { type: 'ExpireReservation', data: { reservationId, now: ctx.now() } },
+      { maxRetries: 1 },
+    ).then(
+      (expired) => expired.state.status,
+      (expiryError: unknown) => (expiryError instanceof HoldNotExpiredError ? ('Held' as const) : undefined),
+    );
+    if (terminal === 'Held') {
+      const [held] = await ctx.store.readStream(reservationStream, { maxCount: 1 });
+      return held!.position;
+    }
+    if (terminal !== 'Expired') return undefined;
+  }
+  await releaseSeats(ctx, scheduleId, seatIds, reservationId, 'hold-failed');
+  return undefined;
+}
 /** Best effort: if Redis fails here, the locks expire after lockTtlMs and the streams still refuse the seats. */
 async function keepLocks(lock: { keep(ttlMs: number): Promise<void> } | undefined, ttlMs: number): Promise<boolean> {
   if (!lock || ttlMs <= 0) return false;
@@ -178,13 +157,6 @@ async function keepLocks(lock: { keep(ttlMs: number): Promise<void> } | undefine
     () => true,
     () => false,
   );
-}
-
-/** Refused by the seat's rules, or its stream kept changing under us: either way someone else has it. */
-function isUnavailable(attempt: PromiseSettledResult<unknown>): boolean {
-  if (attempt.status !== 'rejected') return false;
-  const reason: unknown = attempt.reason;
-  return reason instanceof WrongExpectedVersion || (reason instanceof DomainError && reason.code === 'seat-unavailable');
 }
 
 async function acquireLocks(

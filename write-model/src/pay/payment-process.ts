@@ -1,6 +1,7 @@
 import {
-  ForbiddenError,
   InsufficientFundsError,
+  PaymentInProgressError,
+  payableReservation,
   paymentDecider,
   paymentStreamId,
   ReservationExpiredError,
@@ -18,6 +19,8 @@ import {
 import type { GlobalPosition } from '@concert/infra';
 import type { CommandContext } from '../command-loop/command-context.js';
 import { handleCommand, loadStream } from '../command-loop/handle-command.js';
+import { expireReservation } from '../expire-reservation/expire-reservation.js';
+import { paymentLockKey } from './payment-lock.js';
 
 export interface PaymentOutcome {
   reservationId: string;
@@ -35,7 +38,16 @@ export async function requestPayment(
   input: { reservationId: string; userId: string; paymentId: string },
 ): Promise<PaymentOutcome> {
   await openPayment(ctx, input);
-  return resumePayment(ctx, input.reservationId);
+  const outcome = await resumePaymentAlone(ctx, input.reservationId);
+  // Recovery took it up already (the request stalled past PAYMENT_RECOVERY_AFTER_MS): it finishes it.
+  if (outcome === 'busy') throw new PaymentInProgressError(input.reservationId, input.paymentId);
+  return outcome;
+}
+
+/** resumePayment under the payment's lock (ctx.paymentLock): 'busy' when another runner has it. */
+export async function resumePaymentAlone(ctx: CommandContext, reservationId: string): Promise<PaymentOutcome | 'busy'> {
+  const resume = () => resumePayment(ctx, reservationId);
+  return ctx.paymentLock ? ctx.paymentLock.whileHeld(paymentLockKey(reservationId), resume) : resume();
 }
 
 /**
@@ -46,13 +58,8 @@ export async function openPayment(
   ctx: CommandContext,
   input: { reservationId: string; userId: string; paymentId: string },
 ): Promise<void> {
-  const { state: reservation } = await loadStream(ctx, reservationStreamId(input.reservationId), reservationDecider);
-  if (reservation.status === 'Empty') throw new ReservationNotFoundError(input.reservationId);
-  const owner = reservation.status === 'Expired' ? reservation.hold?.userId : reservation.userId;
-  if (owner !== input.userId) throw new ForbiddenError(`Reservation ${input.reservationId} belongs to another user`);
-  if (reservation.status === 'Expired') throw new ReservationExpiredError(input.reservationId);
-  if (reservation.status !== 'Held') throw new ReservationNotHeldError(input.reservationId, reservation.status);
-  if (ctx.now().getTime() >= new Date(reservation.expiresAt).getTime()) throw new ReservationExpiredError(input.reservationId);
+  const { state } = await loadStream(ctx, reservationStreamId(input.reservationId), reservationDecider);
+  const reservation = payableReservation(state, { ...input, now: ctx.now() });
 
   await handleCommand(
     ctx,
@@ -98,19 +105,26 @@ export const paymentSteps: ReadonlyArray<{ name: string; run(ctx: CommandContext
   {
     name: 'confirm-reservation',
     async run(ctx, attempt) {
-      try {
-        const confirmed = await handleCommand(
+      const confirm = () =>
+        handleCommand(
           ctx,
           reservationStreamId(attempt.reservationId),
           reservationDecider,
           { type: 'ConfirmReservation', data: { reservationId: attempt.reservationId, paymentId: attempt.paymentId, now: ctx.now() } },
           { maxRetries: 3 },
         );
-        return { position: confirmed.position };
+      try {
+        return { position: (await confirm()).position };
       } catch (error) {
-        if (error instanceof ReservationExpiredError) return { position: undefined, failure: 'reservation-expired' };
+        // Refused: a failure only once the reservation is terminal (recorded with the revision
+        // read), so that no other run of this payment, deciding on an earlier clock, can still
+        // confirm it after this one refunds (defect 12.4).
         if (error instanceof ReservationNotHeldError) return { position: undefined, failure: 'reservation-not-held' };
-        throw error;
+        if (!(error instanceof ReservationExpiredError)) throw error;
+        const expiry = await expireReservation(ctx, attempt.reservationId);
+        if (expiry.outcome !== 'not-expirable') return { position: expiry.position, failure: 'reservation-expired' };
+        // Confirmed meanwhile by another run of this payment: confirming again is a no-op.
+        return { position: (await confirm()).position };
       }
     },
   },
@@ -153,7 +167,10 @@ export const failureSteps: ReadonlyArray<{
 }> = [
   {
     name: 'refund-wallet',
-    async run(ctx, attempt) {
+    async run(ctx, attempt, reason) {
+      // The debit was refused, so there is nothing of this payment to refund: a debit that
+      // appeared since is another run's, which goes on to confirm (or refunds it itself).
+      if (reason === 'insufficient-funds') return { position: undefined };
       // A no-op when nothing was debited for this payment.
       const credited = await handleCommand(
         ctx,
@@ -182,6 +199,18 @@ export const failureSteps: ReadonlyArray<{
  * this for PaymentRequested streams without a terminal event. A finished payment is reported as it is.
  */
 export async function resumePayment(ctx: CommandContext, reservationId: string): Promise<PaymentOutcome> {
+  const run = paymentRun(ctx, reservationId);
+  for (;;) {
+    const next = await run.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * One run of the payment process, pausing after every step (it yields the step's name):
+ * resumePayment runs it through; tests interleave two runs step by step.
+ */
+export async function* paymentRun(ctx: CommandContext, reservationId: string): AsyncGenerator<string, PaymentOutcome> {
   const { state } = await loadStream(ctx, paymentStreamId(reservationId), paymentDecider);
   if (state.status === 'None') throw new ReservationNotFoundError(reservationId);
   const outcome = (status: PaymentOutcome['status'], position: GlobalPosition | undefined, reason?: PaymentFailureReason): PaymentOutcome => ({
@@ -200,9 +229,11 @@ export async function resumePayment(ctx: CommandContext, reservationId: string):
   for (const step of paymentSteps) {
     const result = await step.run(ctx, state);
     position = result.position ?? position;
+    yield step.name;
     if (result.failure) {
       for (const failureStep of failureSteps) {
         position = (await failureStep.run(ctx, state, result.failure)).position ?? position;
+        yield failureStep.name;
       }
       return outcome('FAILED', position, result.failure);
     }

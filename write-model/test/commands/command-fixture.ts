@@ -51,3 +51,40 @@ export async function seatState(store: EventStore, scheduleId: string, seatId: s
 export async function walletState(store: EventStore, userId: string) {
   return (await loadStream({ store }, walletStreamId(userId), walletDecider)).state;
 }
+
+/**
+ * The store as EventStoreDB offers it: no multi-stream transaction, so commands over several
+ * streams take the sequential path (one stream at a time, with the release rule on failure).
+ */
+export function withoutAppendMany(store: EventStore): EventStore {
+  return {
+    append: (streamId, events, expectedRevision) => store.append(streamId, events, expectedRevision),
+    readStream: (streamId, options) => store.readStream(streamId, options),
+    readStreams: (streamIds) => store.readStreams(streamIds),
+    streamInfo: (streamId) => store.streamInfo(streamId),
+    readAll: (options) => store.readAll(options),
+    subscribeToAll: (options) => store.subscribeToAll(options),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** When an injected append failure strikes: before the append reaches the store, or after it committed (an ambiguous error). */
+export type AppendFault = 'before-commit' | 'after-commit';
+
+/**
+ * A sequential store whose appends of the given event type fail, as a lost connection or an
+ * exceeded deadline would: before anything was written, or after the append committed.
+ */
+export function failingAppends(store: EventStore, faults: Partial<Record<string, AppendFault>>): EventStore {
+  const sequential = withoutAppendMany(store);
+  return {
+    ...sequential,
+    append: async (streamId, events, expectedRevision) => {
+      const fault = faults[events[0]?.type ?? ''];
+      if (fault === 'before-commit') throw new Error(`injected: connection lost before ${events[0]!.type} was sent`);
+      const result = await store.append(streamId, events, expectedRevision);
+      if (fault === 'after-commit') throw new Error(`injected: deadline exceeded after ${events[0]!.type} committed`);
+      return result;
+    },
+  };
+}

@@ -25,7 +25,7 @@ describe(`expiring a reservation (${path} writes)`, () => {
   });
   after(() => pg.close());
 
-  const deps = (): HoldSeatsDeps => ({ catalog: newCatalog(pg), holdDurationMs: 60_000, lockTtlMs: 5000, writePath: 'atomic' });
+  const deps = (): HoldSeatsDeps => ({ catalog: newCatalog(pg), holdDurationMs: 60_000, lockTtlMs: 5000 });
   const types = async (streamId: string): Promise<string[]> => (await pg.readStream(streamId)).map((e) => e.type);
 
   async function givenHold(clock: TestClock, seats = 2) {

@@ -41,7 +41,7 @@ describe(`expiring many reservations at once (${path} writes)`, () => {
   });
   after(() => pg.close());
 
-  const deps = (): HoldSeatsDeps => ({ catalog: newCatalog(pg), holdDurationMs: 60_000, lockTtlMs: 5000, writePath: 'atomic' });
+  const deps = (): HoldSeatsDeps => ({ catalog: newCatalog(pg), holdDurationMs: 60_000, lockTtlMs: 5000 });
   const types = async (streamId: string): Promise<string[]> => (await pg.readStream(streamId)).map((e) => e.type);
   const outcomes = (results: ExpiryResult[]): string[] =>
     results.map((r) => (r.ok ? r.expiry.outcome : ((r.error as { code?: string }).code ?? String(r.error))));

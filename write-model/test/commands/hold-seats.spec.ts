@@ -7,7 +7,7 @@ import { cancelReservation } from '../../src/cancel-reservation/cancel-reservati
 import { holdSeats, type HoldSeatsDeps } from '../../src/hold-seats/hold-seats.js';
 import { deleteKeysWithPrefix, RedisSeatLocks, seatLockKey, type PostgresEventStore, type RedisClient } from '@concert/infra';
 import { openRedis, randomKeyPrefix, TEST_REDIS_URL } from '@concert/infra/testing';
-import { contextFor, givenSchedule, newCatalog, openTestStore, seatState, TestClock } from './command-fixture.js';
+import { contextFor, givenSchedule, newCatalog, openTestStore, seatState, TestClock, withoutAppendMany } from './command-fixture.js';
 
 for (const writePath of ['atomic', 'sequential'] as const)
 describe(`holding seats (${writePath} writes)`, () => {
@@ -24,7 +24,9 @@ describe(`holding seats (${writePath} writes)`, () => {
     await store.close();
   });
 
-  const deps = (): HoldSeatsDeps => ({ catalog: newCatalog(store), holdDurationMs: 300_000, lockTtlMs: 5000, writePath });
+  const deps = (): HoldSeatsDeps => ({ catalog: newCatalog(store), holdDurationMs: 300_000, lockTtlMs: 5000 });
+  /** The store the commands write through: PostgreSQL as it is (atomic), or without its multi-stream append (EventStoreDB's sequential path). */
+  const writes = () => (writePath === 'atomic' ? store : withoutAppendMany(store));
   const locked = (ctx: CommandContext): CommandContext => ({ ...ctx, locks: new RedisSeatLocks(redis) });
 
   const failureOf = (attempt: Promise<unknown>): Promise<DomainError | undefined> =>
@@ -37,7 +39,7 @@ describe(`holding seats (${writePath} writes)`, () => {
     const clock = new TestClock();
     const { scheduleId } = await givenSchedule(store, clock, 5);
     const reservationId = randomUUID();
-    const hold = await holdSeats(locked(contextFor(store, clock, 'u1')), deps(), {
+    const hold = await holdSeats(locked(contextFor(writes(), clock, 'u1')), deps(), {
       reservationId,
       userId: 'u1',
       scheduleId,
@@ -54,14 +56,14 @@ describe(`holding seats (${writePath} writes)`, () => {
     const clock = new TestClock();
     const { scheduleId } = await givenSchedule(store, clock, 3);
     const reservationId = randomUUID();
-    await holdSeats(locked(contextFor(store, clock, 'u1')), deps(), { reservationId, userId: 'u1', scheduleId, seatIds: ['A-1'] });
+    await holdSeats(locked(contextFor(writes(), clock, 'u1')), deps(), { reservationId, userId: 'u1', scheduleId, seatIds: ['A-1'] });
     const key = seatLockKey(scheduleId, 'A-1');
     expect(await redis.get(key)).to.equal(reservationId);
     expect(await redis.pttl(key)).to.be.within(290_000, 300_000);
 
     let refusedByLock = 0;
     const error = await failureOf(
-      holdSeats(locked(contextFor(store, clock, 'u2')), { ...deps(), onLockContended: () => refusedByLock++ }, {
+      holdSeats(locked(contextFor(writes(), clock, 'u2')), { ...deps(), onLockContended: () => refusedByLock++ }, {
         reservationId: randomUUID(),
         userId: 'u2',
         scheduleId,
@@ -77,10 +79,10 @@ describe(`holding seats (${writePath} writes)`, () => {
     const clock = new TestClock();
     const { scheduleId } = await givenSchedule(store, clock, 3);
     const reservationId = randomUUID();
-    await holdSeats(locked(contextFor(store, clock, 'u1')), deps(), { reservationId, userId: 'u1', scheduleId, seatIds: ['A-1', 'A-2'] });
-    await cancelReservation(locked(contextFor(store, clock, 'u1')), { reservationId, userId: 'u1' });
+    await holdSeats(locked(contextFor(writes(), clock, 'u1')), deps(), { reservationId, userId: 'u1', scheduleId, seatIds: ['A-1', 'A-2'] });
+    await cancelReservation(locked(contextFor(writes(), clock, 'u1')), { reservationId, userId: 'u1' });
     expect(await redis.exists(seatLockKey(scheduleId, 'A-1'), seatLockKey(scheduleId, 'A-2'))).to.equal(0);
-    const again = await holdSeats(locked(contextFor(store, clock, 'u2')), deps(), {
+    const again = await holdSeats(locked(contextFor(writes(), clock, 'u2')), deps(), {
       reservationId: randomUUID(),
       userId: 'u2',
       scheduleId,
@@ -92,10 +94,10 @@ describe(`holding seats (${writePath} writes)`, () => {
   it('When one of the seats is already held, Then the hold is refused naming it and the other seats stay free', async () => {
     const clock = new TestClock();
     const { scheduleId } = await givenSchedule(store, clock, 5);
-    await holdSeats(locked(contextFor(store, clock, 'u1')), deps(), { reservationId: randomUUID(), userId: 'u1', scheduleId, seatIds: ['A-2'] });
+    await holdSeats(locked(contextFor(writes(), clock, 'u1')), deps(), { reservationId: randomUUID(), userId: 'u1', scheduleId, seatIds: ['A-2'] });
     // Without locks the seat streams refuse it; with them the lock would: test the fence.
     const error = await failureOf(
-      holdSeats(contextFor(store, clock, 'u2'), deps(), {
+      holdSeats(contextFor(writes(), clock, 'u2'), deps(), {
         reservationId: randomUUID(),
         userId: 'u2',
         scheduleId,
@@ -112,10 +114,10 @@ describe(`holding seats (${writePath} writes)`, () => {
     const clock = new TestClock();
     const { scheduleId } = await givenSchedule(store, clock, 2);
     const reservationId = randomUUID();
-    expect((await failureOf(holdSeats(contextFor(store, clock), deps(), { reservationId, userId: 'u', scheduleId: randomUUID(), seatIds: ['A-1'] })))?.code).to.equal(
+    expect((await failureOf(holdSeats(contextFor(writes(), clock), deps(), { reservationId, userId: 'u', scheduleId: randomUUID(), seatIds: ['A-1'] })))?.code).to.equal(
       'schedule-not-found',
     );
-    const missing = await failureOf(holdSeats(contextFor(store, clock), deps(), { reservationId, userId: 'u', scheduleId, seatIds: ['A-1', 'Z-9', 'Z-8'] }));
+    const missing = await failureOf(holdSeats(contextFor(writes(), clock), deps(), { reservationId, userId: 'u', scheduleId, seatIds: ['A-1', 'Z-9', 'Z-8'] }));
     expect(missing?.code).to.equal('seat-not-found');
     expect(missing?.details).to.deep.include({ seatIds: ['Z-8', 'Z-9'] });
     expect((await store.streamInfo(reservationStreamId(reservationId))).revision).to.equal('no-stream');
@@ -156,7 +158,7 @@ describe(`holding seats (${writePath} writes)`, () => {
         const wanted = seatIds.slice(start, start + 1 + (i % 3));
         const reservationId = randomUUID();
         try {
-          const ctx = contextFor(store, clock, `user-${i}`);
+          const ctx = contextFor(writes(), clock, `user-${i}`);
           const hold = await holdSeats(useLocks ? locked(ctx) : ctx, deps(), { reservationId, userId: `user-${i}`, scheduleId, seatIds: wanted });
           winners.set(reservationId, hold.seatIds);
         } catch (error) {

@@ -14,7 +14,7 @@ describe('releasing an orphaned seat (the saga timeout command for a seat)', () 
   });
   after(() => store.close());
 
-  const deps = (): HoldSeatsDeps => ({ catalog: newCatalog(store), holdDurationMs: 60_000, lockTtlMs: 5000, writePath: 'atomic' });
+  const deps = (): HoldSeatsDeps => ({ catalog: newCatalog(store), holdDurationMs: 60_000, lockTtlMs: 5000 });
 
   it('Given a seat held past its deadline, When released for its own reservation, Then the reservation expires and the seat is free', async () => {
     const clock = new TestClock();

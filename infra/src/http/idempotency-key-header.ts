@@ -1,4 +1,5 @@
-import { HttpProblem, validationProblem } from '@concert/infra';
+import { HttpProblem } from './problem.js';
+import { validationProblem } from './common-problems.js';
 import type { Request } from 'express';
 
 /** docs/api.md, 'Headers': 1..255 characters; printable ASCII keeps it safe to store, log and compare. */

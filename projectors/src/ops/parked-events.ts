@@ -1,6 +1,7 @@
 import { parseEvent } from '@concert/domain';
 import { eventFromJson, lockProjectionShared, type Projection } from '@concert/infra';
-import { applyEvents, lockCheckpoint } from '@concert/projectors';
+import { applyEvents } from '../runner/apply-batch.js';
+import { lockCheckpoint } from '../runner/checkpoint-store.js';
 import type { Knex } from 'knex';
 
 export interface ParkedEvent {

@@ -1,0 +1,114 @@
+import {
+  consumerInfo,
+  ensureDurableConsumer,
+  readStreamTail,
+  resetDurableConsumer,
+  type ConsumerMessages,
+  type DurableConsumerOptions,
+  type JetStreamClient,
+  type JetStreamManager,
+  type NatsConnection,
+} from '@concert/infra';
+import type { Checkpoint } from './checkpoint-store.js';
+
+export interface ProjectionFeedOptions {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  stream: string;
+  subjectPrefix: string;
+  /** The projection's durable consumer (`proj_<name>`). */
+  durable: string;
+  /** `<prefix>.>` (the whole stream) or `<prefix>.<category>.>` (categorySubject). */
+  filterSubject: string;
+  /** Whether the filter takes every message of the stream (then stream sequences have no gaps). */
+  wholeStream: boolean;
+  /** Messages per pull; also what the client buffers at most beyond what is being applied. */
+  batchSize: number;
+  /** A message not acked within this is redelivered (a crashed consumer). */
+  ackWaitMs: number;
+}
+
+/** One run of the consumer: its messages and the delivery sequence the first one must carry. */
+export interface FeedSession {
+  messages: ConsumerMessages;
+  /** The consumer's delivery sequence expected next: a jump means a delivery was lost in transit. */
+  nextDelivery: number;
+}
+
+/**
+ * The JetStream side of one projection: a durable pull consumer read with `consume()`, whose
+ * pull requests stay open across batches (none ends while a batch is applied, so no message
+ * goes to a request the client gave up on). The server hands out at most `4 x batchSize`
+ * unacknowledged messages (`max_ack_pending`): the bound of the client's buffer. Acks are
+ * cumulative (ack policy `all`), one per committed batch.
+ */
+export class ProjectionFeed {
+  constructor(private readonly options: ProjectionFeedOptions) {}
+
+  get wholeStream(): boolean {
+    return this.options.wholeStream;
+  }
+
+  /**
+   * Starts consuming after the checkpoint. A consumer with unacknowledged deliveries (a
+   * crashed or stopped predecessor, a resync), or created otherwise, is created again from
+   * the first message not both acked and applied: everything after it then comes in stream
+   * order, and what the predecessor committed without acking comes again first, skipped as
+   * duplicates. (Left as it was, JetStream would hand out newer messages before redelivering
+   * the old ones after ack_wait.)
+   */
+  async open(checkpoint: Checkpoint): Promise<FeedSession> {
+    const { js, jsm, stream, durable } = this.options;
+    const existing = await consumerInfo(jsm, stream, durable);
+    // No consumer (first start, or the stream itself was recreated): from the stream's start,
+    // where the continuity check skips what the checkpoint has and holds back a stream whose
+    // sequences restarted, rather than trusting the checkpoint's sequence in a new stream.
+    const acked = existing?.ack_floor.stream_seq ?? 0;
+    const wanted: DurableConsumerOptions = {
+      stream,
+      durable,
+      filterSubject: this.options.filterSubject,
+      maxAckPending: this.options.batchSize * 4,
+      ackWaitMs: this.options.ackWaitMs,
+      ackPolicy: 'all',
+      startSequence: (existing === undefined || checkpoint.streamSequence === 0 ? acked : Math.min(acked, checkpoint.streamSequence)) + 1,
+    };
+    const inSync =
+      existing !== undefined &&
+      existing.config.ack_policy === 'all' &&
+      existing.config.filter_subject === wanted.filterSubject &&
+      existing.num_ack_pending === 0;
+    const info = inSync ? await ensureDurableConsumer(jsm, wanted) : await resetDurableConsumer(jsm, wanted);
+    const consumer = await js.consumers.get(stream, durable);
+    const messages = await consumer.consume({ max_messages: this.options.batchSize });
+    return { messages, nextDelivery: info.delivered.consumer_seq + 1 };
+  }
+
+  /** Resolves once the server has processed everything sent so far (a stopped consume's unsubscribe). */
+  flush(): Promise<void> {
+    return this.options.nc.flush();
+  }
+
+  /**
+   * Where a filtered projection stands when it has nothing left to do: the stream's last
+   * message, provided that, read after it, the consumer has nothing pending or unacked (every
+   * message of its filter up to there was applied and acked). Undefined while it has work.
+   * Without this, a filtered projection's checkpoint would stop at its own category's last
+   * event, and a consistency token of a later event elsewhere would wait for it in vain.
+   */
+  async passedTail(): Promise<Checkpoint | undefined> {
+    const { jsm, stream, durable } = this.options;
+    const tail = await readStreamTail(jsm, stream, this.options.subjectPrefix);
+    if (!tail.last) return undefined;
+    const info = await jsm.consumers.info(stream, durable);
+    if (info.num_pending > 0 || info.num_ack_pending > 0) return undefined;
+    return { position: tail.last.event.position, streamSequence: tail.last.sequence };
+  }
+
+  /** Messages not yet acked by this projection: its lag. */
+  async pending(): Promise<number> {
+    const info = await this.options.jsm.consumers.info(this.options.stream, this.options.durable);
+    return info.num_pending + info.num_ack_pending;
+  }
+}

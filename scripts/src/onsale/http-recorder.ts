@@ -1,0 +1,89 @@
+import { performance } from 'node:perf_hooks';
+import { Agent, fetch as undiciFetch } from 'undici';
+
+export type Stage = 'enter' | 'poll' | 'hold' | 'seats' | 'charge' | 'pay' | 'cancel' | 'probe';
+
+/** One answered (or failed) request: when it ended, in seconds since the run began. */
+export interface RequestRecord {
+  stage: Stage;
+  endS: number;
+  ms: number;
+  /** `201`, `409 seat-unavailable`, `network-error` */
+  label: string;
+}
+
+export interface Answer {
+  status: number;
+  label: string;
+  body: Record<string, unknown>;
+  retryAfterS: number | undefined;
+}
+
+/**
+ * Sends requests to the gateway through one keep-alive pool, at most `concurrency` in flight,
+ * and records each one's stage, latency and answer.
+ */
+export class HttpRecorder {
+  readonly records: RequestRecord[] = [];
+  readonly #agent: Agent;
+  readonly #startedAt = performance.now();
+  #inFlight = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(
+    readonly baseUrl: string,
+    readonly concurrency: number,
+    readonly timeoutMs = 30_000,
+  ) {
+    this.#agent = new Agent({ connections: concurrency, keepAliveTimeout: 30_000, pipelining: 1 });
+  }
+
+  /** Seconds since the recorder was made. */
+  now(): number {
+    return (performance.now() - this.#startedAt) / 1000;
+  }
+
+  async send(stage: Stage, method: 'GET' | 'POST', path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+    if (this.#inFlight >= this.concurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#inFlight += 1;
+    const t0 = performance.now();
+    let answer: Answer;
+    try {
+      const response = await undiciFetch(`${this.baseUrl}${path}`, {
+        method,
+        dispatcher: this.#agent,
+        signal: AbortSignal.timeout(this.timeoutMs),
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      let parsed: Record<string, unknown> = {};
+      try {
+        const value: unknown = text ? JSON.parse(text) : {};
+        parsed = Array.isArray(value) ? { items: value } : (value as Record<string, unknown>);
+      } catch {
+        parsed = {};
+      }
+      const code = response.status >= 400 && typeof parsed.code === 'string' ? ` ${parsed.code}` : '';
+      const retryAfter = response.headers.get('retry-after');
+      answer = { status: response.status, label: `${response.status}${code}`, body: parsed, retryAfterS: retryAfter === null ? undefined : Number(retryAfter) };
+    } catch (error) {
+      const name = (error as Error).name === 'TimeoutError' ? 'timeout' : 'network-error';
+      answer = { status: 0, label: name, body: {}, retryAfterS: undefined };
+    } finally {
+      this.#inFlight -= 1;
+      this.#waiting.shift()?.();
+    }
+    this.records.push({ stage, endS: this.now(), ms: performance.now() - t0, label: answer.label });
+    return answer;
+  }
+
+  close(): Promise<void> {
+    return this.#agent.close();
+  }
+}
+
+/** An answer that says nothing about whether the command ran: send it again (same Idempotency-Key). */
+export function undecided(answer: Answer): boolean {
+  return answer.status === 0 || answer.status === 429 || answer.status >= 500 || answer.label === '409 idempotency-key-in-use';
+}
