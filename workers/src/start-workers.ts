@@ -39,6 +39,8 @@ export interface WorkersOptions {
     concurrency: number;
     /** Claim loops (default 1). */
     loops?: number;
+    /** How long a claimed deadline is left to this worker (default 5 s). */
+    leaseMs?: number;
     intervalMs?: number;
     /** How often the feed sweep reads the event store for deadlines (default 5 s). */
     sweepIntervalMs?: number;
@@ -98,6 +100,7 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
     context: (deadline) => ({ store, now, correlationId: deadline.correlationId, causationId: deadline.sourceEventId, ...(locks ? { locks } : {}) }),
     batchSize: options.expiry.batchSize,
     loops: options.expiry.loops ?? 1,
+    ...(options.expiry.leaseMs === undefined ? {} : { leaseMs: options.expiry.leaseMs }),
     concurrency: Math.ceil(options.expiry.concurrency / (options.expiry.loops ?? 1)),
     logger: logger.child({ worker: 'deadline-timer' }),
     metrics,

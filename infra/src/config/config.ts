@@ -104,6 +104,8 @@ const variables = z.object({
   EXPIRY_CONCURRENCY: positiveInt.default(16),
   /** Claim loops of one worker: claims, commands and completions of several batches overlap. */
   EXPIRY_CLAIM_LOOPS: positiveInt.default(4),
+  /** A claimed deadline is left to its worker this long; after a crash it comes due again then. */
+  EXPIRY_LEASE_MS: positiveInt.default(5000),
   /** How often the saga reads the event store's own feed for hold deadlines (holds expire without NATS). */
   EXPIRY_SWEEP_INTERVAL_MS: positiveInt.default(5000),
   /** A payment still REQUESTED this long after it began is taken for crashed and resumed. */

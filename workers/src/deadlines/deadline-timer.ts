@@ -20,7 +20,7 @@ export interface DeadlineTimerOptions {
   concurrency: number;
   /** Claim loops of this worker (default 1). */
   loops?: number;
-  /** How long a claimed deadline is left to this worker before another may claim it (default 30 s). */
+  /** How long a claimed deadline is left to this worker before another may claim it (default 5 s): what a crash delays its deadlines by. */
   leaseMs?: number;
   logger: Logger;
   metrics: WorkerMetrics;
@@ -32,7 +32,7 @@ export interface DeadlineTimerOptions {
 }
 
 const DEFAULT_INTERVAL_MS = 200;
-const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_LEASE_MS = 5000;
 /** Reservations expired per multi-stream append: a few hundred events in one commit. */
 const EXPIRIES_PER_APPEND = 64;
 const DEFAULT_RETENTION_MS = 3_600_000;
