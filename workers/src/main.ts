@@ -53,7 +53,13 @@ try {
     subjectPrefix: config.NATS_SUBJECT_PREFIX,
     logger,
     registry,
-    expiry: { batchSize: config.EXPIRY_BATCH_SIZE, concurrency: config.EXPIRY_CONCURRENCY },
+    expiry: {
+      batchSize: config.EXPIRY_BATCH_SIZE,
+      concurrency: config.EXPIRY_CONCURRENCY,
+      loops: config.EXPIRY_CLAIM_LOOPS,
+      leaseMs: config.EXPIRY_LEASE_MS,
+      sweepIntervalMs: config.EXPIRY_SWEEP_INTERVAL_MS,
+    },
     paymentRecovery: { afterMs: config.PAYMENT_RECOVERY_AFTER_MS, intervalMs: config.PAYMENT_RECOVERY_INTERVAL_MS },
     notifications: { sender: configuredSender(config, knex), maxAttempts: config.NOTIFY_MAX_ATTEMPTS, retryBaseMs: config.NOTIFY_RETRY_BASE_MS },
   });

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { DueDeadline } from './deadlines/deadline.js';
 import { startDeadlineRecorder } from './deadlines/deadline-recorder.js';
 import { countDeadlines } from './deadlines/deadline-store.js';
+import { startDeadlineFeedSweep } from './deadlines/deadline-feed-sweep.js';
 import { startDeadlineTimer } from './deadlines/deadline-timer.js';
 import type { TimeoutResult } from './deadlines/timeout-command.js';
 import { createWorkerMetrics, OVERDUE_AFTER_MS, type WorkerMetrics } from './metrics/worker-metrics.js';
@@ -13,6 +14,10 @@ import { countPendingDeliveries } from './notifications/delivery-store.js';
 import type { NotificationSender } from './notifications/notification.js';
 import { startNotifier } from './notifications/notifier.js';
 import type { PeriodicLoop } from './runtime/periodic-loop.js';
+
+const DEFAULT_SWEEP_INTERVAL_MS = 5000;
+/** Events per read of the feed sweep: a few thousand, so a backlog is read in few round trips. */
+const SWEEP_BATCH_SIZE = 2000;
 
 export interface WorkersOptions {
   knex: Knex;
@@ -28,7 +33,19 @@ export interface WorkersOptions {
   logger: Logger;
   registry: Registry;
   now?: () => Date;
-  expiry: { batchSize: number; concurrency: number; intervalMs?: number; ackWaitMs?: number };
+  expiry: {
+    batchSize: number;
+    /** Timeout commands at once over all claim loops. */
+    concurrency: number;
+    /** Claim loops (default 1). */
+    loops?: number;
+    /** How long a claimed deadline is left to this worker (default 5 s). */
+    leaseMs?: number;
+    intervalMs?: number;
+    /** How often the feed sweep reads the event store for deadlines (default 5 s). */
+    sweepIntervalMs?: number;
+    ackWaitMs?: number;
+  };
   paymentRecovery: { afterMs: number; intervalMs: number };
   /** The notifier and its delivery dispatcher; absent, they do not run (tests of the other workers). */
   notifications?: NotificationOptions;
@@ -82,11 +99,20 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
     // Correlated with the hold, caused by the event that set the deadline.
     context: (deadline) => ({ store, now, correlationId: deadline.correlationId, causationId: deadline.sourceEventId, ...(locks ? { locks } : {}) }),
     batchSize: options.expiry.batchSize,
-    concurrency: options.expiry.concurrency,
+    loops: options.expiry.loops ?? 1,
+    ...(options.expiry.leaseMs === undefined ? {} : { leaseMs: options.expiry.leaseMs }),
+    concurrency: Math.ceil(options.expiry.concurrency / (options.expiry.loops ?? 1)),
     logger: logger.child({ worker: 'deadline-timer' }),
     metrics,
     ...(options.expiry.intervalMs === undefined ? {} : { intervalMs: options.expiry.intervalMs }),
     ...(options.onTimeoutRun ? { onRun: options.onTimeoutRun } : {}),
+  });
+  const sweep = startDeadlineFeedSweep({
+    knex,
+    feed: store,
+    logger: logger.child({ worker: 'deadline-feed-sweep' }),
+    intervalMs: options.expiry.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+    batchSize: SWEEP_BATCH_SIZE,
   });
   const recovery = startPaymentRecovery({
     knex,
@@ -106,11 +132,12 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
     readinessChecks: {
       deadlineRecorder: () => recorder.ready(),
       deadlineTimer: () => timer.ready(),
+      deadlineFeedSweep: () => sweep.ready(),
       paymentRecovery: () => recovery.ready(),
       ...(notifications ? { notifier: () => notifications.notifier.ready(), notificationDispatcher: () => notifications.dispatcher.ready() } : {}),
     },
     async stop() {
-      await Promise.all([recorder.stop(), timer.stop(), recovery.stop(), notifications?.notifier.stop(), notifications?.dispatcher.stop()]);
+      await Promise.all([recorder.stop(), timer.stop(), sweep.stop(), recovery.stop(), notifications?.notifier.stop(), notifications?.dispatcher.stop()]);
     },
   };
 }

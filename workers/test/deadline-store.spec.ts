@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import knexFactory, { type Knex } from 'knex';
-import { deadlineId, reservationDeadline, seatDeadline, type DeadlineChange, type DeadlineKey } from '../src/deadlines/deadline.js';
+import { deadlineId, reservationDeadline, seatDeadline, type DeadlineChange, type DeadlineKey, type DueDeadline } from '../src/deadlines/deadline.js';
 import { claimDue, postponeDeadline, recordChanges, settleDeadlines } from '../src/deadlines/deadline-store.js';
 
 describe('hold deadlines table: recording and claiming (real PostgreSQL)', () => {
@@ -47,8 +47,9 @@ describe('hold deadlines table: recording and claiming (real PostgreSQL)', () =>
     expect(await openDeadlines()).to.deep.equal([deadlineId(redelivered), deadlineId(rehold)].sort());
   });
 
-  it('When two timers claim at once, Then they get disjoint deadlines; settled, postponed and future ones are not claimed', async () => {
+  it('When two timers claim, Then they get disjoint leased deadlines; settled, postponed and future ones are not claimed, and unfinished ones come due again when their lease ends', async () => {
     const now = new Date();
+    const lease = 30_000;
     const due = Array.from({ length: 8 }, () => reservationDeadline(newReservation()));
     const future = reservationDeadline(newReservation());
     const settled = reservationDeadline(newReservation());
@@ -59,24 +60,21 @@ describe('hold deadlines table: recording and claiming (real PostgreSQL)', () =>
       settle(settled),
     ]);
 
-    const first = await knex.transaction();
-    const second = await knex.transaction();
-    try {
-      const a = await claimDue(first, now, 5);
-      const b = await claimDue(second, now, 5);
-      expect(a.map(deadlineId)).to.deep.equal(due.slice(0, 5).map(deadlineId), 'earliest first');
-      expect(b.map(deadlineId)).to.deep.equal(due.slice(5).map(deadlineId), 'the rest, skipping the locked rows');
-      await settleDeadlines(first, [{ key: a[0]!, settledBy: 'timer:expired' }]);
-      await postponeDeadline(first, a[1]!, 'boom', new Date(now.getTime() + 60_000));
-    } finally {
-      await first.commit();
-      await second.rollback();
-    }
+    const mine = (claimed: DueDeadline[]): string[] => claimed.filter((d) => reservations.includes(d.reservationId)).map(deadlineId);
+    const a = await claimDue(knex, now, 5, lease);
+    const b = await claimDue(knex, now, 5, lease);
+    expect(mine(a)).to.deep.equal(due.slice(0, 5).map(deadlineId), 'earliest first');
+    expect(mine(b)).to.deep.equal(due.slice(5).map(deadlineId), 'the rest, skipping the leased rows');
+    const first = a;
+    expect(mine(await claimDue(knex, now, 100, lease)), 'leased: not claimed again').to.deep.equal([]);
+    await settleDeadlines(knex, [{ key: first[0]!, settledBy: 'timer:expired' }]);
+    await postponeDeadline(knex, first[1]!, 'boom', new Date(now.getTime() + 60_000));
 
-    const again = await knex.transaction(async (trx) => claimDue(trx, now, 100));
-    const mine = new Set(reservations);
-    expect(again.filter((d) => mine.has(d.reservationId)).map(deadlineId)).to.deep.equal([...due.slice(2)].map(deadlineId));
-    const postponed: { attempts: number; last_error: string } = await knex('hold_deadlines').where('reservation_id', due[1]!.reservationId).first();
+    const afterLease = new Date(now.getTime() + lease + 1);
+    const again = mine(await claimDue(knex, afterLease, 100, lease));
+    const expected = due.filter((d) => ![first[0], first[1]].map((x) => deadlineId(x!)).includes(deadlineId(d))).map(deadlineId);
+    expect(again).to.deep.equal(expected);
+    const postponed: { attempts: number; last_error: string } = await knex('hold_deadlines').where('reservation_id', first[1]!.reservationId).first();
     expect(postponed).to.include({ attempts: 1, last_error: 'boom' });
   });
 
@@ -87,8 +85,9 @@ describe('hold deadlines table: recording and claiming (real PostgreSQL)', () =>
     const seat = seatDeadline(reservationId, 's-1', 'A-1');
     const orphan = seatDeadline(newReservation(), 's-1', 'A-2');
     await recordChanges(knex, [set(reservationDeadline(reservationId), new Date(now.getTime() + 60_000)), set(seat, past), set(orphan, past)]);
-    const claimMine = (): Promise<string[]> =>
-      knex.transaction(async (trx) => (await claimDue(trx, now, 100)).filter((d) => reservations.includes(d.reservationId)).map(deadlineId));
+    // Leases of 0 s: every claim sees what is due, as if each lease had ended.
+    const claimMine = async (): Promise<string[]> =>
+      (await claimDue(knex, now, 100, 0)).filter((d) => reservations.includes(d.reservationId)).map(deadlineId);
 
     expect(await claimMine()).to.deep.equal([deadlineId(orphan)]);
     await recordChanges(knex, [settle(reservationDeadline(reservationId))]);

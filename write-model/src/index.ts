@@ -25,4 +25,5 @@ export {
 export { payRoute } from './pay/pay-route.js';
 export type { PaymentLock } from './pay/payment-lock.js';
 export { expireReservation, type ExpiryOutcome } from './expire-reservation/expire-reservation.js';
+export { expireReservations, type ExpiryRequest, type ExpiryResult } from './expire-reservation/expire-reservations.js';
 export { releaseOrphanSeat, type OrphanSeatOutcome } from './release-orphan-seat/release-orphan-seat.js';

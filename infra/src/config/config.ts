@@ -163,8 +163,14 @@ const workers = {
   WORKERS_PORT: port.default(8110),
   /** Hold deadlines one worker claims per transaction (and events its recorder takes per batch). */
   EXPIRY_BATCH_SIZE: positiveInt.default(256),
-  /** Timeout commands one worker runs at once. */
+  /** Timeout commands (or multi-reservation appends) one worker runs at once, over all its claim loops. */
   EXPIRY_CONCURRENCY: positiveInt.default(16),
+  /** Claim loops of one worker: claims, commands and completions of several batches overlap. */
+  EXPIRY_CLAIM_LOOPS: positiveInt.default(4),
+  /** A claimed deadline is left to its worker this long; after a crash it comes due again then. */
+  EXPIRY_LEASE_MS: positiveInt.default(5000),
+  /** How often the saga reads the event store's own feed for hold deadlines (holds expire without NATS). */
+  EXPIRY_SWEEP_INTERVAL_MS: positiveInt.default(5000),
   /** A payment still REQUESTED this long after it began is taken for crashed and resumed. */
   PAYMENT_RECOVERY_AFTER_MS: positiveInt.default(30_000),
   PAYMENT_RECOVERY_INTERVAL_MS: positiveInt.default(5_000),

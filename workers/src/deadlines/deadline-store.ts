@@ -59,42 +59,51 @@ interface DueRow {
 
 /**
  * Claims up to `limit` deadlines due at `now` (the worker's clock, the one the commands decide
- * with), earliest first. The rows stay locked until the transaction ends; other instances skip
- * them, so no deadline is claimed twice while it is being worked on.
+ * with), earliest first, with a lease: one statement, committed at once, moves their next
+ * attempt to `now + leaseMs`. No transaction stays open while their commands run (a long one
+ * would hold back pg_snapshot_xmin and so stall the feed); other instances skip them until the
+ * lease ends, and a crashed instance's deadlines come due again then (the commands are idempotent).
  *
  * A seat deadline waits while its reservation's deadline is open: that one releases the seat
  * (after ReservationExpired), and running both would do the work twice under a backlog. The
  * seat path is for seats whose reservation has no deadline (never held: the crash case) or
  * whose reservation ended without releasing them (a crash between the two steps).
  */
-export async function claimDue(trx: Knex.Transaction, now: Date, limit: number): Promise<DueDeadline[]> {
-  const { rows } = (await trx.raw(
-    `SELECT kind, reservation_id, schedule_id, seat_id, due_at, source_event_id, correlation_id, attempts
-     FROM hold_deadlines d
-     WHERE settled_at IS NULL AND due_at <= ? AND next_attempt_at <= ?
-       AND NOT (kind = 'seat' AND EXISTS (
-         SELECT 1 FROM hold_deadlines r
-         WHERE r.reservation_id = d.reservation_id AND r.kind = 'reservation' AND r.schedule_id = '' AND r.seat_id = ''
-           AND r.settled_at IS NULL))
-     ORDER BY due_at
-     LIMIT ?
-     FOR UPDATE SKIP LOCKED`,
-    [now, now, limit],
+export async function claimDue(db: Knex | Knex.Transaction, now: Date, limit: number, leaseMs: number): Promise<DueDeadline[]> {
+  const { rows } = (await db.raw(
+    `UPDATE hold_deadlines AS d SET next_attempt_at = ?::timestamptz + make_interval(secs => ?)
+     FROM (
+       SELECT reservation_id, kind, schedule_id, seat_id
+       FROM hold_deadlines d
+       WHERE settled_at IS NULL AND due_at <= ? AND next_attempt_at <= ?
+         AND NOT (kind = 'seat' AND EXISTS (
+           SELECT 1 FROM hold_deadlines r
+           WHERE r.reservation_id = d.reservation_id AND r.kind = 'reservation' AND r.schedule_id = '' AND r.seat_id = ''
+             AND r.settled_at IS NULL))
+       ORDER BY due_at
+       LIMIT ?
+       FOR UPDATE SKIP LOCKED
+     ) AS c
+     WHERE (d.reservation_id, d.kind, d.schedule_id, d.seat_id) = (c.reservation_id, c.kind, c.schedule_id, c.seat_id)
+     RETURNING d.kind, d.reservation_id, d.schedule_id, d.seat_id, d.due_at, d.source_event_id, d.correlation_id, d.attempts`,
+    [now, leaseMs / 1000, now, now, limit],
   )) as { rows: DueRow[] };
-  return rows.map((row) => ({
-    kind: row.kind,
-    reservationId: row.reservation_id,
-    scheduleId: row.schedule_id,
-    seatId: row.seat_id,
-    dueAt: row.due_at,
-    sourceEventId: row.source_event_id ?? deadlineId({ kind: row.kind, reservationId: row.reservation_id, scheduleId: row.schedule_id, seatId: row.seat_id }),
-    correlationId: row.correlation_id ?? row.source_event_id ?? row.reservation_id,
-    attempts: row.attempts,
-  }));
+  return rows
+    .sort((a, b) => a.due_at.getTime() - b.due_at.getTime())
+    .map((row) => ({
+      kind: row.kind,
+      reservationId: row.reservation_id,
+      scheduleId: row.schedule_id,
+      seatId: row.seat_id,
+      dueAt: row.due_at,
+      sourceEventId: row.source_event_id ?? deadlineId({ kind: row.kind, reservationId: row.reservation_id, scheduleId: row.schedule_id, seatId: row.seat_id }),
+      correlationId: row.correlation_id ?? row.source_event_id ?? row.reservation_id,
+      attempts: row.attempts,
+    }));
 }
 
 /** Marks deadlines done (their timeout ran, or there was nothing left to do), each with why. */
-export async function settleDeadlines(trx: Knex.Transaction, settled: ReadonlyArray<{ key: DeadlineKey; settledBy: string }>): Promise<void> {
+export async function settleDeadlines(trx: Knex | Knex.Transaction, settled: ReadonlyArray<{ key: DeadlineKey; settledBy: string }>): Promise<void> {
   if (settled.length === 0) return;
   const json = settled.map((s) => ({ r: s.key.reservationId, k: s.key.kind, sc: s.key.scheduleId, se: s.key.seatId, sb: s.settledBy }));
   await trx.raw(
@@ -106,7 +115,7 @@ export async function settleDeadlines(trx: Knex.Transaction, settled: ReadonlyAr
 }
 
 /** A failed run: counted, its error kept for ops, tried again at `retryAt`. */
-export async function postponeDeadline(trx: Knex.Transaction, key: DeadlineKey, error: string, retryAt: Date): Promise<void> {
+export async function postponeDeadline(trx: Knex | Knex.Transaction, key: DeadlineKey, error: string, retryAt: Date): Promise<void> {
   await trx('hold_deadlines')
     .where({ reservation_id: key.reservationId, kind: key.kind, schedule_id: key.scheduleId, seat_id: key.seatId })
     .update({ attempts: trx.raw('attempts + 1'), last_error: error, next_attempt_at: retryAt });

@@ -7,7 +7,7 @@ import { startPeriodicLoop, type PeriodicLoop } from '../runtime/periodic-loop.j
 import { deadlineId, type DueDeadline } from './deadline.js';
 import { claimDue, postponeDeadline, purgeSettled, settleDeadlines } from './deadline-store.js';
 import { retryDelayMs } from './retry-delay.js';
-import { runTimeoutCommand, type TimeoutResult } from './timeout-command.js';
+import { runExpiries, runTimeoutCommand, type TimeoutResult } from './timeout-command.js';
 
 export interface DeadlineTimerOptions {
   knex: Knex;
@@ -16,7 +16,12 @@ export interface DeadlineTimerOptions {
   /** The clock deadlines are compared with; the same one the contexts decide with. */
   now: () => Date;
   batchSize: number;
+  /** Timeout commands (or multi-reservation appends) one claim loop runs at once. */
   concurrency: number;
+  /** Claim loops of this worker (default 1). */
+  loops?: number;
+  /** How long a claimed deadline is left to this worker before another may claim it (default 5 s): what a crash delays its deadlines by. */
+  leaseMs?: number;
   logger: Logger;
   metrics: WorkerMetrics;
   intervalMs?: number;
@@ -27,20 +32,27 @@ export interface DeadlineTimerOptions {
 }
 
 const DEFAULT_INTERVAL_MS = 200;
+const DEFAULT_LEASE_MS = 5000;
+/** Reservations expired per multi-stream append: a few hundred events in one commit. */
+const EXPIRIES_PER_APPEND = 64;
 const DEFAULT_RETENTION_MS = 3_600_000;
 const PURGE_INTERVAL_MS = 60_000;
 const MAX_ERROR_TEXT = 2000;
 
 /**
- * The expiry saga's clock: every tick (and at once at start, so a worker that was down catches
- * up), claims the due deadlines in a transaction with FOR UPDATE SKIP LOCKED, issues their
- * timeout commands with bounded concurrency, and settles or postpones each before committing.
- * A claimed deadline stays locked until then, so another instance never runs it at the same
- * time; a crash before the commit unlocks it, and the idempotent command runs again.
+ * The expiry saga's clock: `loops` claim loops, each of which every tick (and at once at
+ * start, so a worker that was down catches up) leases the due deadlines (claimDue: one
+ * statement, committed at once), issues their timeout commands, then settles or postpones them
+ * in one short transaction. No transaction is open while commands run. Several loops keep
+ * claims, commands and completions overlapping. A leased deadline is not claimed again until
+ * its lease ends; a crash leaves it to come due then, and the idempotent command runs again.
  */
 export function startDeadlineTimer(options: DeadlineTimerOptions): PeriodicLoop {
   const { logger } = options;
-  const timer = startPeriodicLoop('deadline timer', options.intervalMs ?? DEFAULT_INTERVAL_MS, () => runDueDeadlines(options), logger);
+  const interval = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+  const timers = Array.from({ length: Math.max(1, options.loops ?? 1) }, (_, i) =>
+    startPeriodicLoop(`deadline timer ${i}`, interval, () => runDueDeadlines(options), logger),
+  );
   const purge = startPeriodicLoop(
     'deadline purge',
     PURGE_INTERVAL_MS,
@@ -53,57 +65,85 @@ export function startDeadlineTimer(options: DeadlineTimerOptions): PeriodicLoop 
   );
   return {
     async stop() {
-      await Promise.all([timer.stop(), purge.stop()]);
+      await Promise.all([...timers.map((t) => t.stop()), purge.stop()]);
     },
-    ready: () => timer.ready(),
+    async ready() {
+      await Promise.all(timers.map((t) => t.ready()));
+    },
   };
 }
 
-/** One round; true when the batch was full, i.e. more may be due already. */
+type Run = { deadline: DueDeadline; ok: true; result: TimeoutResult } | { deadline: DueDeadline; ok: false; error: unknown };
+
+/** One round of one loop; true when the batch was full, i.e. more may be due already. */
 export async function runDueDeadlines(options: DeadlineTimerOptions): Promise<boolean> {
   const { knex, batchSize, metrics, logger } = options;
-  return knex.transaction(async (trx) => {
-    const due = await claimDue(trx, options.now(), batchSize);
-    if (due.length === 0) return false;
-    type Run = { deadline: DueDeadline; ok: true; result: TimeoutResult } | { deadline: DueDeadline; ok: false; error: unknown };
-    const runs = await mapBounded(due, options.concurrency, async (deadline): Promise<Run> => {
-      try {
-        const result = await runTimeoutCommand(options.context(deadline), deadline);
-        options.onRun?.(deadline, result);
-        return { deadline, ok: true, result };
-      } catch (error) {
-        options.onRun?.(deadline, { error });
-        return { deadline, ok: false, error };
-      }
-    });
+  const due = await claimDue(knex, options.now(), batchSize, options.leaseMs ?? DEFAULT_LEASE_MS);
+  if (due.length === 0) return false;
+  const runs = await runTimeouts(options, due);
 
-    const settled: Array<{ deadline: DueDeadline; outcome: string }> = [];
-    for (const run of runs) {
-      const { deadline } = run;
-      if (run.ok && run.result.outcome !== 'not-yet') {
-        if (run.result.commandIssued) metrics.timeoutCommands.inc({ kind: deadline.kind, outcome: run.result.outcome });
-        settled.push({ deadline, outcome: run.result.outcome });
-        continue;
-      }
-      const attempts = deadline.attempts + 1;
-      const error = run.ok ? new Error('the write side found the deadline still ahead (clock skew)') : run.error;
-      metrics.timeoutCommands.inc({ kind: deadline.kind, outcome: run.ok ? 'not-yet' : 'failed' });
-      const retryAt = new Date(options.now().getTime() + retryDelayMs(attempts));
-      await postponeDeadline(trx, deadline, errorText(error), retryAt);
-      logger.warn({ err: error, deadline: deadlineId(deadline), attempts, retryAt }, 'timeout command failed, retrying later');
+  const settled: Array<{ deadline: DueDeadline; outcome: string }> = [];
+  const postponed: Array<{ deadline: DueDeadline; error: unknown; attempts: number; retryAt: Date }> = [];
+  for (const run of runs) {
+    const { deadline } = run;
+    options.onRun?.(deadline, run.ok ? run.result : { error: run.error });
+    if (run.ok && run.result.outcome !== 'not-yet') {
+      if (run.result.commandIssued) metrics.timeoutCommands.inc({ kind: deadline.kind, outcome: run.result.outcome });
+      settled.push({ deadline, outcome: run.result.outcome });
+      continue;
     }
+    const attempts = deadline.attempts + 1;
+    const error = run.ok ? new Error('the write side found the deadline still ahead (clock skew)') : run.error;
+    metrics.timeoutCommands.inc({ kind: deadline.kind, outcome: run.ok ? 'not-yet' : 'failed' });
+    postponed.push({ deadline, error, attempts, retryAt: new Date(options.now().getTime() + retryDelayMs(attempts)) });
+  }
+  await knex.transaction(async (trx) => {
+    for (const { deadline, error, retryAt } of postponed) await postponeDeadline(trx, deadline, errorText(error), retryAt);
     await settleDeadlines(
       trx,
       settled.map(({ deadline, outcome }) => ({ key: deadline, settledBy: `timer:${outcome}` })),
     );
-    const at = Date.now();
-    for (const { deadline, outcome } of settled) {
-      metrics.deadlinesSettled.inc({ kind: deadline.kind, outcome });
-      metrics.lateness.observe({ kind: deadline.kind }, Math.max(0, at - deadline.dueAt.getTime()) / 1000);
-      if (outcome === 'released') logger.info({ deadline: deadlineId(deadline) }, 'orphaned seat released');
-    }
-    return due.length === batchSize;
   });
+  for (const { deadline, error, attempts, retryAt } of postponed) {
+    logger.warn({ err: error, deadline: deadlineId(deadline), attempts, retryAt }, 'timeout command failed, retrying later');
+  }
+  const at = Date.now();
+  for (const { deadline, outcome } of settled) {
+    metrics.deadlinesSettled.inc({ kind: deadline.kind, outcome });
+    metrics.lateness.observe({ kind: deadline.kind }, Math.max(0, at - deadline.dueAt.getTime()) / 1000);
+    if (outcome === 'released') logger.info({ deadline: deadlineId(deadline) }, 'orphaned seat released');
+  }
+  return due.length === batchSize;
+}
+
+/**
+ * The timeout commands of a claimed batch, `concurrency` at a time: reservation deadlines in
+ * groups of EXPIRIES_PER_APPEND, one multi-stream append each where the store has one (one
+ * by one elsewhere); seat deadlines one by one.
+ */
+async function runTimeouts(options: DeadlineTimerOptions, due: readonly DueDeadline[]): Promise<Run[]> {
+  const reservations = due.filter((d) => d.kind === 'reservation');
+  const seats = due.filter((d) => d.kind === 'seat');
+  const perAppend = reservations.length > 0 && options.context(reservations[0]!).store.appendMany ? EXPIRIES_PER_APPEND : 1;
+  const groups: DueDeadline[][] = [];
+  for (let i = 0; i < reservations.length; i += perAppend) groups.push(reservations.slice(i, i + perAppend));
+  for (const seat of seats) groups.push([seat]);
+  const runs = await mapBounded(groups, options.concurrency, async (group): Promise<Run[]> => {
+    if (group[0]!.kind === 'reservation') {
+      try {
+        const results = await runExpiries(group.map((deadline) => ({ ctx: options.context(deadline), deadline })));
+        return results.map((run, i) => ({ deadline: group[i]!, ...run }));
+      } catch (error) {
+        return group.map((deadline) => ({ deadline, ok: false, error }));
+      }
+    }
+    const deadline = group[0]!;
+    return runTimeoutCommand(options.context(deadline), deadline).then(
+      (result): Run[] => [{ deadline, ok: true, result }],
+      (error: unknown): Run[] => [{ deadline, ok: false, error }],
+    );
+  });
+  return runs.flat();
 }
 
 function errorText(error: unknown): string {

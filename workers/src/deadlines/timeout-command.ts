@@ -1,5 +1,5 @@
 import { HoldNotExpiredError } from '@concert/domain';
-import { expireReservation, releaseOrphanSeat, type CommandContext } from '@concert/write-model';
+import { expireReservation, expireReservations, releaseOrphanSeat, type CommandContext, type ExpiryResult } from '@concert/write-model';
 import type { DueDeadline } from './deadline.js';
 
 /**
@@ -32,13 +32,11 @@ export interface TimeoutResult {
  */
 export async function runTimeoutCommand(ctx: CommandContext, deadline: DueDeadline): Promise<TimeoutResult> {
   if (deadline.kind === 'reservation') {
-    try {
-      const { outcome } = await expireReservation(ctx, deadline.reservationId);
-      return { outcome, commandIssued: true };
-    } catch (error) {
-      if (error instanceof HoldNotExpiredError) return { outcome: 'not-yet', commandIssued: true };
-      throw error;
-    }
+    const expiry = await expireReservation(ctx, deadline.reservationId).then(
+      (expiry): ExpiryResult => ({ ok: true, expiry }),
+      (error: unknown): ExpiryResult => ({ ok: false, error }),
+    );
+    return settledBy(expiry);
   }
   // Only this deadline's hold: a stale seat deadline never times out a later buyer's hold,
   // and a seat that the reservation path already freed costs one read and no write.
@@ -49,4 +47,29 @@ export async function runTimeoutCommand(ctx: CommandContext, deadline: DueDeadli
   });
   if (outcome === 'not-held' || outcome === 'superseded') return { outcome, commandIssued: false };
   return { outcome: outcome === 'hold-not-expired' ? 'not-yet' : outcome, commandIssued: true };
+}
+
+/**
+ * The timeout commands of many reservation deadlines at once (expireReservations: one append
+ * for all where the store can), each with its own context. Per deadline, in order: its result,
+ * or the error to retry it for.
+ */
+export async function runExpiries(
+  items: ReadonlyArray<{ ctx: CommandContext; deadline: DueDeadline }>,
+): Promise<Array<{ ok: true; result: TimeoutResult } | { ok: false; error: unknown }>> {
+  const expiries = await expireReservations(items.map(({ ctx, deadline }) => ({ ctx, reservationId: deadline.reservationId })));
+  return expiries.map((expiry) => {
+    try {
+      return { ok: true, result: settledBy(expiry) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  });
+}
+
+/** What an expiry came to; hold-not-expired is `not-yet`, any other failure is thrown. */
+function settledBy(expiry: ExpiryResult): TimeoutResult {
+  if (expiry.ok) return { outcome: expiry.expiry.outcome, commandIssued: true };
+  if (expiry.error instanceof HoldNotExpiredError) return { outcome: 'not-yet', commandIssued: true };
+  throw expiry.error;
 }

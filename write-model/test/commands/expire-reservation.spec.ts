@@ -3,15 +3,26 @@ import { expect } from 'chai';
 import { reservationDecider, reservationStreamId, seatStreamId } from '@concert/domain';
 import { cancelReservation } from '../../src/cancel-reservation/cancel-reservation.js';
 import { expireReservation } from '../../src/expire-reservation/expire-reservation.js';
+import { expireReservations, type ExpiryResult } from '../../src/expire-reservation/expire-reservations.js';
 import { handleCommand } from '../../src/command-loop/handle-command.js';
 import { holdSeats, type HoldSeatsDeps } from '../../src/hold-seats/hold-seats.js';
 import type { EventStore, PostgresEventStore } from '@concert/infra';
-import { contextFor, givenSchedule, newCatalog, openTestStore, seatState, TestClock } from './command-fixture.js';
+import { contextFor, givenSchedule, newCatalog, openTestStore, seatState, TestClock, withoutAppendMany } from './command-fixture.js';
 
-/** The same store without its multi-stream append: the EventStoreDB way of expiring. */
-function withoutAppendMany(store: EventStore): EventStore {
+/** The same store, running `meanwhile` once just before the first multi-stream append (a write racing the batch). */
+function withWriteBeforeFirstAppend(store: PostgresEventStore, meanwhile: () => Promise<unknown>): EventStore {
+  let raced = false;
   return new Proxy(store, {
-    get: (target, key, receiver) => (key === 'appendMany' ? undefined : Reflect.get(target, key, receiver)),
+    get: (target, key, receiver) => {
+      if (key !== 'appendMany') return Reflect.get(target, key, receiver);
+      return async (...args: Parameters<PostgresEventStore['appendMany']>) => {
+        if (!raced) {
+          raced = true;
+          await meanwhile();
+        }
+        return target.appendMany(...args);
+      };
+    },
   });
 }
 
@@ -107,5 +118,53 @@ describe(`expiring a reservation (${path} writes)`, () => {
     const expiry = await expireReservation(contextFor(store, clock), reservationId);
     expect(expiry).to.deep.equal({ outcome: 'not-expirable', position: undefined });
     expect(await types(reservationStreamId(reservationId))).to.deep.equal(['ReservationHeld', 'ReservationCancelled']);
+  });
+
+  describe('many reservations at once (expireReservations)', () => {
+    const outcomes = (results: ExpiryResult[]): string[] =>
+      results.map((r) => (r.ok ? r.expiry.outcome : ((r.error as { code?: string }).code ?? String(r.error))));
+
+    it('Given two holds past their deadline and one before it, When expired together, Then the two are EXPIRED with every seat released (one commit on PostgreSQL) and the third is refused untouched', async () => {
+      const clock = new TestClock();
+      const due = [await givenHold(clock), await givenHold(clock)];
+      clock.advance(30_000);
+      const early = await givenHold(clock, 1);
+      clock.advance(30_000);
+
+      const results = await expireReservations([...due, early].map((h) => ({ ctx: contextFor(store, clock), reservationId: h.reservationId })));
+
+      expect(outcomes(results)).to.deep.equal(['expired', 'expired', 'hold-not-expired']);
+      for (const { scheduleId, reservationId, seatIds } of due) {
+        expect(await types(reservationStreamId(reservationId))).to.deep.equal(['ReservationHeld', 'ReservationExpired']);
+        for (const seatId of seatIds) expect((await seatState(pg, scheduleId, seatId)).status).to.equal('Available');
+      }
+      expect(await types(reservationStreamId(early.reservationId))).to.deep.equal(['ReservationHeld']);
+      if (path === 'atomic') {
+        const written = await Promise.all(
+          due.flatMap(({ scheduleId, reservationId, seatIds }) => [
+            reservationStreamId(reservationId),
+            ...seatIds.map((s) => seatStreamId(scheduleId, s)),
+          ]).map(async (streamId) => (await pg.readStream(streamId))[1]!),
+        );
+        expect(new Set(written.map((e) => e.position.commit)).size).to.equal(1);
+      }
+    });
+
+    it('Given a batch in which one reservation is cancelled between the read and the append, When expired together, Then the others expire and that one, retried alone, is not-expirable', async () => {
+      const clock = new TestClock();
+      const holds = [await givenHold(clock, 1), await givenHold(clock, 1), await givenHold(clock, 1)];
+      clock.advance(60_000);
+      const cancelled = holds[1]!;
+      const racing = path === 'atomic'
+        ? withWriteBeforeFirstAppend(pg, () => cancelReservation(contextFor(pg, clock, 'fan'), { reservationId: cancelled.reservationId, userId: 'fan' }))
+        : store;
+      if (path === 'sequential') await cancelReservation(contextFor(pg, clock, 'fan'), { reservationId: cancelled.reservationId, userId: 'fan' });
+
+      const results = await expireReservations(holds.map((h) => ({ ctx: contextFor(racing, clock), reservationId: h.reservationId })));
+
+      expect(outcomes(results)).to.deep.equal(['expired', 'not-expirable', 'expired']);
+      expect(await types(reservationStreamId(cancelled.reservationId))).to.deep.equal(['ReservationHeld', 'ReservationCancelled']);
+      for (const { scheduleId, seatIds } of [holds[0]!, holds[2]!]) expect((await seatState(pg, scheduleId, seatIds[0]!)).status).to.equal('Available');
+    });
   });
 });

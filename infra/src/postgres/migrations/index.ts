@@ -4,6 +4,7 @@ import * as readModels from './002-read-models.js';
 import * as holdDeadlines from './003-hold-deadlines.js';
 import * as notifications from './004-notifications.js';
 import * as statistics from './005-statistics.js';
+import * as deadlineFeedCheckpoints from './009-deadline-feed-checkpoints.js';
 
 export interface Migration {
   name: string;
@@ -12,4 +13,4 @@ export interface Migration {
 }
 
 /** In order. Listed here rather than discovered on disk so that they run the same from TS and compiled JS. */
-export const migrations: readonly Migration[] = [eventStore, readModels, holdDeadlines, notifications, statistics];
+export const migrations: readonly Migration[] = [eventStore, readModels, holdDeadlines, notifications, statistics, deadlineFeedCheckpoints];
