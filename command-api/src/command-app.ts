@@ -1,4 +1,11 @@
-import { ADD_SCHEDULE_BODY_LIMIT_BYTES, ADD_SCHEDULE_PATH, authenticate, createApp, DEFAULT_BODY_LIMIT_BYTES, requestLogPolicy } from '@concert/infra';
+import {
+  ADD_SCHEDULE_BODY_LIMIT_BYTES,
+  ADD_SCHEDULE_PATH,
+  authenticate,
+  createApp,
+  DEFAULT_BODY_LIMIT_BYTES,
+  requestLogPolicy,
+} from '@concert/infra';
 import {
   addScheduleRoute,
   cancelReservationRoute,
@@ -17,7 +24,8 @@ export function createCommandApp(deps: CommandApiDeps): Express {
     requestLog: requestLogPolicy(deps.config),
     registry: deps.registry,
     readinessChecks: deps.readinessChecks,
-    bodyLimitBytes: (req) => (ADD_SCHEDULE_PATH.test(req.path) ? ADD_SCHEDULE_BODY_LIMIT_BYTES : DEFAULT_BODY_LIMIT_BYTES),
+    bodyLimitBytes: (req) =>
+      ADD_SCHEDULE_PATH.test(req.path) ? ADD_SCHEDULE_BODY_LIMIT_BYTES : DEFAULT_BODY_LIMIT_BYTES,
     authenticate: authenticate(deps.verifier),
     routes: (app) => {
       createConcertRoute(app, deps);

@@ -11,7 +11,10 @@ import {
 import { createCommandMetrics, ScheduleCatalog, type CommandApiDeps } from '@concert/write-model';
 
 /** Connects the stores named by the configuration; `close` releases them at shutdown. */
-export function openCommandApi(config: ProcessConfig<'command-api'>, logger: Logger): { deps: CommandApiDeps; close(): Promise<void> } {
+export function openCommandApi(
+  config: ProcessConfig<'command-api'>,
+  logger: Logger,
+): { deps: CommandApiDeps; close(): Promise<void> } {
   const store = createEventStore(config, { maxConnections: 20 });
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
   const registry = createMetricsRegistry({ service: 'command-api' });

@@ -10,7 +10,9 @@ describe('command API: the token is checked before the body is read', () => {
   after(() => cluster.stop());
 
   it('When an anonymous client posts a 2 MiB body to the seat-map route, Then it gets 401, not 413 or 400', async () => {
-    const response = await call(api.url, 'POST', '/admin/concerts/c-1/schedules', { body: `{"seats":"${'x'.repeat(2 * 1024 * 1024)}"}` });
+    const response = await call(api.url, 'POST', '/admin/concerts/c-1/schedules', {
+      body: `{"seats":"${'x'.repeat(2 * 1024 * 1024)}"}`,
+    });
     expect(response.status).to.equal(401);
     expect(response.body).to.include({ code: 'unauthenticated' });
   });

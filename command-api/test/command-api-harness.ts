@@ -40,7 +40,11 @@ export class CommandApiCluster {
 
   /** Read at first use, not at construction: describe blocks run before the global setup picks the test database. */
   get config(): Config {
-    this.loaded ??= loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...this.overrides });
+    this.loaded ??= loadConfig({
+      ...process.env,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...this.overrides,
+    });
     return this.loaded;
   }
 
@@ -130,10 +134,18 @@ export async function givenScheduleViaApi(
   });
   if (concert.status !== 201) throw new Error(`create concert: ${concert.status} ${JSON.stringify(concert.body)}`);
   const seatIds = Array.from({ length: seatCount }, (_, i) => `A-${i + 1}`);
-  const schedule = await call<{ scheduleId: string }>(url, 'POST', `/admin/concerts/${concert.body.concertId}/schedules`, {
-    token: adminToken,
-    body: { startsAt: '2027-01-01T19:00:00.000Z', seats: seatIds.map((seatId) => ({ seatId, grade: 'R', price: 100 })) },
-  });
+  const schedule = await call<{ scheduleId: string }>(
+    url,
+    'POST',
+    `/admin/concerts/${concert.body.concertId}/schedules`,
+    {
+      token: adminToken,
+      body: {
+        startsAt: '2027-01-01T19:00:00.000Z',
+        seats: seatIds.map((seatId) => ({ seatId, grade: 'R', price: 100 })),
+      },
+    },
+  );
   if (schedule.status !== 201) throw new Error(`add schedule: ${schedule.status} ${JSON.stringify(schedule.body)}`);
   return { concertId: concert.body.concertId, scheduleId: schedule.body.scheduleId, seatIds };
 }

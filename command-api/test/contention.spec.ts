@@ -27,10 +27,15 @@ describe('command API: two instances under contention', () => {
         const instance = instances[i % 2]!;
         // Everyone wants one seat; four clients per seat.
         const seatId = seatIds[i % 50]!;
-        const response = await call<{ reservationId?: string; seatIds?: string[]; code?: string }>(instance.url, 'POST', '/reservations', {
-          token: cluster.token(`fan-${i}`),
-          body: { scheduleId, seatIds: [seatId] },
-        });
+        const response = await call<{ reservationId?: string; seatIds?: string[]; code?: string }>(
+          instance.url,
+          'POST',
+          '/reservations',
+          {
+            token: cluster.token(`fan-${i}`),
+            body: { scheduleId, seatIds: [seatId] },
+          },
+        );
         return { seatId, ...response };
       }),
     );

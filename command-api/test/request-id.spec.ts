@@ -2,7 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { paymentStreamId, reservationStreamId, seatStreamId, walletStreamId } from '@concert/domain';
 import { PostgresEventStore } from '@concert/infra';
-import { call, callCountingEvents, CommandApiCluster, expectProblem, givenScheduleViaApi } from './command-api-harness.js';
+import {
+  call,
+  callCountingEvents,
+  CommandApiCluster,
+  expectProblem,
+  givenScheduleViaApi,
+} from './command-api-harness.js';
 
 /** X-Request-Id (docs/api.md, 'Headers'): echoed, generated when absent, and the correlation id of every event a command appends. */
 
@@ -37,14 +43,18 @@ describe('command API: X-Request-Id becomes the correlation id of the events', (
   const requestId = (): string => `client-${randomBytes(8).toString('hex')}`;
 
   async function eventsCorrelatedTo(correlationId: string): Promise<StoredEvent[]> {
-    const { rows } = await store.pool.query<{ stream_id: string; event_type: string; metadata: Record<string, unknown> }>(
+    const { rows } = await store.pool.query<{
+      stream_id: string;
+      event_type: string;
+      metadata: Record<string, unknown>;
+    }>(
       `SELECT stream_id, event_type, metadata FROM es_events WHERE metadata->>'correlationId' = $1 ORDER BY global_position`,
       [correlationId],
     );
     return rows.map((r) => ({ streamId: r.stream_id, type: r.event_type, metadata: r.metadata }));
   }
 
-  it("When a client sends X-Request-Id with a hold, Then it is echoed and is the correlationId (and causationId) of every event the hold appended", async () => {
+  it('When a client sends X-Request-Id with a hold, Then it is echoed and is the correlationId (and causationId) of every event the hold appended', async () => {
     const { scheduleId } = await givenScheduleViaApi(url, admin, 3);
     const userId = `fan-${randomUUID()}`;
     const id = requestId();
@@ -64,7 +74,8 @@ describe('command API: X-Request-Id becomes the correlation id of the events', (
       [reservationStreamId(response.body.reservationId), 'ReservationHeld'],
     ]);
     expect(events).to.have.length(response.appended);
-    for (const event of events) expect(event.metadata).to.include({ correlationId: id, causationId: id, userId, schemaVersion: 1 });
+    for (const event of events)
+      expect(event.metadata).to.include({ correlationId: id, causationId: id, userId, schemaVersion: 1 });
   });
 
   it('When a client sends X-Request-Id with a payment, Then every event of the payment process, across its streams, carries it', async () => {
@@ -72,11 +83,18 @@ describe('command API: X-Request-Id becomes the correlation id of the events', (
     const userId = `fan-${randomUUID()}`;
     const token = cluster.token(userId);
     expect((await call(url, 'POST', '/wallet/charges', { token, body: { amount: 500 } })).status).to.equal(201);
-    const hold = await call<{ reservationId: string }>(url, 'POST', '/reservations', { token, body: { scheduleId, seatIds: ['A-1'] } });
+    const hold = await call<{ reservationId: string }>(url, 'POST', '/reservations', {
+      token,
+      body: { scheduleId, seatIds: ['A-1'] },
+    });
     const { reservationId } = hold.body;
     const id = requestId();
 
-    const paid = await callCountingEvents(store, url, 'POST', '/payments', { token, body: { reservationId }, headers: { 'x-request-id': id } });
+    const paid = await callCountingEvents(store, url, 'POST', '/payments', {
+      token,
+      body: { reservationId },
+      headers: { 'x-request-id': id },
+    });
 
     expect(paid.status).to.equal(201);
     expect(paid.headers.get('x-request-id')).to.equal(id);
@@ -93,7 +111,10 @@ describe('command API: X-Request-Id becomes the correlation id of the events', (
   });
 
   it('When no X-Request-Id is sent, Then a UUID is generated, echoed and used as the correlationId', async () => {
-    const response = await callCountingEvents<{ concertId: string }>(store, url, 'POST', '/admin/concerts', { token: admin, body: { title: 'T', venue: 'V' } });
+    const response = await callCountingEvents<{ concertId: string }>(store, url, 'POST', '/admin/concerts', {
+      token: admin,
+      body: { title: 'T', venue: 'V' },
+    });
 
     expect(response.status).to.equal(201);
     const generated = response.headers.get('x-request-id') ?? '';

@@ -10,7 +10,14 @@ import {
   seatStreamId,
 } from '@concert/domain';
 import { comparePositions, parsePosition, PostgresEventStore, type SeatLocks } from '@concert/infra';
-import { expireReservation, handleCommand, openPayment, releaseOrphanSeat, resumePayment, type CommandContext } from '@concert/write-model';
+import {
+  expireReservation,
+  handleCommand,
+  openPayment,
+  releaseOrphanSeat,
+  resumePayment,
+  type CommandContext,
+} from '@concert/write-model';
 import { call, CommandApiCluster, expectProblem, type ApiResponse } from './command-api-harness.js';
 
 /** The happy paths (and their nearest refusals) of docs/api.md, through HTTP, on a clock the test moves. */
@@ -72,18 +79,34 @@ describe('command API: the reservation flow through HTTP', () => {
   }
 
   async function givenSchedule(): Promise<{ concertId: string; scheduleId: string }> {
-    const concert = await call<{ concertId: string }>(url, 'POST', '/admin/concerts', { token: admin, body: { title: 'Flow', venue: 'Hall' } });
-    expect(concert.status).to.equal(201);
-    const seats = Object.entries(PRICES).map(([seatId, price]) => ({ seatId, grade: seatId.startsWith('A') ? 'R' : 'S', price }));
-    const schedule = await call<{ scheduleId: string }>(url, 'POST', `/admin/concerts/${concert.body.concertId}/schedules`, {
+    const concert = await call<{ concertId: string }>(url, 'POST', '/admin/concerts', {
       token: admin,
-      body: { startsAt: '2026-09-01T19:00:00.000Z', seats },
+      body: { title: 'Flow', venue: 'Hall' },
     });
+    expect(concert.status).to.equal(201);
+    const seats = Object.entries(PRICES).map(([seatId, price]) => ({
+      seatId,
+      grade: seatId.startsWith('A') ? 'R' : 'S',
+      price,
+    }));
+    const schedule = await call<{ scheduleId: string }>(
+      url,
+      'POST',
+      `/admin/concerts/${concert.body.concertId}/schedules`,
+      {
+        token: admin,
+        body: { startsAt: '2026-09-01T19:00:00.000Z', seats },
+      },
+    );
     expect(schedule.status).to.equal(201);
     return { concertId: concert.body.concertId, scheduleId: schedule.body.scheduleId };
   }
 
-  const hold = (token: string, scheduleId: string, seatIds: string[]): Promise<ApiResponse<Hold & Record<string, unknown>>> =>
+  const hold = (
+    token: string,
+    scheduleId: string,
+    seatIds: string[],
+  ): Promise<ApiResponse<Hold & Record<string, unknown>>> =>
     call(url, 'POST', '/reservations', { token, body: { scheduleId, seatIds } });
 
   async function held(token: string, scheduleId: string, seatIds: string[]): Promise<Hold> {
@@ -105,7 +128,12 @@ describe('command API: the reservation flow through HTTP', () => {
     call(url, 'POST', '/payments', { token, body: { reservationId } });
 
   /** The workers issue the timeout commands in-process, with a context of their own (no user) and the seat locks. */
-  const systemContext = (): CommandContext => ({ store, now, correlationId: randomUUID(), ...(locks ? { locks } : {}) });
+  const systemContext = (): CommandContext => ({
+    store,
+    now,
+    correlationId: randomUUID(),
+    ...(locks ? { locks } : {}),
+  });
   const expire = (reservationId: string) => expireReservation(systemContext(), reservationId);
   const refusalOf = (promise: Promise<unknown>): Promise<unknown> =>
     promise.then(
@@ -121,7 +149,10 @@ describe('command API: the reservation flow through HTTP', () => {
 
   describe('catalog', () => {
     it('When an admin creates a concert and then a schedule, Then each answers 201 with its id and a consistency token', async () => {
-      const concert = await call(url, 'POST', '/admin/concerts', { token: admin, body: { title: 'Opening night', venue: 'Olympic Hall' } });
+      const concert = await call(url, 'POST', '/admin/concerts', {
+        token: admin,
+        body: { title: 'Opening night', venue: 'Olympic Hall' },
+      });
       expect(concert.status).to.equal(201);
       expect(concert.body).to.have.keys('concertId');
       const concertId = String(concert.body.concertId);
@@ -145,7 +176,11 @@ describe('command API: the reservation flow through HTTP', () => {
       expect(await typesOf(concertStreamId(concertId))).to.deep.equal(['ConcertCreated']);
       const [added] = await store.readStream(scheduleStreamId(scheduleId));
       expect(added?.type).to.equal('ScheduleAdded');
-      expect(added?.data).to.deep.include({ concertId, scheduleId, seats: [{ seatId: 'A-1', grade: 'R', price: 150 }] });
+      expect(added?.data).to.deep.include({
+        concertId,
+        scheduleId,
+        seats: [{ seatId: 'A-1', grade: 'R', price: 150 }],
+      });
     });
   });
 
@@ -198,7 +233,10 @@ describe('command API: the reservation flow through HTTP', () => {
       expect(cancelled.status).to.equal(200);
       expect(cancelled.body).to.deep.equal({ reservationId, status: 'CANCELLED' });
       expect(cancelled.headers.get('x-consistency-token')).to.match(CONSISTENCY_TOKEN);
-      expect(await typesOf(reservationStreamId(reservationId))).to.deep.equal(['ReservationHeld', 'ReservationCancelled']);
+      expect(await typesOf(reservationStreamId(reservationId))).to.deep.equal([
+        'ReservationHeld',
+        'ReservationCancelled',
+      ]);
       const again = await held(fan('bob').token, scheduleId, ['B-2', 'A-1']);
       expect(again.seatIds).to.deep.equal(['A-1', 'B-2']);
     });
@@ -214,8 +252,17 @@ describe('command API: the reservation flow through HTTP', () => {
   });
 
   describe('the queue concert the gateway verified (X-Verified-Queue-Concert)', () => {
-    const holdAs = (token: string, scheduleId: string, seatIds: string[], queueConcert: string): Promise<ApiResponse<Hold & Record<string, unknown>>> =>
-      call(url, 'POST', '/reservations', { token, body: { scheduleId, seatIds }, headers: { 'x-verified-queue-concert': queueConcert } });
+    const holdAs = (
+      token: string,
+      scheduleId: string,
+      seatIds: string[],
+      queueConcert: string,
+    ): Promise<ApiResponse<Hold & Record<string, unknown>>> =>
+      call(url, 'POST', '/reservations', {
+        token,
+        body: { scheduleId, seatIds },
+        headers: { 'x-verified-queue-concert': queueConcert },
+      });
 
     it("When a hold carries another concert than its schedule's, Then 401 queue-token-invalid and no seat is touched", async () => {
       const { scheduleId } = await givenSchedule();
@@ -256,8 +303,13 @@ describe('command API: the reservation flow through HTTP', () => {
       const other = await call(url, 'POST', '/wallet/charges', { ...once, headers: { 'idempotency-key': `${key}-2` } });
       expect(other.body).to.deep.equal({ balance: 600 });
       const bob = fan('bob');
-      expect((await call(url, 'POST', '/wallet/charges', { ...once, token: bob.token })).body).to.deep.equal({ balance: 300 });
-      const badKey = await call(url, 'POST', '/wallet/charges', { ...once, headers: { 'idempotency-key': 'x'.repeat(256) } });
+      expect((await call(url, 'POST', '/wallet/charges', { ...once, token: bob.token })).body).to.deep.equal({
+        balance: 300,
+      });
+      const badKey = await call(url, 'POST', '/wallet/charges', {
+        ...once,
+        headers: { 'idempotency-key': 'x'.repeat(256) },
+      });
       expectProblem(badKey, 400, 'validation');
     });
 
@@ -271,12 +323,20 @@ describe('command API: the reservation flow through HTTP', () => {
 
       expect(paid.status, JSON.stringify(paid.body)).to.equal(201);
       expect(paid.body.paymentId).to.match(UUID);
-      expect(paid.body).to.deep.equal({ paymentId: paid.body.paymentId, reservationId, status: 'COMPLETED', amount: 270 });
+      expect(paid.body).to.deep.equal({
+        paymentId: paid.body.paymentId,
+        reservationId,
+        status: 'COMPLETED',
+        amount: 270,
+      });
       expect(amount).to.equal(270);
       expect(paid.headers.get('x-consistency-token')).to.match(CONSISTENCY_TOKEN);
       expect(await charge(alice.token, 1)).to.equal(1000 - 270 + 1);
       expect(await typesOf(paymentStreamId(reservationId))).to.deep.equal(['PaymentRequested', 'PaymentCompleted']);
-      expect(await typesOf(reservationStreamId(reservationId))).to.deep.equal(['ReservationHeld', 'ReservationConfirmed']);
+      expect(await typesOf(reservationStreamId(reservationId))).to.deep.equal([
+        'ReservationHeld',
+        'ReservationConfirmed',
+      ]);
       expect(await typesOf(seatStreamId(scheduleId, 'A-1'))).to.deep.equal(['SeatHeld', 'SeatSold']);
       expectProblem(await hold(fan('bob').token, scheduleId, ['A-1']), 409, 'seat-unavailable');
     });
@@ -370,7 +430,10 @@ describe('command API: the reservation flow through HTTP', () => {
       const response = await expire(reservationId);
 
       expect(response.outcome).to.equal('not-expirable');
-      expect(await typesOf(reservationStreamId(reservationId))).to.deep.equal(['ReservationHeld', 'ReservationConfirmed']);
+      expect(await typesOf(reservationStreamId(reservationId))).to.deep.equal([
+        'ReservationHeld',
+        'ReservationConfirmed',
+      ]);
       expectProblem(await hold(fan('bob').token, scheduleId, ['B-1']), 409, 'seat-unavailable');
     });
 
@@ -385,7 +448,12 @@ describe('command API: the reservation flow through HTTP', () => {
           {
             type: 'SeatHeld',
             data: { scheduleId, seatId: 'A-2', reservationId, holdExpiresAt },
-            metadata: { correlationId: 'crashed-hold', causationId: 'crashed-hold', occurredAt: now().toISOString(), schemaVersion: 1 },
+            metadata: {
+              correlationId: 'crashed-hold',
+              causationId: 'crashed-hold',
+              occurredAt: now().toISOString(),
+              schemaVersion: 1,
+            },
           },
         ],
         'no-stream',
@@ -410,7 +478,14 @@ describe('command API: the reservation flow through HTTP', () => {
       const ctx: CommandContext = { store, now, correlationId: 'crashed-hold' };
       const late = handleCommand(ctx, reservationStreamId(reservationId), reservationDecider, {
         type: 'PlaceHold',
-        data: { reservationId, userId: 'slow-fan', scheduleId, seatIds: ['A-2'], amount: PRICES['A-2']!, expiresAt: new Date(holdExpiresAt) },
+        data: {
+          reservationId,
+          userId: 'slow-fan',
+          scheduleId,
+          seatIds: ['A-2'],
+          amount: PRICES['A-2']!,
+          expiresAt: new Date(holdExpiresAt),
+        },
       });
       const error: unknown = await late.then(
         () => undefined,
@@ -434,17 +509,35 @@ describe('command API: the reservation flow through HTTP', () => {
       const { reservationId } = await held(alice.token, scheduleId, ['A-1']);
       const paymentId = randomUUID();
       // The crash: PaymentRequested appended, then the handler died before any step ran.
-      await openPayment({ store, now, correlationId: 'crashed-payment', userId: alice.userId }, { reservationId, userId: alice.userId, paymentId });
+      await openPayment(
+        { store, now, correlationId: 'crashed-payment', userId: alice.userId },
+        { reservationId, userId: alice.userId, paymentId },
+      );
       expect(await typesOf(paymentStreamId(reservationId))).to.deep.equal(['PaymentRequested']);
 
       const resumed = await resumePayment(systemContext(), reservationId);
 
-      expect({ ...resumed, position: undefined }).to.deep.equal({ reservationId, paymentId, amount: 150, status: 'COMPLETED', position: undefined });
+      expect({ ...resumed, position: undefined }).to.deep.equal({
+        reservationId,
+        paymentId,
+        amount: 150,
+        status: 'COMPLETED',
+        position: undefined,
+      });
       expect(resumed.position).to.not.equal(undefined);
       const again = await resumePayment(systemContext(), reservationId);
-      expect({ ...again, position: undefined }).to.deep.equal({ reservationId, paymentId, amount: 150, status: 'COMPLETED', position: undefined });
+      expect({ ...again, position: undefined }).to.deep.equal({
+        reservationId,
+        paymentId,
+        amount: 150,
+        status: 'COMPLETED',
+        position: undefined,
+      });
       expect(await charge(alice.token, 1)).to.equal(1000 - 150 + 1);
-      expect(await typesOf(reservationStreamId(reservationId))).to.deep.equal(['ReservationHeld', 'ReservationConfirmed']);
+      expect(await typesOf(reservationStreamId(reservationId))).to.deep.equal([
+        'ReservationHeld',
+        'ReservationConfirmed',
+      ]);
     });
 
     it('When the resumed payment cannot be covered, Then FAILED with reason insufficient-funds and the owner may try again', async () => {
@@ -452,11 +545,21 @@ describe('command API: the reservation flow through HTTP', () => {
       const alice = fan('alice');
       const { reservationId } = await held(alice.token, scheduleId, ['A-2']);
       const paymentId = randomUUID();
-      await openPayment({ store, now, correlationId: 'crashed-payment', userId: alice.userId }, { reservationId, userId: alice.userId, paymentId });
+      await openPayment(
+        { store, now, correlationId: 'crashed-payment', userId: alice.userId },
+        { reservationId, userId: alice.userId, paymentId },
+      );
 
       const resumed = await resumePayment(systemContext(), reservationId);
 
-      expect({ ...resumed, position: undefined }).to.deep.equal({ reservationId, paymentId, amount: 120, status: 'FAILED', reason: 'insufficient-funds', position: undefined });
+      expect({ ...resumed, position: undefined }).to.deep.equal({
+        reservationId,
+        paymentId,
+        amount: 120,
+        status: 'FAILED',
+        reason: 'insufficient-funds',
+        position: undefined,
+      });
       await charge(alice.token, 120);
       const paid = await pay(alice.token, reservationId);
       expect(paid.status, JSON.stringify(paid.body)).to.equal(201);

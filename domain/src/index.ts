@@ -8,7 +8,14 @@ export {
   type ErrorDetails,
 } from './domain-error.js';
 export { instantSchema } from './instant.js';
-export { amountSchema, entityIdSchema, hasNoDuplicates, seatIdListSchema, seatIdSchema, userIdSchema } from './value-schemas.js';
+export {
+  amountSchema,
+  entityIdSchema,
+  hasNoDuplicates,
+  seatIdListSchema,
+  seatIdSchema,
+  userIdSchema,
+} from './value-schemas.js';
 
 export * from './concert/index.js';
 export * from './schedule/index.js';

@@ -7,7 +7,10 @@ const now = new Date('2030-01-01T10:00:00.000Z');
 
 const given = spec(concertDecider).given;
 
-const created: ConcertEvent = { type: 'ConcertCreated', data: { concertId, title: 'Spring Tour', venue: 'Olympic Hall' } };
+const created: ConcertEvent = {
+  type: 'ConcertCreated',
+  data: { concertId, title: 'Spring Tour', venue: 'Olympic Hall' },
+};
 const salesOpened: ConcertEvent = { type: 'SalesOpened', data: { concertId, openedAt: now.toISOString() } };
 
 const create = { type: 'CreateConcert', data: { concertId, title: 'Spring Tour', venue: 'Olympic Hall' } } as const;

@@ -21,7 +21,12 @@ function schemaError(action: () => unknown): EventSchemaError {
 
 describe('Event registry', () => {
   it('When an event of the current version is read, then it comes back typed and unchanged', () => {
-    const data = { scheduleId: 'sched-1', seatId: 'A-12', reservationId: 'res-1', holdExpiresAt: '2030-01-01T10:05:00.000Z' };
+    const data = {
+      scheduleId: 'sched-1',
+      seatId: 'A-12',
+      reservationId: 'res-1',
+      holdExpiresAt: '2030-01-01T10:05:00.000Z',
+    };
     expect(parseEvent('SeatHeld', 1, data)).to.deep.equal({ type: 'SeatHeld', data });
   });
 
@@ -94,11 +99,23 @@ describe('Event registry', () => {
   it('When the registry is listed, then it holds every event type of every stream', () => {
     expect([...domainEventTypes].sort()).to.deep.equal(
       [
-        'ConcertCreated', 'ScheduleAdded', 'SalesOpened',
-        'SeatHeld', 'SeatReleased', 'SeatSold',
-        'ReservationHeld', 'ReservationConfirmed', 'ReservationCancelled', 'ReservationExpired',
-        'PaymentRequested', 'PaymentCompleted', 'PaymentFailed', 'PaymentRefunded',
-        'WalletCharged', 'WalletDebited', 'WalletCredited',
+        'ConcertCreated',
+        'ScheduleAdded',
+        'SalesOpened',
+        'SeatHeld',
+        'SeatReleased',
+        'SeatSold',
+        'ReservationHeld',
+        'ReservationConfirmed',
+        'ReservationCancelled',
+        'ReservationExpired',
+        'PaymentRequested',
+        'PaymentCompleted',
+        'PaymentFailed',
+        'PaymentRefunded',
+        'WalletCharged',
+        'WalletDebited',
+        'WalletCredited',
       ].sort(),
     );
   });

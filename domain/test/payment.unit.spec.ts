@@ -48,27 +48,39 @@ describe('Payment', () => {
 
   describe('RequestPayment', () => {
     it('When no payment was requested, then the payment is requested', () => {
-      given([]).when(request('p1')).then([requested('p1')]);
+      given([])
+        .when(request('p1'))
+        .then([requested('p1')]);
     });
 
     it('When a request is open, then another request is refused as in progress', () => {
-      given([requested('p1')]).when(request('p2')).thenThrows(PaymentInProgressError, { paymentId: 'p1' });
+      given([requested('p1')])
+        .when(request('p2'))
+        .thenThrows(PaymentInProgressError, { paymentId: 'p1' });
     });
 
     it('When the same request is repeated while open, then it is refused as in progress', () => {
-      given([requested('p1')]).when(request('p1')).thenThrows('payment-in-progress');
+      given([requested('p1')])
+        .when(request('p1'))
+        .thenThrows('payment-in-progress');
     });
 
     it('When the reservation is already paid, then a new request is refused', () => {
-      given([requested('p1'), completed('p1')]).when(request('p2')).thenThrows(AlreadyPaidError);
+      given([requested('p1'), completed('p1')])
+        .when(request('p2'))
+        .thenThrows(AlreadyPaidError);
     });
 
     it('When the last attempt failed, then a new attempt with a new paymentId is requested', () => {
-      given([requested('p1'), failed('p1')]).when(request('p2')).then([requested('p2')]);
+      given([requested('p1'), failed('p1')])
+        .when(request('p2'))
+        .then([requested('p2')]);
     });
 
     it('When the last attempt failed, then its paymentId cannot be reused', () => {
-      given([requested('p1'), failed('p1')]).when(request('p1')).thenThrows('payment-id-reused');
+      given([requested('p1'), failed('p1')])
+        .when(request('p1'))
+        .thenThrows('payment-id-reused');
     });
 
     it('When an earlier attempt failed, then its paymentId cannot be reused either', () => {
@@ -78,7 +90,9 @@ describe('Payment', () => {
     });
 
     it('When the payment was refunded, then a new request is refused', () => {
-      given([requested('p1'), completed('p1'), refunded('p1')]).when(request('p2')).thenThrows('payment-refunded');
+      given([requested('p1'), completed('p1'), refunded('p1')])
+        .when(request('p2'))
+        .thenThrows('payment-refunded');
     });
 
     it('When the amount is negative, then the request is invalid', () => {
@@ -90,15 +104,21 @@ describe('Payment', () => {
 
   describe('CompletePayment', () => {
     it('When the request is open, then it completes', () => {
-      given([requested('p1')]).when(complete('p1')).then([completed('p1')]);
+      given([requested('p1')])
+        .when(complete('p1'))
+        .then([completed('p1')]);
     });
 
     it('When it already completed, then the retry does nothing', () => {
-      given([requested('p1'), completed('p1')]).when(complete('p1')).thenNothing();
+      given([requested('p1'), completed('p1')])
+        .when(complete('p1'))
+        .thenNothing();
     });
 
     it('When the paymentId is not the open request, then completion is refused', () => {
-      given([requested('p1')]).when(complete('p2')).thenThrows('payment-not-requested', { paymentId: 'p2' });
+      given([requested('p1')])
+        .when(complete('p2'))
+        .thenThrows('payment-not-requested', { paymentId: 'p2' });
     });
 
     it('When nothing was requested, then completion is refused', () => {
@@ -106,53 +126,75 @@ describe('Payment', () => {
     });
 
     it('When the payment failed, then it cannot complete', () => {
-      given([requested('p1'), failed('p1')]).when(complete('p1')).thenThrows('payment-not-requested');
+      given([requested('p1'), failed('p1')])
+        .when(complete('p1'))
+        .thenThrows('payment-not-requested');
     });
   });
 
   describe('FailPayment', () => {
     for (const reason of ['reservation-expired', 'reservation-not-held', 'insufficient-funds'] as const) {
       it(`When the request is open, then it fails with ${reason}`, () => {
-        given([requested('p1')]).when(fail('p1', reason)).then([failed('p1', reason)]);
+        given([requested('p1')])
+          .when(fail('p1', reason))
+          .then([failed('p1', reason)]);
       });
     }
 
     it('When it already failed, then the retry does nothing', () => {
-      given([requested('p1'), failed('p1')]).when(fail('p1')).thenNothing();
+      given([requested('p1'), failed('p1')])
+        .when(fail('p1'))
+        .thenNothing();
     });
 
     it('When it completed, then it cannot fail', () => {
-      given([requested('p1'), completed('p1')]).when(fail('p1')).thenThrows('already-paid');
+      given([requested('p1'), completed('p1')])
+        .when(fail('p1'))
+        .thenThrows('already-paid');
     });
 
     it('When the paymentId is not the open request, then failing is refused', () => {
-      given([requested('p1')]).when(fail('p2')).thenThrows('payment-not-requested');
+      given([requested('p1')])
+        .when(fail('p2'))
+        .thenThrows('payment-not-requested');
     });
 
     it('When an older failed attempt is failed again, then failing is refused', () => {
-      given([requested('p1'), failed('p1'), requested('p2')]).when(fail('p1')).thenThrows('payment-not-requested');
+      given([requested('p1'), failed('p1'), requested('p2')])
+        .when(fail('p1'))
+        .thenThrows('payment-not-requested');
     });
   });
 
   describe('RefundPayment', () => {
     it('When the payment completed, then it is refunded with its amount', () => {
-      given([requested('p1'), completed('p1')]).when(refund('p1')).then([refunded('p1')]);
+      given([requested('p1'), completed('p1')])
+        .when(refund('p1'))
+        .then([refunded('p1')]);
     });
 
     it('When it was already refunded, then the retry does nothing', () => {
-      given([requested('p1'), completed('p1'), refunded('p1')]).when(refund('p1')).thenNothing();
+      given([requested('p1'), completed('p1'), refunded('p1')])
+        .when(refund('p1'))
+        .thenNothing();
     });
 
     it('When the request is still open, then a refund is refused', () => {
-      given([requested('p1')]).when(refund('p1')).thenThrows('payment-not-completed');
+      given([requested('p1')])
+        .when(refund('p1'))
+        .thenThrows('payment-not-completed');
     });
 
     it('When the payment failed, then a refund is refused', () => {
-      given([requested('p1'), failed('p1')]).when(refund('p1')).thenThrows('payment-not-completed');
+      given([requested('p1'), failed('p1')])
+        .when(refund('p1'))
+        .thenThrows('payment-not-completed');
     });
 
     it('When another paymentId is refunded, then it is refused', () => {
-      given([requested('p1'), completed('p1')]).when(refund('p2')).thenThrows('payment-not-completed');
+      given([requested('p1'), completed('p1')])
+        .when(refund('p2'))
+        .thenThrows('payment-not-completed');
     });
   });
 });

@@ -28,7 +28,8 @@ const placeHold = (overrides: Partial<Extract<ReservationCommand, { type: 'Place
   }) as const;
 const confirm = (paymentId: string, now: Date) =>
   ({ type: 'ConfirmReservation', data: { reservationId, paymentId, now } }) as const;
-const cancel = (by: string, now: Date) => ({ type: 'CancelReservation', data: { reservationId, userId: by, now } }) as const;
+const cancel = (by: string, now: Date) =>
+  ({ type: 'CancelReservation', data: { reservationId, userId: by, now } }) as const;
 const expire = (now: Date) => ({ type: 'ExpireReservation', data: { reservationId, now } }) as const;
 
 const held: ReservationEvent = {
@@ -73,21 +74,29 @@ describe('Reservation', () => {
     });
 
     it('When the saga already expired the never-held reservation (crash case), then a late hold fails as expired', () => {
-      given([expiredNeverHeld(afterDeadline)]).when(placeHold()).thenThrows(ReservationExpiredError);
+      given([expiredNeverHeld(afterDeadline)])
+        .when(placeHold())
+        .thenThrows(ReservationExpiredError);
     });
 
     for (const [name, events] of terminal) {
       it(`When the reservation is ${name}, then a new hold on its stream is refused`, () => {
-        given(events).when(placeHold()).thenThrows(name === 'expired' ? 'reservation-expired' : 'reservation-exists');
+        given(events)
+          .when(placeHold())
+          .thenThrows(name === 'expired' ? 'reservation-expired' : 'reservation-exists');
       });
     }
 
     it('When no seat is given, then the hold is invalid', () => {
-      given([]).when(placeHold({ seatIds: [] })).thenThrows('validation');
+      given([])
+        .when(placeHold({ seatIds: [] }))
+        .thenThrows('validation');
     });
 
     it('When five seats are given, then the hold is invalid (at most four)', () => {
-      given([]).when(placeHold({ seatIds: ['A-1', 'A-2', 'A-3', 'A-4', 'A-5'] })).thenThrows('validation');
+      given([])
+        .when(placeHold({ seatIds: ['A-1', 'A-2', 'A-3', 'A-4', 'A-5'] }))
+        .thenThrows('validation');
     });
 
     it('When four seats are given, then they are held together', () => {
@@ -98,17 +107,23 @@ describe('Reservation', () => {
     });
 
     it('When a seat is listed twice, then the hold is invalid', () => {
-      given([]).when(placeHold({ seatIds: ['A-1', 'A-1'] })).thenThrows('validation');
+      given([])
+        .when(placeHold({ seatIds: ['A-1', 'A-1'] }))
+        .thenThrows('validation');
     });
 
     it('When the amount is not an integer, then the hold is invalid', () => {
-      given([]).when(placeHold({ amount: 10.5 })).thenThrows('validation');
+      given([])
+        .when(placeHold({ amount: 10.5 }))
+        .thenThrows('validation');
     });
   });
 
   describe('ConfirmReservation', () => {
     it('When the hold is still running, then it is confirmed by the payment', () => {
-      given([held]).when(confirm('pay-1', beforeDeadline)).then([confirmed('pay-1', beforeDeadline)]);
+      given([held])
+        .when(confirm('pay-1', beforeDeadline))
+        .then([confirmed('pay-1', beforeDeadline)]);
     });
 
     it('When it is exactly the hold deadline, then confirmation is refused as expired', () => {
@@ -120,7 +135,9 @@ describe('Reservation', () => {
     });
 
     it('When it is already confirmed by the same payment, then the retry does nothing', () => {
-      given([held, confirmed('pay-1', beforeDeadline)]).when(confirm('pay-1', afterDeadline)).thenNothing();
+      given([held, confirmed('pay-1', beforeDeadline)])
+        .when(confirm('pay-1', afterDeadline))
+        .thenNothing();
     });
 
     it('When it is confirmed by another payment, then confirmation is refused as not held', () => {
@@ -130,11 +147,15 @@ describe('Reservation', () => {
     });
 
     it('When it is cancelled, then confirmation is refused as not held', () => {
-      given([held, cancelled(beforeDeadline)]).when(confirm('pay-1', beforeDeadline)).thenThrows('reservation-not-held');
+      given([held, cancelled(beforeDeadline)])
+        .when(confirm('pay-1', beforeDeadline))
+        .thenThrows('reservation-not-held');
     });
 
     it('When it is expired, then confirmation is refused as expired', () => {
-      given([held, expired(afterDeadline)]).when(confirm('pay-1', beforeDeadline)).thenThrows('reservation-expired');
+      given([held, expired(afterDeadline)])
+        .when(confirm('pay-1', beforeDeadline))
+        .thenThrows('reservation-expired');
     });
 
     it('When it was never held, then confirmation is refused as not held', () => {
@@ -144,11 +165,15 @@ describe('Reservation', () => {
 
   describe('CancelReservation', () => {
     it('When the owner cancels a running hold, then it is cancelled with its seats', () => {
-      given([held]).when(cancel(userId, beforeDeadline)).then([cancelled(beforeDeadline)]);
+      given([held])
+        .when(cancel(userId, beforeDeadline))
+        .then([cancelled(beforeDeadline)]);
     });
 
     it('When the owner cancels after the deadline but before the saga expired it, then it is cancelled', () => {
-      given([held]).when(cancel(userId, afterDeadline)).then([cancelled(afterDeadline)]);
+      given([held])
+        .when(cancel(userId, afterDeadline))
+        .then([cancelled(afterDeadline)]);
     });
 
     it('When another user cancels, then it is forbidden', () => {
@@ -156,7 +181,9 @@ describe('Reservation', () => {
     });
 
     it('When another user cancels a finished reservation, then it is forbidden rather than revealing its state', () => {
-      given([held, confirmed('pay-1', beforeDeadline)]).when(cancel('user-2', beforeDeadline)).thenThrows('forbidden');
+      given([held, confirmed('pay-1', beforeDeadline)])
+        .when(cancel('user-2', beforeDeadline))
+        .thenThrows('forbidden');
     });
 
     it('When the reservation does not exist, then it is not found', () => {
@@ -164,17 +191,23 @@ describe('Reservation', () => {
     });
 
     it('When the never-held reservation was expired by the saga, then cancelling it is forbidden', () => {
-      given([expiredNeverHeld(afterDeadline)]).when(cancel(userId, afterDeadline)).thenThrows('forbidden');
+      given([expiredNeverHeld(afterDeadline)])
+        .when(cancel(userId, afterDeadline))
+        .thenThrows('forbidden');
     });
   });
 
   describe('ExpireReservation', () => {
     it('When the deadline is reached exactly, then the reservation expires with its seats', () => {
-      given([held]).when(expire(expiresAt)).then([expired(expiresAt)]);
+      given([held])
+        .when(expire(expiresAt))
+        .then([expired(expiresAt)]);
     });
 
     it('When the deadline has passed, then the reservation expires', () => {
-      given([held]).when(expire(afterDeadline)).then([expired(afterDeadline)]);
+      given([held])
+        .when(expire(afterDeadline))
+        .then([expired(afterDeadline)]);
     });
 
     it('When the deadline has not come yet, then expiring is refused', () => {
@@ -184,11 +217,15 @@ describe('Reservation', () => {
     });
 
     it('When the stream is empty (crash between SeatHeld and ReservationHeld), then it is expired without seats', () => {
-      given([]).when(expire(afterDeadline)).then([expiredNeverHeld(afterDeadline)]);
+      given([])
+        .when(expire(afterDeadline))
+        .then([expiredNeverHeld(afterDeadline)]);
     });
 
     it('When the never-held reservation is expired again, then nothing happens', () => {
-      given([expiredNeverHeld(afterDeadline)]).when(expire(afterDeadline)).thenNothing();
+      given([expiredNeverHeld(afterDeadline)])
+        .when(expire(afterDeadline))
+        .thenNothing();
     });
   });
 
@@ -216,7 +253,9 @@ describe('Reservation', () => {
     });
 
     it('When a stray ReservationHeld follows an expiry of an empty stream, then the reservation stays expired', () => {
-      given([expiredNeverHeld(afterDeadline), held]).when(confirm('pay-1', beforeDeadline)).thenThrows('reservation-expired');
+      given([expiredNeverHeld(afterDeadline), held])
+        .when(confirm('pay-1', beforeDeadline))
+        .thenThrows('reservation-expired');
     });
   });
 });

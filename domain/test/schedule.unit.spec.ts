@@ -27,9 +27,7 @@ const given = spec(scheduleDecider).given;
 
 const scheduleAdded: ScheduleEvent = { type: 'ScheduleAdded', data: { concertId, scheduleId, startsAt, seats } };
 
-const addSchedule = (
-  overrides: { startsAt?: string; seats?: ScheduleSeat[]; concertExists?: boolean } = {},
-) =>
+const addSchedule = (overrides: { startsAt?: string; seats?: ScheduleSeat[]; concertExists?: boolean } = {}) =>
   ({
     type: 'AddSchedule',
     data: { concertId, scheduleId, startsAt, seats, concertExists: true, ...overrides },
@@ -46,7 +44,9 @@ describe('Schedule', () => {
     });
 
     it('When the concert does not exist, then it is not found', () => {
-      given([]).when(addSchedule({ concertExists: false })).thenThrows(ConcertNotFoundError, { concertId });
+      given([])
+        .when(addSchedule({ concertExists: false }))
+        .thenThrows(ConcertNotFoundError, { concertId });
     });
 
     it('When the schedule was already added, then it is refused', () => {
@@ -54,19 +54,31 @@ describe('Schedule', () => {
     });
 
     it('When the seat map is empty, then the schedule is invalid', () => {
-      given([]).when(addSchedule({ seats: [] })).thenThrows('validation');
+      given([])
+        .when(addSchedule({ seats: [] }))
+        .thenThrows('validation');
     });
 
     it(`When the seat map has ${MAX_SEATS_PER_SCHEDULE} seats, then the schedule is added`, () => {
-      const many = Array.from({ length: MAX_SEATS_PER_SCHEDULE }, (_, i) => ({ seatId: `S-${i}`, grade: 'S', price: 1 }));
+      const many = Array.from({ length: MAX_SEATS_PER_SCHEDULE }, (_, i) => ({
+        seatId: `S-${i}`,
+        grade: 'S',
+        price: 1,
+      }));
       given([])
         .when(addSchedule({ seats: many }))
         .then([{ type: 'ScheduleAdded', data: { concertId, scheduleId, startsAt, seats: many } }]);
     });
 
     it(`When the seat map has more than ${MAX_SEATS_PER_SCHEDULE} seats, then the schedule is invalid`, () => {
-      const many = Array.from({ length: MAX_SEATS_PER_SCHEDULE + 1 }, (_, i) => ({ seatId: `S-${i}`, grade: 'S', price: 1 }));
-      given([]).when(addSchedule({ seats: many })).thenThrows('validation');
+      const many = Array.from({ length: MAX_SEATS_PER_SCHEDULE + 1 }, (_, i) => ({
+        seatId: `S-${i}`,
+        grade: 'S',
+        price: 1,
+      }));
+      given([])
+        .when(addSchedule({ seats: many }))
+        .thenThrows('validation');
     });
 
     it('When a seat id appears twice, then the schedule is invalid', () => {
@@ -80,7 +92,9 @@ describe('Schedule', () => {
       ['fractional', 10.5],
     ] as const) {
       it(`When a price is ${label}, then the schedule is invalid`, () => {
-        given([]).when(addSchedule({ seats: [{ seatId: 'A-1', grade: 'R', price }] })).thenThrows('validation');
+        given([])
+          .when(addSchedule({ seats: [{ seatId: 'A-1', grade: 'R', price }] }))
+          .thenThrows('validation');
       });
     }
 
@@ -93,12 +107,16 @@ describe('Schedule', () => {
 
     for (const seatId of ['A.12', 'A 12', '', 'A-12-B-34-C-56-D-78']) {
       it(`When a seat id is ${JSON.stringify(seatId)}, then the schedule is invalid`, () => {
-        given([]).when(addSchedule({ seats: [{ seatId, grade: 'R', price: 1 }] })).thenThrows('validation');
+        given([])
+          .when(addSchedule({ seats: [{ seatId, grade: 'R', price: 1 }] }))
+          .thenThrows('validation');
       });
     }
 
     it('When the start is not an ISO instant, then the schedule is invalid', () => {
-      given([]).when(addSchedule({ startsAt: 'next friday' })).thenThrows('validation');
+      given([])
+        .when(addSchedule({ startsAt: 'next friday' }))
+        .thenThrows('validation');
     });
   });
 

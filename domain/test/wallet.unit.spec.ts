@@ -42,11 +42,15 @@ describe('Wallet', () => {
 
   describe('ChargeWallet', () => {
     it('When a positive amount within the limit is charged, then the wallet is charged', () => {
-      given([]).when(charge('c1', 50_000)).then([charged('c1', 50_000)]);
+      given([])
+        .when(charge('c1', 50_000))
+        .then([charged('c1', 50_000)]);
     });
 
     it('When exactly the limit is charged, then the wallet is charged', () => {
-      given([]).when(charge('c1', maxAmount)).then([charged('c1', maxAmount)]);
+      given([])
+        .when(charge('c1', maxAmount))
+        .then([charged('c1', maxAmount)]);
     });
 
     for (const [label, amount] of [
@@ -62,21 +66,29 @@ describe('Wallet', () => {
     }
 
     it('When the same charge is retried, then nothing happens', () => {
-      given([charged('c1', 500)]).when(charge('c1', 500)).thenNothing();
+      given([charged('c1', 500)])
+        .when(charge('c1', 500))
+        .thenNothing();
     });
 
     it('When a charge id is reused with another amount, then it is invalid', () => {
-      given([charged('c1', 500)]).when(charge('c1', 600)).thenThrows('validation');
+      given([charged('c1', 500)])
+        .when(charge('c1', 600))
+        .thenThrows('validation');
     });
   });
 
   describe('DebitWallet', () => {
     it('When the balance covers the amount, then the wallet is debited', () => {
-      given([charged('c1', 500)]).when(debit('p1', 300)).then([debited('p1', 300)]);
+      given([charged('c1', 500)])
+        .when(debit('p1', 300))
+        .then([debited('p1', 300)]);
     });
 
     it('When the balance is exactly the amount, then the wallet is debited to zero', () => {
-      given([charged('c1', 500)]).when(debit('p1', 500)).then([debited('p1', 500)]);
+      given([charged('c1', 500)])
+        .when(debit('p1', 500))
+        .then([debited('p1', 500)]);
     });
 
     it('When the balance is short of the amount, then the debit is refused and the balance never goes negative', () => {
@@ -90,41 +102,59 @@ describe('Wallet', () => {
     });
 
     it('When the same paymentId is debited again, then nothing happens (never debited twice)', () => {
-      given([charged('c1', 1000), debited('p1', 300)]).when(debit('p1', 300)).thenNothing();
+      given([charged('c1', 1000), debited('p1', 300)])
+        .when(debit('p1', 300))
+        .thenNothing();
     });
 
     it('When the same paymentId is debited again after a refund, then nothing happens', () => {
-      given([charged('c1', 1000), debited('p1', 300), credited('p1', 300)]).when(debit('p1', 300)).thenNothing();
+      given([charged('c1', 1000), debited('p1', 300), credited('p1', 300)])
+        .when(debit('p1', 300))
+        .thenNothing();
     });
 
     it('When the same paymentId comes back with another amount, then it is invalid', () => {
-      given([charged('c1', 1000), debited('p1', 300)]).when(debit('p1', 400)).thenThrows('validation');
+      given([charged('c1', 1000), debited('p1', 300)])
+        .when(debit('p1', 400))
+        .thenThrows('validation');
     });
 
     it('When the amount is negative, then the debit is invalid', () => {
-      given([charged('c1', 1000)]).when(debit('p1', -1)).thenThrows('validation');
+      given([charged('c1', 1000)])
+        .when(debit('p1', -1))
+        .thenThrows('validation');
     });
 
     it('When a refund restored the balance, then it can be spent again by a new payment', () => {
-      given([charged('c1', 300), debited('p1', 300), credited('p1', 300)]).when(debit('p2', 300)).then([debited('p2', 300)]);
+      given([charged('c1', 300), debited('p1', 300), credited('p1', 300)])
+        .when(debit('p2', 300))
+        .then([debited('p2', 300)]);
     });
   });
 
   describe('CreditWallet', () => {
     it('When the payment was debited, then the same amount is credited back', () => {
-      given([charged('c1', 500), debited('p1', 300)]).when(credit('p1', 300)).then([credited('p1', 300)]);
+      given([charged('c1', 500), debited('p1', 300)])
+        .when(credit('p1', 300))
+        .then([credited('p1', 300)]);
     });
 
     it('When the payment was already credited, then nothing happens', () => {
-      given([charged('c1', 500), debited('p1', 300), credited('p1', 300)]).when(credit('p1', 300)).thenNothing();
+      given([charged('c1', 500), debited('p1', 300), credited('p1', 300)])
+        .when(credit('p1', 300))
+        .thenNothing();
     });
 
     it('When the payment was never debited, then nothing happens', () => {
-      given([charged('c1', 500)]).when(credit('p1', 300)).thenNothing();
+      given([charged('c1', 500)])
+        .when(credit('p1', 300))
+        .thenNothing();
     });
 
     it('When the amount differs from the debit, then the credit is invalid', () => {
-      given([charged('c1', 500), debited('p1', 300)]).when(credit('p1', 301)).thenThrows('validation');
+      given([charged('c1', 500), debited('p1', 300)])
+        .when(credit('p1', 301))
+        .thenThrows('validation');
     });
   });
 

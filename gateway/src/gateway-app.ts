@@ -1,4 +1,14 @@
-import { authenticate, createApp, errorHandler, healthRouter, metricsRouter, notFoundHandler, requestContext, requestLogPolicy, requireRole } from '@concert/infra';
+import {
+  authenticate,
+  createApp,
+  errorHandler,
+  healthRouter,
+  metricsRouter,
+  notFoundHandler,
+  requestContext,
+  requestLogPolicy,
+  requireRole,
+} from '@concert/infra';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import { devTokenRoute } from './auth/dev-token-route.js';
 import type { GatewayDeps } from './gateway-deps.js';

@@ -94,7 +94,12 @@ export function openGateway(config: ProcessConfig<'gateway'>, logger: Logger): O
       await Promise.all([commandApi.start(), queryApi.start()]);
       jobs = [
         startQueueTicker(queue),
-        startIdempotencyCleanup({ store: idempotencyStore, intervalMs: config.IDEMPOTENCY_CLEANUP_INTERVAL_MS, registry, logger }),
+        startIdempotencyCleanup({
+          store: idempotencyStore,
+          intervalMs: config.IDEMPOTENCY_CLEANUP_INTERVAL_MS,
+          registry,
+          logger,
+        }),
       ];
     },
     async close() {
@@ -107,6 +112,9 @@ export function openGateway(config: ProcessConfig<'gateway'>, logger: Logger): O
 
 function atLeastOneHealthy(pool: UpstreamPool): void {
   if (pool.healthyCount() > 0) return;
-  const down = pool.states().map((state) => state.url).join(', ');
+  const down = pool
+    .states()
+    .map((state) => state.url)
+    .join(', ');
   throw new Error(`no healthy instance (down: ${down})`);
 }

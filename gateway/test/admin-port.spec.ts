@@ -15,9 +15,22 @@ describe('Given a gateway with its public and admin ports', function () {
   before(async () => {
     // A port nobody listens on (fetch refuses the well-known ones like 1 and 9 outright).
     const nobody = `http://127.0.0.1:${await freePort()}`;
-    gateway = await new InProcessGateway({ REDIS_KEY_PREFIX: `test:gw-admin:${run}:`, COMMAND_API_URLS: nobody, QUERY_API_URLS: nobody }).start();
+    gateway = await new InProcessGateway({
+      REDIS_KEY_PREFIX: `test:gw-admin:${run}:`,
+      COMMAND_API_URLS: nobody,
+      QUERY_API_URLS: nobody,
+    }).start();
     const redisCheck = gateway.deps!.readinessChecks.redis!;
-    await waitFor('the gateway to reach Redis', () => redisCheck().then(() => true, () => false), 10_000, 100);
+    await waitFor(
+      'the gateway to reach Redis',
+      () =>
+        redisCheck().then(
+          () => true,
+          () => false,
+        ),
+      10_000,
+      100,
+    );
   });
 
   after(async () => {
@@ -29,14 +42,18 @@ describe('Given a gateway with its public and admin ports', function () {
     expect(publicMetrics.status).to.equal(404);
     const adminMetrics = await fetch(`${gateway.adminUrl}/metrics`);
     expect(adminMetrics.status).to.equal(200);
-    expect(metricValue(await adminMetrics.text(), 'gateway_upstream_healthy', { kind: 'command-api' })).to.be.a('number');
+    expect(metricValue(await adminMetrics.text(), 'gateway_upstream_healthy', { kind: 'command-api' })).to.be.a(
+      'number',
+    );
   });
 
   it('When the public asks for /ready, Then only the status comes back; the admin port names each check', async () => {
     const adminReady = await send('GET', `${gateway.adminUrl}/ready`);
     expect(adminReady.status).to.equal(503); // no upstream listens
     expect(adminReady.body.checks).to.have.keys('redis', 'idempotencyDatabase', 'commandApi', 'queryApi');
-    expect(adminReady.body.checks).to.have.property('commandApi').that.matches(/no healthy instance/);
+    expect(adminReady.body.checks)
+      .to.have.property('commandApi')
+      .that.matches(/no healthy instance/);
     const publicReady = await send('GET', `${gateway.url}/ready`);
     expect(publicReady.status).to.equal(503);
     expect(publicReady.body).to.deep.equal({ status: 'unavailable' });

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { ServiceProcess } from '@concert/infra/testing';
 import jwt from 'jsonwebtoken';
-import { deleteRedisPrefix, InProcessGateway, portBlock, requestsServed, runId, send, startUpstream, token } from './gateway-harness.js';
+import {
+  deleteRedisPrefix,
+  InProcessGateway,
+  portBlock,
+  requestsServed,
+  runId,
+  send,
+  startUpstream,
+  token,
+} from './gateway-harness.js';
 
 /**
  * The gateway verifies the bearer token before it forwards anything: a bad token is a 401
@@ -25,7 +34,10 @@ describe('gateway: authentication at the edge', function () {
   let gateway: InProcessGateway;
 
   before(async () => {
-    upstreams = await Promise.all([startUpstream('command-api', commandPort!, env), startUpstream('query-api', queryPort!, env)]);
+    upstreams = await Promise.all([
+      startUpstream('command-api', commandPort!, env),
+      startUpstream('query-api', queryPort!, env),
+    ]);
     gateway = await new InProcessGateway(env).start();
   });
 
@@ -41,15 +53,18 @@ describe('gateway: authentication at the edge', function () {
   const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
   const badTokens: Record<string, () => string> = {
-    'forged': () => {
+    forged: () => {
       // A genuine token whose payload was swapped for another user's: the signature no longer matches.
       const [header, , signature] = token(gateway.config, `fan-${run}`).split('.');
       return `${header}.${base64url({ sub: `admin-${run}`, roles: ['admin'], aud: audience, exp: nowSeconds() + 600 })}.${signature}`;
     },
     expired: () => jwt.sign({ roles: [] }, secret, { subject: `fan-${run}`, audience, expiresIn: -3600 }),
-    'alg none': () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: `fan-${run}`, roles: ['admin'], aud: audience, exp: nowSeconds() + 600 })}.`,
-    'wrong secret': () => jwt.sign({ roles: [] }, 'another-secret-0123456789abcdef', { subject: `fan-${run}`, audience, expiresIn: 600 }),
-    'wrong audience': () => jwt.sign({ roles: [] }, secret, { subject: `fan-${run}`, audience: 'another-api', expiresIn: 600 }),
+    'alg none': () =>
+      `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: `fan-${run}`, roles: ['admin'], aud: audience, exp: nowSeconds() + 600 })}.`,
+    'wrong secret': () =>
+      jwt.sign({ roles: [] }, 'another-secret-0123456789abcdef', { subject: `fan-${run}`, audience, expiresIn: 600 }),
+    'wrong audience': () =>
+      jwt.sign({ roles: [] }, secret, { subject: `fan-${run}`, audience: 'another-api', expiresIn: 600 }),
     'no expiry': () => jwt.sign({ roles: [], aud: audience }, secret, { subject: `fan-${run}` }),
   };
 
@@ -110,7 +125,9 @@ describe('gateway: authentication at the edge', function () {
     expect(refused.status).to.equal(403);
     expect(refused.body.code).to.equal('forbidden');
     expect(await served()).to.deep.equal(before);
-    const answered = await send('GET', `${gateway.url}${path}`, { token: token(gateway.config, `admin-${run}`, ['admin']) });
+    const answered = await send('GET', `${gateway.url}${path}`, {
+      token: token(gateway.config, `admin-${run}`, ['admin']),
+    });
     expect(answered.status).to.equal(404);
     expect(answered.body.code).to.equal('concert-not-found');
   });
@@ -118,7 +135,7 @@ describe('gateway: authentication at the edge', function () {
   it('When a user asks for their notifications, Then the query API answers through the gateway', async () => {
     const answer = await send('GET', `${gateway.url}/me/notifications`, { token: token(gateway.config, `fan-${run}`) });
     expect(answer.status).to.equal(200);
-    expect(answer.text).to.equal("[]");
+    expect(answer.text).to.equal('[]');
   });
 
   it('When an admin calls an admin route, Then it is forwarded and answered by the command API', async () => {
@@ -158,7 +175,9 @@ describe('gateway: development login', function () {
   });
 
   it('When dev login is on, Then POST /auth/token mints a token the gateway accepts, with the roles asked for', async () => {
-    const answer = await send('POST', `${gateway.url}/auth/token`, { body: { userId: `fan-${run}`, roles: ['admin'] } });
+    const answer = await send('POST', `${gateway.url}/auth/token`, {
+      body: { userId: `fan-${run}`, roles: ['admin'] },
+    });
     expect(answer.status).to.equal(200);
     expect(answer.body.expiresIn).to.equal(120);
     const claims = gateway.deps!.verifier.verify(String(answer.body.accessToken));

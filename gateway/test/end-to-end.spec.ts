@@ -1,11 +1,5 @@
 import { expect } from 'chai';
-import {
-  ensureDatabase,
-  loadConfig,
-  migrateIdempotencyDatabase,
-  migrateToLatest,
-  type Config,
-} from '@concert/infra';
+import { ensureDatabase, loadConfig, migrateIdempotencyDatabase, migrateToLatest, type Config } from '@concert/infra';
 import { removeRunResources, startPatiently, waitFor, type ServiceProcess } from '@concert/infra/testing';
 import { portBlock, runId, send, type Answer } from './gateway-harness.js';
 
@@ -18,9 +12,9 @@ import { portBlock, runId, send, type Answer } from './gateway-harness.js';
 describe('gateway end to end: two gateways over two instances of each API', function () {
   this.timeout(600_000);
   const run = runId();
-  const [gatewayA, gatewayB, command1, command2, query1, query2, projectors, workers, adminA, adminB] = portBlock(10) as [
-    number, number, number, number, number, number, number, number, number, number,
-  ];
+  const [gatewayA, gatewayB, command1, command2, query1, query2, projectors, workers, adminA, adminB] = portBlock(
+    10,
+  ) as [number, number, number, number, number, number, number, number, number, number];
   let config: Config;
   let env: Record<string, string>;
   const services = new Map<string, ServiceProcess>();
@@ -59,7 +53,12 @@ describe('gateway end to end: two gateways over two instances of each API', func
     };
     config = loadConfig({ ...process.env, ...env });
     // One at a time: processes compiling TypeScript at once on a loaded machine all start slower.
-    const start = async (name: string, entry: string, port: number, extra: Record<string, string> = {}): Promise<void> => {
+    const start = async (
+      name: string,
+      entry: string,
+      port: number,
+      extra: Record<string, string> = {},
+    ): Promise<void> => {
       services.set(name, await startPatiently(entry, port, { ...env, ...extra }));
     };
     await start('command-1', 'command-api/src/main.ts', command1, { COMMAND_API_PORT: String(command1) });
@@ -68,8 +67,14 @@ describe('gateway end to end: two gateways over two instances of each API', func
     await start('query-2', 'query-api/src/main.ts', query2, { QUERY_API_PORT: String(query2) });
     await start('projectors', 'projectors/src/main.ts', projectors);
     await start('workers', 'workers/src/main.ts', workers);
-    await start('gateway-a', 'gateway/src/main.ts', gatewayA, { GATEWAY_PORT: String(gatewayA), GATEWAY_ADMIN_PORT: String(adminA) });
-    await start('gateway-b', 'gateway/src/main.ts', gatewayB, { GATEWAY_PORT: String(gatewayB), GATEWAY_ADMIN_PORT: String(adminB) });
+    await start('gateway-a', 'gateway/src/main.ts', gatewayA, {
+      GATEWAY_PORT: String(gatewayA),
+      GATEWAY_ADMIN_PORT: String(adminA),
+    });
+    await start('gateway-b', 'gateway/src/main.ts', gatewayB, {
+      GATEWAY_PORT: String(gatewayB),
+      GATEWAY_ADMIN_PORT: String(adminB),
+    });
   });
 
   after(async () => {
@@ -111,7 +116,10 @@ describe('gateway end to end: two gateways over two instances of each API', func
 
   it('When an admin creates a concert with a date through the gateways, Then fans can read it back', async () => {
     const admin = await login(`admin-${run}`, ['admin']);
-    const concert = await send('POST', `${gateway()}/admin/concerts`, { token: admin, body: { title: 'Gateway E2E', venue: 'Hall' } });
+    const concert = await send('POST', `${gateway()}/admin/concerts`, {
+      token: admin,
+      body: { title: 'Gateway E2E', venue: 'Hall' },
+    });
     expectStatus(concert, 201);
     concertId = String(concert.body.concertId);
     const schedule = await send('POST', `${gateway()}/admin/concerts/${concertId}/schedules`, {
@@ -149,7 +157,9 @@ describe('gateway end to end: two gateways over two instances of each API', func
       headers: { 'queue-token': queueToken },
     });
     expectStatus(second, 201);
-    const cancelled = await send('POST', `${gateway()}/reservations/${String(second.body.reservationId)}/cancel`, { token: fan });
+    const cancelled = await send('POST', `${gateway()}/reservations/${String(second.body.reservationId)}/cancel`, {
+      token: fan,
+    });
     expectStatus(cancelled, 200);
     expect(cancelled.body).to.deep.equal({ reservationId: second.body.reservationId, status: 'CANCELLED' });
     const charge = await send('POST', `${gateway()}/wallet/charges`, {
@@ -170,7 +180,12 @@ describe('gateway end to end: two gateways over two instances of each API', func
       headers: { 'x-consistency-token': paid.headers.get('x-consistency-token') ?? '' },
     });
     expectStatus(reservation, 200);
-    expect(reservation.body).to.include({ reservationId, status: 'CONFIRMED', paymentId: paid.body.paymentId, amount: 1000 });
+    expect(reservation.body).to.include({
+      reservationId,
+      status: 'CONFIRMED',
+      paymentId: paid.body.paymentId,
+      amount: 1000,
+    });
   });
 
   it('When one command-api and one query-api die mid-flow, Then the flow completes on the instances left', async () => {
@@ -192,13 +207,20 @@ describe('gateway end to end: two gateways over two instances of each API', func
       headers: { 'idempotency-key': `charge-2-${run}` },
     });
     expectStatus(charge, 201);
-    const payment = { token: fan, body: { reservationId }, headers: { 'queue-token': queueToken, 'idempotency-key': `pay-2-${run}` } };
+    const payment = {
+      token: fan,
+      body: { reservationId },
+      headers: { 'queue-token': queueToken, 'idempotency-key': `pay-2-${run}` },
+    };
     const paid = await send('POST', `${gateway()}/payments`, payment);
     expectStatus(paid, 201);
     const consistency = { 'x-consistency-token': paid.headers.get('x-consistency-token') ?? '' };
     for (let i = 0; i < 4; i++) {
       // Through both gateways, several times: whichever instance each would have picked.
-      const reservation = await send('GET', `${gateway()}/reservations/${reservationId}`, { token: fan, headers: consistency });
+      const reservation = await send('GET', `${gateway()}/reservations/${reservationId}`, {
+        token: fan,
+        headers: consistency,
+      });
       expectStatus(reservation, 200);
       expect(reservation.body).to.include({ status: 'CONFIRMED', amount: 2000 });
     }

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { createLogger, createRedis, deleteKeysWithPrefix, loadConfig, serve, signDevToken, type Config } from '@concert/infra';
+import {
+  createLogger,
+  createRedis,
+  deleteKeysWithPrefix,
+  loadConfig,
+  serve,
+  signDevToken,
+  type Config,
+} from '@concert/infra';
 import { startPatiently, type ServiceProcess } from '@concert/infra/testing';
 import { createGatewayAdminApp, createGatewayApp } from '../src/gateway-app.js';
 import type { GatewayDeps } from '../src/gateway-deps.js';
@@ -34,7 +42,11 @@ export class InProcessGateway {
     await gateway.start();
     this.deps = gateway.deps;
     const admin = await serve(createGatewayAdminApp(gateway.deps), 0, { logger, host: '127.0.0.1' });
-    const server = await serve(createGatewayApp(gateway.deps), 0, { logger, host: '127.0.0.1', onShutdown: gateway.close });
+    const server = await serve(createGatewayApp(gateway.deps), 0, {
+      logger,
+      host: '127.0.0.1',
+      onShutdown: gateway.close,
+    });
     this.url = `http://127.0.0.1:${server.port}`;
     this.adminUrl = `http://127.0.0.1:${admin.port}`;
     this.closeServer = async () => {
@@ -50,7 +62,11 @@ export class InProcessGateway {
 }
 
 /** A command-api or query-api process (main.ts) on `port`, as `npm start` runs it. */
-export function startUpstream(kind: 'command-api' | 'query-api', port: number, env: Record<string, string>): Promise<ServiceProcess> {
+export function startUpstream(
+  kind: 'command-api' | 'query-api',
+  port: number,
+  env: Record<string, string>,
+): Promise<ServiceProcess> {
   const portVariable = kind === 'command-api' ? 'COMMAND_API_PORT' : 'QUERY_API_PORT';
   return startPatiently(`${kind}/src/main.ts`, port, { ...env, [portVariable]: String(port) });
 }
@@ -75,7 +91,12 @@ export async function send(
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] ??= 'application/json';
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
   const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
   const text = await response.text();
   let parsed: unknown = {};

@@ -35,22 +35,127 @@ describe('gateway: malformed requests are refused with a 4xx, never a 5xx', func
   });
 
   const cases: [string, () => Promise<Answer>, number, string?][] = [
-    ['malformed JSON', () => send('POST', `${gateway.url}/wallet/charges`, { token: fan, body: '{"amount":', headers: { 'idempotency-key': 'k1' } }), 400, 'validation'],
-    ['a form post', () => send('POST', `${gateway.url}/reservations`, { token: fan, body: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported-media-type'],
-    ['a body over the limit', () => send('POST', `${gateway.url}/reservations`, { token: fan, body: JSON.stringify({ pad: 'x'.repeat(20_000) }) }), 413, 'payload-too-large'],
+    [
+      'malformed JSON',
+      () =>
+        send('POST', `${gateway.url}/wallet/charges`, {
+          token: fan,
+          body: '{"amount":',
+          headers: { 'idempotency-key': 'k1' },
+        }),
+      400,
+      'validation',
+    ],
+    [
+      'a form post',
+      () =>
+        send('POST', `${gateway.url}/reservations`, {
+          token: fan,
+          body: 'a=b',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+      415,
+      'unsupported-media-type',
+    ],
+    [
+      'a body over the limit',
+      () =>
+        send('POST', `${gateway.url}/reservations`, { token: fan, body: JSON.stringify({ pad: 'x'.repeat(20_000) }) }),
+      413,
+      'payload-too-large',
+    ],
     ['a bad percent-encoding', () => send('GET', `${gateway.url}/reservations/%E0%A4%A`, { token: fan }), 400],
-    ['an Authorization header that is not Bearer', () => send('GET', `${gateway.url}/me/wallet`, { headers: { authorization: 'Basic Zm9vOmJhcg==' } }), 401, 'unauthenticated'],
-    ['a bearer token that is not a JWT', () => send('GET', `${gateway.url}/me/wallet`, { token: 'not.a.jwt' }), 401, 'unauthenticated'],
-    ['an unknown method', () => send('PATCH', `${gateway.url}/reservations/r-1`, { token: fan, body: {} }), 404, 'not-found'],
-    ['a deeply nested body with an Idempotency-Key', () => send('POST', `${gateway.url}/wallet/charges`, { token: fan, body: `${'['.repeat(7000)}${']'.repeat(7000)}`, headers: { 'idempotency-key': 'deep' } }), 400, 'validation'],
-    ['a deeply nested object body', () => send('POST', `${gateway.url}/payments`, { token: fan, body: `${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}`, headers: { 'idempotency-key': 'deep-object' } }), 400, 'validation'],
-    ['a queue entry id that is no id', () => send('GET', `${gateway.url}/queue/entries/${'e'.repeat(300)}`, { token: fan }), 400, 'validation'],
-    ['a queue entry for a concert id that is no id', () => send('POST', `${gateway.url}/queue/entries`, { token: fan, body: { concertId: 'c'.repeat(300) } }), 400, 'validation'],
-    ['a queue entry body that is an array', () => send('POST', `${gateway.url}/queue/entries`, { token: fan, body: [1, 2] }), 400, 'validation'],
-    ['a queue entry body with a nested concert id', () => send('POST', `${gateway.url}/queue/entries`, { token: fan, body: { concertId: { $gt: '' } } }), 400, 'validation'],
-    ['an X-Request-Id of 10 KB', () => send('GET', `${gateway.url}/queue/entries/${'e'.repeat(300)}`, { token: fan, headers: { 'x-request-id': 'r'.repeat(10_000) } }), 400, 'validation'],
-    ['a bearer token of 10 KB', () => send('GET', `${gateway.url}/me/wallet`, { token: 'x'.repeat(10_000) }), 401, 'unauthenticated'],
-    ['an unknown charset', () => send('POST', `${gateway.url}/reservations`, { token: fan, body: '{}', headers: { 'content-type': 'application/json; charset=klingon' } }), 415, 'unsupported-media-type'],
+    [
+      'an Authorization header that is not Bearer',
+      () => send('GET', `${gateway.url}/me/wallet`, { headers: { authorization: 'Basic Zm9vOmJhcg==' } }),
+      401,
+      'unauthenticated',
+    ],
+    [
+      'a bearer token that is not a JWT',
+      () => send('GET', `${gateway.url}/me/wallet`, { token: 'not.a.jwt' }),
+      401,
+      'unauthenticated',
+    ],
+    [
+      'an unknown method',
+      () => send('PATCH', `${gateway.url}/reservations/r-1`, { token: fan, body: {} }),
+      404,
+      'not-found',
+    ],
+    [
+      'a deeply nested body with an Idempotency-Key',
+      () =>
+        send('POST', `${gateway.url}/wallet/charges`, {
+          token: fan,
+          body: `${'['.repeat(7000)}${']'.repeat(7000)}`,
+          headers: { 'idempotency-key': 'deep' },
+        }),
+      400,
+      'validation',
+    ],
+    [
+      'a deeply nested object body',
+      () =>
+        send('POST', `${gateway.url}/payments`, {
+          token: fan,
+          body: `${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}`,
+          headers: { 'idempotency-key': 'deep-object' },
+        }),
+      400,
+      'validation',
+    ],
+    [
+      'a queue entry id that is no id',
+      () => send('GET', `${gateway.url}/queue/entries/${'e'.repeat(300)}`, { token: fan }),
+      400,
+      'validation',
+    ],
+    [
+      'a queue entry for a concert id that is no id',
+      () => send('POST', `${gateway.url}/queue/entries`, { token: fan, body: { concertId: 'c'.repeat(300) } }),
+      400,
+      'validation',
+    ],
+    [
+      'a queue entry body that is an array',
+      () => send('POST', `${gateway.url}/queue/entries`, { token: fan, body: [1, 2] }),
+      400,
+      'validation',
+    ],
+    [
+      'a queue entry body with a nested concert id',
+      () => send('POST', `${gateway.url}/queue/entries`, { token: fan, body: { concertId: { $gt: '' } } }),
+      400,
+      'validation',
+    ],
+    [
+      'an X-Request-Id of 10 KB',
+      () =>
+        send('GET', `${gateway.url}/queue/entries/${'e'.repeat(300)}`, {
+          token: fan,
+          headers: { 'x-request-id': 'r'.repeat(10_000) },
+        }),
+      400,
+      'validation',
+    ],
+    [
+      'a bearer token of 10 KB',
+      () => send('GET', `${gateway.url}/me/wallet`, { token: 'x'.repeat(10_000) }),
+      401,
+      'unauthenticated',
+    ],
+    [
+      'an unknown charset',
+      () =>
+        send('POST', `${gateway.url}/reservations`, {
+          token: fan,
+          body: '{}',
+          headers: { 'content-type': 'application/json; charset=klingon' },
+        }),
+      415,
+      'unsupported-media-type',
+    ],
   ];
 
   for (const [what, request, status, code] of cases) {

@@ -63,7 +63,9 @@ describe('gateway: GET /openapi.json', function () {
   });
 
   it('Then it lists every public endpoint of docs/api.md and nothing internal', () => {
-    const listed = Object.entries(paths()).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
+    const listed = Object.entries(paths()).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method} ${path}`),
+    );
     expect(listed).to.have.members(API_MD_ENDPOINTS);
   });
 
@@ -72,7 +74,9 @@ describe('gateway: GET /openapi.json', function () {
       for (const [method, operation] of Object.entries(item)) {
         const where = `${method} ${path}`;
         expect(Object.keys(operation.responses as Json), where).to.not.be.empty;
-        const declared = ((operation.parameters as Json[] | undefined) ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+        const declared = ((operation.parameters as Json[] | undefined) ?? [])
+          .filter((p) => p.in === 'path')
+          .map((p) => p.name);
         const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
         expect(declared, where).to.have.members(inPath);
         for (const status of Object.keys(operation.responses as Json)) expect(status, where).to.match(/^[1-5]\d\d$/);
@@ -98,7 +102,9 @@ describe('gateway: GET /openapi.json', function () {
 
   it('Then the operations that need them declare the Queue-Token and Idempotency-Key headers', () => {
     const headersOf = (path: string): unknown[] =>
-      ((paths()[path]!.post!.parameters as Json[] | undefined) ?? []).filter((p) => p.in === 'header').map((p) => p.name);
+      ((paths()[path]!.post!.parameters as Json[] | undefined) ?? [])
+        .filter((p) => p.in === 'header')
+        .map((p) => p.name);
     expect(headersOf('/reservations')).to.include('queue-token');
     expect(headersOf('/payments')).to.include.members(['queue-token', 'idempotency-key']);
     expect(headersOf('/wallet/charges')).to.include('idempotency-key');

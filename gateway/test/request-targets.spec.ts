@@ -9,9 +9,20 @@ interface RawAnswer {
 }
 
 /** Sends the request line as written (fetch would normalise the target) and reads the answer. */
-function raw(port: number, method: string, target: string, headers: Record<string, string>, body: string): Promise<RawAnswer> {
+function raw(
+  port: number,
+  method: string,
+  target: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const lines = [`${method} ${target} HTTP/1.1`, 'Host: 127.0.0.1', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'];
+    const lines = [
+      `${method} ${target} HTTP/1.1`,
+      'Host: 127.0.0.1',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'Connection: close',
+    ];
     for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
     const socket = connect(port, '127.0.0.1', () => socket.write(`${lines.join('\r\n')}\r\n\r\n${body}`));
     let answer = '';
@@ -42,12 +53,19 @@ describe('Given a gateway in front of an upstream that records every request', f
     upstream = createServer((req, res) => {
       if (req.url !== '/ready') reached.push(`${req.method} ${req.url}`);
       req.resume();
-      res.writeHead(req.url === '/ready' ? 200 : 201, { 'content-type': 'application/json', location: '/reservations/r-1' });
+      res.writeHead(req.url === '/ready' ? 200 : 201, {
+        'content-type': 'application/json',
+        location: '/reservations/r-1',
+      });
       res.end(JSON.stringify({ status: 'ready', reservationId: 'r-1', concertId: 'c-1' }));
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-    gateway = await new InProcessGateway({ REDIS_KEY_PREFIX: prefix, COMMAND_API_URLS: url, QUERY_API_URLS: url }).start();
+    gateway = await new InProcessGateway({
+      REDIS_KEY_PREFIX: prefix,
+      COMMAND_API_URLS: url,
+      QUERY_API_URLS: url,
+    }).start();
     port = Number(new URL(gateway.url).port);
     fan = token(gateway.config, `fan-${run}`);
   });
@@ -111,12 +129,17 @@ describe('Given a gateway in front of an upstream that records every request', f
           port,
           'POST',
           target,
-          { authorization: `Bearer ${fan}`, 'content-type': 'application/json', 'idempotency-key': `k-${run}-${target}` },
+          {
+            authorization: `Bearer ${fan}`,
+            'content-type': 'application/json',
+            'idempotency-key': `k-${run}-${target}`,
+          },
           body,
         );
         const gated = answer.status === 401 && answer.text.includes('queue-token-required');
         const refused = answer.status === 400 || answer.status === 404;
-        if (!(gated || refused) || reached.length > 0) passed.push(`${target} -> ${answer.status}, upstream saw ${JSON.stringify(reached)}`);
+        if (!(gated || refused) || reached.length > 0)
+          passed.push(`${target} -> ${answer.status}, upstream saw ${JSON.stringify(reached)}`);
       }
       expect(passed).to.deep.equal([]);
     });
@@ -124,7 +147,13 @@ describe('Given a gateway in front of an upstream that records every request', f
 
   it('When POST /reservations is sent plainly or with a query string, Then the gate asks for a Queue-Token', async () => {
     for (const target of ['/reservations', '/reservations?x=1']) {
-      const answer = await raw(port, 'POST', target, { authorization: `Bearer ${fan}`, 'content-type': 'application/json' }, '{"scheduleId":"s-1","seatIds":["A-1"]}');
+      const answer = await raw(
+        port,
+        'POST',
+        target,
+        { authorization: `Bearer ${fan}`, 'content-type': 'application/json' },
+        '{"scheduleId":"s-1","seatIds":["A-1"]}',
+      );
       expect(answer.status, target).to.equal(401);
       expect(answer.text).to.include('queue-token-required');
     }

@@ -53,7 +53,9 @@ describe('gateway: routing to upstream instances', function () {
   const fan = (): string => token(watchful.config, `fan-${run}`);
   const system = (): string => token(watchful.config, `system-${run}`, ['system', 'admin']);
   const healthyGauge = async (gateway: InProcessGateway, url: string): Promise<number | undefined> =>
-    metricValue(await (await fetch(`${gateway.adminUrl}/metrics`)).text(), 'gateway_upstream_healthy', { upstream: url });
+    metricValue(await (await fetch(`${gateway.adminUrl}/metrics`)).text(), 'gateway_upstream_healthy', {
+      upstream: url,
+    });
 
   it('When a client asks for an internal endpoint of an upstream or a variant of a public path, Then 404 problem+json and nothing is forwarded', async () => {
     const before = await Promise.all([command, ...queries].map((service) => requestsServed(service.url)));
@@ -73,7 +75,10 @@ describe('gateway: routing to upstream instances', function () {
       ['GET', '/ME/wallet'],
     ];
     for (const [method, path] of internal) {
-      const answer = await send(method!, `${watchful.url}${path}`, { token: system(), ...(method === 'POST' ? { body: {} } : {}) });
+      const answer = await send(method!, `${watchful.url}${path}`, {
+        token: system(),
+        ...(method === 'POST' ? { body: {} } : {}),
+      });
       expect(answer.status, `${method} ${path}`).to.equal(404);
       expect(answer.headers.get('content-type')).to.match(/^application\/problem\+json/);
       expect(answer.body.code).to.equal('not-found');
@@ -88,7 +93,12 @@ describe('gateway: routing to upstream instances', function () {
     expect(publicReady.body).to.deep.equal({ status: 'ready' });
     const ready = await send('GET', `${watchful.adminUrl}/ready`);
     expect(ready.status).to.equal(200);
-    expect(ready.body.checks).to.deep.equal({ redis: 'ok', idempotencyDatabase: 'ok', commandApi: 'ok', queryApi: 'ok' });
+    expect(ready.body.checks).to.deep.equal({
+      redis: 'ok',
+      idempotencyDatabase: 'ok',
+      commandApi: 'ok',
+      queryApi: 'ok',
+    });
     expect((await send('GET', `${watchful.url}/metrics`)).status).to.equal(404);
     const metrics = await (await fetch(`${watchful.adminUrl}/metrics`)).text();
     expect(metrics).to.include('gateway_upstream_healthy');
@@ -99,13 +109,17 @@ describe('gateway: routing to upstream instances', function () {
     const generated = await send('GET', `${watchful.url}/me/wallet`, { token: fan() });
     expect(generated.status).to.equal(200);
     expect(generated.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
-    const kept = await send('GET', `${watchful.url}/me/wallet`, { token: fan(), headers: { 'x-request-id': `client-${run}` } });
+    const kept = await send('GET', `${watchful.url}/me/wallet`, {
+      token: fan(),
+      headers: { 'x-request-id': `client-${run}` },
+    });
     expect(kept.headers.get('x-request-id')).to.equal(`client-${run}`);
   });
 
   it('When reads arrive, Then they are spread over both query-api instances', async () => {
     const before = await Promise.all(queries.map((service) => requestsServed(service.url)));
-    for (let i = 0; i < 6; i++) expect((await send('GET', `${watchful.url}/me/wallet`, { token: fan() })).status).to.equal(200);
+    for (let i = 0; i < 6; i++)
+      expect((await send('GET', `${watchful.url}/me/wallet`, { token: fan() })).status).to.equal(200);
     const after = await Promise.all(queries.map((service) => requestsServed(service.url)));
     expect(after[0]! - before[0]!).to.equal(3);
     expect(after[1]! - before[1]!).to.equal(3);
@@ -113,7 +127,10 @@ describe('gateway: routing to upstream instances', function () {
 
   it('When an instance dies unnoticed, Then the read that meets it is retried on the other instance and the dead one leaves the rotation', async () => {
     await queries[1]!.kill();
-    const retriesBefore = metricValue(await (await fetch(`${unaware.adminUrl}/metrics`)).text(), 'gateway_upstream_retries_total', { kind: 'query-api' }) ?? 0;
+    const retriesBefore =
+      metricValue(await (await fetch(`${unaware.adminUrl}/metrics`)).text(), 'gateway_upstream_retries_total', {
+        kind: 'query-api',
+      }) ?? 0;
     for (let i = 0; i < 4; i++) {
       const answer = await send('GET', `${unaware.url}/me/wallet`, { token: fan() });
       expect(answer.status).to.equal(200);
@@ -124,13 +141,25 @@ describe('gateway: routing to upstream instances', function () {
   });
 
   it('When an instance is down, Then the probing gateway takes it out within seconds and puts it back when it is healthy again', async () => {
-    await waitFor('the dead instance to leave the rotation', async () => (await healthyGauge(watchful, queryUrls[1]!)) === 0, 10_000, 100);
-    for (let i = 0; i < 4; i++) expect((await send('GET', `${watchful.url}/me/wallet`, { token: fan() })).status).to.equal(200);
+    await waitFor(
+      'the dead instance to leave the rotation',
+      async () => (await healthyGauge(watchful, queryUrls[1]!)) === 0,
+      10_000,
+      100,
+    );
+    for (let i = 0; i < 4; i++)
+      expect((await send('GET', `${watchful.url}/me/wallet`, { token: fan() })).status).to.equal(200);
 
     queries[1] = await startUpstream('query-api', queryPortB!, env);
-    await waitFor('the instance to rejoin the rotation', async () => (await healthyGauge(watchful, queryUrls[1]!)) === 1, 10_000, 100);
+    await waitFor(
+      'the instance to rejoin the rotation',
+      async () => (await healthyGauge(watchful, queryUrls[1]!)) === 1,
+      10_000,
+      100,
+    );
     const before = await requestsServed(queries[1].url);
-    for (let i = 0; i < 4; i++) expect((await send('GET', `${watchful.url}/me/wallet`, { token: fan() })).status).to.equal(200);
+    for (let i = 0; i < 4; i++)
+      expect((await send('GET', `${watchful.url}/me/wallet`, { token: fan() })).status).to.equal(200);
     expect((await requestsServed(queries[1].url)) - before).to.equal(2);
   });
 
@@ -166,11 +195,18 @@ describe('gateway: routing to upstream instances', function () {
       expect(answer.headers.get('retry-after')).to.equal('1');
       const ready = await send('GET', `${stranded.adminUrl}/ready`);
       expect(ready.status).to.equal(503);
-      expect(ready.body.checks).to.have.property('queryApi').that.matches(/no healthy instance/);
+      expect(ready.body.checks)
+        .to.have.property('queryApi')
+        .that.matches(/no healthy instance/);
     });
 
     it('When the instance does not answer in time, Then 504 upstream-timeout, and the Idempotency-Key stays in flight', async () => {
-      const charge = () => send('POST', `${stranded.url}/wallet/charges`, { token: fan(), body: { amount: 100 }, headers: { 'idempotency-key': `timeout-${run}` } });
+      const charge = () =>
+        send('POST', `${stranded.url}/wallet/charges`, {
+          token: fan(),
+          body: { amount: 100 },
+          headers: { 'idempotency-key': `timeout-${run}` },
+        });
       const answer = await charge();
       expect(answer.status).to.equal(504);
       expect(answer.body.code).to.equal('upstream-timeout');

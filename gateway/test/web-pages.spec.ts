@@ -30,7 +30,10 @@ describe('Given a gateway with the pages built', function () {
   });
 
   it('When anyone asks for / and /console, Then each is an HTML page whose script and style the gateway serves, under a same-origin CSP', async () => {
-    for (const [path, bundle] of [['/', 'buyer'], ['/console', 'console']] as const) {
+    for (const [path, bundle] of [
+      ['/', 'buyer'],
+      ['/console', 'console'],
+    ] as const) {
       const page = await fetch(`${gateway.url}${path}`);
       expect(page.status, path).to.equal(200);
       expect(page.headers.get('content-type')).to.match(/^text\/html/);
@@ -58,7 +61,10 @@ describe('Given a gateway with the pages built', function () {
   it('When the console data is asked for without a token, or with a fan token, Then 401 and 403, and the parked retry likewise', async () => {
     expect((await send('GET', `${gateway.url}/admin/console/snapshot`)).status).to.equal(401);
     const fan = token(gateway.config, `fan-${run}`);
-    expect((await send('GET', `${gateway.url}/admin/console/snapshot`, { token: fan })).body).to.include({ status: 403, code: 'forbidden' });
+    expect((await send('GET', `${gateway.url}/admin/console/snapshot`, { token: fan })).body).to.include({
+      status: 403,
+      code: 'forbidden',
+    });
     expect((await send('POST', `${gateway.url}/admin/console/parked/1/retry`, { token: fan })).status).to.equal(403);
   });
 
@@ -67,7 +73,13 @@ describe('Given a gateway with the pages built', function () {
     const answer = await send('GET', `${gateway.url}/admin/console/snapshot`, { token: admin });
     expect(answer.status, answer.text).to.equal(200);
     const processes = answer.body.processes as { kind: string; ready: boolean }[];
-    expect(processes.map((p) => p.kind)).to.include.members(['gateway', 'command-api', 'query-api', 'projectors', 'workers']);
+    expect(processes.map((p) => p.kind)).to.include.members([
+      'gateway',
+      'command-api',
+      'query-api',
+      'projectors',
+      'workers',
+    ]);
     expect(processes.filter((p) => p.kind !== 'gateway').every((p) => !p.ready)).to.equal(true);
     expect(answer.body.concerts).to.have.property('error');
     expect(answer.body.projections).to.have.property('error');

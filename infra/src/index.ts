@@ -17,7 +17,13 @@ export {
   type ServiceCheck,
   type ServiceStarter,
 } from './preflight/check-services.js';
-export { startDecision, startInstalledServices, installedOnThisMachine, type StartDecision, type Installed } from './preflight/start-service.js';
+export {
+  startDecision,
+  startInstalledServices,
+  installedOnThisMachine,
+  type StartDecision,
+  type Installed,
+} from './preflight/start-service.js';
 export { createEventStore } from './event-store/create-event-store.js';
 export { createRedis, type RedisClient, type CreateRedisOptions } from './redis/create-redis.js';
 export { redisReady } from './redis/redis-ready.js';
@@ -104,8 +110,22 @@ export {
   dropSchema,
 } from './read-models/shadow-tables.js';
 export { migrateIdempotencyDatabase, IDEMPOTENCY_SCHEMA } from './idempotency/migrate-idempotency-database.js';
-export type { IdempotencyStore, IdempotencyClaim, BeginResult, StoredResponse } from './idempotency/idempotency-store.js';
-export { PostgresIdempotencyStore, type PostgresIdempotencyStoreOptions } from './idempotency/postgres-idempotency-store.js';
+export type {
+  IdempotencyStore,
+  IdempotencyClaim,
+  BeginResult,
+  StoredResponse,
+} from './idempotency/idempotency-store.js';
+export {
+  PostgresIdempotencyStore,
+  type PostgresIdempotencyStoreOptions,
+} from './idempotency/postgres-idempotency-store.js';
 export { createIdempotencyStore } from './idempotency/create-idempotency-store.js';
-export { consumeRateBudgets, RedisRateLimiter, type RateBudget, type RateDecision, type RateSpend } from './rate-limits/redis-rate-limiter.js';
+export {
+  consumeRateBudgets,
+  RedisRateLimiter,
+  type RateBudget,
+  type RateDecision,
+  type RateSpend,
+} from './rate-limits/redis-rate-limiter.js';
 export * from './waiting-room/index.js';

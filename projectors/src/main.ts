@@ -36,7 +36,11 @@ try {
   // Per projector one for its batch and one for an idle checkpoint pass, plus the relay's
   // checkpoint and readiness probes
   // (the leader locks have connections of their own).
-  const knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 2 * allProjections.length + 2 } });
+  const knex = knexFactory({
+    client: 'pg',
+    connection: config.DATABASE_URL,
+    pool: { min: 0, max: 2 * allProjections.length + 2 },
+  });
   const redis = createRedis({
     url: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,

@@ -44,14 +44,19 @@ describe('Given the projectors admin routes over a projection with a parked even
     table = `test_charges_${suffix}`;
     projection = chargesProjection(`test_ops_${suffix}`, table);
     await createChargesTable(knex, table);
-    await parkEvent(knex, projection, recordedCharge(1, 'u1'), { error: new Error('was broken'), attempts: 5, streamSequence: 1 });
+    await parkEvent(knex, projection, recordedCharge(1, 'u1'), {
+      error: new Error('was broken'),
+      attempts: 5,
+      streamSequence: 1,
+    });
     parkedId = Number((await knex('parked_events').first('id').where({ projection: projection.name }))!.id);
     const logger = createLogger(config, 'projectors');
     const app = createApp({
       logger,
       registry: createMetricsRegistry(),
       authenticate: authenticate(createJwtVerifier(config)),
-      routes: (routes) => opsRoutes(routes, { config, knex, eventStore: store, redis, projections: [projection], logger }),
+      routes: (routes) =>
+        opsRoutes(routes, { config, knex, eventStore: store, redis, projections: [projection], logger }),
     });
     const server = await serve(app, 0, { logger, host: '127.0.0.1' });
     url = `http://127.0.0.1:${server.port}`;
@@ -75,24 +80,36 @@ describe('Given the projectors admin routes over a projection with a parked even
   it('When asked without a token or without the admin role, Then 401 and 403, and nothing is retried', async () => {
     expect((await fetch(`${url}/admin/projections`)).status).to.equal(401);
     expect((await fetch(`${url}/admin/projections`, { headers: bearer([]) })).status).to.equal(403);
-    expect((await fetch(`${url}/admin/parked/${parkedId}/retry`, { method: 'POST', headers: bearer([]) })).status).to.equal(403);
+    expect(
+      (await fetch(`${url}/admin/parked/${parkedId}/retry`, { method: 'POST', headers: bearer([]) })).status,
+    ).to.equal(403);
     expect(await knex('parked_events').where({ id: parkedId }).first('id')).to.not.equal(undefined);
   });
 
   it('When an admin asks for the status, Then the projection shows its parked event and the list names it', async () => {
     const answer = await fetch(`${url}/admin/projections`, { headers: bearer(['admin']) });
     expect(answer.status).to.equal(200);
-    const body = (await answer.json()) as { projections: { projector: string; parked: number }[]; parked: { id: number; projection: string; error: string }[] };
+    const body = (await answer.json()) as {
+      projections: { projector: string; parked: number }[];
+      parked: { id: number; projection: string; error: string }[];
+    };
     expect(body.projections.find((p) => p.projector === projection.name)).to.include({ parked: 1 });
-    expect(body.parked.find((p) => p.id === parkedId)).to.include({ projection: projection.name, error: 'Error: was broken' });
+    expect(body.parked.find((p) => p.id === parkedId)).to.include({
+      projection: projection.name,
+      error: 'Error: was broken',
+    });
   });
 
   it('When an admin retries an unknown id, Then 404; when the parked event, Then it is applied once and leaves the list', async () => {
-    expect((await fetch(`${url}/admin/parked/999999999/retry`, { method: 'POST', headers: bearer(['admin']) })).status).to.equal(404);
+    expect(
+      (await fetch(`${url}/admin/parked/999999999/retry`, { method: 'POST', headers: bearer(['admin']) })).status,
+    ).to.equal(404);
     const answer = await fetch(`${url}/admin/parked/${parkedId}/retry`, { method: 'POST', headers: bearer(['admin']) });
     expect(answer.status).to.equal(200);
     expect(await answer.json()).to.deep.equal({ id: parkedId, projection: projection.name, outcome: 'applied' });
     expect(await knex('parked_events').where({ id: parkedId }).first('id')).to.equal(undefined);
-    expect(await readCharges(knex, table)).to.deep.equal([{ user_id: 'u1', total: '100', applied: 1, charges: ['c1'] }]);
+    expect(await readCharges(knex, table)).to.deep.equal([
+      { user_id: 'u1', total: '100', applied: 1, charges: ['c1'] },
+    ]);
   });
 });

@@ -100,7 +100,11 @@ describe('Two projectors processes: one active consumer per projection (real NAT
     await new Promise((r) => setTimeout(r, 1500));
     // Under load: the leader keeps up (no lag explosion from two readers sharing one consumer).
     const appended = events.length;
-    await waitFor('the leader keeps up', async () => ((await readCheckpoint(knex, whole.name))?.streamSequence ?? 0) >= appended, 10_000);
+    await waitFor(
+      'the leader keeps up',
+      async () => ((await readCheckpoint(knex, whole.name))?.streamSequence ?? 0) >= appended,
+      10_000,
+    );
 
     await Promise.all(first.map((p) => p.stop()));
     await waitFor('the standby takes over', () => second.every((p) => p.role === 'leader'), 5000);
@@ -112,7 +116,11 @@ describe('Two projectors processes: one active consumer per projection (real NAT
     const last = events.at(-1)!;
     expect(last.category).to.not.equal('wallet');
     for (const p of projections) {
-      await waitFor(`${p.name} caught up`, async () => ((await readCheckpoint(knex, p.name))?.position.commit ?? 0n) >= last.position.commit, 10_000);
+      await waitFor(
+        `${p.name} caught up`,
+        async () => ((await readCheckpoint(knex, p.name))?.position.commit ?? 0n) >= last.position.commit,
+        10_000,
+      );
     }
     const expected = await freshModel(events);
     expect(await readCharges(knex, whole.tables[0]!)).to.deep.equal(expected);

@@ -70,18 +70,26 @@ describe('Relay failover: one leader by PostgreSQL advisory lock (real PostgreSQ
   it('When the leader loses its lock connection, and later when the leader stops, Then another takes over within seconds and the stream has every event once, in order', async () => {
     // Two writers keep appending through both failovers.
     const writers = [0, 1].map((w) =>
-      keepAppending((n) => store.append(`${category}-w${w}-${n % 4}`, [chargeEvent(`u${w}`, `w${w}x${n}`)], 'any').then(() => undefined), 3),
+      keepAppending(
+        (n) =>
+          store.append(`${category}-w${w}-${n % 4}`, [chargeEvent(`u${w}`, `w${w}x${n}`)], 'any').then(() => undefined),
+        3,
+      ),
     );
     await waitFor('events flowing', async () => (await nats.jsm.streams.info(nats.stream)).state.messages > 50);
 
     // 1. The leader's lock session is killed in PostgreSQL (as when its host dies).
     const killed = await failover(async (leader) => {
       const instance = relays.indexOf(leader) === 0 ? 'a' : 'b';
-      await knex.raw(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE ?`, [`%-${instance}`]);
+      await knex.raw(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE ?`, [
+        `%-${instance}`,
+      ]);
     });
     // 2. The leader is stopped (a rolling deploy); the instance deposed in 1 is the standby now.
     const stopped = await failover((leader) => leader.stop());
-    console.log(`      (takeover after lock loss: ${Math.round(killed.ms)} ms, after stop: ${Math.round(stopped.ms)} ms)`);
+    console.log(
+      `      (takeover after lock loss: ${Math.round(killed.ms)} ms, after stop: ${Math.round(stopped.ms)} ms)`,
+    );
     expect(killed.to).to.not.equal(killed.from, 'the standby took over');
     expect(stopped.to).to.equal(killed.from, 'the instance deposed first, now standby, took over');
     expect(killed.ms).to.be.lessThan(5000);
@@ -90,7 +98,10 @@ describe('Relay failover: one leader by PostgreSQL advisory lock (real PostgreSQ
     const appended = (await Promise.all(writers.map((w) => w.stop()))).reduce((a, b) => a + b, 0);
     const expected = await store.readAll({ after: head, maxCount: 100_000, filter: { categories: [category] } });
     expect(expected).to.have.length(appended);
-    await waitFor('the stream to hold every event', async () => (await nats.jsm.streams.info(nats.stream)).state.messages >= expected.length);
+    await waitFor(
+      'the stream to hold every event',
+      async () => (await nats.jsm.streams.info(nats.stream)).state.messages >= expected.length,
+    );
     const relayed = await streamEvents(nats.jsm, nats.stream);
     expect(relayed.map((e) => e.id)).to.deep.equal(expected.map((e) => e.id));
   });

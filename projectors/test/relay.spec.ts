@@ -76,7 +76,10 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
   }
 
   async function untilStreamHolds(count: number): Promise<void> {
-    await waitFor(`${count} messages in the stream`, async () => (await nats.jsm.streams.info(nats.stream)).state.messages >= count);
+    await waitFor(
+      `${count} messages in the stream`,
+      async () => (await nats.jsm.streams.info(nats.stream)).state.messages >= count,
+    );
   }
 
   it('When events are appended by concurrent writers before and after it starts, Then the stream holds each once, in feed order', async () => {
@@ -92,7 +95,10 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
     expect(relayed).to.deep.equal(expected);
     const last = await nats.jsm.streams.getMessage(nats.stream, { seq: 300 });
     expect(last.subject).to.equal(`${nats.subjectPrefix}.${category}.WalletCharged`);
-    await waitFor('checkpoint stored', async () => (await readCheckpoint(knex, checkpointName))?.streamSequence === 300);
+    await waitFor(
+      'checkpoint stored',
+      async () => (await readCheckpoint(knex, checkpointName))?.streamSequence === 300,
+    );
     expect((await readCheckpoint(knex, checkpointName))?.position).to.deep.equal(expected.at(-1)!.position);
   });
 
@@ -118,12 +124,21 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
     await publishAll(events.slice(0, 10), 0);
     // Both read the same tail; each then pipelines the rest of the feed, at the same time.
     const { lastSequence } = await readStreamTail(nats.jsm, nats.stream, nats.subjectPrefix);
-    const outcomes = await Promise.allSettled([publishAll(events.slice(10), lastSequence), publishAll(events.slice(10), lastSequence)]);
+    const outcomes = await Promise.allSettled([
+      publishAll(events.slice(10), lastSequence),
+      publishAll(events.slice(10), lastSequence),
+    ]);
     const relayed = await streamEvents(nats.jsm, nats.stream);
     const positions = relayed.map((e) => e.position.commit);
-    expect(positions).to.deep.equal([...positions].sort((a, b) => (a < b ? -1 : 1)), 'in feed order');
+    expect(positions).to.deep.equal(
+      [...positions].sort((a, b) => (a < b ? -1 : 1)),
+      'in feed order',
+    );
     expect(new Set(relayed.map((e) => e.id)).size).to.equal(relayed.length, 'no repeats');
-    expect(relayed.map((e) => e.id)).to.deep.equal(events.slice(0, relayed.length).map((e) => e.id), 'no gaps');
+    expect(relayed.map((e) => e.id)).to.deep.equal(
+      events.slice(0, relayed.length).map((e) => e.id),
+      'no gaps',
+    );
     expect(outcomes.some((o) => o.status === 'rejected' && o.reason instanceof FencedOut)).to.equal(true);
 
     // And a leader that lost long ago (its tail is stale) cannot add anything.
@@ -137,7 +152,12 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
   });
 
   async function publishAll(events: readonly RecordedEvent[], lastSequence: number): Promise<void> {
-    const publisher = new FencedPublisher(nats.js, { subjectPrefix: nats.subjectPrefix, lastSequence, maxInFlight: 32, onAcked: () => undefined });
+    const publisher = new FencedPublisher(nats.js, {
+      subjectPrefix: nats.subjectPrefix,
+      lastSequence,
+      maxInFlight: 32,
+      onAcked: () => undefined,
+    });
     for (const event of events) await publisher.publish(event);
     await publisher.drain();
   }

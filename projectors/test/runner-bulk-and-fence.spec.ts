@@ -68,12 +68,16 @@ describe('applyBatch: the bulk form of a projection, and the fence a rebuild tak
         resolve();
         await new Promise<void>((release) => (releaseFence = release));
         // As a swap does before its commit: the checkpoint moves past events the new tables already contain.
-        await trx('projection_checkpoints').where({ projection: name }).update({ commit_position: '2', prepare_position: '2', stream_sequence: 2 });
+        await trx('projection_checkpoints')
+          .where({ projection: name })
+          .update({ commit_position: '2', prepare_position: '2', stream_sequence: 2 });
       });
     });
     await fenceHeld;
     let finished = false;
-    const live = applyBatch(knex, projection, [recordedCharge(2, 'u1'), recordedCharge(3, 'u1')], { streamSequences: [2, 3] }).then((r) => {
+    const live = applyBatch(knex, projection, [recordedCharge(2, 'u1'), recordedCharge(3, 'u1')], {
+      streamSequences: [2, 3],
+    }).then((r) => {
       finished = true;
       return r;
     });
@@ -82,6 +86,9 @@ describe('applyBatch: the bulk form of a projection, and the fence a rebuild tak
     releaseFence();
     const result = await live;
     expect(result.outcomes).to.deep.equal(['duplicate', 'applied']);
-    expect(await readCheckpoint(knex, name)).to.deep.equal({ position: { commit: 3n, prepare: 3n }, streamSequence: 3 });
+    expect(await readCheckpoint(knex, name)).to.deep.equal({
+      position: { commit: 3n, prepare: 3n },
+      streamSequence: 3,
+    });
   });
 });

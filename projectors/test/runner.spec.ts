@@ -1,4 +1,13 @@
-import { connectNats, createRedis, redisReady, Registry, type NatsConnection, type Projection, type RecordedEvent, type RedisClient } from '@concert/infra';
+import {
+  connectNats,
+  createRedis,
+  redisReady,
+  Registry,
+  type NatsConnection,
+  type Projection,
+  type RecordedEvent,
+  type RedisClient,
+} from '@concert/infra';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { applyBatch } from '../src/runner/apply-batch.js';
@@ -70,7 +79,9 @@ describe('runProjector: JetStream durable consumer into PostgreSQL (real NATS, P
     });
   }
 
-  async function start(overrides: Partial<RunProjectorOptions> & { ackWaitMs?: number } = {}): Promise<RunningProjector> {
+  async function start(
+    overrides: Partial<RunProjectorOptions> & { ackWaitMs?: number } = {},
+  ): Promise<RunningProjector> {
     const { ackWaitMs, ...options } = overrides;
     const runner = runProjector({
       feed: feed({ ackWaitMs: ackWaitMs ?? 30_000, batchSize: options.batchSize ?? 64 }),
@@ -89,7 +100,10 @@ describe('runProjector: JetStream durable consumer into PostgreSQL (real NATS, P
   }
 
   async function untilSequence(sequence: number, name = projection.name): Promise<void> {
-    await waitFor(`checkpoint at ${sequence}`, async () => ((await readCheckpoint(knex, name))?.streamSequence ?? 0) >= sequence);
+    await waitFor(
+      `checkpoint at ${sequence}`,
+      async () => ((await readCheckpoint(knex, name))?.streamSequence ?? 0) >= sequence,
+    );
   }
 
   /** What a projection built in one go from the same events holds: the reference model. */
@@ -116,7 +130,9 @@ describe('runProjector: JetStream durable consumer into PostgreSQL (real NATS, P
     await start({ batchSize: 256 });
     await untilSequence(events.length);
     const seconds = (performance.now() - began) / 1000;
-    console.log(`      (${events.length} events applied in ${seconds.toFixed(2)} s: ${Math.round(events.length / seconds)} events/s)`);
+    console.log(
+      `      (${events.length} events applied in ${seconds.toFixed(2)} s: ${Math.round(events.length / seconds)} events/s)`,
+    );
     expect(await readCharges(knex, table)).to.deep.equal(await freshModel(events));
     await waitFor('cache keys deleted', async () => (await redis.exists(...staleKeys)) === 0, 2000);
   });
@@ -187,7 +203,9 @@ describe('runProjector: JetStream durable consumer into PostgreSQL (real NATS, P
     await start();
     await untilSequence(events.length);
     const parked = await knex('parked_events').where({ projection: projection.name });
-    expect(parked.map((p: { event_id: string; attempts: number }) => [p.event_id, p.attempts])).to.deep.equal([[events[19]!.id, 3]]);
+    expect(parked.map((p: { event_id: string; attempts: number }) => [p.event_id, p.attempts])).to.deep.equal([
+      [events[19]!.id, 3],
+    ]);
     expect(await readCharges(knex, table)).to.deep.equal(await freshModel(events.filter((_, i) => i !== 19)));
   });
 
@@ -197,7 +215,10 @@ describe('runProjector: JetStream durable consumer into PostgreSQL (real NATS, P
     await nats.jsm.streams.deleteMessage(nats.stream, 2);
     await start();
     await untilSequence(1);
-    await waitFor('message 3 redelivered', async () => (await nats.jsm.consumers.info(nats.stream, durable)).num_redelivered > 0);
+    await waitFor(
+      'message 3 redelivered',
+      async () => (await nats.jsm.consumers.info(nats.stream, durable)).num_redelivered > 0,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await readCheckpoint(knex, projection.name))?.streamSequence).to.equal(1);
     expect((await readCharges(knex, table)).flatMap((r) => r.charges)).to.deep.equal(['c1']);

@@ -6,7 +6,10 @@ import { createReadDb } from './read-db.js';
 const CACHE_COMMAND_TIMEOUT_MS = 250;
 
 /** Connects the read database and Redis named by the configuration; `close` releases them at shutdown. */
-export function openQueryApi(config: ProcessConfig<'query-api'>, logger: Logger): { deps: QueryApiDeps; close(): Promise<void> } {
+export function openQueryApi(
+  config: ProcessConfig<'query-api'>,
+  logger: Logger,
+): { deps: QueryApiDeps; close(): Promise<void> } {
   const db = createReadDb(config.READ_DATABASE_URL);
   const redis = createRedis({
     url: config.REDIS_URL,

@@ -1,4 +1,12 @@
-import type { ProcessConfig, JwtVerifier, Logger, ReadinessCheck, RedisClient, Registry, RequestLogPolicy } from '@concert/infra';
+import type {
+  ProcessConfig,
+  JwtVerifier,
+  Logger,
+  ReadinessCheck,
+  RedisClient,
+  Registry,
+  RequestLogPolicy,
+} from '@concert/infra';
 import { createJwtVerifier, requestLogPolicy } from '@concert/infra';
 import type { Knex } from 'knex';
 import { createQueryMetrics, type QueryMetrics } from './query-metrics.js';

@@ -26,13 +26,20 @@ describe('query API: statistics for administrators (GET /admin/stats/...)', () =
 
   const asAdmin = <T = Record<string, unknown>>(path: string): Promise<ApiResponse<T>> =>
     api.get<T>(path, {
-      headers: { authorization: `Bearer ${signDevToken(api.config, { userId: 'admin-1', roles: ['admin'], expiresInSeconds: 600 })}` },
+      headers: {
+        authorization: `Bearer ${signDevToken(api.config, { userId: 'admin-1', roles: ['admin'], expiresInSeconds: 600 })}`,
+      },
     });
 
   /** One schedule: two busy minutes inside the range and one after it. */
   async function givenBusySchedule(concertId: string): Promise<string> {
     const scheduleId = await givenStatsSchedule(api.writer, concertId);
-    await givenStatsMinute(api.writer, scheduleId, '2026-03-01T10:00:00.000Z', { holds: 4, seats_held: 7, holds_confirmed: 3, expiries: 1 });
+    await givenStatsMinute(api.writer, scheduleId, '2026-03-01T10:00:00.000Z', {
+      holds: 4,
+      seats_held: 7,
+      holds_confirmed: 3,
+      expiries: 1,
+    });
     await givenStatsMinute(api.writer, scheduleId, '2026-03-01T10:01:00.000Z', {
       holds: 1,
       seats_held: 1,
@@ -42,7 +49,8 @@ describe('query API: statistics for administrators (GET /admin/stats/...)', () =
       cancellations: 1,
     });
     await givenStatsMinute(api.writer, scheduleId, '2026-03-02T10:00:00.000Z', { holds: 9, seats_held: 9 });
-    for (const ms of [1000, 2000, 9000]) await givenConfirmedReservation(api.writer, scheduleId, '2026-03-01T10:01:30.000Z', ms);
+    for (const ms of [1000, 2000, 9000])
+      await givenConfirmedReservation(api.writer, scheduleId, '2026-03-01T10:01:30.000Z', ms);
     await givenConfirmedReservation(api.writer, scheduleId, '2026-03-02T10:00:10.000Z', 60_000);
     return scheduleId;
   }
@@ -72,7 +80,15 @@ describe('query API: statistics for administrators (GET /admin/stats/...)', () =
         medianHoldToConfirmMs: 2000,
       },
       minutes: [
-        { ...ZERO, minute: '2026-03-01T10:00:00.000Z', holds: 4, seatsHeld: 7, holdsConfirmed: 3, expiries: 1, conversion: 3 / 4 },
+        {
+          ...ZERO,
+          minute: '2026-03-01T10:00:00.000Z',
+          holds: 4,
+          seatsHeld: 7,
+          holdsConfirmed: 3,
+          expiries: 1,
+          conversion: 3 / 4,
+        },
         {
           ...ZERO,
           minute: '2026-03-01T10:01:00.000Z',
@@ -94,20 +110,37 @@ describe('query API: statistics for administrators (GET /admin/stats/...)', () =
     const busy = await givenBusySchedule(concertId);
     const quiet = await givenStatsSchedule(api.writer, concertId);
     const other = await givenStatsSchedule(api.writer, concertId);
-    await givenStatsMinute(api.writer, other, '2026-03-01T10:01:00.000Z', { holds: 2, seats_held: 2, confirmations: 2, seats_sold: 2, revenue: 200 });
+    await givenStatsMinute(api.writer, other, '2026-03-01T10:01:00.000Z', {
+      holds: 2,
+      seats_held: 2,
+      confirmations: 2,
+      seats_sold: 2,
+      revenue: 200,
+    });
     for (const ms of [4000, 6000]) await givenConfirmedReservation(api.writer, other, '2026-03-01T10:01:59.999Z', ms);
 
-    const response = await asAdmin<{ minutes: Record<string, unknown>[]; schedules: { scheduleId: string; totals: Record<string, unknown> }[]; totals: Record<string, unknown> }>(
-      `/admin/stats/concerts/${concertId}${DAY}`,
-    );
+    const response = await asAdmin<{
+      minutes: Record<string, unknown>[];
+      schedules: { scheduleId: string; totals: Record<string, unknown> }[];
+      totals: Record<string, unknown>;
+    }>(`/admin/stats/concerts/${concertId}${DAY}`);
 
     expect(response.status, JSON.stringify(response.body)).to.equal(200);
-    expect(response.body.minutes.map((m) => [m.minute, m.holds, m.confirmations, m.revenue, m.medianHoldToConfirmMs])).to.deep.equal([
+    expect(
+      response.body.minutes.map((m) => [m.minute, m.holds, m.confirmations, m.revenue, m.medianHoldToConfirmMs]),
+    ).to.deep.equal([
       ['2026-03-01T10:00:00.000Z', 4, 0, 0, null],
       // Median of 1000, 2000, 9000, 4000, 6000: over the payments, not of the schedules' medians.
       ['2026-03-01T10:01:00.000Z', 3, 5, 450_200, 4000],
     ]);
-    expect(response.body.totals).to.include({ holds: 7, confirmations: 5, seatsSold: 7, revenue: 450_200, holdsConfirmed: 3, conversion: 3 / 7 });
+    expect(response.body.totals).to.include({
+      holds: 7,
+      confirmations: 5,
+      seatsSold: 7,
+      revenue: 450_200,
+      holdsConfirmed: 3,
+      conversion: 3 / 7,
+    });
     expect(response.body.totals.medianHoldToConfirmMs).to.equal(4000);
     const bySchedule = new Map(response.body.schedules.map((s) => [s.scheduleId, s.totals]));
     expect([...bySchedule.keys()]).to.have.members([busy, quiet, other]);
@@ -118,7 +151,9 @@ describe('query API: statistics for administrators (GET /admin/stats/...)', () =
 
   it('When the range is given as bare dates, Then they are midnight UTC, as the events CLI reads them', async () => {
     const scheduleId = await givenStatsSchedule(api.writer, await givenStatsConcert(api.writer));
-    const response = await asAdmin<{ from: string; to: string }>(`/admin/stats/schedules/${scheduleId}?from=2026-03-01&to=2026-03-02`);
+    const response = await asAdmin<{ from: string; to: string }>(
+      `/admin/stats/schedules/${scheduleId}?from=2026-03-01&to=2026-03-02`,
+    );
     expect(response.status, JSON.stringify(response.body)).to.equal(200);
     expect(response.body.from).to.equal('2026-03-01T00:00:00.000Z');
     expect(response.body.to).to.equal('2026-03-02T00:00:00.000Z');
@@ -137,12 +172,20 @@ describe('query API: statistics for administrators (GET /admin/stats/...)', () =
     const scheduleId = await givenStatsSchedule(api.writer, await givenStatsConcert(api.writer));
     const recent = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60 * 60_000);
     await givenStatsMinute(api.writer, scheduleId, recent.toISOString(), { holds: 2, seats_held: 2 });
-    await givenStatsMinute(api.writer, scheduleId, new Date(recent.getTime() - 48 * 3_600_000).toISOString(), { holds: 5, seats_held: 5 });
+    await givenStatsMinute(api.writer, scheduleId, new Date(recent.getTime() - 48 * 3_600_000).toISOString(), {
+      holds: 5,
+      seats_held: 5,
+    });
 
-    const response = await asAdmin<{ from: string; to: string; totals: { holds: number } }>(`/admin/stats/schedules/${scheduleId}`);
+    const response = await asAdmin<{ from: string; to: string; totals: { holds: number } }>(
+      `/admin/stats/schedules/${scheduleId}`,
+    );
 
     expect(response.status).to.equal(200);
-    expect(Date.parse(response.body.to) - Date.parse(response.body.from)).to.be.within(24 * 3_600_000, 24 * 3_600_000 + 60_000);
+    expect(Date.parse(response.body.to) - Date.parse(response.body.from)).to.be.within(
+      24 * 3_600_000,
+      24 * 3_600_000 + 60_000,
+    );
     expect(response.body.totals.holds).to.equal(2);
   });
 
@@ -155,8 +198,16 @@ describe('query API: statistics for administrators (GET /admin/stats/...)', () =
 
   it('When a user without the admin role asks, Then the answer is 403 forbidden', async () => {
     const scheduleId = await givenStatsSchedule(api.writer, await givenStatsConcert(api.writer));
-    expectProblem(await api.get(`/admin/stats/schedules/${scheduleId}${DAY}`, { user: randomUUID() }), 403, 'forbidden');
-    expectProblem(await api.get(`/admin/stats/concerts/${randomUUID()}${DAY}`, { user: randomUUID() }), 403, 'forbidden');
+    expectProblem(
+      await api.get(`/admin/stats/schedules/${scheduleId}${DAY}`, { user: randomUUID() }),
+      403,
+      'forbidden',
+    );
+    expectProblem(
+      await api.get(`/admin/stats/concerts/${randomUUID()}${DAY}`, { user: randomUUID() }),
+      403,
+      'forbidden',
+    );
     expectProblem(await api.get(`/admin/stats/concerts/${randomUUID()}${DAY}`), 401, 'unauthenticated');
   });
 
@@ -171,7 +222,11 @@ describe('query API: statistics for administrators (GET /admin/stats/...)', () =
     ['`from` equals `to`', '?from=2026-03-01T00:00:00Z&to=2026-03-01T00:00:00Z', 'from'],
     ['the range is longer than 7 days', '?from=2026-03-01T00:00:00Z&to=2026-03-08T00:00:01Z', 'to'],
     ['an unknown parameter is sent', `${DAY}&minute=1`, 'minute'],
-    ['`from` is before PostgreSQL\'s first timestamp', '?from=-200000-01-01T00:00:00Z&to=-199999-12-31T00:00:00Z', 'from'],
+    [
+      "`from` is before PostgreSQL's first timestamp",
+      '?from=-200000-01-01T00:00:00Z&to=-199999-12-31T00:00:00Z',
+      'from',
+    ],
     ['`to` is past year 9999', '?from=+275760-09-06T00:00:00Z&to=+275760-09-12T00:00:00Z', 'to'],
   ] as const) {
     it(`When ${situation}, Then the answer is 400 validation naming ${field}`, async () => {
@@ -184,6 +239,8 @@ describe('query API: statistics for administrators (GET /admin/stats/...)', () =
 
   it('When the range is exactly 7 days, Then it is served', async () => {
     const scheduleId = await givenStatsSchedule(api.writer, await givenStatsConcert(api.writer));
-    expect((await asAdmin(`/admin/stats/schedules/${scheduleId}?from=2026-03-01T00:00:00Z&to=2026-03-08T00:00:00Z`)).status).to.equal(200);
+    expect(
+      (await asAdmin(`/admin/stats/schedules/${scheduleId}?from=2026-03-01T00:00:00Z&to=2026-03-08T00:00:00Z`)).status,
+    ).to.equal(200);
   });
 });

@@ -10,18 +10,34 @@ describe('query API: the catalog (concerts, dates, seat maps)', () => {
   after(() => api.stop());
 
   it('When a user lists concerts, Then each is {concertId, title, venue} and nothing more', async () => {
-    const concertId = await givenConcert(api.writer, { title: 'Spring Gala', venue: 'Arena', createdAt: new Date('2000-01-01T00:00:00Z') });
+    const concertId = await givenConcert(api.writer, {
+      title: 'Spring Gala',
+      venue: 'Arena',
+      createdAt: new Date('2000-01-01T00:00:00Z'),
+    });
     const response = await api.get<Record<string, unknown>[]>('/concerts?limit=100', { user });
     expect(response.status).to.equal(200);
     expect(response.body).to.be.an('array');
-    expect(response.body.find((c) => c.concertId === concertId)).to.deep.equal({ concertId, title: 'Spring Gala', venue: 'Arena' });
+    expect(response.body.find((c) => c.concertId === concertId)).to.deep.equal({
+      concertId,
+      title: 'Spring Gala',
+      venue: 'Arena',
+    });
   });
 
   it('When a user lists the dates of a concert, Then only dates with seats left come, by date', async () => {
     const concertId = await givenConcert(api.writer);
-    const later = await givenSchedule(api.writer, concertId, { startsAt: '2030-05-02T19:00:00Z', totalSeats: 50, availableSeats: 3 });
+    const later = await givenSchedule(api.writer, concertId, {
+      startsAt: '2030-05-02T19:00:00Z',
+      totalSeats: 50,
+      availableSeats: 3,
+    });
     await givenSchedule(api.writer, concertId, { startsAt: '2030-05-03T19:00:00Z', totalSeats: 50, availableSeats: 0 });
-    const earlier = await givenSchedule(api.writer, concertId, { startsAt: '2030-05-01T19:00:00Z', totalSeats: 40, availableSeats: 40 });
+    const earlier = await givenSchedule(api.writer, concertId, {
+      startsAt: '2030-05-01T19:00:00Z',
+      totalSeats: 40,
+      availableSeats: 40,
+    });
 
     const response = await api.get<unknown[]>(`/concerts/${concertId}/schedules`, { user });
 
@@ -34,8 +50,16 @@ describe('query API: the catalog (concerts, dates, seat maps)', () => {
 
   it('When a user asks for all dates (?all=true), Then sold-out dates come too', async () => {
     const concertId = await givenConcert(api.writer);
-    const soldOut = await givenSchedule(api.writer, concertId, { startsAt: '2030-06-01T19:00:00Z', totalSeats: 2, availableSeats: 0 });
-    const open = await givenSchedule(api.writer, concertId, { startsAt: '2030-06-02T19:00:00Z', totalSeats: 2, availableSeats: 1 });
+    const soldOut = await givenSchedule(api.writer, concertId, {
+      startsAt: '2030-06-01T19:00:00Z',
+      totalSeats: 2,
+      availableSeats: 0,
+    });
+    const open = await givenSchedule(api.writer, concertId, {
+      startsAt: '2030-06-02T19:00:00Z',
+      totalSeats: 2,
+      availableSeats: 1,
+    });
 
     const all = await api.get<{ scheduleId: string }[]>(`/concerts/${concertId}/schedules?all=true`, { user });
     const available = await api.get<{ scheduleId: string }[]>(`/concerts/${concertId}/schedules?all=false`, { user });
@@ -56,7 +80,9 @@ describe('query API: the catalog (concerts, dates, seat maps)', () => {
   });
 
   it('When a user reads a seat map, Then each seat is {seatId, grade, price, status}, in the order a venue numbers them', async () => {
-    const scheduleId = await givenSchedule(api.writer, await givenConcert(api.writer), { startsAt: '2030-07-01T19:00:00Z' });
+    const scheduleId = await givenSchedule(api.writer, await givenConcert(api.writer), {
+      startsAt: '2030-07-01T19:00:00Z',
+    });
     await givenSeats(api.writer, scheduleId, [
       { seatId: 'A-10', grade: 'S', price: 90_000, status: 'SOLD' },
       { seatId: 'A-2', grade: 'R', price: 120_000, status: 'HELD' },

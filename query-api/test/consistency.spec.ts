@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { QueryApiHarness, expectProblem } from './query-api-harness.js';
-import { givenConcert, givenReservation, givenSchedule, positionAhead, setCheckpoint, withCheckpointsRestored } from './read-model-rows.js';
+import {
+  givenConcert,
+  givenReservation,
+  givenSchedule,
+  positionAhead,
+  setCheckpoint,
+  withCheckpointsRestored,
+} from './read-model-rows.js';
 
 const WAIT_BOUND_MS = 600;
 
@@ -32,8 +39,12 @@ describe('query API: read-your-writes with X-Consistency-Token', () => {
 
     expect(response.status, JSON.stringify(response.body)).to.equal(200);
     expect(response.body).to.include({ reservationId });
-    expect(Date.now() - started).to.be.at.least(100).and.lessThan(WAIT_BOUND_MS);
-    expect(await api.observations('query_consistency_wait_seconds', { outcome: 'caught-up' })).to.equal(waitsBefore + 1);
+    expect(Date.now() - started)
+      .to.be.at.least(100)
+      .and.lessThan(WAIT_BOUND_MS);
+    expect(await api.observations('query_consistency_wait_seconds', { outcome: 'caught-up' })).to.equal(
+      waitsBefore + 1,
+    );
   });
 
   it('When the projection stays behind, Then after about CONSISTENCY_WAIT_MS the answer is 503 read-model-lagging with Retry-After', async () => {
@@ -42,13 +53,20 @@ describe('query API: read-your-writes with X-Consistency-Token', () => {
     const timeoutsBefore = await api.metric('query_consistency_timeouts_total', { projection: 'reservations' });
 
     const started = Date.now();
-    const response = await api.get(`/reservations/${reservationId}`, { user, headers: { 'x-consistency-token': token } });
+    const response = await api.get(`/reservations/${reservationId}`, {
+      user,
+      headers: { 'x-consistency-token': token },
+    });
     const elapsed = Date.now() - started;
 
     expectProblem(response, 503, 'read-model-lagging');
     expect(response.headers.get('retry-after')).to.match(/^[1-9]\d*$/);
-    expect(elapsed).to.be.at.least(WAIT_BOUND_MS - 20).and.lessThan(WAIT_BOUND_MS + 500);
-    expect(await api.metric('query_consistency_timeouts_total', { projection: 'reservations' })).to.equal(timeoutsBefore + 1);
+    expect(elapsed)
+      .to.be.at.least(WAIT_BOUND_MS - 20)
+      .and.lessThan(WAIT_BOUND_MS + 500);
+    expect(await api.metric('query_consistency_timeouts_total', { projection: 'reservations' })).to.equal(
+      timeoutsBefore + 1,
+    );
   });
 
   it('When the projection already reached the token, Then the answer comes at once', async () => {
@@ -60,9 +78,21 @@ describe('query API: read-your-writes with X-Consistency-Token', () => {
     expect(Date.now() - started).to.be.lessThan(200);
   });
 
-  for (const malformed of ['abc', '12', '1.2.3', '-1.0', '1.x', ' ', '99999999999999999999.0', '1.18446744073709551616']) {
+  for (const malformed of [
+    'abc',
+    '12',
+    '1.2.3',
+    '-1.0',
+    '1.x',
+    ' ',
+    '99999999999999999999.0',
+    '1.18446744073709551616',
+  ]) {
     it(`When the token is malformed ("${malformed}"), Then it is 400 validation naming the header`, async () => {
-      const response = await api.get<{ errors: { path: string }[] }>('/me/wallet', { user, headers: { 'x-consistency-token': malformed } });
+      const response = await api.get<{ errors: { path: string }[] }>('/me/wallet', {
+        user,
+        headers: { 'x-consistency-token': malformed },
+      });
       expectProblem(response, 400, 'validation');
       expect(response.body.errors.map((e) => e.path)).to.include('x-consistency-token');
     });
@@ -70,7 +100,11 @@ describe('query API: read-your-writes with X-Consistency-Token', () => {
 
   it('When a cached entry is older than the token, Then it is skipped; one as new as the token is served', async () => {
     const concertId = await givenConcert(api.writer);
-    const scheduleId = await givenSchedule(api.writer, concertId, { startsAt: '2030-11-01T19:00:00Z', totalSeats: 5, availableSeats: 5 });
+    const scheduleId = await givenSchedule(api.writer, concertId, {
+      startsAt: '2030-11-01T19:00:00Z',
+      totalSeats: 5,
+      availableSeats: 5,
+    });
     const filled = await positionAhead(api.writer, 'catalog', 1);
     await setCheckpoint(api.writer, 'catalog', filled.position);
     await api.get(`/concerts/${concertId}/schedules`, { user });

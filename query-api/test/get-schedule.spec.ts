@@ -11,12 +11,22 @@ describe('query API: one schedule by id (GET /schedules/{scheduleId})', () => {
 
   it('When a user reads a schedule, Then it is {scheduleId, concertId, startsAt, totalSeats, availableSeats}', async () => {
     const concertId = await givenConcert(api.writer);
-    const scheduleId = await givenSchedule(api.writer, concertId, { startsAt: '2030-07-01T19:00:00Z', totalSeats: 30, availableSeats: 0 });
+    const scheduleId = await givenSchedule(api.writer, concertId, {
+      startsAt: '2030-07-01T19:00:00Z',
+      totalSeats: 30,
+      availableSeats: 0,
+    });
 
     const response = await api.get(`/schedules/${scheduleId}`, { user });
 
     expect(response.status).to.equal(200);
-    expect(response.body).to.deep.equal({ scheduleId, concertId, startsAt: '2030-07-01T19:00:00.000Z', totalSeats: 30, availableSeats: 0 });
+    expect(response.body).to.deep.equal({
+      scheduleId,
+      concertId,
+      startsAt: '2030-07-01T19:00:00.000Z',
+      totalSeats: 30,
+      availableSeats: 0,
+    });
   });
 
   it('When the schedule does not exist, Then it is 404 schedule-not-found', async () => {

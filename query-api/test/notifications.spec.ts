@@ -12,7 +12,10 @@ interface NotificationItem {
 }
 
 /** A row as the workers' inbox sender writes it. */
-async function givenNotification(db: Knex, row: { userId: string; occurredAt: string; kind?: string; reservationId?: string }): Promise<string> {
+async function givenNotification(
+  db: Knex,
+  row: { userId: string; occurredAt: string; kind?: string; reservationId?: string },
+): Promise<string> {
   const eventId = randomUUID();
   await db('notifications').insert({
     event_id: eventId,
@@ -38,7 +41,10 @@ describe('query API: GET /me/notifications', () => {
       const at = i < 3 ? '2031-03-01T10:00:00.123450Z' : `2031-03-01T10:00:00.12345${i}Z`;
       created.push({ id: await givenNotification(api.writer, { userId: owner, occurredAt: at }), at });
     }
-    const stranger = await givenNotification(api.writer, { userId: randomUUID(), occurredAt: '2031-03-01T10:00:00.123455Z' });
+    const stranger = await givenNotification(api.writer, {
+      userId: randomUUID(),
+      occurredAt: '2031-03-01T10:00:00.123455Z',
+    });
 
     const ids: string[] = [];
     let path: string | undefined = '/me/notifications?limit=2';
@@ -49,7 +55,8 @@ describe('query API: GET /me/notifications', () => {
       ids.push(...response.body.map((n) => n.id));
       pages++;
       const cursor: string | null = response.headers.get('x-next-cursor');
-      path = cursor === null ? undefined : `/me/notifications?${new URLSearchParams({ limit: '2', cursor }).toString()}`;
+      path =
+        cursor === null ? undefined : `/me/notifications?${new URLSearchParams({ limit: '2', cursor }).toString()}`;
       if (path !== undefined) expect(response.headers.get('link')).to.equal(`<${path}>; rel="next"`);
     }
 
@@ -62,9 +69,22 @@ describe('query API: GET /me/notifications', () => {
   it('When a user reads a notification, Then it carries its event id, kind, reservation, time and payload', async () => {
     const owner = randomUUID();
     const reservationId = randomUUID();
-    const id = await givenNotification(api.writer, { userId: owner, occurredAt: '2031-04-01T09:30:00.000Z', kind: 'reservation-expired', reservationId });
+    const id = await givenNotification(api.writer, {
+      userId: owner,
+      occurredAt: '2031-04-01T09:30:00.000Z',
+      kind: 'reservation-expired',
+      reservationId,
+    });
     const response = await api.get<NotificationItem[]>('/me/notifications', { user: owner });
-    expect(response.body).to.deep.equal([{ id, kind: 'reservation-expired', reservationId, occurredAt: '2031-04-01T09:30:00.000Z', payload: { seatIds: ['A-1'] } }]);
+    expect(response.body).to.deep.equal([
+      {
+        id,
+        kind: 'reservation-expired',
+        reservationId,
+        occurredAt: '2031-04-01T09:30:00.000Z',
+        payload: { seatIds: ['A-1'] },
+      },
+    ]);
     expect(response.headers.get('x-next-cursor')).to.equal(null);
   });
 

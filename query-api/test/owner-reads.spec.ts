@@ -81,7 +81,11 @@ describe('query API: a user reads their own reservations, payments and wallet', 
   it("When a user lists their reservations, Then only their own come, newest first, in the single reservation's shape", async () => {
     const user = randomUUID();
     const older = await givenReservation(api.writer, { userId: user, createdAt: new Date('2030-01-01T10:00:00Z') });
-    const newer = await givenReservation(api.writer, { userId: user, createdAt: new Date('2030-01-01T11:00:00Z'), status: 'CANCELLED' });
+    const newer = await givenReservation(api.writer, {
+      userId: user,
+      createdAt: new Date('2030-01-01T11:00:00Z'),
+      status: 'CANCELLED',
+    });
     await givenReservation(api.writer, { userId: stranger });
 
     const response = await api.get<Record<string, unknown>[]>('/me/reservations', { user });

@@ -4,7 +4,12 @@ import { QueryApiHarness, type ApiResponse } from './query-api-harness.js';
 import { givenConcert, givenReservation } from './read-model-rows.js';
 
 /** Follows X-Next-Cursor to the end, checking that Link agrees with it. */
-async function walk(api: QueryApiHarness, path: string, user: string, limit: number): Promise<{ ids: string[]; pages: number }> {
+async function walk(
+  api: QueryApiHarness,
+  path: string,
+  user: string,
+  limit: number,
+): Promise<{ ids: string[]; pages: number }> {
   const ids: string[] = [];
   let next: string | null = `${path}?limit=${limit}`;
   let pages = 0;
@@ -38,7 +43,8 @@ describe('query API: keyset pagination', () => {
     const sameInstant = new Date('2001-01-01T00:00:00.000Z');
     const mine: string[] = [];
     for (let i = 0; i < 5; i++) mine.push(await givenConcert(api.writer, { createdAt: sameInstant }));
-    for (let i = 0; i < 8; i++) mine.push(await givenConcert(api.writer, { createdAt: new Date(Date.UTC(2001, 0, 2, 0, 0, 0, i)) }));
+    for (let i = 0; i < 8; i++)
+      mine.push(await givenConcert(api.writer, { createdAt: new Date(Date.UTC(2001, 0, 2, 0, 0, 0, i)) }));
 
     const { ids, pages } = await walk(api, '/concerts', user, 3);
 

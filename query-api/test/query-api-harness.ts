@@ -24,7 +24,8 @@ import { createReadDb } from '../src/read-db.js';
 export class QueryApiHarness {
   readonly keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
   url = '';
-  private running: { deps: QueryApiDeps; redis: RedisClient; db: Knex; writer: Knex; close(): Promise<void> } | undefined;
+  private running:
+    { deps: QueryApiDeps; redis: RedisClient; db: Knex; writer: Knex; close(): Promise<void> } | undefined;
   private loaded: Config | undefined;
 
   constructor(
@@ -59,7 +60,8 @@ export class QueryApiHarness {
       writer,
       async close() {
         await server.close();
-        if (redis.status === 'ready') await deleteKeysWithPrefix(redis, redis.options.keyPrefix ?? '').catch(() => undefined);
+        if (redis.status === 'ready')
+          await deleteKeysWithPrefix(redis, redis.options.keyPrefix ?? '').catch(() => undefined);
         redis.disconnect();
         await Promise.all([db.destroy(), writer.destroy()]);
       },
@@ -90,8 +92,14 @@ export class QueryApiHarness {
     return signDevToken(this.config, { userId, roles: [], expiresInSeconds: 600 });
   }
 
-  get<T = Record<string, unknown>>(path: string, options: { user?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
-    const headers = { ...(options.headers ?? {}), ...(options.user ? { authorization: `Bearer ${this.token(options.user)}` } : {}) };
+  get<T = Record<string, unknown>>(
+    path: string,
+    options: { user?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers = {
+      ...(options.headers ?? {}),
+      ...(options.user ? { authorization: `Bearer ${this.token(options.user)}` } : {}),
+    };
     return call<T>(this.url, path, headers);
   }
 
@@ -100,7 +108,9 @@ export class QueryApiHarness {
     const metric = this.deps.registry.getSingleMetric(name);
     if (metric === undefined) throw new Error(`no metric ${name}`);
     const { values } = await metric.get();
-    const matching = values.filter((v) => Object.entries(labels).every(([key, value]) => String(v.labels[key]) === value));
+    const matching = values.filter((v) =>
+      Object.entries(labels).every(([key, value]) => String(v.labels[key]) === value),
+    );
     return matching.reduce((sum, v) => sum + v.value, 0);
   }
 

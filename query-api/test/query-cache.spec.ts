@@ -11,7 +11,9 @@ describe('query API: the Redis cache in front of the catalog', () => {
   after(() => api.stop());
 
   it('When a seat map is read twice, Then the second answer comes from Redis, even if the row changed without invalidation', async () => {
-    const scheduleId = await givenSchedule(api.writer, await givenConcert(api.writer), { startsAt: '2030-08-01T19:00:00Z' });
+    const scheduleId = await givenSchedule(api.writer, await givenConcert(api.writer), {
+      startsAt: '2030-08-01T19:00:00Z',
+    });
     await givenSeats(api.writer, scheduleId, [{ seatId: 'A-1' }]);
     const hitsBefore = await api.metric('query_cache_hits_total', { cache: 'seats' });
 
@@ -24,7 +26,9 @@ describe('query API: the Redis cache in front of the catalog', () => {
   });
 
   it('When a projector deletes the key, Then the next read shows the new row', async () => {
-    const scheduleId = await givenSchedule(api.writer, await givenConcert(api.writer), { startsAt: '2030-08-02T19:00:00Z' });
+    const scheduleId = await givenSchedule(api.writer, await givenConcert(api.writer), {
+      startsAt: '2030-08-02T19:00:00Z',
+    });
     await givenSeats(api.writer, scheduleId, [{ seatId: 'A-1' }]);
     await api.get(`/schedules/${scheduleId}/seats`, { user });
     await api.writer('rm_seats').where({ schedule_id: scheduleId }).update({ status: 'HELD' });
@@ -37,7 +41,11 @@ describe('query API: the Redis cache in front of the catalog', () => {
 
   it('When the dates of a concert are cached, Then both the available and the ?all=true view come from the one key', async () => {
     const concertId = await givenConcert(api.writer);
-    const scheduleId = await givenSchedule(api.writer, concertId, { startsAt: '2030-09-01T19:00:00Z', totalSeats: 5, availableSeats: 5 });
+    const scheduleId = await givenSchedule(api.writer, concertId, {
+      startsAt: '2030-09-01T19:00:00Z',
+      totalSeats: 5,
+      availableSeats: 5,
+    });
     await api.get(`/concerts/${concertId}/schedules`, { user });
     await api.writer('rm_schedules').where({ schedule_id: scheduleId }).update({ available_seats: 0 });
 
@@ -67,7 +75,9 @@ describe('query API: the Redis cache in front of the catalog', () => {
   });
 
   it('When the cached entry is written, Then it expires after QUERY_CACHE_TTL_S as a safety net', async () => {
-    const scheduleId = await givenSchedule(api.writer, await givenConcert(api.writer), { startsAt: '2030-08-03T19:00:00Z' });
+    const scheduleId = await givenSchedule(api.writer, await givenConcert(api.writer), {
+      startsAt: '2030-08-03T19:00:00Z',
+    });
     await api.get(`/schedules/${scheduleId}/seats`, { user });
     const ttl = await api.redis.ttl(cacheKeys.scheduleSeats(scheduleId));
     expect(ttl).to.be.greaterThan(0).and.at.most(api.config.QUERY_CACHE_TTL_S);

@@ -4,7 +4,10 @@ import type { Knex } from 'knex';
 
 /** Read-model rows written straight into the tables, as the projectors would write them. */
 
-export async function givenConcert(db: Knex, fields: { title?: string; venue?: string; createdAt?: Date } = {}): Promise<string> {
+export async function givenConcert(
+  db: Knex,
+  fields: { title?: string; venue?: string; createdAt?: Date } = {},
+): Promise<string> {
   const concertId = randomUUID();
   await db('rm_concerts').insert({
     concert_id: concertId,
@@ -79,7 +82,12 @@ export async function givenReservation(db: Knex, fields: ReservationFields): Pro
 
 export async function givenPayment(
   db: Knex,
-  fields: { userId: string; reservationId: string; amount: number; status?: 'REQUESTED' | 'COMPLETED' | 'FAILED' | 'REFUNDED' },
+  fields: {
+    userId: string;
+    reservationId: string;
+    amount: number;
+    status?: 'REQUESTED' | 'COMPLETED' | 'FAILED' | 'REFUNDED';
+  },
 ): Promise<string> {
   const paymentId = randomUUID();
   await db('rm_payments').insert({
@@ -107,7 +115,9 @@ export async function setCheckpoint(db: Knex, projection: string, position: Glob
 
 export async function checkpointOf(db: Knex, projection: string): Promise<GlobalPosition | undefined> {
   const row = await db('projection_checkpoints')
-    .first<{ position: string } | undefined>(db.raw("commit_position::text || '.' || prepare_position::text AS position"))
+    .first<{ position: string } | undefined>(
+      db.raw("commit_position::text || '.' || prepare_position::text AS position"),
+    )
     .where({ projection });
   return row === undefined ? undefined : parsePosition(row.position);
 }
@@ -128,7 +138,11 @@ export async function withCheckpointsRestored(db: Knex, projections: readonly st
 }
 
 /** A position `ahead` commits past the current checkpoint (or the start), as a token string too. */
-export async function positionAhead(db: Knex, projection: string, ahead: number): Promise<{ position: GlobalPosition; token: string }> {
+export async function positionAhead(
+  db: Knex,
+  projection: string,
+  ahead: number,
+): Promise<{ position: GlobalPosition; token: string }> {
   const current = (await checkpointOf(db, projection)) ?? { commit: 0n, prepare: 0n };
   const position = { commit: current.commit + BigInt(ahead), prepare: 1n };
   return { position, token: formatPosition(position) };

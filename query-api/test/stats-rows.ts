@@ -26,12 +26,22 @@ export interface MinuteCounters {
   holds_confirmed?: number;
 }
 
-export async function givenStatsMinute(db: Knex, scheduleId: string, minute: string, counters: MinuteCounters): Promise<void> {
+export async function givenStatsMinute(
+  db: Knex,
+  scheduleId: string,
+  minute: string,
+  counters: MinuteCounters,
+): Promise<void> {
   await db('rm_stats_by_minute').insert({ schedule_id: scheduleId, minute, ...counters });
 }
 
 /** A reservation confirmed at `confirmedAt`, `holdToConfirmMs` after its hold. */
-export async function givenConfirmedReservation(db: Knex, scheduleId: string, confirmedAt: string, holdToConfirmMs: number): Promise<void> {
+export async function givenConfirmedReservation(
+  db: Knex,
+  scheduleId: string,
+  confirmedAt: string,
+  holdToConfirmMs: number,
+): Promise<void> {
   const endedAt = new Date(confirmedAt);
   await db('rm_stats_reservations').insert({
     reservation_id: randomUUID(),

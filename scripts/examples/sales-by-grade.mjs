@@ -30,7 +30,11 @@ export function apply(state, event) {
       break;
     case 'ScheduleAdded':
       for (const seat of event.data.seats) {
-        state.seats.set(`${event.data.scheduleId}/${seat.seatId}`, { concertId: event.data.concertId, grade: seat.grade, price: seat.price });
+        state.seats.set(`${event.data.scheduleId}/${seat.seatId}`, {
+          concertId: event.data.concertId,
+          grade: seat.grade,
+          price: seat.price,
+        });
       }
       break;
     case 'SeatSold': {

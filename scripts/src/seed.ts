@@ -46,13 +46,20 @@ try {
   }
   const store = createEventStore(config);
   const ctx: CommandContext = { store, now: () => new Date(), correlationId: `seed-${randomUUID()}`, userId: 'seed' };
-  const exists = async (streamId: string): Promise<boolean> => (await store.streamInfo(streamId)).revision !== 'no-stream';
+  const exists = async (streamId: string): Promise<boolean> =>
+    (await store.streamInfo(streamId)).revision !== 'no-stream';
   const catalog = new ScheduleCatalog(store);
-  const report: { concertId: string; title: string; created: boolean; schedules: { scheduleId: string; startsAt: string; seats: number; created: boolean }[] }[] = [];
+  const report: {
+    concertId: string;
+    title: string;
+    created: boolean;
+    schedules: { scheduleId: string; startsAt: string; seats: number; created: boolean }[];
+  }[] = [];
   try {
     for (const concert of demoCatalog(options)) {
       const concertCreated = !(await exists(concertStreamId(concert.concertId)));
-      if (concertCreated) await createConcert(ctx, { concertId: concert.concertId, title: concert.title, venue: concert.venue });
+      if (concertCreated)
+        await createConcert(ctx, { concertId: concert.concertId, title: concert.title, venue: concert.venue });
       const schedules = [];
       for (const schedule of concert.schedules) {
         // An existing schedule keeps the seat map it was created with, whatever --rows/--per-row say now.
@@ -74,13 +81,23 @@ try {
     for (const c of report) {
       console.log(`concert  ${c.concertId}  ${c.created ? 'created' : 'exists '}  ${c.title}`);
       for (const s of c.schedules) {
-        console.log(`  schedule ${s.scheduleId}  ${s.created ? 'created' : 'exists '}  ${s.startsAt}  ${s.seats} seats`);
+        console.log(
+          `  schedule ${s.scheduleId}  ${s.created ? 'created' : 'exists '}  ${s.startsAt}  ${s.seats} seats`,
+        );
       }
     }
     const made = report.reduce((n, c) => n + Number(c.created) + c.schedules.filter((s) => s.created).length, 0);
-    console.log(made ? `created ${made} stream(s) on the ${config.EVENTSTORE} event store; the projectors (npm start) make them readable` : 'nothing to do: the demo data is already there');
+    console.log(
+      made
+        ? `created ${made} stream(s) on the ${config.EVENTSTORE} event store; the projectors (npm start) make them readable`
+        : 'nothing to do: the demo data is already there',
+    );
   }
 } catch (error) {
-  console.error(error instanceof ConfigError || error instanceof InvalidArgumentError ? error.message : `seed failed: ${(error as Error).message}`);
+  console.error(
+    error instanceof ConfigError || error instanceof InvalidArgumentError
+      ? error.message
+      : `seed failed: ${(error as Error).message}`,
+  );
   process.exitCode = 1;
 }

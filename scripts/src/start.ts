@@ -55,12 +55,20 @@ try {
       port: portOf(url),
       variable: 'QUERY_API_URLS',
     })),
-    { name: 'projectors', entry: 'projectors/src/main.ts', env: {}, port: config.PROJECTORS_PORT, variable: 'PROJECTORS_PORT' },
+    {
+      name: 'projectors',
+      entry: 'projectors/src/main.ts',
+      env: {},
+      port: config.PROJECTORS_PORT,
+      variable: 'PROJECTORS_PORT',
+    },
     { name: 'workers', entry: 'workers/src/main.ts', env: {}, port: config.WORKERS_PORT, variable: 'WORKERS_PORT' },
   ];
   const built = wanted.filter((c) => existsSync(c.entry));
   // The gateway also listens on its admin port (/metrics, the detailed /ready).
-  const gatewayAdmin = built.some((c) => c.name === 'gateway') ? [{ name: 'gateway admin', port: config.GATEWAY_ADMIN_PORT, variable: 'GATEWAY_ADMIN_PORT' }] : [];
+  const gatewayAdmin = built.some((c) => c.name === 'gateway')
+    ? [{ name: 'gateway admin', port: config.GATEWAY_ADMIN_PORT, variable: 'GATEWAY_ADMIN_PORT' }]
+    : [];
   problems.push(...(await takenPorts([...built, ...gatewayAdmin])));
   if (problems.length > 0) {
     for (const line of problems) console.error(line);
@@ -76,19 +84,31 @@ try {
 
   // A readable terminal: warnings and errors (failed and slow requests among them) unless LOG_LEVEL says otherwise.
   const logLevel = process.env.LOG_LEVEL ?? 'warn';
-  const children = built.map(({ name, entry, env }) => ({ name, entry, env: { AUTH_DEV_LOGIN: 'true', LOG_LEVEL: logLevel, ...env } }));
+  const children = built.map(({ name, entry, env }) => ({
+    name,
+    entry,
+    env: { AUTH_DEV_LOGIN: 'true', LOG_LEVEL: logLevel, ...env },
+  }));
   const missing = [...new Set(wanted.filter((c) => !existsSync(c.entry)).map((c) => c.entry.split('/')[0]))];
-  const supervisor = supervise(children, (line) => console.log(line), process.stdout.isTTY ? { formatLine: prettyLines(true) } : {});
+  const supervisor = supervise(
+    children,
+    (line) => console.log(line),
+    process.stdout.isTTY ? { formatLine: prettyLines(true) } : {},
+  );
   stopOnSignals(supervisor, (line) => console.log(line));
   console.log(`started: ${children.map((c) => c.name).join(', ')} (LOG_LEVEL=${logLevel})`);
   if (missing.length > 0) console.log(`not built yet: ${missing.join(', ')}`);
   if (existsSync('gateway/src/main.ts')) {
     const gateway = `http://127.0.0.1:${config.GATEWAY_PORT}`;
     const ready = await answersReady(gateway, 120_000);
-    console.log(`${ready ? 'ready' : 'started, not ready yet'}: gateway ${gateway}  console ${gateway}/console  (Ctrl-C stops everything)`);
+    console.log(
+      `${ready ? 'ready' : 'started, not ready yet'}: gateway ${gateway}  console ${gateway}/console  (Ctrl-C stops everything)`,
+    );
     console.log(`gateway metrics and readiness details: http://127.0.0.1:${config.GATEWAY_ADMIN_PORT}/metrics, /ready`);
   } else {
-    console.log(`ready: command API ${config.COMMAND_API_URLS.join(', ')}; query API ${config.QUERY_API_URLS.join(', ')}  (Ctrl-C stops everything)`);
+    console.log(
+      `ready: command API ${config.COMMAND_API_URLS.join(', ')}; query API ${config.QUERY_API_URLS.join(', ')}  (Ctrl-C stops everything)`,
+    );
   }
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : `start failed: ${(error as Error).message}`);

@@ -19,7 +19,14 @@ describe('Given an on-sale of 200 fans on the system as npm start runs it, with 
       arrivalSeconds: 20,
       holdSeconds: 6,
       gapMs: 500,
-      faults: [killProcess('gateway'), killProcess('command-api-1'), killProcess('query-api-1'), killProcess('projectors'), killProcess('workers'), restartRedis],
+      faults: [
+        killProcess('gateway'),
+        killProcess('command-api-1'),
+        killProcess('query-api-1'),
+        killProcess('projectors'),
+        killProcess('workers'),
+        restartRedis,
+      ],
       log: (line) => lines.push(line),
       progress: (line) => lines.push(line),
     });
@@ -34,14 +41,16 @@ describe('Given an on-sale of 200 fans on the system as npm start runs it, with 
   describe('When every process kind is SIGKILLed once and Redis restarts during the sale', () => {
     it('Then the system recovers from each fault', () => {
       expect(result.faults.map((f) => f.fault)).to.have.length(6);
-      for (const fault of result.faults) expect(fault.recoveredAfterS, `${fault.fault} (${fault.did})\n${result.report}`).to.not.equal(undefined);
+      for (const fault of result.faults)
+        expect(fault.recoveredAfterS, `${fault.fault} (${fault.did})\n${result.report}`).to.not.equal(undefined);
     });
 
     it('Then no seat is in two confirmed reservations', () => invariant('no seat sold twice'));
 
     it('Then every wallet = charged - confirmed', () => invariant('every wallet'));
 
-    it('Then every payment answered 201 is CONFIRMED and every CONFIRMED reservation has its payment', () => invariant('every 201 payment'));
+    it('Then every payment answered 201 is CONFIRMED and every CONFIRMED reservation has its payment', () =>
+      invariant('every 201 payment'));
 
     it('Then no reservation is HELD past its deadline + 10 s', () => invariant('no hold past'));
 

@@ -9,7 +9,10 @@ const THIS_FILE = relative(ROOT, fileURLToPath(import.meta.url));
 
 /** Files git tracks (and is about to: new files not yet ignored), relative to the repository root. */
 function trackedFiles(): string[] {
-  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return [...new Set(listed.split('\0').filter((path) => path !== '' && existsSync(join(ROOT, path))))];
 }
 
@@ -24,7 +27,11 @@ interface Finding {
   text: string;
 }
 
-function findAll(files: readonly string[], pattern: RegExp, keep: (match: RegExpMatchArray) => boolean = () => true): Finding[] {
+function findAll(
+  files: readonly string[],
+  pattern: RegExp,
+  keep: (match: RegExpMatchArray) => boolean = () => true,
+): Finding[] {
   const findings: Finding[] = [];
   for (const file of files) {
     const text = textOf(file);
@@ -62,7 +69,9 @@ function anchorsOf(markdown: string): Set<string> {
 /** Relative links of a markdown file, `[text](target)`, outside code blocks; web and mail links left out. */
 function relativeLinks(markdown: string): string[] {
   const withoutCode = markdown.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
-  return [...withoutCode.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target));
+  return [...withoutCode.matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((m) => m[1]!)
+    .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target));
 }
 
 describe('Given the repository documentation (README.md and docs/)', () => {
@@ -92,7 +101,9 @@ describe('Given the repository documentation (README.md and docs/)', () => {
   });
 
   it('When their code blocks are counted, Then every ``` fence is closed', () => {
-    const unclosed = markdown.filter((file) => (readFileSync(join(ROOT, file), 'utf8').match(/^\s*```/gm) ?? []).length % 2 !== 0);
+    const unclosed = markdown.filter(
+      (file) => (readFileSync(join(ROOT, file), 'utf8').match(/^\s*```/gm) ?? []).length % 2 !== 0,
+    );
     expect(unclosed).to.deep.equal([]);
   });
 

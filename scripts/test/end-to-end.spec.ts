@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import {
-  ensureDatabase,
-  loadConfig,
-  migrateToLatest,
-  signDevToken,
-  type Config,
-} from '@concert/infra';
+import { ensureDatabase, loadConfig, migrateToLatest, signDevToken, type Config } from '@concert/infra';
 import { removeRunResources, type ServiceProcess, startService } from '@concert/infra/testing';
 
 /**
@@ -57,7 +51,8 @@ describe('end to end: a command is visible to the next query that sends its cons
     await removeRunResources(config);
   });
 
-  const token = (userId: string, roles: string[] = []): string => signDevToken(config, { userId, roles, expiresInSeconds: 600 });
+  const token = (userId: string, roles: string[] = []): string =>
+    signDevToken(config, { userId, roles, expiresInSeconds: 600 });
 
   type Json = Record<string, unknown>;
   async function send(
@@ -68,7 +63,11 @@ describe('end to end: a command is visible to the next query that sends its cons
     const headers: Record<string, string> = { authorization: `Bearer ${options.token}` };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.consistency) headers['x-consistency-token'] = options.consistency;
-    const response = await fetch(url, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
+    const response = await fetch(url, {
+      method,
+      headers,
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : {};
     return {
@@ -83,7 +82,10 @@ describe('end to end: a command is visible to the next query that sends its cons
     const admin = token(`admin-${run}`, ['admin']);
     const fan = token(`fan-${run}`);
 
-    const concert = await send('POST', `${commandUrl}/admin/concerts`, { token: admin, body: { title: 'E2E', venue: 'Hall' } });
+    const concert = await send('POST', `${commandUrl}/admin/concerts`, {
+      token: admin,
+      body: { title: 'E2E', venue: 'Hall' },
+    });
     expect(concert.status).to.equal(201);
     const concertId = String(concert.body.concertId);
     const schedule = await send('POST', `${commandUrl}/admin/concerts/${concertId}/schedules`, {
@@ -100,20 +102,34 @@ describe('end to end: a command is visible to the next query that sends its cons
     expect(schedule.status).to.equal(201);
     const scheduleId = String(schedule.body.scheduleId);
 
-    const schedules = await send('GET', `${queryUrl}/concerts/${concertId}/schedules`, { token: fan, consistency: schedule.consistency });
+    const schedules = await send('GET', `${queryUrl}/concerts/${concertId}/schedules`, {
+      token: fan,
+      consistency: schedule.consistency,
+    });
     expect(schedules.status).to.equal(200);
-    expect(schedules.list).to.deep.equal([{ scheduleId, startsAt: '2027-06-01T19:00:00.000Z', totalSeats: 3, availableSeats: 3 }]);
+    expect(schedules.list).to.deep.equal([
+      { scheduleId, startsAt: '2027-06-01T19:00:00.000Z', totalSeats: 3, availableSeats: 3 },
+    ]);
 
-    const hold = await send('POST', `${commandUrl}/reservations`, { token: fan, body: { scheduleId, seatIds: ['A-2', 'A-1'] } });
+    const hold = await send('POST', `${commandUrl}/reservations`, {
+      token: fan,
+      body: { scheduleId, seatIds: ['A-2', 'A-1'] },
+    });
     expect(hold.status).to.equal(201);
     const reservationId = String(hold.body.reservationId);
-    const seats = await send('GET', `${queryUrl}/schedules/${scheduleId}/seats`, { token: fan, consistency: hold.consistency });
+    const seats = await send('GET', `${queryUrl}/schedules/${scheduleId}/seats`, {
+      token: fan,
+      consistency: hold.consistency,
+    });
     expect(seats.list.map((s) => [s.seatId, s.status])).to.deep.equal([
       ['A-1', 'HELD'],
       ['A-2', 'HELD'],
       ['B-1', 'AVAILABLE'],
     ]);
-    const held = await send('GET', `${queryUrl}/reservations/${reservationId}`, { token: fan, consistency: hold.consistency });
+    const held = await send('GET', `${queryUrl}/reservations/${reservationId}`, {
+      token: fan,
+      consistency: hold.consistency,
+    });
     expect(held.body).to.include({ reservationId, status: 'HELD', amount: 3000 });
 
     const charge = await send('POST', `${commandUrl}/wallet/charges`, { token: fan, body: { amount: 5000 } });
@@ -121,38 +137,83 @@ describe('end to end: a command is visible to the next query that sends its cons
     const paid = await send('POST', `${commandUrl}/payments`, { token: fan, body: { reservationId } });
     expect(paid.status).to.equal(201);
 
-    const reservation = await send('GET', `${queryUrl}/reservations/${reservationId}`, { token: fan, consistency: paid.consistency });
+    const reservation = await send('GET', `${queryUrl}/reservations/${reservationId}`, {
+      token: fan,
+      consistency: paid.consistency,
+    });
     expect(reservation.body).to.include({ status: 'CONFIRMED', paymentId: paid.body.paymentId });
     const wallet = await send('GET', `${queryUrl}/me/wallet`, { token: fan, consistency: paid.consistency });
     expect(wallet.body).to.deep.equal({ balance: 2000 });
-    const sold = await send('GET', `${queryUrl}/schedules/${scheduleId}/seats`, { token: fan, consistency: paid.consistency });
+    const sold = await send('GET', `${queryUrl}/schedules/${scheduleId}/seats`, {
+      token: fan,
+      consistency: paid.consistency,
+    });
     expect(sold.list.filter((s) => s.status === 'SOLD').map((s) => s.seatId)).to.deep.equal(['A-1', 'A-2']);
-    const remaining = await send('GET', `${queryUrl}/concerts/${concertId}/schedules`, { token: fan, consistency: paid.consistency });
-    expect(remaining.list).to.deep.equal([{ scheduleId, startsAt: '2027-06-01T19:00:00.000Z', totalSeats: 3, availableSeats: 1 }]);
+    const remaining = await send('GET', `${queryUrl}/concerts/${concertId}/schedules`, {
+      token: fan,
+      consistency: paid.consistency,
+    });
+    expect(remaining.list).to.deep.equal([
+      { scheduleId, startsAt: '2027-06-01T19:00:00.000Z', totalSeats: 3, availableSeats: 1 },
+    ]);
   });
 
   it('When fans hold, cancel and pay, Then an admin reads the counts, conversion and median in the statistics, and a fan is refused', async () => {
     const admin = token(`admin-${run}`, ['admin']);
     const fan = token(`stats-fan-${run}`);
-    const concert = await send('POST', `${commandUrl}/admin/concerts`, { token: admin, body: { title: 'Stats', venue: 'Hall' } });
+    const concert = await send('POST', `${commandUrl}/admin/concerts`, {
+      token: admin,
+      body: { title: 'Stats', venue: 'Hall' },
+    });
     const concertId = String(concert.body.concertId);
     const schedule = await send('POST', `${commandUrl}/admin/concerts/${concertId}/schedules`, {
       token: admin,
-      body: { startsAt: '2027-07-01T19:00:00.000Z', seats: [{ seatId: 'A-1', grade: 'R', price: 700 }, { seatId: 'A-2', grade: 'R', price: 800 }] },
+      body: {
+        startsAt: '2027-07-01T19:00:00.000Z',
+        seats: [
+          { seatId: 'A-1', grade: 'R', price: 700 },
+          { seatId: 'A-2', grade: 'R', price: 800 },
+        ],
+      },
     });
     const scheduleId = String(schedule.body.scheduleId);
-    const dropped = await send('POST', `${commandUrl}/reservations`, { token: fan, body: { scheduleId, seatIds: ['A-1'] } });
-    expect((await send('POST', `${commandUrl}/reservations/${String(dropped.body.reservationId)}/cancel`, { token: fan })).status).to.equal(200);
-    const kept = await send('POST', `${commandUrl}/reservations`, { token: fan, body: { scheduleId, seatIds: ['A-2'] } });
+    const dropped = await send('POST', `${commandUrl}/reservations`, {
+      token: fan,
+      body: { scheduleId, seatIds: ['A-1'] },
+    });
+    expect(
+      (await send('POST', `${commandUrl}/reservations/${String(dropped.body.reservationId)}/cancel`, { token: fan }))
+        .status,
+    ).to.equal(200);
+    const kept = await send('POST', `${commandUrl}/reservations`, {
+      token: fan,
+      body: { scheduleId, seatIds: ['A-2'] },
+    });
     await send('POST', `${commandUrl}/wallet/charges`, { token: fan, body: { amount: 800 } });
-    const paid = await send('POST', `${commandUrl}/payments`, { token: fan, body: { reservationId: kept.body.reservationId } });
+    const paid = await send('POST', `${commandUrl}/payments`, {
+      token: fan,
+      body: { reservationId: kept.body.reservationId },
+    });
     expect(paid.status).to.equal(201);
 
-    const stats = await send('GET', `${queryUrl}/admin/stats/concerts/${concertId}`, { token: admin, consistency: paid.consistency });
+    const stats = await send('GET', `${queryUrl}/admin/stats/concerts/${concertId}`, {
+      token: admin,
+      consistency: paid.consistency,
+    });
 
     expect(stats.status, JSON.stringify(stats.body)).to.equal(200);
-    expect(stats.body.totals).to.include({ holds: 2, seatsHeld: 2, cancellations: 1, confirmations: 1, seatsSold: 1, revenue: 800, conversion: 0.5 });
-    expect((stats.body.totals as Json).medianHoldToConfirmMs).to.be.a('number').and.to.be.at.least(0);
+    expect(stats.body.totals).to.include({
+      holds: 2,
+      seatsHeld: 2,
+      cancellations: 1,
+      confirmations: 1,
+      seatsSold: 1,
+      revenue: 800,
+      conversion: 0.5,
+    });
+    expect((stats.body.totals as Json).medianHoldToConfirmMs)
+      .to.be.a('number')
+      .and.to.be.at.least(0);
     expect(stats.body.schedules).to.have.length(1);
     const forbidden = await send('GET', `${queryUrl}/admin/stats/schedules/${scheduleId}`, { token: fan });
     expect(forbidden.status).to.equal(403);

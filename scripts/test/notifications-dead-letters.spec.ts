@@ -27,7 +27,14 @@ describe('npm run notifications -- dead-letters', function () {
     db = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 2 } });
     await db('notification_dead_letters').del();
     for (const [i, eventId] of ids.entries()) {
-      const notification = { id: eventId, userId: `u-${i}`, kind: 'reservation-expired', reservationId: randomUUID(), occurredAt: new Date().toISOString(), payload: {} };
+      const notification = {
+        id: eventId,
+        userId: `u-${i}`,
+        kind: 'reservation-expired',
+        reservationId: randomUUID(),
+        occurredAt: new Date().toISOString(),
+        payload: {},
+      };
       await db('notification_deliveries').insert({
         event_id: eventId,
         user_id: notification.userId,
@@ -39,12 +46,18 @@ describe('npm run notifications -- dead-letters', function () {
         attempts: 8,
         last_error: 'HTTP 500\nstack',
       });
-      await db('notification_dead_letters').insert({ event_id: eventId, notification: JSON.stringify(notification), attempts: 8, last_error: 'HTTP 500\nstack' });
+      await db('notification_dead_letters').insert({
+        event_id: eventId,
+        notification: JSON.stringify(notification),
+        attempts: 8,
+        last_error: 'HTTP 500\nstack',
+      });
     }
   });
   after(() => db.destroy());
 
-  const delivery = (eventId: string) => db('notification_deliveries').where({ event_id: eventId }).first('status', 'attempts', 'last_error');
+  const delivery = (eventId: string) =>
+    db('notification_deliveries').where({ event_id: eventId }).first('status', 'attempts', 'last_error');
 
   it('Given three dead letters, When listed as JSON, Then each shows its user, kind, attempts and the first line of its error', async () => {
     const { code, stdout, stderr } = await notificationsCli('dead-letters', 'list', '--json');

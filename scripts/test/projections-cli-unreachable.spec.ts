@@ -4,7 +4,10 @@ import { expect } from 'chai';
 
 const CLI = fileURLToPath(new URL('../src/projections/main.ts', import.meta.url));
 
-function runProjectionsCli(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runProjectionsCli(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', CLI, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

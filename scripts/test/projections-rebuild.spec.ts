@@ -32,7 +32,12 @@ interface DiffJson {
   missing: number;
   extra: number;
   changed: number;
-  samples: { kind: string; key: Record<string, unknown>; current: { status?: string } | null; rebuilt: { status?: string } | null }[];
+  samples: {
+    kind: string;
+    key: Record<string, unknown>;
+    current: { status?: string } | null;
+    rebuilt: { status?: string } | null;
+  }[];
 }
 interface RebuildJson {
   aborted: boolean;
@@ -76,7 +81,10 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
     config = loadConfig({ ...process.env, ...env });
     db = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 4 } });
     store = createEventStore(config);
-    services = await Promise.all([startService('projectors/src/main.ts', ports.projectors, env), startService('query-api/src/main.ts', ports.query, env)]);
+    services = await Promise.all([
+      startService('projectors/src/main.ts', ports.projectors, env),
+      startService('query-api/src/main.ts', ports.query, env),
+    ]);
     workload = new Workload({ schedules: 2, seatsPerSchedule: 120, schedulesPerConcert: 2, users: 25 });
     for (const op of workload.setup()) await appendOp(op);
     await appendLifecycles(500);
@@ -91,9 +99,10 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
   });
 
   async function appendOp(op: Op): Promise<void> {
-    const results = op.writes.length === 1
-      ? [await store.append(op.writes[0]!.streamId, op.writes[0]!.events, op.writes[0]!.expectedRevision)]
-      : await store.appendMany!(op.writes);
+    const results =
+      op.writes.length === 1
+        ? [await store.append(op.writes[0]!.streamId, op.writes[0]!.events, op.writes[0]!.expectedRevision)]
+        : await store.appendMany!(op.writes);
     for (const r of results) if (comparePositions(r.position, lastPosition) > 0) lastPosition = r.position;
     appended += op.events;
   }
@@ -112,23 +121,38 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
   async function liveCaughtUp(timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const rows = await db('projection_checkpoints').whereIn('projection', allProjections.map((p) => p.name));
+      const rows = await db('projection_checkpoints').whereIn(
+        'projection',
+        allProjections.map((p) => p.name),
+      );
       const behind = allProjections.filter((p) => {
-        const row = rows.find((r: { projection: string }) => r.projection === p.name) as { commit_position: string; prepare_position: string } | undefined;
-        return !row || comparePositions({ commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) }, lastPosition) < 0;
+        const row = rows.find((r: { projection: string }) => r.projection === p.name) as
+          { commit_position: string; prepare_position: string } | undefined;
+        return (
+          !row ||
+          comparePositions(
+            { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
+            lastPosition,
+          ) < 0
+        );
       });
       if (behind.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`live projections still behind: ${behind.map((p) => p.name).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(`live projections still behind: ${behind.map((p) => p.name).join(', ')}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
 
   function cli(...args: string[]): Promise<CliRun> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/src/projections/main.ts', ...args], {
-        env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--conditions=development', '--import', 'tsx', 'scripts/src/projections/main.ts', ...args],
+        {
+          env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -148,7 +172,9 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
 
   async function get(path: string, userId = 'reader'): Promise<{ status: number; body: unknown }> {
     const token = signDevToken(config, { userId, roles: [], expiresInSeconds: 600 });
-    const response = await fetch(`http://127.0.0.1:${ports.query}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`http://127.0.0.1:${ports.query}${path}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     return { status: response.status, body: await response.json() };
   }
 
@@ -170,9 +196,15 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
   let deletedReservation: string;
 
   it('Given one seat row and one reservation row corrupted by hand, When dry-run, Then it reports exactly those rows and exits 1', async () => {
-    corruptSeat = (await db('rm_seats').where({ status: 'AVAILABLE' }).orderBy(['schedule_id', 'seat_id']).first('schedule_id', 'seat_id', 'status'))!;
-    await db('rm_seats').where({ schedule_id: corruptSeat.schedule_id, seat_id: corruptSeat.seat_id }).update({ status: 'SOLD' });
-    deletedReservation = (await db('rm_reservations').orderBy('reservation_id').first('reservation_id'))!.reservation_id as string;
+    corruptSeat = (await db('rm_seats')
+      .where({ status: 'AVAILABLE' })
+      .orderBy(['schedule_id', 'seat_id'])
+      .first('schedule_id', 'seat_id', 'status'))!;
+    await db('rm_seats')
+      .where({ schedule_id: corruptSeat.schedule_id, seat_id: corruptSeat.seat_id })
+      .update({ status: 'SOLD' });
+    deletedReservation = (await db('rm_reservations').orderBy('reservation_id').first('reservation_id'))!
+      .reservation_id as string;
     await db('rm_reservations').where({ reservation_id: deletedReservation }).delete();
 
     const { run: result, differing } = await dryRun();
@@ -183,9 +215,14 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
     ]);
     const [seatDiff] = differing[0]!.samples;
     expect(differing[0]!.samples).to.have.length(1);
-    expect([seatDiff!.kind, seatDiff!.key]).to.deep.equal(['changed', { schedule_id: corruptSeat.schedule_id, seat_id: corruptSeat.seat_id }]);
+    expect([seatDiff!.kind, seatDiff!.key]).to.deep.equal([
+      'changed',
+      { schedule_id: corruptSeat.schedule_id, seat_id: corruptSeat.seat_id },
+    ]);
     expect([seatDiff!.current?.status, seatDiff!.rebuilt?.status]).to.deep.equal(['SOLD', 'AVAILABLE']);
-    expect(differing[1]!.samples.map((s) => [s.kind, s.key])).to.deep.equal([['missing', { reservation_id: deletedReservation }]]);
+    expect(differing[1]!.samples.map((s) => [s.kind, s.key])).to.deep.equal([
+      ['missing', { reservation_id: deletedReservation }],
+    ]);
     // The human-readable report names the row too.
     const text = await cli('rebuild', 'catalog', '--dry-run');
     expect(text.code).to.equal(1);
@@ -194,7 +231,8 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
 
   it('Given the corrupted rows, When `rebuild --all` runs while queries run in a loop, Then the rows are fixed, every query answered 200, and the cached seat map is refreshed', async () => {
     const seatsPath = `/schedules/${corruptSeat.schedule_id}/seats`;
-    const statusOf = (body: unknown): string | undefined => (body as { seatId: string; status: string }[]).find((s) => s.seatId === corruptSeat.seat_id)?.status;
+    const statusOf = (body: unknown): string | undefined =>
+      (body as { seatId: string; status: string }[]).find((s) => s.seatId === corruptSeat.seat_id)?.status;
     // Served (and cached) with the corruption.
     expect(statusOf((await get(seatsPath)).body)).to.equal('SOLD');
 
@@ -228,14 +266,19 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
     expect(directReads).to.be.greaterThan(0);
     expect(rebuilt.stderr).to.match(/\d+ events\/s/);
 
-    const seat = await db('rm_seats').where({ schedule_id: corruptSeat.schedule_id, seat_id: corruptSeat.seat_id }).first('status');
+    const seat = await db('rm_seats')
+      .where({ schedule_id: corruptSeat.schedule_id, seat_id: corruptSeat.seat_id })
+      .first('status');
     expect(seat.status).to.equal('AVAILABLE');
     expect(await db('rm_reservations').where({ reservation_id: deletedReservation }).first()).to.not.equal(undefined);
     // The swap deleted the catalog's cache entries: the query API reads the fixed row.
     expect(statusOf((await get(seatsPath)).body)).to.equal('AVAILABLE');
-    for (const projection of allProjections) expect(await schemaExists(db, shadowSchemaOf(projection.name)), projection.name).to.equal(false);
+    for (const projection of allProjections)
+      expect(await schemaExists(db, shadowSchemaOf(projection.name)), projection.name).to.equal(false);
     // Index names are those of the migration, not generated ones.
-    const { rows } = await db.raw<{ rows: { indexname: string }[] }>("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'rm_schedules' ORDER BY 1");
+    const { rows } = await db.raw<{ rows: { indexname: string }[] }>(
+      "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'rm_schedules' ORDER BY 1",
+    );
     expect(rows.map((r) => r.indexname)).to.deep.equal(['rm_schedules_by_concert', 'rm_schedules_pkey']);
   });
 
@@ -247,8 +290,14 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
     expect(result.code).to.equal(0);
     // The relay published every feed event once, from sequence 1: a checkpoint at the last
     // event has the sequence of the number of events.
-    const rows = await db('projection_checkpoints').whereIn('projection', allProjections.map((p) => p.name)).select('projection', 'stream_sequence');
-    for (const row of rows as { projection: string; stream_sequence: string }[]) expect(Number(row.stream_sequence), row.projection).to.equal(appended);
+    const rows = await db('projection_checkpoints')
+      .whereIn(
+        'projection',
+        allProjections.map((p) => p.name),
+      )
+      .select('projection', 'stream_sequence');
+    for (const row of rows as { projection: string; stream_sequence: string }[])
+      expect(Number(row.stream_sequence), row.projection).to.equal(appended);
   });
 
   it('Given a rebuild interrupted after two batches, When it is run again, Then it resumes from its shadow position and the result equals the live tables', async () => {
@@ -297,7 +346,12 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
         {
           type: 'WalletCharged',
           data: { userId, chargeId: randomUUID(), amount: 7654321, chargedAt: new Date().toISOString() },
-          metadata: { correlationId, causationId: correlationId, occurredAt: new Date().toISOString(), schemaVersion: currentSchemaVersion('WalletCharged') },
+          metadata: {
+            correlationId,
+            causationId: correlationId,
+            occurredAt: new Date().toISOString(),
+            schemaVersion: currentSchemaVersion('WalletCharged'),
+          },
         },
       ],
       'no-stream',

@@ -2,13 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import pg from 'pg';
-import {
-  ensureDatabase,
-  loadConfig,
-  migrateToLatest,
-  signDevToken,
-  type Config,
-} from '@concert/infra';
+import { ensureDatabase, loadConfig, migrateToLatest, signDevToken, type Config } from '@concert/infra';
 import { removeRunResources, type ServiceProcess, startService, waitFor } from '@concert/infra/testing';
 
 /**
@@ -80,7 +74,8 @@ describe('query API on a streaming read replica: consistency tokens despite repl
     await removeRunResources(config);
   });
 
-  const token = (userId: string, roles: string[] = []): string => signDevToken(config!, { userId, roles, expiresInSeconds: 600 });
+  const token = (userId: string, roles: string[] = []): string =>
+    signDevToken(config!, { userId, roles, expiresInSeconds: 600 });
 
   type Json = Record<string, unknown>;
   async function send(
@@ -91,9 +86,17 @@ describe('query API on a streaming read replica: consistency tokens despite repl
     const headers: Record<string, string> = { authorization: `Bearer ${options.token}` };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.consistency) headers['x-consistency-token'] = options.consistency;
-    const response = await fetch(url, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
+    const response = await fetch(url, {
+      method,
+      headers,
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Json, consistency: response.headers.get('x-consistency-token') };
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : {}) as Json,
+      consistency: response.headers.get('x-consistency-token'),
+    };
   }
 
   /**
@@ -101,7 +104,11 @@ describe('query API on a streaming read replica: consistency tokens despite repl
    * (Retry-After): with replay running, the replica catches up; a loaded machine may need
    * longer than one CONSISTENCY_WAIT_MS.
    */
-  async function readCaughtUp(url: string, user: string, consistency: string | null): Promise<{ status: number; body: Json }> {
+  async function readCaughtUp(
+    url: string,
+    user: string,
+    consistency: string | null,
+  ): Promise<{ status: number; body: Json }> {
     const deadline = Date.now() + 30_000;
     for (;;) {
       const read = await send('GET', url, { token: token(user), consistency });
@@ -112,7 +119,10 @@ describe('query API on a streaming read replica: consistency tokens despite repl
 
   async function heldReservation(fan: string): Promise<{ reservationId: string }> {
     const admin = token(`admin-${run}`, ['admin']);
-    const concert = await send('POST', `${commandUrl}/admin/concerts`, { token: admin, body: { title: 'Replica', venue: 'Hall' } });
+    const concert = await send('POST', `${commandUrl}/admin/concerts`, {
+      token: admin,
+      body: { title: 'Replica', venue: 'Hall' },
+    });
     expect(concert.status, JSON.stringify(concert.body)).to.equal(201);
     const schedule = await send('POST', `${commandUrl}/admin/concerts/${String(concert.body.concertId)}/schedules`, {
       token: admin,
@@ -148,7 +158,8 @@ describe('query API on a streaming read replica: consistency tokens despite repl
     await replica!.query('SELECT pg_wal_replay_pause()');
     await waitFor(
       'WAL replay paused on the replica',
-      async () => (await replica!.query<{ s: string }>('SELECT pg_get_wal_replay_pause_state() AS s')).rows[0]!.s === 'paused',
+      async () =>
+        (await replica!.query<{ s: string }>('SELECT pg_get_wal_replay_pause_state() AS s')).rows[0]!.s === 'paused',
       20_000,
       100,
     );
@@ -159,7 +170,10 @@ describe('query API on a streaming read replica: consistency tokens despite repl
     await waitFor(
       'the cancel projected on the primary',
       async () => {
-        const { rows } = await primary!.query<{ status: string }>('SELECT status FROM rm_reservations WHERE reservation_id = $1', [reservationId]);
+        const { rows } = await primary!.query<{ status: string }>(
+          'SELECT status FROM rm_reservations WHERE reservation_id = $1',
+          [reservationId],
+        );
         return rows[0]?.status === 'CANCELLED';
       },
       20_000,
@@ -167,7 +181,10 @@ describe('query API on a streaming read replica: consistency tokens despite repl
     );
 
     const started = Date.now();
-    const lagging = await send('GET', `${queryUrl}/reservations/${reservationId}`, { token: token(fan), consistency: cancel.consistency });
+    const lagging = await send('GET', `${queryUrl}/reservations/${reservationId}`, {
+      token: token(fan),
+      consistency: cancel.consistency,
+    });
     const waited = Date.now() - started;
     expect(lagging.status, JSON.stringify(lagging.body)).to.equal(503);
     expect(lagging.body).to.include({ code: 'read-model-lagging' });
@@ -203,16 +220,21 @@ async function replicaUnavailable(): Promise<string | undefined> {
 
 /** The freshly migrated database reaches the replica by streaming: wait until its tables are there. */
 async function waitForReplicaCopy(url: string): Promise<void> {
-  await waitFor('the migrated tables on the replica', async () => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
-      const { rows } = await client.query<{ t: string | null }>(`SELECT to_regclass('rm_reservations')::text AS t`);
-      return rows[0]?.t != null;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }, 30_000, 100);
+  await waitFor(
+    'the migrated tables on the replica',
+    async () => {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+      try {
+        await client.connect();
+        const { rows } = await client.query<{ t: string | null }>(`SELECT to_regclass('rm_reservations')::text AS t`);
+        return rows[0]?.t != null;
+      } catch {
+        return false;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+    30_000,
+    100,
+  );
 }

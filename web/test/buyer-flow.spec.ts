@@ -32,18 +32,37 @@ describe('Given the system running and its pages built, in Chromium', function (
         console.log(`! browser leg SKIPPED: ${process.env.BROWSER_SKIP_REASON}`);
         this.skip();
       }
-      throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium); .ci/run does`);
+      throw new Error(
+        `no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium); .ci/run does`,
+      );
     }
     await Promise.all([buildWeb(), system.start()]);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const admin = await token(`admin-${Date.now()}`, ['admin']);
     const concert = await call('POST', '/admin/concerts', admin, { title: 'Browser Night', venue: 'Hall 1' });
     concertId = String(concert.concertId);
-    const seats = ['A', 'B', 'C'].flatMap((row) => [1, 2, 3, 4, 5, 6].map((n) => ({ seatId: `${row}-${n}`, grade: row === 'A' ? 'VIP' : 'R', price: row === 'A' ? 15000 : 9000 })));
-    const schedule = await call('POST', `/admin/concerts/${concertId}/schedules`, admin, { startsAt: '2027-10-01T19:00:00.000Z', seats });
+    const seats = ['A', 'B', 'C'].flatMap((row) =>
+      [1, 2, 3, 4, 5, 6].map((n) => ({
+        seatId: `${row}-${n}`,
+        grade: row === 'A' ? 'VIP' : 'R',
+        price: row === 'A' ? 15000 : 9000,
+      })),
+    );
+    const schedule = await call('POST', `/admin/concerts/${concertId}/schedules`, admin, {
+      startsAt: '2027-10-01T19:00:00.000Z',
+      seats,
+    });
     scheduleId = String(schedule.scheduleId);
   });
 
@@ -51,7 +70,10 @@ describe('Given the system running and its pages built, in Chromium', function (
     if (this.currentTest?.state !== 'failed') return;
     await mkdir(FAILURE_SHOTS, { recursive: true });
     for (const [i, page] of pages.entries()) {
-      const path = join(FAILURE_SHOTS, `${(this.currentTest.title.slice(0, 40) || 'test').replace(/\W+/g, '-')}-${i}.png`);
+      const path = join(
+        FAILURE_SHOTS,
+        `${(this.currentTest.title.slice(0, 40) || 'test').replace(/\W+/g, '-')}-${i}.png`,
+      );
       await page.screenshot({ path, fullPage: true }).catch(() => undefined);
       console.log(`screenshot of the failure: ${path}`);
     }
@@ -66,10 +88,20 @@ describe('Given the system running and its pages built, in Chromium', function (
     return String((await call('POST', '/auth/token', undefined, { userId, roles })).accessToken);
   }
 
-  async function call(method: string, path: string, bearer: string | undefined, body?: unknown, status = method === 'POST' ? [200, 201] : [200]): Promise<Record<string, unknown>> {
+  async function call(
+    method: string,
+    path: string,
+    bearer: string | undefined,
+    body?: unknown,
+    status = method === 'POST' ? [200, 201] : [200],
+  ): Promise<Record<string, unknown>> {
     const headers: Record<string, string> = bearer ? { authorization: `Bearer ${bearer}` } : {};
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${system.gatewayUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const response = await fetch(`${system.gatewayUrl}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     const text = await response.text();
     expect(status, `${method} ${path}: ${response.status} ${text}`).to.include(response.status);
     return text ? (JSON.parse(text) as Record<string, unknown>) : {};
@@ -96,7 +128,11 @@ describe('Given the system running and its pages built, in Chromium', function (
     await page.getByTestId('hold').click();
     await page.getByTestId('reservation-status').filter({ hasText: 'HELD' }).waitFor();
     expect(await page.getByTestId('countdown').textContent()).to.match(/^\d+:\d\d$/);
-    await page.waitForFunction(() => document.querySelector('[data-seat="A-2"]')?.getAttribute('data-status') === 'HELD', undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-seat="A-2"]')?.getAttribute('data-status') === 'HELD',
+      undefined,
+      { timeout: 15_000 },
+    );
 
     await page.getByTestId('charge-amount').fill('20000');
     await page.getByTestId('pay').click();
@@ -108,7 +144,11 @@ describe('Given the system running and its pages built, in Chromium', function (
     await page.getByTestId('pay').click();
     await page.getByTestId('reservation-status').filter({ hasText: 'CONFIRMED' }).waitFor();
     for (const id of ['A-2', 'A-3']) {
-      await page.waitForFunction((s) => document.querySelector(`[data-seat="${s}"]`)?.getAttribute('data-status') === 'SOLD', id, { timeout: 15_000 });
+      await page.waitForFunction(
+        (s) => document.querySelector(`[data-seat="${s}"]`)?.getAttribute('data-status') === 'SOLD',
+        id,
+        { timeout: 15_000 },
+      );
     }
     expect(await page.getByTestId('balance').textContent()).to.equal(String(40000 - 30000));
     if (DOC_SHOTS) {
@@ -119,7 +159,11 @@ describe('Given the system running and its pages built, in Chromium', function (
 
   it('When a second tab opens the same date, Then it sees those seats SOLD and a taken seat cannot be picked', async () => {
     const page = await openBuyer(`second-${Date.now()}`);
-    await page.waitForFunction(() => document.querySelector('[data-seat="A-2"]')?.getAttribute('data-status') === 'SOLD', undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-seat="A-2"]')?.getAttribute('data-status') === 'SOLD',
+      undefined,
+      { timeout: 15_000 },
+    );
     expect(await seat(page, 'A-3').getAttribute('data-status')).to.equal('SOLD');
     expect(await seat(page, 'A-3').isDisabled()).to.equal(true);
     expect(await seat(page, 'A-1').getAttribute('data-status')).to.equal('AVAILABLE');
@@ -127,7 +171,9 @@ describe('Given the system running and its pages built, in Chromium', function (
 
   it('When an admin opens the console, Then its seat counts match the API, and a fan token gets 403 from its endpoint', async () => {
     const fan = await token(`nosy-${Date.now()}`);
-    const refused = await fetch(`${system.gatewayUrl}/admin/console/snapshot`, { headers: { authorization: `Bearer ${fan}` } });
+    const refused = await fetch(`${system.gatewayUrl}/admin/console/snapshot`, {
+      headers: { authorization: `Bearer ${fan}` },
+    });
     expect(refused.status).to.equal(403);
     expect((await fetch(`${system.gatewayUrl}/admin/console/snapshot`)).status).to.equal(401);
 
@@ -137,7 +183,9 @@ describe('Given the system running and its pages built, in Chromium', function (
     await page.getByTestId('admin-login').click();
     const row = page.locator(`[data-schedule="${scheduleId}"]`);
     await row.waitFor({ timeout: 15_000 });
-    const seats = (await call('GET', `/schedules/${scheduleId}/seats`, await token('api-reader'))) as unknown as { status: string }[];
+    const seats = (await call('GET', `/schedules/${scheduleId}/seats`, await token('api-reader'))) as unknown as {
+      status: string;
+    }[];
     const count = (status: string): string => String(seats.filter((s) => s.status === status).length);
     expect(count('SOLD')).to.equal('2');
     await page.waitForFunction(
@@ -148,7 +196,12 @@ describe('Given the system running and its pages built, in Chromium', function (
     expect(await row.getByTestId('available').textContent()).to.equal(count('AVAILABLE'));
     expect(await row.getByTestId('held').textContent()).to.equal(count('HELD'));
     // Every process answers its /ready, and the relay has a leader.
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="process"]')).every((p) => p.textContent?.includes('ready')), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll('[data-testid="process"]')).every((p) => p.textContent?.includes('ready')),
+      undefined,
+      { timeout: 30_000 },
+    );
     expect(await page.getByTestId('process').count()).to.equal(5);
     expect(await page.getByTestId('relay').textContent()).to.include('leader');
     if (DOC_SHOTS) {

@@ -10,7 +10,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -23,7 +25,13 @@ export class SystemUnderTest {
 
   async start(): Promise<this> {
     const run = randomBytes(4).toString('hex');
-    const [gateway, command, query, projectors, workers] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [gateway, command, query, projectors, workers] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     const database = new URL(process.env.DATABASE_URL!);
     database.pathname = `${database.pathname}_web_${run}`;
     await ensureDatabase(database.toString());

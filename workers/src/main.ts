@@ -61,7 +61,11 @@ try {
       sweepIntervalMs: config.EXPIRY_SWEEP_INTERVAL_MS,
     },
     paymentRecovery: { afterMs: config.PAYMENT_RECOVERY_AFTER_MS, intervalMs: config.PAYMENT_RECOVERY_INTERVAL_MS },
-    notifications: { sender: configuredSender(config, knex), maxAttempts: config.NOTIFY_MAX_ATTEMPTS, retryBaseMs: config.NOTIFY_RETRY_BASE_MS },
+    notifications: {
+      sender: configuredSender(config, knex),
+      maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
+      retryBaseMs: config.NOTIFY_RETRY_BASE_MS,
+    },
   });
 
   const app = createApp({

@@ -1,4 +1,12 @@
-import type { EventStore, JetStreamClient, JetStreamManager, Logger, ReadinessCheck, Registry, SeatLocks } from '@concert/infra';
+import type {
+  EventStore,
+  JetStreamClient,
+  JetStreamManager,
+  Logger,
+  ReadinessCheck,
+  Registry,
+  SeatLocks,
+} from '@concert/infra';
 import type { PaymentLock } from '@concert/write-model';
 import type { Knex } from 'knex';
 import type { DueDeadline } from './deadlines/deadline.js';
@@ -97,7 +105,13 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
     knex,
     now,
     // Correlated with the hold, caused by the event that set the deadline.
-    context: (deadline) => ({ store, now, correlationId: deadline.correlationId, causationId: deadline.sourceEventId, ...(locks ? { locks } : {}) }),
+    context: (deadline) => ({
+      store,
+      now,
+      correlationId: deadline.correlationId,
+      causationId: deadline.sourceEventId,
+      ...(locks ? { locks } : {}),
+    }),
     batchSize: options.expiry.batchSize,
     loops: options.expiry.loops ?? 1,
     ...(options.expiry.leaseMs === undefined ? {} : { leaseMs: options.expiry.leaseMs }),
@@ -117,7 +131,13 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
   const recovery = startPaymentRecovery({
     knex,
     now,
-    context: (_payment, correlationId) => ({ store, now, correlationId, paymentLock: options.paymentLock, ...(locks ? { locks } : {}) }),
+    context: (_payment, correlationId) => ({
+      store,
+      now,
+      correlationId,
+      paymentLock: options.paymentLock,
+      ...(locks ? { locks } : {}),
+    }),
     afterMs: options.paymentRecovery.afterMs,
     intervalMs: options.paymentRecovery.intervalMs,
     logger: logger.child({ worker: 'payment-recovery' }),
@@ -125,7 +145,9 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
     ...(options.onPaymentRecovered ? { onRecovered: options.onPaymentRecovered } : {}),
   });
 
-  const notifications = options.notifications ? await startNotifications(options, options.notifications, metrics, now) : undefined;
+  const notifications = options.notifications
+    ? await startNotifications(options, options.notifications, metrics, now)
+    : undefined;
 
   return {
     metrics,
@@ -134,10 +156,22 @@ export async function startWorkers(options: WorkersOptions): Promise<RunningWork
       deadlineTimer: () => timer.ready(),
       deadlineFeedSweep: () => sweep.ready(),
       paymentRecovery: () => recovery.ready(),
-      ...(notifications ? { notifier: () => notifications.notifier.ready(), notificationDispatcher: () => notifications.dispatcher.ready() } : {}),
+      ...(notifications
+        ? {
+            notifier: () => notifications.notifier.ready(),
+            notificationDispatcher: () => notifications.dispatcher.ready(),
+          }
+        : {}),
     },
     async stop() {
-      await Promise.all([recorder.stop(), timer.stop(), sweep.stop(), recovery.stop(), notifications?.notifier.stop(), notifications?.dispatcher.stop()]);
+      await Promise.all([
+        recorder.stop(),
+        timer.stop(),
+        sweep.stop(),
+        recovery.stop(),
+        notifications?.notifier.stop(),
+        notifications?.dispatcher.stop(),
+      ]);
     },
   };
 }

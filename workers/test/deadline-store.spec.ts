@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import knexFactory, { type Knex } from 'knex';
-import { deadlineId, reservationDeadline, seatDeadline, type DeadlineChange, type DeadlineKey, type DueDeadline } from '../src/deadlines/deadline.js';
+import {
+  deadlineId,
+  reservationDeadline,
+  seatDeadline,
+  type DeadlineChange,
+  type DeadlineKey,
+  type DueDeadline,
+} from '../src/deadlines/deadline.js';
 import { claimDue, postponeDeadline, recordChanges, settleDeadlines } from '../src/deadlines/deadline-store.js';
 
 describe('hold deadlines table: recording and claiming (real PostgreSQL)', () => {
@@ -23,13 +30,22 @@ describe('hold deadlines table: recording and claiming (real PostgreSQL)', () =>
     reservations.push(id);
     return id;
   }
-  const set = (key: DeadlineKey, dueAt: Date): DeadlineChange => ({ type: 'set', key, dueAt, sourceEventId: randomUUID(), correlationId: 'c' });
+  const set = (key: DeadlineKey, dueAt: Date): DeadlineChange => ({
+    type: 'set',
+    key,
+    dueAt,
+    sourceEventId: randomUUID(),
+    correlationId: 'c',
+  });
   const settle = (key: DeadlineKey): DeadlineChange => ({ type: 'settle', key, settledBy: randomUUID() });
   async function openDeadlines(): Promise<string[]> {
-    const rows: Array<{ kind: 'reservation' | 'seat'; reservation_id: string; schedule_id: string; seat_id: string }> = await knex('hold_deadlines')
-      .whereIn('reservation_id', reservations)
-      .whereNull('settled_at');
-    return rows.map((r) => deadlineId({ kind: r.kind, reservationId: r.reservation_id, scheduleId: r.schedule_id, seatId: r.seat_id })).sort();
+    const rows: Array<{ kind: 'reservation' | 'seat'; reservation_id: string; schedule_id: string; seat_id: string }> =
+      await knex('hold_deadlines').whereIn('reservation_id', reservations).whereNull('settled_at');
+    return rows
+      .map((r) =>
+        deadlineId({ kind: r.kind, reservationId: r.reservation_id, scheduleId: r.schedule_id, seatId: r.seat_id }),
+      )
+      .sort();
   }
 
   it('When a hold is delivered twice, Then one deadline is recorded; when its end comes first, Then the late hold leaves no deadline', async () => {
@@ -60,7 +76,8 @@ describe('hold deadlines table: recording and claiming (real PostgreSQL)', () =>
       settle(settled),
     ]);
 
-    const mine = (claimed: DueDeadline[]): string[] => claimed.filter((d) => reservations.includes(d.reservationId)).map(deadlineId);
+    const mine = (claimed: DueDeadline[]): string[] =>
+      claimed.filter((d) => reservations.includes(d.reservationId)).map(deadlineId);
     const a = await claimDue(knex, now, 5, lease);
     const b = await claimDue(knex, now, 5, lease);
     expect(mine(a)).to.deep.equal(due.slice(0, 5).map(deadlineId), 'earliest first');
@@ -72,9 +89,13 @@ describe('hold deadlines table: recording and claiming (real PostgreSQL)', () =>
 
     const afterLease = new Date(now.getTime() + lease + 1);
     const again = mine(await claimDue(knex, afterLease, 100, lease));
-    const expected = due.filter((d) => ![first[0], first[1]].map((x) => deadlineId(x!)).includes(deadlineId(d))).map(deadlineId);
+    const expected = due
+      .filter((d) => ![first[0], first[1]].map((x) => deadlineId(x!)).includes(deadlineId(d)))
+      .map(deadlineId);
     expect(again).to.deep.equal(expected);
-    const postponed: { attempts: number; last_error: string } = await knex('hold_deadlines').where('reservation_id', first[1]!.reservationId).first();
+    const postponed: { attempts: number; last_error: string } = await knex('hold_deadlines')
+      .where('reservation_id', first[1]!.reservationId)
+      .first();
     expect(postponed).to.include({ attempts: 1, last_error: 'boom' });
   });
 
@@ -84,7 +105,11 @@ describe('hold deadlines table: recording and claiming (real PostgreSQL)', () =>
     const reservationId = newReservation();
     const seat = seatDeadline(reservationId, 's-1', 'A-1');
     const orphan = seatDeadline(newReservation(), 's-1', 'A-2');
-    await recordChanges(knex, [set(reservationDeadline(reservationId), new Date(now.getTime() + 60_000)), set(seat, past), set(orphan, past)]);
+    await recordChanges(knex, [
+      set(reservationDeadline(reservationId), new Date(now.getTime() + 60_000)),
+      set(seat, past),
+      set(orphan, past),
+    ]);
     // Leases of 0 s: every claim sees what is due, as if each lease had ended.
     const claimMine = async (): Promise<string[]> =>
       (await claimDue(knex, now, 100, 0)).filter((d) => reservations.includes(d.reservationId)).map(deadlineId);

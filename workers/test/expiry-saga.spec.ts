@@ -9,7 +9,14 @@ import {
   seatStreamId,
   walletStreamId,
 } from '@concert/domain';
-import { chargeWallet, handleCommand, loadStream, openPayment, paymentSteps, requestPayment } from '@concert/write-model';
+import {
+  chargeWallet,
+  handleCommand,
+  loadStream,
+  openPayment,
+  paymentSteps,
+  requestPayment,
+} from '@concert/write-model';
 import { expect } from 'chai';
 import { deadlineId, reservationDeadline, type DueDeadline } from '../src/deadlines/deadline.js';
 import { SEAT_DEADLINE_GRACE_MS } from '../src/deadlines/deadline-changes.js';
@@ -17,7 +24,8 @@ import type { TimeoutResult } from '../src/deadlines/timeout-command.js';
 import { sagaFixture, type SagaFixture } from './support/saga-fixture.js';
 import { startService, waitFor } from '@concert/infra/testing';
 
-const sleepUntil = (at: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+const sleepUntil = (at: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
 
 describe('expiry saga: hold deadlines from the feed, timed out through the write side (real PostgreSQL, NATS, Redis)', function () {
   this.timeout(30_000);
@@ -34,7 +42,11 @@ describe('expiry saga: hold deadlines from the feed, timed out through the write
   });
 
   async function reservationsAre(reservationIds: readonly string[], status: string): Promise<boolean> {
-    const found = await f.knex('rm_reservations').whereIn('reservation_id', reservationIds).andWhere('status', status).count({ n: '*' });
+    const found = await f
+      .knex('rm_reservations')
+      .whereIn('reservation_id', reservationIds)
+      .andWhere('status', status)
+      .count({ n: '*' });
     return Number(found[0]?.n ?? 0) === reservationIds.length;
   }
 
@@ -52,24 +64,38 @@ describe('expiry saga: hold deadlines from the feed, timed out through the write
     await waitFor('holds in the read model', () => seatsAre(scheduleId, ['A-1', 'A-2', 'A-3', 'A-4'], 'HELD'));
 
     await sleepUntil(paying.expiresAt.getTime() - 300);
-    const paid = await requestPayment(f.ctx(), { reservationId: paying.reservationId, userId: 'fan-2', paymentId: randomUUID() });
+    const paid = await requestPayment(f.ctx(), {
+      reservationId: paying.reservationId,
+      userId: 'fan-2',
+      paymentId: randomUUID(),
+    });
     expect(paid.status).to.equal('COMPLETED');
 
     await waitFor('the lapsed seats AVAILABLE', () => seatsAre(scheduleId, ['A-1', 'A-2'], 'AVAILABLE'), 5000);
     const backOnSaleMs = Date.now() - lapsing.expiresAt.getTime();
     console.log(`      (seats back on sale in the read model ${backOnSaleMs} ms after their deadline)`);
     expect(backOnSaleMs).to.be.below(2000);
-    await waitFor('the reservation EXPIRED', async () => (await f.reservationStatus(lapsing.reservationId)) === 'EXPIRED', 2000);
+    await waitFor(
+      'the reservation EXPIRED',
+      async () => (await f.reservationStatus(lapsing.reservationId)) === 'EXPIRED',
+      2000,
+    );
 
     // Past the paid hold's seat deadlines too: nothing may touch it.
     await sleepUntil(paying.expiresAt.getTime() + SEAT_DEADLINE_GRACE_MS + 500);
     expect(await f.reservationStatus(paying.reservationId)).to.equal('CONFIRMED');
     expect(await seatsAre(scheduleId, ['A-3', 'A-4'], 'SOLD')).to.equal(true);
-    expect((await f.events(reservationStreamId(paying.reservationId))).map((e) => e.type)).to.deep.equal(['ReservationHeld', 'ReservationConfirmed']);
+    expect((await f.events(reservationStreamId(paying.reservationId))).map((e) => e.type)).to.deep.equal([
+      'ReservationHeld',
+      'ReservationConfirmed',
+    ]);
     const lapsedStream = await f.events(reservationStreamId(lapsing.reservationId));
     expect(lapsedStream.map((e) => e.type)).to.deep.equal(['ReservationHeld', 'ReservationExpired']);
     // The command's events carry the hold's correlation and the deadline's source event as causation.
-    expect(lapsedStream[1]!.metadata).to.include({ correlationId: lapsedStream[0]!.metadata.correlationId, causationId: lapsedStream[0]!.id });
+    expect(lapsedStream[1]!.metadata).to.include({
+      correlationId: lapsedStream[0]!.metadata.correlationId,
+      causationId: lapsedStream[0]!.id,
+    });
   });
 
   it('When the command API crashed between SeatHeld and ReservationHeld, Then the orphaned seat is released at its deadline and a late ReservationHeld is refused', async () => {
@@ -86,11 +112,18 @@ describe('expiry saga: hold deadlines from the feed, timed out through the write
 
     await waitFor('the orphan AVAILABLE', () => seatsAre(scheduleId, ['A-1'], 'AVAILABLE'), 8000);
     const lateMs = Date.now() - (holdExpiresAt.getTime() + SEAT_DEADLINE_GRACE_MS);
-    console.log(`      (orphan back on sale ${lateMs} ms after its seat deadline, ${SEAT_DEADLINE_GRACE_MS} ms after the hold's)`);
+    console.log(
+      `      (orphan back on sale ${lateMs} ms after its seat deadline, ${SEAT_DEADLINE_GRACE_MS} ms after the hold's)`,
+    );
     expect(lateMs).to.be.below(2000);
     // ReservationExpired came first, on a stream that did not exist (the release rule).
-    expect((await f.events(reservationStreamId(reservationId))).map((e) => e.type)).to.deep.equal(['ReservationExpired']);
-    expect((await f.events(seatStreamId(scheduleId, 'A-1'))).map((e) => e.type)).to.deep.equal(['SeatHeld', 'SeatReleased']);
+    expect((await f.events(reservationStreamId(reservationId))).map((e) => e.type)).to.deep.equal([
+      'ReservationExpired',
+    ]);
+    expect((await f.events(seatStreamId(scheduleId, 'A-1'))).map((e) => e.type)).to.deep.equal([
+      'SeatHeld',
+      'SeatReleased',
+    ]);
 
     const late = handleCommand(f.ctx(), reservationStreamId(reservationId), reservationDecider, {
       type: 'PlaceHold',
@@ -118,7 +151,15 @@ describe('expiry saga: hold deadlines from the feed, timed out through the write
     const { scheduleId, seatIds } = await f.newSchedule(40);
     const holds = await Promise.all(seatIds.map((seatId, i) => f.hold(`fan-${i}`, scheduleId, [seatId], 1000)));
 
-    await waitFor('every reservation EXPIRED', () => reservationsAre(holds.map((h) => h.reservationId), 'EXPIRED'), 10_000);
+    await waitFor(
+      'every reservation EXPIRED',
+      () =>
+        reservationsAre(
+          holds.map((h) => h.reservationId),
+          'EXPIRED',
+        ),
+      10_000,
+    );
     await waitFor('every seat AVAILABLE', () => seatsAre(scheduleId, seatIds, 'AVAILABLE'), 2000);
     const ids = new Set(holds.map((h) => deadlineId(reservationDeadline(h.reservationId))));
     console.log(`      (timeout commands by instance: ${byInstance.join(' + ')})`);
@@ -141,7 +182,10 @@ describe('expiry saga: hold deadlines from the feed, timed out through the write
     let worker = started;
     try {
       const reservationIds = holds.map((h) => h.reservationId);
-      const expired = async (): Promise<number> => (await f.store.readAll({ maxCount: 10_000, filter: { eventTypes: ['ReservationExpired'] } })).filter((e) => reservationIds.includes((e.data as { reservationId: string }).reservationId)).length;
+      const expired = async (): Promise<number> =>
+        (await f.store.readAll({ maxCount: 10_000, filter: { eventTypes: ['ReservationExpired'] } })).filter((e) =>
+          reservationIds.includes((e.data as { reservationId: string }).reservationId),
+        ).length;
       // Killed when about half the deadlines have passed, in the middle of its work.
       const deadlines = holds.map((h) => h.expiresAt.getTime()).sort((a, b) => a - b);
       await sleepUntil(deadlines[holds.length / 2]! + 100);
@@ -164,13 +208,26 @@ describe('expiry saga: hold deadlines from the feed, timed out through the write
         expect(seat).to.deep.equal(['SeatHeld', 'SeatReleased']);
       }
       const open = async (): Promise<number> =>
-        Number((await f.knex('hold_deadlines').whereIn('reservation_id', holds.map((h) => h.reservationId)).whereNull('settled_at').count({ n: '*' }))[0]?.n ?? 0);
+        Number(
+          (
+            await f
+              .knex('hold_deadlines')
+              .whereIn(
+                'reservation_id',
+                holds.map((h) => h.reservationId),
+              )
+              .whereNull('settled_at')
+              .count({ n: '*' })
+          )[0]?.n ?? 0,
+        );
       await waitFor('every deadline settled', async () => (await open()) === 0, 5000);
 
       expect((await fetch(`${worker.url}/health`)).status).to.equal(200);
       const metrics = await (await fetch(`${worker.url}/metrics`)).text();
       expect(metrics).to.match(/^workers_hold_deadlines\{kind="reservation",state="overdue",service="workers"\} 0$/m);
-      expect(metrics).to.match(/^workers_timeout_commands_total\{kind="reservation",outcome="expired",service="workers"\} \d+$/m);
+      expect(metrics).to.match(
+        /^workers_timeout_commands_total\{kind="reservation",outcome="expired",service="workers"\} \d+$/m,
+      );
       expect(metrics).to.include('workers_payments_recovered_total');
     } finally {
       await worker.stop();
@@ -195,11 +252,26 @@ describe('expiry saga: hold deadlines from the feed, timed out through the write
     await paymentSteps[0]!.run(f.ctx(), state);
     // ...and the process died here.
 
-    await waitFor('the reservation CONFIRMED', async () => (await f.reservationStatus(hold.reservationId)) === 'CONFIRMED', 8000);
-    await waitFor('the payment COMPLETED', async () => (await f.knex('rm_payments').where({ payment_id: paymentId, status: 'COMPLETED' }).first()) !== undefined, 2000);
+    await waitFor(
+      'the reservation CONFIRMED',
+      async () => (await f.reservationStatus(hold.reservationId)) === 'CONFIRMED',
+      8000,
+    );
+    await waitFor(
+      'the payment COMPLETED',
+      async () =>
+        (await f.knex('rm_payments').where({ payment_id: paymentId, status: 'COMPLETED' }).first()) !== undefined,
+      2000,
+    );
     expect(recovered).to.deep.equal([paymentId]);
-    expect((await f.events(walletStreamId('fan-pay'))).map((e) => e.type)).to.deep.equal(['WalletCharged', 'WalletDebited']);
-    expect((await f.events(paymentStreamId(hold.reservationId))).map((e) => e.type)).to.deep.equal(['PaymentRequested', 'PaymentCompleted']);
+    expect((await f.events(walletStreamId('fan-pay'))).map((e) => e.type)).to.deep.equal([
+      'WalletCharged',
+      'WalletDebited',
+    ]);
+    expect((await f.events(paymentStreamId(hold.reservationId))).map((e) => e.type)).to.deep.equal([
+      'PaymentRequested',
+      'PaymentCompleted',
+    ]);
     const metrics = await workers.registry.getSingleMetricAsString('workers_payments_recovered_total');
     expect(metrics).to.match(/workers_payments_recovered_total\{status="COMPLETED"\} 1$/m);
   });

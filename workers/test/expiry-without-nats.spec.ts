@@ -28,7 +28,14 @@ describe('expiry saga without NATS: deadlines from the event store feed (real Po
       async () => (await types(reservationStreamId(hold.reservationId))).includes('ReservationExpired'),
       hold.expiresAt.getTime() - Date.now() + 5000,
     );
-    await waitFor('the seat released', async () => (await types(seatStreamId(scheduleId, 'A-1'))).includes('SeatReleased'), 2000);
-    expect(await types(reservationStreamId(hold.reservationId))).to.deep.equal(['ReservationHeld', 'ReservationExpired']);
+    await waitFor(
+      'the seat released',
+      async () => (await types(seatStreamId(scheduleId, 'A-1'))).includes('SeatReleased'),
+      2000,
+    );
+    expect(await types(reservationStreamId(hold.reservationId))).to.deep.equal([
+      'ReservationHeld',
+      'ReservationExpired',
+    ]);
   });
 });

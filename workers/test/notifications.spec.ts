@@ -39,7 +39,12 @@ describe('notifications: the feed to a signed webhook or the inbox, at most once
   }
 
   function webhook(url: string, overrides: Partial<NotificationOptions> = {}): NotificationOptions {
-    return { sender: webhookSender({ url, secret: SECRET, timeoutMs: 5000 }), maxAttempts: 5, retryBaseMs: 100, ...overrides };
+    return {
+      sender: webhookSender({ url, secret: SECRET, timeoutMs: 5000 }),
+      maxAttempts: 5,
+      retryBaseMs: 100,
+      ...overrides,
+    };
   }
 
   async function heldEvent(reservationId: string): Promise<RecordedEvent> {
@@ -52,10 +57,14 @@ describe('notifications: the feed to a signed webhook or the inbox, at most once
     const found = registry.getSingleMetric(name);
     if (!found) throw new Error(`no metric ${name}`);
     const { values } = await found.get();
-    return values.filter((v) => Object.entries(labels).every(([k, value]) => String(v.labels[k]) === value)).reduce((sum, v) => sum + v.value, 0);
+    return values
+      .filter((v) => Object.entries(labels).every(([k, value]) => String(v.labels[k]) === value))
+      .reduce((sum, v) => sum + v.value, 0);
   }
 
-  const delivery = (eventId: string): Promise<{ status: string; attempts: number; last_error: string | null; next_attempt_at: Date } | undefined> =>
+  const delivery = (
+    eventId: string,
+  ): Promise<{ status: string; attempts: number; last_error: string | null; next_attempt_at: Date } | undefined> =>
     f.knex('notification_deliveries').where('event_id', eventId).first();
 
   it('When the receiver fails the first two attempts, Then the notification arrives once after backed-off retries, signed, with the event in its body', async () => {
@@ -75,11 +84,32 @@ describe('notifications: the feed to a signed webhook or the inbox, at most once
     expect(attempts[1]!.at - attempts[0]!.at, 'first retry after the base delay').to.be.at.least(150);
     expect(attempts[2]!.at - attempts[1]!.at, 'second retry after twice the base delay').to.be.at.least(300);
     for (const attempt of attempts) {
-      expect(verifyWebhookSignature({ secret: SECRET, body: attempt.body, timestamp: attempt.timestamp, signature: attempt.signature })).to.equal(true);
+      expect(
+        verifyWebhookSignature({
+          secret: SECRET,
+          body: attempt.body,
+          timestamp: attempt.timestamp,
+          signature: attempt.signature,
+        }),
+      ).to.equal(true);
     }
     const last = attempts[2]!;
-    expect(verifyWebhookSignature({ secret: 'another-secret-of-16+', body: last.body, timestamp: last.timestamp, signature: last.signature })).to.equal(false);
-    expect(verifyWebhookSignature({ secret: SECRET, body: last.body.replace('fan-retry', 'fan-other'), timestamp: last.timestamp, signature: last.signature })).to.equal(false);
+    expect(
+      verifyWebhookSignature({
+        secret: 'another-secret-of-16+',
+        body: last.body,
+        timestamp: last.timestamp,
+        signature: last.signature,
+      }),
+    ).to.equal(false);
+    expect(
+      verifyWebhookSignature({
+        secret: SECRET,
+        body: last.body.replace('fan-retry', 'fan-other'),
+        timestamp: last.timestamp,
+        signature: last.signature,
+      }),
+    ).to.equal(false);
 
     expect(JSON.parse(last.body)).to.deep.equal({
       id: held.id,
@@ -90,7 +120,12 @@ describe('notifications: the feed to a signed webhook or the inbox, at most once
       payload: { scheduleId, seatIds: ['A-1', 'A-2'], amount: 200, expiresAt: hold.expiresAt.toISOString() },
     });
     expect(await delivery(held.id)).to.include({ status: 'delivered', attempts: 3 });
-    expect(await metric(workers.registry, 'workers_notifications_delivered_total', { kind: 'reservation-held', sender: 'webhook' })).to.equal(1);
+    expect(
+      await metric(workers.registry, 'workers_notifications_delivered_total', {
+        kind: 'reservation-held',
+        sender: 'webhook',
+      }),
+    ).to.equal(1);
     expect(await metric(workers.registry, 'workers_notification_failures_total', { sender: 'webhook' })).to.equal(2);
   });
 
@@ -101,7 +136,11 @@ describe('notifications: the feed to a signed webhook or the inbox, at most once
     const hold = await f.hold('fan-dead', scheduleId, ['A-1'], LONG_HOLD_MS);
     const held = await heldEvent(hold.reservationId);
 
-    await waitFor('the dead letter', async () => (await f.knex('notification_dead_letters').where('event_id', held.id).first()) !== undefined, 15_000);
+    await waitFor(
+      'the dead letter',
+      async () => (await f.knex('notification_dead_letters').where('event_id', held.id).first()) !== undefined,
+      15_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
     expect(hook.requestsFor(held.id).map((r) => r.status)).to.deep.equal([500, 500, 500]);
@@ -110,7 +149,9 @@ describe('notifications: the feed to a signed webhook or the inbox, at most once
     expect(dead.last_error).to.include('webhook answered 500');
     expect(dead.notification).to.include({ id: held.id, userId: 'fan-dead', kind: 'reservation-held' });
     expect(await delivery(held.id)).to.include({ status: 'dead', attempts: 3 });
-    expect(await metric(workers.registry, 'workers_notification_dead_letters_total', { sender: 'webhook' })).to.be.at.least(1);
+    expect(
+      await metric(workers.registry, 'workers_notification_dead_letters_total', { sender: 'webhook' }),
+    ).to.be.at.least(1);
   });
 
   it('When the worker stops between two attempts, Then the retry waits in PostgreSQL and a restarted worker delivers it once', async () => {
@@ -136,13 +177,24 @@ describe('notifications: the feed to a signed webhook or the inbox, at most once
     const hook = await receiver({ delayMs: 20 });
     // Small batches and one sender lane each, so that both instances take part.
     const options = (): NotificationOptions => ({ ...webhook(hook.url), batchSize: 4, concurrency: 1 });
-    const startTwo = async () => [await f.startWorkers({ notifications: options() }), await f.startWorkers({ notifications: options() })];
+    const startTwo = async () => [
+      await f.startWorkers({ notifications: options() }),
+      await f.startWorkers({ notifications: options() }),
+    ];
     const first = await startTwo();
     const { scheduleId, seatIds } = await f.newSchedule(12);
-    const holds = await Promise.all(seatIds.map((seatId, i) => f.hold(`fan-twice-${i}`, scheduleId, [seatId], LONG_HOLD_MS)));
+    const holds = await Promise.all(
+      seatIds.map((seatId, i) => f.hold(`fan-twice-${i}`, scheduleId, [seatId], LONG_HOLD_MS)),
+    );
     const held = await Promise.all(holds.map((h) => heldEvent(h.reservationId)));
-    await waitFor('every notification delivered', async () => (await Promise.all(held.map((e) => delivery(e.id)))).every((d) => d?.status === 'delivered'), 15_000);
-    const byInstance = await Promise.all(first.map((w) => metric(w.registry, 'workers_notifications_delivered_total', { sender: 'webhook' })));
+    await waitFor(
+      'every notification delivered',
+      async () => (await Promise.all(held.map((e) => delivery(e.id)))).every((d) => d?.status === 'delivered'),
+      15_000,
+    );
+    const byInstance = await Promise.all(
+      first.map((w) => metric(w.registry, 'workers_notifications_delivered_total', { sender: 'webhook' })),
+    );
     console.log(`      (notifications delivered by instance: ${byInstance.join(' + ')})`);
 
     // The consumer lost (deleted, recreated from the start of the stream): every event is delivered again.
@@ -171,13 +223,26 @@ describe('notifications: the feed to a signed webhook or the inbox, at most once
       const { scheduleId } = await f.newSchedule(1);
       const hold = await f.hold('fan-process', scheduleId, ['A-1'], LONG_HOLD_MS);
       const held = await heldEvent(hold.reservationId);
-      await waitFor('the notification delivered', async () => (await delivery(held.id))?.status === 'delivered', 15_000);
+      await waitFor(
+        'the notification delivered',
+        async () => (await delivery(held.id))?.status === 'delivered',
+        15_000,
+      );
       const [failed, delivered] = hook.requestsFor(held.id);
       expect([failed?.status, delivered?.status]).to.deep.equal([500, 204]);
-      expect(verifyWebhookSignature({ secret: SECRET, body: delivered!.body, timestamp: delivered!.timestamp, signature: delivered!.signature })).to.equal(true);
+      expect(
+        verifyWebhookSignature({
+          secret: SECRET,
+          body: delivered!.body,
+          timestamp: delivered!.timestamp,
+          signature: delivered!.signature,
+        }),
+      ).to.equal(true);
 
       const metrics = await (await fetch(`${worker.url}/metrics`)).text();
-      expect(metrics).to.match(/^workers_notifications_delivered_total\{kind="reservation-held",sender="webhook",service="workers"\} 1$/m);
+      expect(metrics).to.match(
+        /^workers_notifications_delivered_total\{kind="reservation-held",sender="webhook",service="workers"\} 1$/m,
+      );
       expect(metrics).to.match(/^workers_notification_failures_total\{sender="webhook",service="workers"\} 1$/m);
       expect(metrics).to.match(/^workers_notification_deliveries_pending\{service="workers"\} 0$/m);
       expect(metrics).to.include('workers_notification_dead_letters_total');
@@ -195,23 +260,40 @@ describe('notifications: the feed to a signed webhook or the inbox, at most once
     const payer = await f.hold('fan-inbox-a', scheduleId, ['A-1'], LONG_HOLD_MS);
     await f.hold('fan-inbox-b', scheduleId, ['A-2'], 1500);
     await chargeWallet(f.ctx(), { userId: 'fan-inbox-a', chargeId: randomUUID(), amount: 1000, maxAmount: 10_000 });
-    const paid = await requestPayment(f.ctx(), { reservationId: payer.reservationId, userId: 'fan-inbox-a', paymentId: randomUUID() });
+    const paid = await requestPayment(f.ctx(), {
+      reservationId: payer.reservationId,
+      userId: 'fan-inbox-a',
+      paymentId: randomUUID(),
+    });
     expect(paid.status).to.equal('COMPLETED');
 
-    const kindsOf = async (userId: string): Promise<string[]> => (await f.knex('notifications').where('user_id', userId).select('kind')).map((r: { kind: string }) => r.kind).sort();
+    const kindsOf = async (userId: string): Promise<string[]> =>
+      (await f.knex('notifications').where('user_id', userId).select('kind'))
+        .map((r: { kind: string }) => r.kind)
+        .sort();
     await waitFor('the payer notified thrice', async () => (await kindsOf('fan-inbox-a')).length === 3, 15_000);
     await waitFor('the lapsed hold notified twice', async () => (await kindsOf('fan-inbox-b')).length === 2, 15_000);
-    expect(await kindsOf('fan-inbox-a')).to.deep.equal(['payment-completed', 'reservation-confirmed', 'reservation-held']);
+    expect(await kindsOf('fan-inbox-a')).to.deep.equal([
+      'payment-completed',
+      'reservation-confirmed',
+      'reservation-held',
+    ]);
     expect(await kindsOf('fan-inbox-b')).to.deep.equal(['reservation-expired', 'reservation-held']);
 
     const port = Number(f.env.WORKERS_PORT) + 1;
     const queryApi = await startService('query-api/src/main.ts', port, { ...f.env, QUERY_API_PORT: String(port) });
     try {
       const token = signDevToken(f.config, { userId: 'fan-inbox-a', roles: [], expiresInSeconds: 600 });
-      const response = await fetch(`${queryApi.url}/me/notifications`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${queryApi.url}/me/notifications`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(response.status).to.equal(200);
       const items = (await response.json()) as Array<{ kind: string; reservationId: string; occurredAt: string }>;
-      expect(items.map((i) => i.kind).sort()).to.deep.equal(['payment-completed', 'reservation-confirmed', 'reservation-held']);
+      expect(items.map((i) => i.kind).sort()).to.deep.equal([
+        'payment-completed',
+        'reservation-confirmed',
+        'reservation-held',
+      ]);
       expect(items.every((i) => i.reservationId === payer.reservationId)).to.equal(true);
       expect(items.at(-1)!.kind, 'the hold came first, so it is listed last').to.equal('reservation-held');
       const times = items.map((i) => Date.parse(i.occurredAt));

@@ -7,7 +7,13 @@ export { createConcert } from './create-concert/create-concert.js';
 export { createConcertRoute } from './create-concert/create-concert-route.js';
 export { addSchedule } from './add-schedule/add-schedule.js';
 export { addScheduleRoute } from './add-schedule/add-schedule-route.js';
-export { holdSeats, releaseSeats, type Hold, type HoldSeatsDeps, type HoldSeatsInput } from './hold-seats/hold-seats.js';
+export {
+  holdSeats,
+  releaseSeats,
+  type Hold,
+  type HoldSeatsDeps,
+  type HoldSeatsInput,
+} from './hold-seats/hold-seats.js';
 export { holdSeatsRoute } from './hold-seats/hold-seats-route.js';
 export { cancelReservation } from './cancel-reservation/cancel-reservation.js';
 export { cancelReservationRoute } from './cancel-reservation/cancel-reservation-route.js';

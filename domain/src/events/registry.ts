@@ -15,11 +15,7 @@ import {
 import { scheduleAddedDataSchema } from '../schedule/events.js';
 import { seatHeldDataSchema, seatReleasedDataSchema, seatSoldDataSchema } from '../seat/events.js';
 import { seatReleasedV1ToV2 } from '../seat/upcasters.js';
-import {
-  walletChargedDataSchema,
-  walletCreditedDataSchema,
-  walletDebitedDataSchema,
-} from '../wallet/events.js';
+import { walletChargedDataSchema, walletCreditedDataSchema, walletDebitedDataSchema } from '../wallet/events.js';
 import type { DomainEvent, DomainEventOfType, DomainEventType } from './domain-event.js';
 import { EventSchemaError } from './event-schema-error.js';
 import type { Upcaster } from './upcaster.js';
@@ -77,7 +73,11 @@ function issuesOf(error: unknown): readonly string[] {
   return [error instanceof Error ? error.message : String(error)];
 }
 
-function parseEventOfType<T extends DomainEventType>(type: T, schemaVersion: number, data: unknown): DomainEventOfType<T> {
+function parseEventOfType<T extends DomainEventType>(
+  type: T,
+  schemaVersion: number,
+  data: unknown,
+): DomainEventOfType<T> {
   const definition: EventDefinition<DomainEventOfType<T>['data']> = eventDefinitions[type];
   const context = { eventType: type, schemaVersion };
   if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > definition.schemaVersion) {

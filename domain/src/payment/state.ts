@@ -48,8 +48,7 @@ function attemptOf(state: Exclude<PaymentState, NoPayment>): PaymentAttempt {
 export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
   switch (event.type) {
     case 'PaymentRequested': {
-      const failedPaymentIds =
-        state.status === 'Failed' ? [...state.failedPaymentIds, state.paymentId] : [];
+      const failedPaymentIds = state.status === 'Failed' ? [...state.failedPaymentIds, state.paymentId] : [];
       return { status: 'Requested', ...event.data, failedPaymentIds };
     }
     case 'PaymentCompleted':

@@ -18,7 +18,10 @@ export interface HoldRequest {
  * what the rules refuse.
  */
 export function planHold(request: HoldRequest, now: Date, holdDurationMs: number): PlaceHold {
-  const command: PlaceHold = { type: 'PlaceHold', data: { ...request, expiresAt: new Date(now.getTime() + holdDurationMs) } };
+  const command: PlaceHold = {
+    type: 'PlaceHold',
+    data: { ...request, expiresAt: new Date(now.getTime() + holdDurationMs) },
+  };
   placeHold(command, initialState());
   return command;
 }

@@ -19,7 +19,8 @@ export function payableReservation(
   request: { reservationId: string; userId: string; now: Date },
 ): HeldReservation {
   if (state.status === 'Empty') throw new ReservationNotFoundError(request.reservationId);
-  if (ownerOf(state) !== request.userId) throw new ForbiddenError(`Reservation ${request.reservationId} belongs to another user`);
+  if (ownerOf(state) !== request.userId)
+    throw new ForbiddenError(`Reservation ${request.reservationId} belongs to another user`);
   if (state.status === 'Expired') throw new ReservationExpiredError(request.reservationId);
   if (state.status !== 'Held') throw new ReservationNotHeldError(request.reservationId, state.status);
   if (isAtOrAfter(request.now, state.expiresAt)) throw new ReservationExpiredError(request.reservationId);

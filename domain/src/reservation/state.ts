@@ -27,11 +27,7 @@ export interface ExpiredReservation {
 }
 
 export type ReservationState =
-  | NoReservation
-  | HeldReservation
-  | ConfirmedReservation
-  | CancelledReservation
-  | ExpiredReservation;
+  NoReservation | HeldReservation | ConfirmedReservation | CancelledReservation | ExpiredReservation;
 
 export const initialState = (): ReservationState => ({ status: 'Empty' });
 

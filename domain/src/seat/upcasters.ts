@@ -14,7 +14,7 @@ export const seatReleasedV1DataSchema = z.object({
  * the only writer of SeatReleased: every v1 release was an expiry. v2 added `reason` once
  * cancellation (and releasing a half-made hold) also freed seats.
  */
-export const seatReleasedV1ToV2 = defineUpcaster(
-  seatReleasedV1DataSchema,
-  (data): SeatReleased['data'] => ({ ...data, reason: 'expired' }),
-);
+export const seatReleasedV1ToV2 = defineUpcaster(seatReleasedV1DataSchema, (data): SeatReleased['data'] => ({
+  ...data,
+  reason: 'expired',
+}));

@@ -12,7 +12,10 @@ const FORWARD_TIMEOUT_MS = 10_000;
  *   POST /admin/console/parked/{id}/retry -> the projectors process's POST /admin/parked/{id}/retry
  *     (200 {outcome: applied|failed}, 404), forwarded with the caller's token; 503 when no projectors process answers.
  */
-export function consoleRouter(snapshot: (authorization: string) => Promise<ConsoleSnapshot>, projectorsUrls: readonly string[]): Router {
+export function consoleRouter(
+  snapshot: (authorization: string) => Promise<ConsoleSnapshot>,
+  projectorsUrls: readonly string[],
+): Router {
   const router = Router({ caseSensitive: true, strict: true });
   router.get('/admin/console/snapshot', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -27,7 +30,10 @@ export function consoleRouter(snapshot: (authorization: string) => Promise<Conso
           headers: { authorization: req.headers.authorization ?? '' },
           signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
         });
-        res.status(answer.status).type(answer.headers.get('content-type') ?? 'application/json').send(await answer.text());
+        res
+          .status(answer.status)
+          .type(answer.headers.get('content-type') ?? 'application/json')
+          .send(await answer.text());
         return;
       } catch {
         // the next instance

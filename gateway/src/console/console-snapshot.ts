@@ -60,7 +60,12 @@ export interface ConsoleSnapshot {
   at: string;
   /** Seconds the rates are taken over; null on the first snapshot after the gateway started. */
   intervalSeconds: number | null;
-  system: { holdsPerSecond: number | null; conflictsPerSecond: number | null; paymentsPerSecond: number | null; routes: RouteView[] };
+  system: {
+    holdsPerSecond: number | null;
+    conflictsPerSecond: number | null;
+    paymentsPerSecond: number | null;
+    routes: RouteView[];
+  };
   concerts: ConcertView[] | { error: string };
   projections: unknown;
   relay: { process: string; url: string; leader: boolean; lagSeconds: number | null }[];
@@ -95,7 +100,8 @@ export function consoleSnapshots(deps: ConsoleDeps): (authorization: string) => 
     const reading = readingOf(probes);
     const base = history.record(reading);
     const rate = (key: string): number | null => ratePerSecond(reading, base, key) ?? null;
-    const of = (kind: ProcessProbe['kind']): Sample[] => probes.filter((p) => p.kind === kind).flatMap((p) => p.samples);
+    const of = (kind: ProcessProbe['kind']): Sample[] =>
+      probes.filter((p) => p.kind === kind).flatMap((p) => p.samples);
     const workers = of('workers');
     return {
       at: new Date(reading.at).toISOString(),
@@ -114,7 +120,9 @@ export function consoleSnapshots(deps: ConsoleDeps): (authorization: string) => 
           process: p.name,
           url: p.url,
           leader: sumOf(p.samples, 'relay_leader') === 1,
-          lagSeconds: p.samples.some((s) => s.name === 'relay_lag_seconds') ? sumOf(p.samples, 'relay_lag_seconds') : null,
+          lagSeconds: p.samples.some((s) => s.name === 'relay_lag_seconds')
+            ? sumOf(p.samples, 'relay_lag_seconds')
+            : null,
         })),
       expiry: {
         pending: sumOf(workers, 'workers_hold_deadlines', { state: 'pending' }),
@@ -151,7 +159,10 @@ function readingOf(probes: readonly ProcessProbe[]): CounterReading {
       if (histograms.has(key)) continue;
       const buckets = new Map<number, number>();
       for (const other of probes.filter((p) => p.kind === kind)) {
-        for (const [le, count] of bucketsOf(other.samples, 'http_request_duration_seconds', { method: sample.labels.method ?? '', route: sample.labels.route ?? '' })) {
+        for (const [le, count] of bucketsOf(other.samples, 'http_request_duration_seconds', {
+          method: sample.labels.method ?? '',
+          route: sample.labels.route ?? '',
+        })) {
           buckets.set(le, (buckets.get(le) ?? 0) + count);
         }
       }
@@ -166,7 +177,13 @@ function routeViews(now: CounterReading, base: CounterReading | undefined): Rout
     .map(([key, buckets]) => {
       const [process = '', method = '', route = ''] = key.split(' ');
       const p99 = quantileOf(base ? bucketDelta(buckets, base.histograms.get(key)) : buckets, 0.99);
-      return { process, method, route, requestsPerSecond: ratePerSecond(now, base, key) ?? null, p99Ms: p99 === undefined ? null : p99 * 1000 };
+      return {
+        process,
+        method,
+        route,
+        requestsPerSecond: ratePerSecond(now, base, key) ?? null,
+        p99Ms: p99 === undefined ? null : p99 * 1000,
+      };
     })
     .sort((a, b) => (b.requestsPerSecond ?? 0) - (a.requestsPerSecond ?? 0) || a.route.localeCompare(b.route));
 }
@@ -180,13 +197,19 @@ async function readJson<T>(url: string, authorization: string): Promise<T> {
 async function concertViews(deps: ConsoleDeps, authorization: string): Promise<ConcertView[]> {
   const base = deps.sources.queryBaseUrl();
   if (base === undefined) throw new Error('no healthy query-api instance');
-  const concerts = await readJson<{ concertId: string; title: string; venue: string }[]>(`${base}/concerts?limit=${MAX_CONCERTS}`, authorization);
+  const concerts = await readJson<{ concertId: string; title: string; venue: string }[]>(
+    `${base}/concerts?limit=${MAX_CONCERTS}`,
+    authorization,
+  );
   const from = new Date(Date.now() - SALES_WINDOW_MS).toISOString();
   return Promise.all(
     concerts.map(async (concert) => {
       const [room, schedules] = await Promise.all([
         deps.room.summary(concert.concertId).catch((error: Error) => ({ error: error.message })),
-        readJson<{ scheduleId: string; startsAt: string; totalSeats: number }[]>(`${base}/concerts/${concert.concertId}/schedules?all=true`, authorization),
+        readJson<{ scheduleId: string; startsAt: string; totalSeats: number }[]>(
+          `${base}/concerts/${concert.concertId}/schedules?all=true`,
+          authorization,
+        ),
       ]);
       const waitingRoom = 'error' in room ? room : (({ concertId: _id, ...rest }) => rest)(room);
       const views = await Promise.all(
@@ -210,7 +233,13 @@ async function concertViews(deps: ConsoleDeps, authorization: string): Promise<C
           };
         }),
       );
-      return { concertId: concert.concertId, title: concert.title, venue: concert.venue, waitingRoom, schedules: views };
+      return {
+        concertId: concert.concertId,
+        title: concert.title,
+        venue: concert.venue,
+        waitingRoom,
+        schedules: views,
+      };
     }),
   );
 }

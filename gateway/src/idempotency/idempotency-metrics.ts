@@ -12,8 +12,18 @@ export interface IdempotencyMetrics {
 /** Registered once per registry; a second middleware on the same registry shares the counters. */
 export function idempotencyMetrics(registry: Registry): IdempotencyMetrics {
   return {
-    hits: counter(registry, 'gateway_idempotency_hits_total', 'Requests answered from an existing Idempotency-Key record, by outcome', ['outcome']),
-    expiredDeleted: counter(registry, 'gateway_idempotency_expired_deleted_total', 'Idempotency-Key records deleted after their retention', []),
+    hits: counter(
+      registry,
+      'gateway_idempotency_hits_total',
+      'Requests answered from an existing Idempotency-Key record, by outcome',
+      ['outcome'],
+    ),
+    expiredDeleted: counter(
+      registry,
+      'gateway_idempotency_expired_deleted_total',
+      'Idempotency-Key records deleted after their retention',
+      [],
+    ),
   };
 }
 

@@ -53,7 +53,8 @@ export function isFinalStatus(status: number): boolean {
 type Settlement = 'complete' | 'release' | 'keep-in-flight';
 
 function settlementOf(response: CapturedResponse | undefined, res: Response): Settlement {
-  if (response !== undefined && (NOT_ACTED_UPON.has(response.status) || isConcurrencyConflict(response))) return 'release';
+  if (response !== undefined && (NOT_ACTED_UPON.has(response.status) || isConcurrencyConflict(response)))
+    return 'release';
   if (response !== undefined && isFinalStatus(response.status) && !response.overflowed) return 'complete';
   // A failure, a response too large to store, or a client gone: whether the command ran is
   // unknown unless the request provably never reached an upstream.
@@ -168,15 +169,25 @@ function replay(res: Response, stored: StoredResponse): void {
  * reached an upstream) the key stays in flight until the in-flight timeout: the command may
  * have run or still be running, and an immediate retry must not run it again.
  */
-function settleWhenDone(res: Response, claim: IdempotencyClaim, store: IdempotencyStore, maxBody: number, log: Logger | undefined): void {
+function settleWhenDone(
+  res: Response,
+  claim: IdempotencyClaim,
+  store: IdempotencyStore,
+  maxBody: number,
+  log: Logger | undefined,
+): void {
   let settled = false;
   const settle = async (response: CapturedResponse | undefined): Promise<void> => {
     if (settled) return;
     settled = true;
     const settlement = settlementOf(response, res);
-    if (response?.overflowed) log?.warn({ status: response.status }, 'response too large to store; Idempotency-Key left in flight');
+    if (response?.overflowed)
+      log?.warn({ status: response.status }, 'response too large to store; Idempotency-Key left in flight');
     if (settlement === 'keep-in-flight') {
-      log?.warn({ key: claim.key, status: response?.status }, 'outcome unknown after reaching an upstream; Idempotency-Key left in flight');
+      log?.warn(
+        { key: claim.key, status: response?.status },
+        'outcome unknown after reaching an upstream; Idempotency-Key left in flight',
+      );
       return;
     }
     try {
@@ -187,7 +198,10 @@ function settleWhenDone(res: Response, claim: IdempotencyClaim, store: Idempoten
       if (!ok) log?.warn({ key: claim.key }, 'Idempotency-Key was taken over before this request settled it');
     } catch (error) {
       // The record stays in flight until the in-flight timeout lets a retry take it over.
-      log?.error({ err: error, key: claim.key }, `could not ${settlement === 'complete' ? 'store the response of' : 'release'} an Idempotency-Key`);
+      log?.error(
+        { err: error, key: claim.key },
+        `could not ${settlement === 'complete' ? 'store the response of' : 'release'} an Idempotency-Key`,
+      );
     }
   };
   captureResponse(res, maxBody, settle);

@@ -9,7 +9,12 @@
  *
  * The database is prepared by `migrateIdempotencyDatabase` (npm run migrate / npm start).
  */
-export { idempotency, isFinalStatus, DEFAULT_REQUIRED_PATHS, type IdempotencyOptions } from './idempotency-middleware.js';
+export {
+  idempotency,
+  isFinalStatus,
+  DEFAULT_REQUIRED_PATHS,
+  type IdempotencyOptions,
+} from './idempotency-middleware.js';
 export { startIdempotencyCleanup, type IdempotencyCleanupOptions } from './idempotency-cleanup.js';
 export { idempotencyMetrics, type IdempotencyMetrics, type IdempotencyHit } from './idempotency-metrics.js';
 export { requestFingerprint, canonicalJson } from './request-fingerprint.js';

@@ -1,4 +1,9 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type ResponseConfig,
+  type RouteConfig,
+} from '@asteasolutions/zod-to-openapi';
 import {
   addScheduleBody,
   cancelReservationBody,
@@ -42,7 +47,11 @@ type Operation = Omit<RouteConfig, 'method' | 'path' | 'responses'> & {
 
 /** Page through lists with the X-Next-Cursor of the previous page. */
 const pageQuery = z.object({
-  limit: z.string().regex(/^\d{1,3}$/).optional().describe('1 to 100, default 20'),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/)
+    .optional()
+    .describe('1 to 100, default 20'),
   cursor: z.string().optional().describe('the X-Next-Cursor of the previous page'),
 });
 const idempotencyKey = z.string().min(1).max(255);
@@ -117,7 +126,10 @@ function operations(walletMaxCharge: number): Record<string, Operation> {
     },
     'POST /wallet/charges': {
       summary: "Charge the caller's wallet (Idempotency-Key required)",
-      request: { headers: z.object({ 'idempotency-key': idempotencyKey }), body: json(chargeWalletBody(walletMaxCharge)) },
+      request: {
+        headers: z.object({ 'idempotency-key': idempotencyKey }),
+        body: json(chargeWalletBody(walletMaxCharge)),
+      },
       success: { status: 201, description: 'the new balance', schema: walletBalance },
       errors: [409, 422],
     },
@@ -155,8 +167,9 @@ function operations(walletMaxCharge: number): Record<string, Operation> {
       errors: [403, 404],
     },
     'GET /admin/console/snapshot': {
-      summary: 'The ops console\'s live data: waiting rooms, seats and sales per schedule, rates and p99 by route, projection lag, relay, expiry, process health (admin)',
-      success: { status: 200, description: 'one snapshot, aggregated from every process\'s /ready and /metrics' },
+      summary:
+        "The ops console's live data: waiting rooms, seats and sales per schedule, rates and p99 by route, projection lag, relay, expiry, process health (admin)",
+      success: { status: 200, description: "one snapshot, aggregated from every process's /ready and /metrics" },
       errors: [403],
     },
     'POST /admin/console/parked/:id/retry': {
@@ -200,7 +213,10 @@ export function openApiDocument(options: OpenApiOptions): object {
     registry.registerPath({
       method: 'get',
       path,
-      summary: path === '/health' ? 'The gateway process is alive' : 'Every dependency answers (503 with the state of each otherwise)',
+      summary:
+        path === '/health'
+          ? 'The gateway process is alive'
+          : 'Every dependency answers (503 with the state of each otherwise)',
       responses: {
         200: jsonResponse('ok', z.object({ status: z.string(), checks: z.record(z.string(), z.string()).optional() })),
         ...(path === '/ready' ? problems([503]) : {}),
@@ -212,7 +228,8 @@ export function openApiDocument(options: OpenApiOptions): object {
     info: {
       title: 'Concert reservations',
       version: '1.0.0',
-      description: 'The public API, served by the gateway. Every error is application/problem+json with a stable `code`.',
+      description:
+        'The public API, served by the gateway. Every error is application/problem+json with a stable `code`.',
     },
   });
 }
@@ -227,7 +244,9 @@ function routeConfig(route: PublicRoute, operation: Operation): RouteConfig {
     path: route.path.replace(/:([A-Za-z]+)/g, '{$1}'),
     security: [{ bearer: [] }],
     responses: {
-      [success.status]: success.schema ? jsonResponse(success.description, success.schema) : { description: success.description },
+      [success.status]: success.schema
+        ? jsonResponse(success.description, success.schema)
+        : { description: success.description },
       ...problems([...new Set([...common, ...errors])].sort()),
     },
   };
@@ -243,6 +262,9 @@ function jsonResponse(description: string, schema: z.ZodType): ResponseConfig {
 
 function problems(statuses: readonly number[]): Record<number, ResponseConfig> {
   return Object.fromEntries(
-    statuses.map((status) => [status, { description: `problem (${status})`, content: { 'application/problem+json': { schema: problemResponse } } }]),
+    statuses.map((status) => [
+      status,
+      { description: `problem (${status})`, content: { 'application/problem+json': { schema: problemResponse } } },
+    ]),
   );
 }

@@ -108,7 +108,10 @@ export class ConcertLookup {
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {
-        headers: { authorization: caller.authorization, ...(caller.requestId ? { 'x-request-id': caller.requestId } : {}) },
+        headers: {
+          authorization: caller.authorization,
+          ...(caller.requestId ? { 'x-request-id': caller.requestId } : {}),
+        },
         signal: AbortSignal.timeout(QUERY_TIMEOUT_MS),
       });
     } catch (error) {
@@ -120,7 +123,8 @@ export class ConcertLookup {
     if (response.status === 403) throw forbiddenProblem('this reservation belongs to another user');
     if (response.status !== 200) {
       this.logger.warn({ status: response.status, base, path, body: text.slice(0, 300) }, 'query-api lookup refused');
-      if (response.status === 401) throw new HttpProblem({ status: 401, code: 'unauthenticated', detail: 'the bearer token was refused' });
+      if (response.status === 401)
+        throw new HttpProblem({ status: 401, code: 'unauthenticated', detail: 'the bearer token was refused' });
       throw unavailableProblem('the query API could not answer the concert lookup');
     }
     const body: unknown = JSON.parse(text);

@@ -12,10 +12,19 @@ export interface QueueMetrics {
  */
 export function queueMetrics(registry: Registry): QueueMetrics {
   const waiting = gauge(registry, 'queue_waiting_users', 'Users waiting in the waiting room, per concert');
-  const admitted = gauge(registry, 'queue_admitted_users', 'Users admitted and not yet expired or finished, per concert');
+  const admitted = gauge(
+    registry,
+    'queue_admitted_users',
+    'Users admitted and not yet expired or finished, per concert',
+  );
   const admissions =
     (registry.getSingleMetric('queue_admissions_total') as Counter<'concert'> | undefined) ??
-    new Counter({ name: 'queue_admissions_total', help: 'Users admitted by this gateway instance\'s ticks', labelNames: ['concert'], registers: [registry] });
+    new Counter({
+      name: 'queue_admissions_total',
+      help: "Users admitted by this gateway instance's ticks",
+      labelNames: ['concert'],
+      registers: [registry],
+    });
   return {
     record(results) {
       for (const result of results) {

@@ -3,7 +3,11 @@ import type { WaitingRoomSettings } from '@concert/infra';
 
 export type QueueConfig = Pick<
   Config,
-  'QUEUE_ADMIT_PER_SECOND' | 'QUEUE_MAX_ADMITTED' | 'QUEUE_ADMISSION_WINDOW_MS' | 'QUEUE_TOKEN_SECRET' | 'QUEUE_TICK_INTERVAL_MS'
+  | 'QUEUE_ADMIT_PER_SECOND'
+  | 'QUEUE_MAX_ADMITTED'
+  | 'QUEUE_ADMISSION_WINDOW_MS'
+  | 'QUEUE_TOKEN_SECRET'
+  | 'QUEUE_TICK_INTERVAL_MS'
 >;
 
 /** What the waiting room's router, queue-token check and ticker need; the gateway builds it once (open-gateway.ts). */

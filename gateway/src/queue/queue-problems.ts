@@ -12,7 +12,15 @@ export function notFound(code: `${string}-not-found`, detail: string): HttpProbl
  */
 export function reservationNotHeld(reservationId: string, status: string): HttpProblem {
   if (status === 'CONFIRMED') {
-    return new HttpProblem({ status: 409, code: 'already-paid', detail: `reservation ${reservationId} is CONFIRMED: it is already paid` });
+    return new HttpProblem({
+      status: 409,
+      code: 'already-paid',
+      detail: `reservation ${reservationId} is CONFIRMED: it is already paid`,
+    });
   }
-  return new HttpProblem({ status: 409, code: 'reservation-not-held', detail: `reservation ${reservationId} is ${status}: it can no longer be paid` });
+  return new HttpProblem({
+    status: 409,
+    code: 'reservation-not-held',
+    detail: `reservation ${reservationId} is ${status}: it can no longer be paid`,
+  });
 }

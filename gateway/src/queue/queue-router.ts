@@ -26,7 +26,8 @@ export function queueRouter(options: QueueOptions): Router {
   router.post('/queue/entries', async (req, res) => {
     const { concertId } = parseBody(entryBody, req);
     const { userId } = authOf(res);
-    if (!(await lookup.concertExists(concertId, callerOf(req, res)))) throw notFound('concert-not-found', `no concert ${concertId}`);
+    if (!(await lookup.concertExists(concertId, callerOf(req, res))))
+      throw notFound('concert-not-found', `no concert ${concertId}`);
     const entry = await room.enter(concertId, userId);
     res.status(202).json({
       entryId: entry.entryId,
@@ -43,7 +44,8 @@ export function queueRouter(options: QueueOptions): Router {
     if (owner === undefined) throw notFound('entry-not-found', `no queue entry ${entryId}`);
     if (owner.userId !== userId) throw forbiddenProblem('this queue entry belongs to another user');
     const entry = await room.entryOf(owner.concertId, userId);
-    if (entry === undefined || entry.entryId !== entryId) throw notFound('entry-not-found', `no queue entry ${entryId}`);
+    if (entry === undefined || entry.entryId !== entryId)
+      throw notFound('entry-not-found', `no queue entry ${entryId}`);
     res.status(200).json(entryView(entry, tokens));
   });
 
@@ -59,7 +61,12 @@ function entryView(entry: QueueEntry, tokens: QueueTokens): Record<string, unkno
     estimatedWaitSeconds: entry.estimatedWaitSeconds,
   };
   if (entry.status !== 'ADMITTED' || entry.admittedUntil === undefined) return view;
-  const queueToken = tokens.sign({ userId: entry.userId, concertId: entry.concertId, entryId: entry.entryId, expiresAt: entry.admittedUntil });
+  const queueToken = tokens.sign({
+    userId: entry.userId,
+    concertId: entry.concertId,
+    entryId: entry.entryId,
+    expiresAt: entry.admittedUntil,
+  });
   // The token's `exp` is in whole seconds: the time shown is the one the token really ends at.
   return { ...view, queueToken, expiresAt: new Date(Math.floor(entry.admittedUntil / 1000) * 1000).toISOString() };
 }

@@ -90,10 +90,14 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
       if (kind === 'hold') {
         const reservationId = reservationIdOf(res);
         if (reservationId !== undefined) {
-          lookup.rememberReservation(reservationId, admittedConcert).catch((error: unknown) => log.warn({ err: error }, 'could not remember a hold'));
+          lookup
+            .rememberReservation(reservationId, admittedConcert)
+            .catch((error: unknown) => log.warn({ err: error }, 'could not remember a hold'));
         }
       } else {
-        room.complete(admittedConcert, userId).catch((error: unknown) => log.warn({ err: error }, 'could not end a queue session'));
+        room
+          .complete(admittedConcert, userId)
+          .catch((error: unknown) => log.warn({ err: error }, 'could not end a queue session'));
       }
     });
     next();
@@ -144,7 +148,12 @@ async function assertStillAdmitted(
 }
 
 /** Throws 409 `already-paid` / `reservation-not-held` when the read model says the reservation is not HELD. */
-async function refuseUnlessHeld(lookup: ConcertLookup, reservationId: string, caller: Caller, log: Logger): Promise<void> {
+async function refuseUnlessHeld(
+  lookup: ConcertLookup,
+  reservationId: string,
+  caller: Caller,
+  log: Logger,
+): Promise<void> {
   let status: string | undefined;
   try {
     status = await lookup.statusOfReservation(reservationId, caller);

@@ -9,8 +9,18 @@ export interface RateLimitMetrics {
 
 export function rateLimitMetrics(registry: Registry): RateLimitMetrics {
   return {
-    limited: counter(registry, 'gateway_rate_limited_total', 'Requests refused with 429 rate-limited, by budget and scope', ['budget', 'scope']),
-    bypassed: counter(registry, 'gateway_rate_limit_bypassed_total', 'Requests let through without a rate check because Redis was unavailable', ['budget']),
+    limited: counter(
+      registry,
+      'gateway_rate_limited_total',
+      'Requests refused with 429 rate-limited, by budget and scope',
+      ['budget', 'scope'],
+    ),
+    bypassed: counter(
+      registry,
+      'gateway_rate_limit_bypassed_total',
+      'Requests let through without a rate check because Redis was unavailable',
+      ['budget'],
+    ),
   };
 }
 

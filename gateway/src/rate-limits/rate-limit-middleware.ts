@@ -49,7 +49,9 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
   const windowSeconds = options.windowSeconds ?? 60;
   const limiters = (budget: BudgetName, perUser: number): Partial<Record<Scope, RateBudget>> => ({
     user: { name: `${budget}-user`, points: perUser, windowSeconds },
-    ...(options.ipMultiple > 0 ? { ip: { name: `${budget}-ip`, points: perUser * options.ipMultiple, windowSeconds } } : {}),
+    ...(options.ipMultiple > 0
+      ? { ip: { name: `${budget}-ip`, points: perUser * options.ipMultiple, windowSeconds } }
+      : {}),
   });
   const budgets: Record<BudgetName, Partial<Record<Scope, RateBudget>>> = {
     commands: limiters('commands', options.commandsPerMinute),

@@ -31,7 +31,11 @@ export function originFormOnly(): RequestHandler {
       return;
     }
     if (!PLAIN_PATH.test(path) || DOT_SEGMENT.test(path)) {
-      next(validationProblem('the request path must be plain segments of letters, digits, "-", ".", "_" or "~" (no percent-encoding, ";", "\\", "//" or dot segments)'));
+      next(
+        validationProblem(
+          'the request path must be plain segments of letters, digits, "-", ".", "_" or "~" (no percent-encoding, ";", "\\", "//" or dot segments)',
+        ),
+      );
       return;
     }
     next();

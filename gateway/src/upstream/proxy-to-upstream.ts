@@ -17,7 +17,14 @@ export interface ProxyOptions {
 }
 
 /** The connection broke after the request may have been sent: only a read may be repeated. */
-const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const CONNECTION_LOST = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
 const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT']);
 const REPEATABLE_METHODS = new Set(['GET', 'HEAD']);
 
@@ -45,7 +52,14 @@ const NOT_FORWARDED = new Set([
   // Only what the gateway verified itself, never what a client claims.
   VERIFIED_QUEUE_CONCERT_HEADER,
 ]);
-const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'trailer', 'upgrade']);
+const NOT_RETURNED = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'proxy-connection',
+  'trailer',
+  'upgrade',
+]);
 
 /**
  * Forwards the request to a healthy instance of the pool over a keep-alive undici Pool of that
@@ -96,13 +110,21 @@ export function proxyToUpstream(options: ProxyOptions): RequestHandler {
         metrics.upstreamResponses.inc({ kind: pool.kind, status_class: `${String(data.statusCode).charAt(0)}xx` });
         relay(data, res, (streamError) => {
           res.off('close', onClose);
-          if (streamError && !abort.signal.aborted) logOf(req, options.logger).warn({ upstream: target, err: streamError }, 'upstream response broke off');
+          if (streamError && !abort.signal.aborted)
+            logOf(req, options.logger).warn({ upstream: target, err: streamError }, 'upstream response broke off');
         });
       },
     );
   };
 
-  function onError(error: NodeJS.ErrnoException, target: string, req: Request, res: Response, next: NextFunction, tried: Set<string>): void {
+  function onError(
+    error: NodeJS.ErrnoException,
+    target: string,
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    tried: Set<string>,
+  ): void {
     const log = logOf(req, options.logger);
     const code = error.code ?? '';
     if (TIMED_OUT.has(code)) {
@@ -116,7 +138,10 @@ export function proxyToUpstream(options: ProxyOptions): RequestHandler {
     const lost = CONNECTION_LOST.has(code) || /socket hang up|other side closed/i.test(error.message);
     if (notConnected) pool.markDown(target, `${code || error.message} while proxying`);
     else if (lost) pool.suspect(target);
-    metrics.upstreamFailures.inc({ kind: pool.kind, reason: notConnected ? 'refused' : lost ? 'connection-lost' : 'error' });
+    metrics.upstreamFailures.inc({
+      kind: pool.kind,
+      reason: notConnected ? 'refused' : lost ? 'connection-lost' : 'error',
+    });
     log.warn({ upstream: target, err: error }, 'upstream request failed');
 
     const repeatable = notConnected || (lost && REPEATABLE_METHODS.has(req.method));
@@ -146,7 +171,8 @@ function forwardedHeaders(req: Request, res: Response, raw: Buffer | undefined):
   if (queueConcert !== undefined) headers[VERIFIED_QUEUE_CONCERT_HEADER] = queueConcert;
   const forwardedFor = incoming['x-forwarded-for'];
   const address = req.socket.remoteAddress ?? '';
-  headers['x-forwarded-for'] = typeof forwardedFor === 'string' && forwardedFor !== '' ? `${forwardedFor}, ${address}` : address;
+  headers['x-forwarded-for'] =
+    typeof forwardedFor === 'string' && forwardedFor !== '' ? `${forwardedFor}, ${address}` : address;
   headers['x-forwarded-proto'] = 'http';
   if (incoming.host !== undefined) headers['x-forwarded-host'] = incoming.host;
   // body-parser inflated a compressed body: what is forwarded is the plain JSON it read.

@@ -25,7 +25,14 @@ export function noteUpstreamAttempt(res: Response): void {
 }
 
 /** The request never reached the instance: safe to send anywhere else, whatever the method. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 export function isNotConnected(error: NodeJS.ErrnoException): boolean {
   return NOT_CONNECTED.has(error.code ?? '');

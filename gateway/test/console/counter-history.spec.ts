@@ -2,7 +2,11 @@ import { expect } from 'chai';
 import { CounterHistory, ratePerSecond, type CounterReading } from '../../src/console/counter-history.js';
 
 describe('Given readings of counters over time', () => {
-  const reading = (at: number, holds: number): CounterReading => ({ at, totals: new Map([['holds', holds]]), histograms: new Map() });
+  const reading = (at: number, holds: number): CounterReading => ({
+    at,
+    totals: new Map([['holds', holds]]),
+    histograms: new Map(),
+  });
 
   it('When a rate is asked, Then it is taken against a reading at least a second old, and a counter that went down counts from zero', () => {
     const history = new CounterHistory();

@@ -27,7 +27,11 @@ export async function send(
 ): Promise<Answer> {
   const headers: Record<string, string> = { authorization: `Bearer ${options.token}`, ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(url, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
+  const response = await fetch(url, {
+    method,
+    headers,
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
   const text = await response.text();
   let body: Record<string, unknown> = {};
   try {
@@ -63,13 +67,20 @@ export class CommandApiFixture {
     const port = await freePort();
     this.service = await startService('command-api/src/main.ts', port, { ...env, COMMAND_API_PORT: String(port) });
     const admin = this.token(`admin-${this.run}`, ['admin']);
-    const concert = await send('POST', `${this.service.url}/admin/concerts`, { token: admin, body: { title: 'Idempotency', venue: 'Hall' } });
+    const concert = await send('POST', `${this.service.url}/admin/concerts`, {
+      token: admin,
+      body: { title: 'Idempotency', venue: 'Hall' },
+    });
     if (concert.status !== 201) throw new Error(`create concert: ${concert.status} ${concert.text}`);
     const seats = Array.from({ length: 200 }, (_, i) => ({ seatId: `A-${i + 1}`, grade: 'R', price: 1000 }));
-    const schedule = await send('POST', `${this.service.url}/admin/concerts/${String(concert.body.concertId)}/schedules`, {
-      token: admin,
-      body: { startsAt: '2027-06-01T19:00:00.000Z', seats },
-    });
+    const schedule = await send(
+      'POST',
+      `${this.service.url}/admin/concerts/${String(concert.body.concertId)}/schedules`,
+      {
+        token: admin,
+        body: { startsAt: '2027-06-01T19:00:00.000Z', seats },
+      },
+    );
     if (schedule.status !== 201) throw new Error(`add schedule: ${schedule.status} ${schedule.text}`);
     this.scheduleId = String(schedule.body.scheduleId);
   }
@@ -77,7 +88,10 @@ export class CommandApiFixture {
   /** A held reservation of one seat (1000) for `token`'s user, straight at the command API. */
   async hold(token: string): Promise<string> {
     const seatId = `A-${++this.nextSeat}`;
-    const held = await send('POST', `${this.service.url}/reservations`, { token, body: { scheduleId: this.scheduleId, seatIds: [seatId] } });
+    const held = await send('POST', `${this.service.url}/reservations`, {
+      token,
+      body: { scheduleId: this.scheduleId, seatIds: [seatId] },
+    });
     if (held.status !== 201) throw new Error(`hold: ${held.status} ${held.text}`);
     return String(held.body.reservationId);
   }

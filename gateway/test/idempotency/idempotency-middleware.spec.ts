@@ -62,14 +62,20 @@ describe('idempotency middleware in front of the command API', function () {
     redis.disconnect();
   });
 
-  const eventTypes = async (streamId: string): Promise<string[]> => (await events.readStream(streamId)).map((e) => e.type);
+  const eventTypes = async (streamId: string): Promise<string[]> =>
+    (await events.readStream(streamId)).map((e) => e.type);
 
   it('When 50 identical payments with one key arrive at once, Then exactly one payment runs and the others are refused as in use or replayed; a later repeat replays the same answer', async () => {
     const fan = api.newUser();
     await api.charge(fan.token, 5000);
     const reservationId = await api.hold(fan.token);
     const key = randomUUID();
-    const pay = () => send('POST', `${gateway.url}/payments`, { token: fan.token, body: { reservationId }, headers: { 'idempotency-key': key } });
+    const pay = () =>
+      send('POST', `${gateway.url}/payments`, {
+        token: fan.token,
+        body: { reservationId },
+        headers: { 'idempotency-key': key },
+      });
 
     const answers = await Promise.all(Array.from({ length: 50 }, pay));
 
@@ -82,7 +88,10 @@ describe('idempotency middleware in front of the command API', function () {
     const replayed = answers.filter((a) => a.status === 201 && a.headers.get('idempotent-replayed') === 'true');
     const inUse = answers.filter((a) => a.status === 409 && a.body.code === 'idempotency-key-in-use');
     expect(original, 'the one request that ran').to.have.length(1);
-    expect(original.length + replayed.length + inUse.length, JSON.stringify(answers.map((a) => [a.status, a.body.code]))).to.equal(50);
+    expect(
+      original.length + replayed.length + inUse.length,
+      JSON.stringify(answers.map((a) => [a.status, a.body.code])),
+    ).to.equal(50);
     for (const a of inUse) expect(Number(a.headers.get('retry-after'))).to.be.greaterThan(0);
     const first = original[0]!;
     expect(first.body).to.include({ reservationId, status: 'COMPLETED', amount: 1000 });
@@ -104,7 +113,11 @@ describe('idempotency middleware in front of the command API', function () {
     const fan = api.newUser();
     const key = randomUUID();
     const charge = (amount: number, path = '/wallet/charges') =>
-      send('POST', `${gateway.url}${path}`, { token: fan.token, body: { amount }, headers: { 'idempotency-key': key } });
+      send('POST', `${gateway.url}${path}`, {
+        token: fan.token,
+        body: { amount },
+        headers: { 'idempotency-key': key },
+      });
     expect((await charge(300)).status).to.equal(201);
 
     const otherBody = await charge(500);
@@ -120,7 +133,11 @@ describe('idempotency middleware in front of the command API', function () {
   it('When the same payload is serialised with other whitespace, Then it is the same request (replayed)', async () => {
     const fan = api.newUser();
     const key = randomUUID();
-    const headers = { authorization: `Bearer ${fan.token}`, 'content-type': 'application/json', 'idempotency-key': key };
+    const headers = {
+      authorization: `Bearer ${fan.token}`,
+      'content-type': 'application/json',
+      'idempotency-key': key,
+    };
     const first = await fetch(`${gateway.url}/wallet/charges`, { method: 'POST', headers, body: '{"amount": 700}' });
     expect(first.status).to.equal(201);
     const again = await fetch(`${gateway.url}/wallet/charges`, { method: 'POST', headers, body: '  {"amount":700}\n' });
@@ -146,7 +163,11 @@ describe('idempotency middleware in front of the command API', function () {
   it('When a key is empty, longer than 255 characters or not printable, Then 400 validation', async () => {
     const fan = api.newUser();
     for (const key of ['', 'x'.repeat(256), 'tab\there']) {
-      const answer = await send('POST', `${gateway.url}/wallet/charges`, { token: fan.token, body: { amount: 100 }, headers: { 'idempotency-key': key } });
+      const answer = await send('POST', `${gateway.url}/wallet/charges`, {
+        token: fan.token,
+        body: { amount: 100 },
+        headers: { 'idempotency-key': key },
+      });
       expect(answer.status, key).to.equal(400);
       expect(answer.body).to.include({ code: 'validation' });
     }
@@ -178,7 +199,12 @@ describe('idempotency middleware in front of the command API', function () {
   it('When the upstream refuses the connection (nothing was sent), Then the key is released and a retry with it runs', async () => {
     const fan = api.newUser();
     const key = randomUUID();
-    const charge = () => send('POST', `${gateway.url}/wallet/charges`, { token: fan.token, body: { amount: 250 }, headers: { 'idempotency-key': key } });
+    const charge = () =>
+      send('POST', `${gateway.url}/wallet/charges`, {
+        token: fan.token,
+        body: { amount: 250 },
+        headers: { 'idempotency-key': key },
+      });
     upstream = `http://127.0.0.1:${await freePort()}`; // nobody listens there
 
     const failed = await charge();
@@ -194,7 +220,12 @@ describe('idempotency middleware in front of the command API', function () {
   it('When the upstream breaks off after the request was sent (502), Then the key stays in flight: a retry is refused as in use and the charge does not run twice', async () => {
     const fan = api.newUser();
     const key = randomUUID();
-    const charge = () => send('POST', `${gateway.url}/wallet/charges`, { token: fan.token, body: { amount: 250 }, headers: { 'idempotency-key': key } });
+    const charge = () =>
+      send('POST', `${gateway.url}/wallet/charges`, {
+        token: fan.token,
+        body: { amount: 250 },
+        headers: { 'idempotency-key': key },
+      });
     // Reads the request, then drops the connection without an answer: the command may have run.
     const breaking = createNetServer((socket) => socket.once('data', () => socket.destroy()));
     await new Promise<void>((resolve) => breaking.listen(0, '127.0.0.1', resolve));
@@ -215,7 +246,12 @@ describe('idempotency middleware in front of the command API', function () {
   it('When the command API answers a concurrency conflict (409 concurrent-update), Then it is not stored as final and a retry with the key runs', async () => {
     const fan = api.newUser();
     const key = randomUUID();
-    const charge = () => send('POST', `${gateway.url}/wallet/charges`, { token: fan.token, body: { amount: 300 }, headers: { 'idempotency-key': key } });
+    const charge = () =>
+      send('POST', `${gateway.url}/wallet/charges`, {
+        token: fan.token,
+        body: { amount: 300 },
+        headers: { 'idempotency-key': key },
+      });
     const conflicting = createServer((_req, res) => {
       res.writeHead(409, { 'content-type': 'application/problem+json' });
       res.end(JSON.stringify({ type: 'about:blank', title: 'Conflict', status: 409, code: 'concurrent-update' }));
@@ -242,7 +278,11 @@ describe('idempotency middleware in front of the command API', function () {
     const reservationId = await api.hold(fan.token);
     const key = randomUUID();
     const pay = (queueToken: string) =>
-      send('POST', `${gateway.url}/payments`, { token: fan.token, body: { reservationId }, headers: { 'idempotency-key': key, 'queue-token': queueToken } });
+      send('POST', `${gateway.url}/payments`, {
+        token: fan.token,
+        body: { reservationId },
+        headers: { 'idempotency-key': key, 'queue-token': queueToken },
+      });
     const refused = await pay('invalid');
     expect(refused.status).to.equal(401);
     expect(refused.body).to.include({ code: 'queue-token-invalid' });
@@ -288,7 +328,12 @@ describe('idempotency middleware in front of the command API', function () {
     const fan = api.newUser();
     const reservationId = await api.hold(fan.token); // the wallet is empty
     const key = randomUUID();
-    const pay = () => send('POST', `${gateway.url}/payments`, { token: fan.token, body: { reservationId }, headers: { 'idempotency-key': key } });
+    const pay = () =>
+      send('POST', `${gateway.url}/payments`, {
+        token: fan.token,
+        body: { reservationId },
+        headers: { 'idempotency-key': key },
+      });
     const poor = await pay();
     expect(poor.status).to.equal(422);
     expect(poor.body).to.include({ code: 'insufficient-funds' });
@@ -300,7 +345,11 @@ describe('idempotency middleware in front of the command API', function () {
     const stranger = api.newUser();
     const otherKey = randomUUID();
     const notYours = () =>
-      send('POST', `${gateway.url}/payments`, { token: stranger.token, body: { reservationId }, headers: { 'idempotency-key': otherKey } });
+      send('POST', `${gateway.url}/payments`, {
+        token: stranger.token,
+        body: { reservationId },
+        headers: { 'idempotency-key': otherKey },
+      });
     expect((await notYours()).status).to.equal(403);
     const forbiddenAgain = await notYours();
     expect(forbiddenAgain.status, forbiddenAgain.text).to.equal(403);
@@ -312,7 +361,8 @@ describe('idempotency middleware in front of the command API', function () {
     const key = randomUUID();
     const body = { amount: 400 };
     const fingerprint = requestFingerprint('POST', '/wallet/charges', body);
-    const charge = () => send('POST', `${gateway.url}/wallet/charges`, { token: fan.token, body, headers: { 'idempotency-key': key } });
+    const charge = () =>
+      send('POST', `${gateway.url}/wallet/charges`, { token: fan.token, body, headers: { 'idempotency-key': key } });
 
     // Another gateway began this request and died without settling it.
     expect((await store.begin(fan.userId, key, fingerprint)).kind).to.equal('started');
@@ -322,11 +372,10 @@ describe('idempotency middleware in front of the command API', function () {
     expect(Number(busy.headers.get('retry-after'))).to.be.greaterThan(0);
 
     // In-flight age is the database's clock: the record is made older there.
-    await store.pool.query(`UPDATE idempotency.keys SET locked_at = locked_at - $3 * interval '1 millisecond' WHERE user_id = $1 AND key = $2`, [
-      fan.userId,
-      key,
-      IN_FLIGHT_TIMEOUT_MS,
-    ]);
+    await store.pool.query(
+      `UPDATE idempotency.keys SET locked_at = locked_at - $3 * interval '1 millisecond' WHERE user_id = $1 AND key = $2`,
+      [fan.userId, key, IN_FLIGHT_TIMEOUT_MS],
+    );
     const takeover = await charge();
     expect(takeover.status).to.equal(201);
     expect(takeover.headers.get('idempotent-replayed')).to.equal(null);
@@ -336,10 +385,18 @@ describe('idempotency middleware in front of the command API', function () {
 
   it('When the Idempotency DB is down, Then 503 unavailable and the command API is never called', async () => {
     const fan = api.newUser();
-    const down = new PostgresIdempotencyStore({ connectionString: 'postgres://postgres@127.0.0.1:1/none', inFlightTimeoutMs: 1000, retentionMs: 1000 });
+    const down = new PostgresIdempotencyStore({
+      connectionString: 'postgres://postgres@127.0.0.1:1/none',
+      inFlightTimeoutMs: 1000,
+      retentionMs: 1000,
+    });
     const broken = await startTestGateway(config, down, () => api.service.url);
     try {
-      const answer = await send('POST', `${broken.url}/wallet/charges`, { token: fan.token, body: { amount: 100 }, headers: { 'idempotency-key': randomUUID() } });
+      const answer = await send('POST', `${broken.url}/wallet/charges`, {
+        token: fan.token,
+        body: { amount: 100 },
+        headers: { 'idempotency-key': randomUUID() },
+      });
       expect(answer.status).to.equal(503);
       expect(answer.body).to.include({ code: 'unavailable' });
       expect(answer.headers.get('retry-after')).to.not.equal(null);

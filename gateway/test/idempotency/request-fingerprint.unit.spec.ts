@@ -16,6 +16,8 @@ describe('requestFingerprint', () => {
     expect(requestFingerprint('POST', '/payments?x=1', { reservationId: 'r1' })).to.not.equal(base);
     expect(requestFingerprint('POST', '/payments', { reservationId: 'r2' })).to.not.equal(base);
     expect(requestFingerprint('POST', '/payments', { reservationId: 'r1', extra: 1 })).to.not.equal(base);
-    expect(requestFingerprint('POST', '/payments', { amount: 1 })).to.not.equal(requestFingerprint('POST', '/payments', { amount: '1' }));
+    expect(requestFingerprint('POST', '/payments', { amount: 1 })).to.not.equal(
+      requestFingerprint('POST', '/payments', { amount: '1' }),
+    );
   });
 });

@@ -26,7 +26,12 @@ describe('captureResponse', () => {
       next();
     });
     app.get('/small', (_req, res) => {
-      res.writeHead(201, { 'Content-Type': 'text/plain', Location: '/x/1', 'Content-Length': '11', 'X-Other': 'not kept' });
+      res.writeHead(201, {
+        'Content-Type': 'text/plain',
+        Location: '/x/1',
+        'Content-Length': '11',
+        'X-Other': 'not kept',
+      });
       // Every byte before end(): a client reading Content-Length is done before end() is called.
       res.write('hello ', 'utf8');
       res.write(Buffer.from('world'));
@@ -63,7 +68,12 @@ describe('captureResponse', () => {
   it('When a handler writes head, chunks and end, Then the capture holds the status, the replayed headers and the body, handed over before the client has it', async () => {
     expect(await get('/small')).to.deep.equal({ status: 201, text: 'hello world' });
     expect(captured).to.deep.equal([
-      { status: 201, headers: { 'content-type': 'text/plain', location: '/x/1' }, body: Buffer.from('hello world'), overflowed: false },
+      {
+        status: 201,
+        headers: { 'content-type': 'text/plain', location: '/x/1' },
+        body: Buffer.from('hello world'),
+        overflowed: false,
+      },
     ]);
     expect(handedOverBeforeClientGotIt).to.deep.equal([true]);
   });

@@ -30,7 +30,11 @@ export interface TestGateway {
  * tells the middleware, as the real proxy does, whether the request may have reached it.
  * An upstream that cannot be reached is answered 502 `bad-gateway`, as the gateway does.
  */
-export async function startTestGateway(config: Config, store: IdempotencyStore, upstream: () => string): Promise<TestGateway> {
+export async function startTestGateway(
+  config: Config,
+  store: IdempotencyStore,
+  upstream: () => string,
+): Promise<TestGateway> {
   const logger = createLogger({ LOG_LEVEL: 'silent' }, 'test-gateway');
   const registry = createMetricsRegistry();
   const proxy = createProxyMiddleware<Request, Response>({
@@ -45,7 +49,10 @@ export async function startTestGateway(config: Config, store: IdempotencyStore, 
       error: (error, _req, res) => {
         if ('locals' in res) noteUpstreamError(res, error as NodeJS.ErrnoException);
         if ('headersSent' in res && !res.headersSent) {
-          sendProblem(res as Response, new HttpProblem({ status: 502, code: 'bad-gateway', detail: 'the upstream could not be reached' }));
+          sendProblem(
+            res as Response,
+            new HttpProblem({ status: 502, code: 'bad-gateway', detail: 'the upstream could not be reached' }),
+          );
         }
       },
     },
@@ -59,7 +66,11 @@ export async function startTestGateway(config: Config, store: IdempotencyStore, 
       // Stands for the gateway's own checks after this stage (the queue token): a refusal that
       // is not the upstream's answer.
       routes.use((req, _res, next) => {
-        next(req.headers['queue-token'] === 'invalid' ? new HttpProblem({ status: 401, code: 'queue-token-invalid' }) : undefined);
+        next(
+          req.headers['queue-token'] === 'invalid'
+            ? new HttpProblem({ status: 401, code: 'queue-token-invalid' })
+            : undefined,
+        );
       });
       routes.use(proxy);
     },

@@ -18,7 +18,14 @@ import {
 import { startService, type ServiceProcess } from '@concert/infra/testing';
 import type { Express } from 'express';
 import knexFactory, { type Knex } from 'knex';
-import { queueRouter, requireQueueToken, startQueueTicker, verifiedQueueConcertOf, type QueueOptions, type QueueTicker } from '../../src/queue/index.js';
+import {
+  queueRouter,
+  requireQueueToken,
+  startQueueTicker,
+  verifiedQueueConcertOf,
+  type QueueOptions,
+  type QueueTicker,
+} from '../../src/queue/index.js';
 
 export interface Answer {
   status: number;
@@ -49,7 +56,12 @@ export class QueueHarness {
   private closeServer: (() => Promise<void>) | undefined;
 
   constructor(env: Record<string, string>) {
-    this.config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', REDIS_KEY_PREFIX: this.keyPrefix, ...env });
+    this.config = loadConfig({
+      ...process.env,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      REDIS_KEY_PREFIX: this.keyPrefix,
+      ...env,
+    });
   }
 
   async start(): Promise<this> {
@@ -63,7 +75,13 @@ export class QueueHarness {
     await redisReady(this.redis, 5000);
     const logger = createLogger(this.config, 'gateway');
     const queryUrl = this.queryApi.url;
-    const options: QueueOptions = { config: this.config, redis: this.redis, queryBaseUrl: () => queryUrl, logger, registry: this.registry };
+    const options: QueueOptions = {
+      config: this.config,
+      redis: this.redis,
+      queryBaseUrl: () => queryUrl,
+      logger,
+      registry: this.registry,
+    };
     this.ticker = startQueueTicker(options);
     const app = createApp({
       logger,
@@ -123,14 +141,26 @@ export class QueueHarness {
     return signDevToken(this.config, { userId, roles: [], expiresInSeconds: 600 });
   }
 
-  async call(method: 'GET' | 'POST', path: string, options: { user?: string; body?: unknown; queueToken?: string } = {}): Promise<Answer> {
+  async call(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { user?: string; body?: unknown; queueToken?: string } = {},
+  ): Promise<Answer> {
     const headers: Record<string, string> = {};
     if (options.user) headers.authorization = `Bearer ${this.token(options.user)}`;
     if (options.queueToken !== undefined) headers['queue-token'] = options.queueToken;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.url}${path}`, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers,
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    };
   }
 
   /** Polls the entry until it is ADMITTED; returns the answer with the queue token. */
@@ -138,7 +168,8 @@ export class QueueHarness {
     const deadline = Date.now() + 15_000;
     for (;;) {
       const answer = await this.call('GET', `/queue/entries/${entryId}`, { user });
-      if (answer.body.status === 'ADMITTED' && typeof answer.body.queueToken === 'string') return { ...answer, queueToken: answer.body.queueToken };
+      if (answer.body.status === 'ADMITTED' && typeof answer.body.queueToken === 'string')
+        return { ...answer, queueToken: answer.body.queueToken };
       if (Date.now() > deadline) throw new Error(`not admitted in time: ${JSON.stringify(answer.body)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -148,14 +179,29 @@ export class QueueHarness {
   async givenConcertWithSchedule(): Promise<{ concertId: string; scheduleId: string }> {
     const concertId = randomUUID();
     const scheduleId = randomUUID();
-    await this.writer('rm_concerts').insert({ concert_id: concertId, title: 'Queue test', venue: 'Hall', created_at: new Date() });
-    await this.writer('rm_schedules').insert({ schedule_id: scheduleId, concert_id: concertId, starts_at: '2030-01-01T19:00:00Z', total_seats: 10, available_seats: 10 });
+    await this.writer('rm_concerts').insert({
+      concert_id: concertId,
+      title: 'Queue test',
+      venue: 'Hall',
+      created_at: new Date(),
+    });
+    await this.writer('rm_schedules').insert({
+      schedule_id: scheduleId,
+      concert_id: concertId,
+      starts_at: '2030-01-01T19:00:00Z',
+      total_seats: 10,
+      available_seats: 10,
+    });
     this.catalog.set(scheduleId, concertId);
     return { concertId, scheduleId };
   }
 
   /** A reservation in the read model (a hold that did not go through this gateway), HELD unless said. */
-  async givenReservation(userId: string, scheduleId: string, status: 'HELD' | 'CONFIRMED' | 'EXPIRED' | 'CANCELLED' = 'HELD'): Promise<string> {
+  async givenReservation(
+    userId: string,
+    scheduleId: string,
+    status: 'HELD' | 'CONFIRMED' | 'EXPIRED' | 'CANCELLED' = 'HELD',
+  ): Promise<string> {
     const reservationId = randomUUID();
     await this.writer('rm_reservations').insert({
       reservation_id: reservationId,
@@ -173,7 +219,9 @@ export class QueueHarness {
 
   /** What the projector writes once a reservation was paid. */
   async givenConfirmed(reservationId: string): Promise<void> {
-    await this.writer('rm_reservations').where({ reservation_id: reservationId }).update({ status: 'CONFIRMED', updated_at: new Date() });
+    await this.writer('rm_reservations')
+      .where({ reservation_id: reservationId })
+      .update({ status: 'CONFIRMED', updated_at: new Date() });
   }
 
   private get writer(): Knex {

@@ -11,7 +11,11 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
   let otherConcert: { concertId: string; scheduleId: string };
 
   before(async () => {
-    queue = await new QueueHarness({ QUEUE_ADMIT_PER_SECOND: '1000', QUEUE_MAX_ADMITTED: '100', QUEUE_TICK_INTERVAL_MS: '50' }).start();
+    queue = await new QueueHarness({
+      QUEUE_ADMIT_PER_SECOND: '1000',
+      QUEUE_MAX_ADMITTED: '100',
+      QUEUE_TICK_INTERVAL_MS: '50',
+    }).start();
     concert = await queue.givenConcertWithSchedule();
     otherConcert = await queue.givenConcertWithSchedule();
   });
@@ -37,10 +41,18 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
 
   it('When the concert does not exist or the body is bad, Then 404 concert-not-found or 400 validation', async () => {
     const user = randomUUID();
-    expect(problemOf(await queue.call('POST', '/queue/entries', { user, body: { concertId: randomUUID() } }))).to.equal('404 concert-not-found');
-    expect(problemOf(await queue.call('POST', '/queue/entries', { user, body: { concertId: 'bad id!' } }))).to.equal('400 validation');
-    expect(problemOf(await queue.call('POST', '/queue/entries', { user, body: { concertId: concert.concertId, extra: 1 } }))).to.equal('400 validation');
-    expect(problemOf(await queue.call('POST', '/queue/entries', { body: { concertId: concert.concertId } }))).to.equal('401 unauthenticated');
+    expect(problemOf(await queue.call('POST', '/queue/entries', { user, body: { concertId: randomUUID() } }))).to.equal(
+      '404 concert-not-found',
+    );
+    expect(problemOf(await queue.call('POST', '/queue/entries', { user, body: { concertId: 'bad id!' } }))).to.equal(
+      '400 validation',
+    );
+    expect(
+      problemOf(await queue.call('POST', '/queue/entries', { user, body: { concertId: concert.concertId, extra: 1 } })),
+    ).to.equal('400 validation');
+    expect(problemOf(await queue.call('POST', '/queue/entries', { body: { concertId: concert.concertId } }))).to.equal(
+      '401 unauthenticated',
+    );
   });
 
   it('When the owner polls an entry, Then it becomes ADMITTED with a queue token and its expiry; a stranger gets 403, an unknown id 404', async () => {
@@ -48,13 +60,26 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
     const entered = await queue.call('POST', '/queue/entries', { user, body: { concertId: concert.concertId } });
     const entryId = String(entered.body.entryId);
     const admitted = await queue.admitted(user, entryId);
-    expect(admitted.body).to.include({ entryId, status: 'ADMITTED', position: entered.body.position, peopleAhead: 0, estimatedWaitSeconds: 0 });
+    expect(admitted.body).to.include({
+      entryId,
+      status: 'ADMITTED',
+      position: entered.body.position,
+      peopleAhead: 0,
+      estimatedWaitSeconds: 0,
+    });
     expect(Date.parse(String(admitted.body.expiresAt))).to.be.greaterThan(Date.now());
-    const claims = new QueueTokens(queue.config.QUEUE_TOKEN_SECRET).verify(admitted.queueToken, { userId: user, concertId: concert.concertId });
+    const claims = new QueueTokens(queue.config.QUEUE_TOKEN_SECRET).verify(admitted.queueToken, {
+      userId: user,
+      concertId: concert.concertId,
+    });
     expect(claims.entryId).to.equal(entryId);
 
-    expect(problemOf(await queue.call('GET', `/queue/entries/${entryId}`, { user: randomUUID() }))).to.equal('403 forbidden');
-    expect(problemOf(await queue.call('GET', `/queue/entries/${randomUUID()}`, { user }))).to.equal('404 entry-not-found');
+    expect(problemOf(await queue.call('GET', `/queue/entries/${entryId}`, { user: randomUUID() }))).to.equal(
+      '403 forbidden',
+    );
+    expect(problemOf(await queue.call('GET', `/queue/entries/${randomUUID()}`, { user }))).to.equal(
+      '404 entry-not-found',
+    );
   });
 
   it('When a hold comes without a queue token, with a forged one, or with one for another user or concert, Then 401 and nothing gets through (the concert is checked by the command API from the forwarded verified concert)', async () => {
@@ -63,19 +88,48 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
     const otherUser = randomUUID();
     const { queueToken: otherUsersToken } = await admit(otherUser, concert.concertId);
     const { queueToken: otherConcertToken } = await admit(user, otherConcert.concertId);
-    const forged = new QueueTokens('not-the-gateway-secret-at-all').sign({ userId: user, concertId: concert.concertId, entryId: randomUUID(), expiresAt: Date.now() + 60_000 });
+    const forged = new QueueTokens('not-the-gateway-secret-at-all').sign({
+      userId: user,
+      concertId: concert.concertId,
+      entryId: randomUUID(),
+      expiresAt: Date.now() + 60_000,
+    });
     const hold = { scheduleId: concert.scheduleId, seatIds: ['A-1'] };
     const before = queue.upstream.length;
 
-    expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold }))).to.equal('401 queue-token-required');
-    expect(problemOf(await queue.call('POST', '/Reservations/', { user, body: hold }))).to.equal('401 queue-token-required');
-    expect(problemOf(await queue.call('POST', '/payments/?x=1', { user, body: { reservationId: randomUUID() } }))).to.equal('401 queue-token-required');
-    expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: 'garbage' }))).to.equal('401 queue-token-invalid');
-    expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: forged }))).to.equal('401 queue-token-invalid');
-    expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: otherUsersToken }))).to.equal('401 queue-token-invalid');
-    expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: otherConcertToken }))).to.equal('401 queue-token-invalid');
-    expect(problemOf(await queue.call('POST', '/reservations', { user, body: { scheduleId: randomUUID(), seatIds: ['A-1'] }, queueToken }))).to.equal('404 schedule-not-found');
-    expect(problemOf(await queue.call('POST', '/reservations', { user, body: { seatIds: ['A-1'] }, queueToken }))).to.equal('400 validation');
+    expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold }))).to.equal(
+      '401 queue-token-required',
+    );
+    expect(problemOf(await queue.call('POST', '/Reservations/', { user, body: hold }))).to.equal(
+      '401 queue-token-required',
+    );
+    expect(
+      problemOf(await queue.call('POST', '/payments/?x=1', { user, body: { reservationId: randomUUID() } })),
+    ).to.equal('401 queue-token-required');
+    expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: 'garbage' }))).to.equal(
+      '401 queue-token-invalid',
+    );
+    expect(problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: forged }))).to.equal(
+      '401 queue-token-invalid',
+    );
+    expect(
+      problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: otherUsersToken })),
+    ).to.equal('401 queue-token-invalid');
+    expect(
+      problemOf(await queue.call('POST', '/reservations', { user, body: hold, queueToken: otherConcertToken })),
+    ).to.equal('401 queue-token-invalid');
+    expect(
+      problemOf(
+        await queue.call('POST', '/reservations', {
+          user,
+          body: { scheduleId: randomUUID(), seatIds: ['A-1'] },
+          queueToken,
+        }),
+      ),
+    ).to.equal('404 schedule-not-found');
+    expect(
+      problemOf(await queue.call('POST', '/reservations', { user, body: { seatIds: ['A-1'] }, queueToken })),
+    ).to.equal('400 validation');
     expect(queue.upstream.length).to.equal(before);
 
     const held = await queue.call('POST', '/reservations', { user, body: hold, queueToken });
@@ -86,7 +140,11 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
   it('Given a hold made through the gateway, When the owner pays with the token, Then it passes without a read model, the session is COMPLETED, and entering again gives a new entry', async () => {
     const user = randomUUID();
     const { entryId, queueToken } = await admit(user, concert.concertId);
-    const held = await queue.call('POST', '/reservations', { user, body: { scheduleId: concert.scheduleId, seatIds: ['A-2'] }, queueToken });
+    const held = await queue.call('POST', '/reservations', {
+      user,
+      body: { scheduleId: concert.scheduleId, seatIds: ['A-2'] },
+      queueToken,
+    });
     // The stand-in's reservation exists nowhere but in its answer: only the remembered concert can find it.
     const reservationId = String(held.body.reservationId);
 
@@ -95,11 +153,18 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
 
     const deadline = Date.now() + 5_000;
     let status: unknown;
-    while (Date.now() < deadline && (status = (await queue.call('GET', `/queue/entries/${entryId}`, { user })).body.status) !== 'COMPLETED') {
+    while (
+      Date.now() < deadline &&
+      (status = (await queue.call('GET', `/queue/entries/${entryId}`, { user })).body.status) !== 'COMPLETED'
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(status).to.equal('COMPLETED');
-    const again = await queue.call('POST', '/reservations', { user, body: { scheduleId: concert.scheduleId, seatIds: ['A-3'] }, queueToken });
+    const again = await queue.call('POST', '/reservations', {
+      user,
+      body: { scheduleId: concert.scheduleId, seatIds: ['A-3'] },
+      queueToken,
+    });
     expect(problemOf(again)).to.equal('401 queue-token-invalid');
 
     // A second ticket: the fan queues again and gets a new place at the back.
@@ -119,8 +184,18 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
     const stranger = randomUUID();
     const { queueToken: strangersToken } = await admit(stranger, concert.concertId);
     const theirs = await queue.givenReservation(user, concert.scheduleId);
-    expect(problemOf(await queue.call('POST', '/payments', { user: stranger, body: { reservationId: theirs }, queueToken: strangersToken }))).to.equal('403 forbidden');
-    expect(problemOf(await queue.call('POST', '/payments', { user, body: { reservationId: randomUUID() }, queueToken }))).to.equal('404 reservation-not-found');
+    expect(
+      problemOf(
+        await queue.call('POST', '/payments', {
+          user: stranger,
+          body: { reservationId: theirs },
+          queueToken: strangersToken,
+        }),
+      ),
+    ).to.equal('403 forbidden');
+    expect(
+      problemOf(await queue.call('POST', '/payments', { user, body: { reservationId: randomUUID() }, queueToken })),
+    ).to.equal('404 reservation-not-found');
   });
 
   it('Given a reservation already paid (the session ended), When its owner pays it again with the old token, Then 409 already-paid, not a queue-token refusal; another state that cannot be paid is 409 reservation-not-held', async () => {
@@ -137,11 +212,15 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
     expect(String(again.body.detail)).to.match(/CONFIRMED/);
     expect(queue.upstream.length).to.equal(before);
     const cancelled = await queue.givenReservation(user, concert.scheduleId, 'CANCELLED');
-    expect(problemOf(await queue.call('POST', '/payments', { user, body: { reservationId: cancelled }, queueToken }))).to.equal('409 reservation-not-held');
+    expect(
+      problemOf(await queue.call('POST', '/payments', { user, body: { reservationId: cancelled }, queueToken })),
+    ).to.equal('409 reservation-not-held');
 
     // A reservation that is still HELD keeps the waiting room's answer: the session is over.
     const other = await queue.givenReservation(user, concert.scheduleId);
-    expect(problemOf(await queue.call('POST', '/payments', { user, body: { reservationId: other }, queueToken }))).to.equal('401 queue-token-invalid');
+    expect(
+      problemOf(await queue.call('POST', '/payments', { user, body: { reservationId: other }, queueToken })),
+    ).to.equal('401 queue-token-invalid');
   });
 
   it('When users wait or are admitted, Then the gateway reports both per concert in its metrics', async () => {
@@ -155,16 +234,36 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
   it('When the query API is gone, Then holds still pass, on a schedule held before and on one the read models never showed the gateway', async () => {
     const user = randomUUID();
     const { queueToken } = await admit(user, concert.concertId);
-    expect((await queue.call('POST', '/reservations', { user, body: { scheduleId: concert.scheduleId, seatIds: ['B-1'] }, queueToken })).status).to.equal(201);
+    expect(
+      (
+        await queue.call('POST', '/reservations', {
+          user,
+          body: { scheduleId: concert.scheduleId, seatIds: ['B-1'] },
+          queueToken,
+        })
+      ).status,
+    ).to.equal(201);
     const unseen = await queue.givenConcertWithSchedule();
     const latecomer = randomUUID();
     const { queueToken: latecomersToken } = await admit(latecomer, unseen.concertId);
 
     await queue.stopQueryApi();
 
-    expect((await queue.call('POST', '/reservations', { user, body: { scheduleId: concert.scheduleId, seatIds: ['B-2'] }, queueToken })).status).to.equal(201);
+    expect(
+      (
+        await queue.call('POST', '/reservations', {
+          user,
+          body: { scheduleId: concert.scheduleId, seatIds: ['B-2'] },
+          queueToken,
+        })
+      ).status,
+    ).to.equal(201);
     // A hold needs no read model: the command API knows the schedule's concert from its own catalog.
-    const first = await queue.call('POST', '/reservations', { user: latecomer, body: { scheduleId: unseen.scheduleId, seatIds: ['B-3'] }, queueToken: latecomersToken });
+    const first = await queue.call('POST', '/reservations', {
+      user: latecomer,
+      body: { scheduleId: unseen.scheduleId, seatIds: ['B-3'] },
+      queueToken: latecomersToken,
+    });
     expect(first.status).to.equal(201);
   });
 });

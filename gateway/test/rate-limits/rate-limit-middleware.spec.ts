@@ -49,8 +49,14 @@ describe('rate limits at the gateway', function () {
     registry: Registry;
   }
 
-  async function startGateway(options: Partial<Omit<RateLimitOptions, 'registry'>> & { redisUrl?: string }): Promise<Gateway> {
-    const redis = createRedis({ url: options.redisUrl ?? config.REDIS_URL, keyPrefix: prefix, onError: () => undefined });
+  async function startGateway(
+    options: Partial<Omit<RateLimitOptions, 'registry'>> & { redisUrl?: string },
+  ): Promise<Gateway> {
+    const redis = createRedis({
+      url: options.redisUrl ?? config.REDIS_URL,
+      keyPrefix: prefix,
+      onError: () => undefined,
+    });
     clients.push(redis);
     if (options.redisUrl === undefined) await redisReady(redis, 5000);
     const registry = createMetricsRegistry();
@@ -60,7 +66,9 @@ describe('rate limits at the gateway', function () {
       registry,
       authenticate: authenticate(createJwtVerifier(config)),
       routes: (routes) => {
-        routes.use(rateLimit({ redis, commandsPerMinute: 3, pollsPerMinute: 5, ipMultiple: 100, registry, ...options }));
+        routes.use(
+          rateLimit({ redis, commandsPerMinute: 3, pollsPerMinute: 5, ipMultiple: 100, registry, ...options }),
+        );
         routes.use((_req, res) => {
           res.json({ ok: true });
         });
@@ -78,7 +86,11 @@ describe('rate limits at the gateway', function () {
     return (method: string, path: string) =>
       fetch(`${gateway.url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': ip, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'x-forwarded-for': ip,
+          ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+        },
         ...(method === 'POST' ? { body: '{}' } : {}),
       });
   };
@@ -90,7 +102,9 @@ describe('rate limits at the gateway', function () {
   const limited = async (registry: Registry, labels: Record<string, string>): Promise<number> => {
     const metric = registry.getSingleMetric('gateway_rate_limited_total');
     const values = metric ? (await metric.get()).values : [];
-    return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0);
+    return values
+      .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
+      .reduce((sum, v) => sum + v.value, 0);
   };
 
   it('When a user spends the command budget, Then the next command is 429 rate-limited with Retry-After, and another user is not affected', async () => {
@@ -156,7 +170,11 @@ describe('rate limits at the gateway', function () {
     const post = (gateway: Gateway) =>
       fetch(`${gateway.url}/reservations`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-forwarded-for': `10.4.${rand()}.${rand()}` },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'x-forwarded-for': `10.4.${rand()}.${rand()}`,
+        },
         body: '{}',
       });
     const answers = await Promise.all([one, two, one, two, one, two].map((g) => post(g)));

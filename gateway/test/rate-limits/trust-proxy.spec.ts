@@ -23,11 +23,24 @@ describe('Given the per-IP polling budget of a real gateway', function () {
   });
 
   const start = async (prefix: string, extra: Record<string, string> = {}): Promise<InProcessGateway> => {
-    const gateway = await new InProcessGateway({ ...env, REDIS_KEY_PREFIX: `test:gw-trust:${run}:${prefix}:`, ...extra }).start();
+    const gateway = await new InProcessGateway({
+      ...env,
+      REDIS_KEY_PREFIX: `test:gw-trust:${run}:${prefix}:`,
+      ...extra,
+    }).start();
     gateways.push(gateway);
     // Until Redis answers, the limits are skipped (as designed): count only from then on.
     const redisCheck = gateway.deps!.readinessChecks.redis!;
-    await waitFor('the gateway to reach Redis', () => redisCheck().then(() => true, () => false), 10_000, 100);
+    await waitFor(
+      'the gateway to reach Redis',
+      () =>
+        redisCheck().then(
+          () => true,
+          () => false,
+        ),
+      10_000,
+      100,
+    );
     return gateway;
   };
 
@@ -36,7 +49,10 @@ describe('Given the per-IP polling budget of a real gateway', function () {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
       const response = await fetch(`${gateway.url}/queue/entries/e-${run}`, {
-        headers: { authorization: `Bearer ${token(gateway.config, `fan-${run}-${i}`)}`, 'x-forwarded-for': `203.0.113.${i + 1}` },
+        headers: {
+          authorization: `Bearer ${token(gateway.config, `fan-${run}-${i}`)}`,
+          'x-forwarded-for': `203.0.113.${i + 1}`,
+        },
       });
       await response.arrayBuffer();
       statuses.push(response.status);

@@ -26,7 +26,12 @@ describe('gateway: the proxy to an upstream instance', function () {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+        received.push({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString(),
+        });
         res.writeHead(201, { 'content-type': 'application/json', location: '/things/1', 'x-upstream': 'yes' });
         res.write('{"answer":');
         res.end('42}');
@@ -67,13 +72,15 @@ describe('gateway: the proxy to an upstream instance', function () {
     expect(seen.headers['content-length']).to.equal(String(Buffer.byteLength(body)));
   });
 
-  it('When a client sends X-Verified-Queue-Concert itself, Then the upstream never sees it (only the gateway\'s own check sets it)', async () => {
+  it("When a client sends X-Verified-Queue-Concert itself, Then the upstream never sees it (only the gateway's own check sets it)", async () => {
     await fetch(`http://127.0.0.1:${gateway.port}/reservations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-verified-queue-concert': 'forged-concert' },
       body: '{}',
     });
-    await fetch(`http://127.0.0.1:${gateway.port}/concerts`, { headers: { 'X-Verified-Queue-Concert': 'forged-concert' } });
+    await fetch(`http://127.0.0.1:${gateway.port}/concerts`, {
+      headers: { 'X-Verified-Queue-Concert': 'forged-concert' },
+    });
     const [post, get] = received.slice(-2);
     expect(post!.headers).not.to.have.property('x-verified-queue-concert');
     expect(get!.headers).not.to.have.property('x-verified-queue-concert');

@@ -62,7 +62,9 @@ describe('gateway: the upstream pool', function () {
     pool = new UpstreamPool({ kind: 'query-api', urls: instances.map((i) => i.url), intervalMs: 100 });
     await pool.start();
     pool.markDown(instances[1]!.url, 'ECONNREFUSED while proxying');
-    expect(new Set(Array.from({ length: 4 }, () => pool!.pick()))).to.deep.equal(new Set([instances[0]!.url, instances[2]!.url]));
+    expect(new Set(Array.from({ length: 4 }, () => pool!.pick()))).to.deep.equal(
+      new Set([instances[0]!.url, instances[2]!.url]),
+    );
     await eventually(() => pool!.healthyCount() === 3);
   });
 
@@ -101,7 +103,10 @@ describe('gateway: the upstream pool', function () {
   });
 
   it('When an instance is served by serve(), Then it keeps an idle connection longer than the pool does, so the gateway always closes first', async () => {
-    const running = await serve((_req, res) => res.end(), 0, { logger: createLogger({ LOG_LEVEL: 'silent' }, 'keep-alive-test'), host: '127.0.0.1' });
+    const running = await serve((_req, res) => res.end(), 0, {
+      logger: createLogger({ LOG_LEVEL: 'silent' }, 'keep-alive-test'),
+      host: '127.0.0.1',
+    });
     try {
       expect(running.server.keepAliveTimeout).to.equal(KEEP_ALIVE_TIMEOUT_MS);
       expect(running.server.keepAliveTimeout).to.be.greaterThan(UPSTREAM_IDLE_CONNECTION_MS + 1000);

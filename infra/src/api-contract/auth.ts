@@ -14,7 +14,9 @@ export const devTokenBody = z
           .string()
           .min(1)
           .max(32)
-          .refine((role) => role.toLowerCase() !== SERVICE_ROLE, { message: `the ${SERVICE_ROLE} role belongs to the services and is not minted here` }),
+          .refine((role) => role.toLowerCase() !== SERVICE_ROLE, {
+            message: `the ${SERVICE_ROLE} role belongs to the services and is not minted here`,
+          }),
       )
       .max(8)
       .default([]),

@@ -1,4 +1,12 @@
-import { amountSchema, entityIdSchema, hasNoDuplicates, instantSchema, MAX_SEATS_PER_SCHEDULE, scheduleSeatSchema, seatIdSchema } from '@concert/domain';
+import {
+  amountSchema,
+  entityIdSchema,
+  hasNoDuplicates,
+  instantSchema,
+  MAX_SEATS_PER_SCHEDULE,
+  scheduleSeatSchema,
+  seatIdSchema,
+} from '@concert/domain';
 import { z } from 'zod';
 
 /** POST /admin/concerts */

@@ -1,4 +1,11 @@
-import { amountSchema, entityIdSchema, instantSchema, MAX_SEATS_PER_RESERVATION, seatIdListSchema, seatIdSchema } from '@concert/domain';
+import {
+  amountSchema,
+  entityIdSchema,
+  instantSchema,
+  MAX_SEATS_PER_RESERVATION,
+  seatIdListSchema,
+  seatIdSchema,
+} from '@concert/domain';
 import { z } from 'zod';
 
 /** POST /reservations */

@@ -23,16 +23,16 @@ const rangeBound = z.union([z.iso.date(), instantSchema]);
 export const statsRangeQuery = z.object({ from: rangeBound.optional(), to: rangeBound.optional() }).strict();
 
 export const statsRangeQuerySchema = statsRangeQuery.transform((query, ctx): StatsRange => {
-    const to = query.to === undefined ? new Date() : new Date(query.to);
-    const requestedFrom = query.from === undefined ? to.getTime() - DEFAULT_STATS_RANGE_MS : Date.parse(query.from);
-    const from = new Date(Math.floor(requestedFrom / MINUTE_MS) * MINUTE_MS);
-    if (from.getTime() >= to.getTime()) {
-      ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
-    } else if (to.getTime() - from.getTime() > MAX_STATS_RANGE_MS) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'the range may span at most 7 days' });
-    }
-    return { from, to };
-  });
+  const to = query.to === undefined ? new Date() : new Date(query.to);
+  const requestedFrom = query.from === undefined ? to.getTime() - DEFAULT_STATS_RANGE_MS : Date.parse(query.from);
+  const from = new Date(Math.floor(requestedFrom / MINUTE_MS) * MINUTE_MS);
+  if (from.getTime() >= to.getTime()) {
+    ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+  } else if (to.getTime() - from.getTime() > MAX_STATS_RANGE_MS) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: 'the range may span at most 7 days' });
+  }
+  return { from, to };
+});
 
 const counters = {
   holds: z.number().int(),

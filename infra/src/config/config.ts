@@ -6,9 +6,12 @@ import { z } from 'zod';
  * part per process; each process validates only what it reads (loadProcessConfig).
  * Defaults work on a development machine with the local services.
  */
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0),
+);
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -59,8 +62,14 @@ const shared = {
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
   // The JetStream stream of the event feed and its subject prefix (`<prefix>.<category>.<type>`);
   // tests use their own per run.
-  NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -').default('EVENTS'),
-  NATS_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -').default('events'),
+  NATS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+    .default('EVENTS'),
+  NATS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+    .default('events'),
   /** How long JetStream keeps events: projectors further behind than this rebuild from the event store. */
   NATS_MAX_AGE_HOURS: positiveInt.default(72),
 };
@@ -118,10 +127,14 @@ const gateway = {
     .transform((value): boolean | number | string[] => {
       if (value === 'true' || value === 'false') return value === 'true';
       if (/^\d{1,3}$/.test(value)) return Number(value);
-      return value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+      return value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0);
     })
     .refine((value) => !Array.isArray(value) || (value.length > 0 && value.every(isProxyAddress)), {
-      message: 'must be true, false, a number of hops, or a comma-separated list of addresses/subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8, fd00::/8)',
+      message:
+        'must be true, false, a number of hops, or a comma-separated list of addresses/subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8, fd00::/8)',
     })
     .default(false),
   /** Where the gateway's ops console reads each projectors / workers process (/ready, /metrics); default: 127.0.0.1 and PROJECTORS_PORT / WORKERS_PORT. */
@@ -208,7 +221,16 @@ const processVariables = {
  * Every variable: the scripts and CLIs (`npm start` starts every process, the benches and
  * `npm run token` play several parts) read this union.
  */
-const variables = z.object({ ...shared, ...jwt, ...payments, ...gateway, ...commandApi, ...queryApi, ...projectors, ...workers });
+const variables = z.object({
+  ...shared,
+  ...jwt,
+  ...payments,
+  ...gateway,
+  ...commandApi,
+  ...queryApi,
+  ...projectors,
+  ...workers,
+});
 
 export type ProcessName = keyof typeof processVariables;
 
@@ -229,14 +251,32 @@ function checkTogether(c: Partial<RawConfig>, ctx: z.RefinementCtx): void {
   }
   // The built-in secrets are public (they are in this repository): anyone could mint tokens.
   const verifiesTokens = c.JWT_CLOCK_TOLERANCE_S !== undefined;
-  if (verifiesTokens && c.NODE_ENV === 'production' && !c.JWT_PUBLIC_KEY && (c.JWT_SECRET === undefined || c.JWT_SECRET === DEVELOPMENT_JWT_SECRET)) {
-    ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set to a secret of your own (or JWT_PUBLIC_KEY) when NODE_ENV=production, not the built-in development one' });
+  if (
+    verifiesTokens &&
+    c.NODE_ENV === 'production' &&
+    !c.JWT_PUBLIC_KEY &&
+    (c.JWT_SECRET === undefined || c.JWT_SECRET === DEVELOPMENT_JWT_SECRET)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['JWT_SECRET'],
+      message:
+        'must be set to a secret of your own (or JWT_PUBLIC_KEY) when NODE_ENV=production, not the built-in development one',
+    });
   }
   if (c.NODE_ENV === 'production' && c.QUEUE_TOKEN_SECRET === DEVELOPMENT_QUEUE_TOKEN_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['QUEUE_TOKEN_SECRET'], message: 'must be set to a secret of your own when NODE_ENV=production, not the built-in development one' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['QUEUE_TOKEN_SECRET'],
+      message: 'must be set to a secret of your own when NODE_ENV=production, not the built-in development one',
+    });
   }
   if (c.NOTIFY_WEBHOOK_URL && !c.NOTIFY_WEBHOOK_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['NOTIFY_WEBHOOK_SECRET'], message: 'is required when NOTIFY_WEBHOOK_URL is set' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['NOTIFY_WEBHOOK_SECRET'],
+      message: 'is required when NOTIFY_WEBHOOK_URL is set',
+    });
   }
 }
 
@@ -244,23 +284,24 @@ function checkTogether(c: Partial<RawConfig>, ctx: z.RefinementCtx): void {
 function withDerivedDefaults<C extends Partial<RawConfig>>(c: C, names: readonly string[]): C {
   const derived: Partial<RawConfig> = {};
   if (names.includes('READ_DATABASE_URL')) derived.READ_DATABASE_URL = c.READ_DATABASE_URL ?? c.DATABASE_URL;
-  if (names.includes('IDEMPOTENCY_DATABASE_URL')) derived.IDEMPOTENCY_DATABASE_URL = c.IDEMPOTENCY_DATABASE_URL ?? c.DATABASE_URL;
-  if (names.includes('PROJECTORS_URLS')) derived.PROJECTORS_URLS = c.PROJECTORS_URLS ?? [`http://127.0.0.1:${c.PROJECTORS_PORT}`];
+  if (names.includes('IDEMPOTENCY_DATABASE_URL'))
+    derived.IDEMPOTENCY_DATABASE_URL = c.IDEMPOTENCY_DATABASE_URL ?? c.DATABASE_URL;
+  if (names.includes('PROJECTORS_URLS'))
+    derived.PROJECTORS_URLS = c.PROJECTORS_URLS ?? [`http://127.0.0.1:${c.PROJECTORS_PORT}`];
   if (names.includes('WORKERS_URLS')) derived.WORKERS_URLS = c.WORKERS_URLS ?? [`http://127.0.0.1:${c.WORKERS_PORT}`];
-  if (names.includes('JWT_SECRET')) derived.JWT_SECRET = c.JWT_SECRET ?? (c.JWT_PUBLIC_KEY ? undefined : DEVELOPMENT_JWT_SECRET);
+  if (names.includes('JWT_SECRET'))
+    derived.JWT_SECRET = c.JWT_SECRET ?? (c.JWT_PUBLIC_KEY ? undefined : DEVELOPMENT_JWT_SECRET);
   return { ...c, ...derived };
 }
 
-export const configSchema = variables
-  .superRefine(checkTogether)
-  .transform((c) => ({
-    ...withDerivedDefaults(c, configVariables),
-    // Repeated so that the type says they are set.
-    READ_DATABASE_URL: c.READ_DATABASE_URL ?? c.DATABASE_URL,
-    IDEMPOTENCY_DATABASE_URL: c.IDEMPOTENCY_DATABASE_URL ?? c.DATABASE_URL,
-    PROJECTORS_URLS: c.PROJECTORS_URLS ?? [`http://127.0.0.1:${c.PROJECTORS_PORT}`],
-    WORKERS_URLS: c.WORKERS_URLS ?? [`http://127.0.0.1:${c.WORKERS_PORT}`],
-  }));
+export const configSchema = variables.superRefine(checkTogether).transform((c) => ({
+  ...withDerivedDefaults(c, configVariables),
+  // Repeated so that the type says they are set.
+  READ_DATABASE_URL: c.READ_DATABASE_URL ?? c.DATABASE_URL,
+  IDEMPOTENCY_DATABASE_URL: c.IDEMPOTENCY_DATABASE_URL ?? c.DATABASE_URL,
+  PROJECTORS_URLS: c.PROJECTORS_URLS ?? [`http://127.0.0.1:${c.PROJECTORS_PORT}`],
+  WORKERS_URLS: c.WORKERS_URLS ?? [`http://127.0.0.1:${c.WORKERS_PORT}`],
+}));
 
 export type Config = z.output<typeof configSchema>;
 
@@ -278,7 +319,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** What one process reads, validated alone: a variable only another process reads cannot stop it. */
-export function loadProcessConfig<P extends ProcessName>(name: P, env: NodeJS.ProcessEnv = process.env): ProcessConfig<P> {
+export function loadProcessConfig<P extends ProcessName>(
+  name: P,
+  env: NodeJS.ProcessEnv = process.env,
+): ProcessConfig<P> {
   const names = processConfigVariables(name);
   const schema = z
     .object(processVariables[name])
@@ -295,6 +339,7 @@ function parseOrThrow<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
   const issue = parsed.error.issues[0]!;
   const name = String(issue.path[0] ?? 'config');
   const value = env[name];
-  const shown = value === undefined ? '' : ` (got "${name.includes('SECRET') || name.includes('KEY') ? '***' : value}")`;
+  const shown =
+    value === undefined ? '' : ` (got "${name.includes('SECRET') || name.includes('KEY') ? '***' : value}")`;
   throw new ConfigError(`invalid configuration: ${name} ${issue.message}${shown}`);
 }

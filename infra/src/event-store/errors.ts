@@ -15,7 +15,10 @@ export class WrongExpectedVersion extends Error {
 /** An event id that is already stored was appended again. */
 export class DuplicateEventId extends Error {
   override readonly name = 'DuplicateEventId';
-  constructor(readonly streamId: string, detail: string) {
+  constructor(
+    readonly streamId: string,
+    detail: string,
+  ) {
     super(`stream ${streamId}: duplicate event id (${detail})`);
   }
 }

@@ -19,7 +19,9 @@ export function authenticate(verifier: JwtVerifier): RequestHandler {
     }
     const token = BEARER.exec(header)?.[1];
     if (token === undefined) {
-      next(unauthenticatedProblem('the Authorization header must be "Bearer <token>"', 'Bearer error="invalid_request"'));
+      next(
+        unauthenticatedProblem('the Authorization header must be "Bearer <token>"', 'Bearer error="invalid_request"'),
+      );
       return;
     }
     try {

@@ -1,8 +1,4 @@
-import {
-  payloadTooLargeProblem,
-  unsupportedMediaTypeProblem,
-  validationProblem,
-} from './common-problems.js';
+import { payloadTooLargeProblem, unsupportedMediaTypeProblem, validationProblem } from './common-problems.js';
 import { HttpProblem } from './problem.js';
 
 /**

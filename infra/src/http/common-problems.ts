@@ -42,7 +42,11 @@ export function unavailableProblem(detail: string, retryAfterSeconds = 1): HttpP
 }
 
 export function queueTokenRequiredProblem(): HttpProblem {
-  return new HttpProblem({ status: 401, code: 'queue-token-required', detail: 'a Queue-Token header from the waiting room is required' });
+  return new HttpProblem({
+    status: 401,
+    code: 'queue-token-required',
+    detail: 'a Queue-Token header from the waiting room is required',
+  });
 }
 
 /** One answer for every reason (forged, expired, ended, other user or concert): the reason goes to the log only. */

@@ -63,6 +63,8 @@ export function createApp(options: CreateAppOptions): Express {
   );
   options.routes(app);
   app.use(notFoundHandler());
-  app.use(errorHandler({ logger: options.logger, ...(options.codeToStatus ? { codeToStatus: options.codeToStatus } : {}) }));
+  app.use(
+    errorHandler({ logger: options.logger, ...(options.codeToStatus ? { codeToStatus: options.codeToStatus } : {}) }),
+  );
   return app;
 }

@@ -57,7 +57,15 @@ const ERROR_NAMES = new Set([
 ]);
 
 /** Redis replies (first word) that mean "cannot serve now" rather than "wrong command". */
-const REDIS_UNAVAILABLE_REPLIES = new Set(['LOADING', 'BUSY', 'CLUSTERDOWN', 'MASTERDOWN', 'TRYAGAIN', 'READONLY', 'OOM']);
+const REDIS_UNAVAILABLE_REPLIES = new Set([
+  'LOADING',
+  'BUSY',
+  'CLUSTERDOWN',
+  'MASTERDOWN',
+  'TRYAGAIN',
+  'READONLY',
+  'OOM',
+]);
 
 /** Messages that are the only trace of a lost connection in pg and ioredis. */
 const MESSAGE_PREFIXES = [

@@ -8,8 +8,8 @@ export type CodeToStatus = Readonly<Partial<Record<string, number>>>;
  * domain code fails the build here instead of surfacing as a surprise status.
  */
 export const DEFAULT_CODE_TO_STATUS: Readonly<Record<DomainErrorCode, number>> = {
-  'validation': 400,
-  'forbidden': 403,
+  validation: 400,
+  forbidden: 403,
   'concert-not-found': 404,
   'schedule-not-found': 404,
   'seat-not-found': 404,

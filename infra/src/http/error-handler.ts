@@ -39,7 +39,12 @@ function toProblem(error: unknown, codeToStatus: CodeToStatus | undefined, log: 
   if (clientProblem) return clientProblem;
   if (error instanceof WrongExpectedVersion) {
     // Retries ran out against other writers of the same stream: the client may simply retry.
-    return new HttpProblem({ status: 409, code: 'concurrent-update', detail: 'the resource changed concurrently; retry', retryAfterSeconds: 1 });
+    return new HttpProblem({
+      status: 409,
+      code: 'concurrent-update',
+      detail: 'the resource changed concurrently; retry',
+      retryAfterSeconds: 1,
+    });
   }
   if (isDependencyUnavailable(error)) {
     log?.warn({ err: error }, 'dependency unavailable');

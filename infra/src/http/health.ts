@@ -13,7 +13,10 @@ const RETRY_AFTER_SECONDS = '1';
  */
 export function healthRouter(
   checks: Readonly<Record<string, ReadinessCheck>>,
-  options: { timeoutMs?: number; /** false: `/ready` answers its status only, not what each check said (a public port). */ detail?: boolean } = {},
+  options: {
+    timeoutMs?: number;
+    /** false: `/ready` answers its status only, not what each check said (a public port). */ detail?: boolean;
+  } = {},
 ): Router {
   const timeoutMs = options.timeoutMs ?? READINESS_CHECK_TIMEOUT_MS;
   const router = Router();

@@ -75,11 +75,21 @@ export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
         if (req.body === undefined) req.body = {};
         if (options.keepRawBody && !Buffer.isBuffer(res.locals.rawBody)) res.locals.rawBody = Buffer.alloc(0);
         if (nestsDeeperThan(req.body, MAX_JSON_DEPTH)) {
-          next(validationProblem(`the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, [{ path: '(root)', message: 'nested too deeply' }]));
+          next(
+            validationProblem(`the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, [
+              { path: '(root)', message: 'nested too deeply' },
+            ]),
+          );
           return;
         }
         const path = unstorableTextPath(req.body);
-        next(path === undefined ? undefined : validationProblem('text must not contain NUL characters or unpaired surrogates', [{ path, message: 'unstorable text' }]));
+        next(
+          path === undefined
+            ? undefined
+            : validationProblem('text must not contain NUL characters or unpaired surrogates', [
+                { path, message: 'unstorable text' },
+              ]),
+        );
         return;
       }
       next(clientErrorProblem(error) ?? error);

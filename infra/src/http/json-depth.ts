@@ -12,7 +12,8 @@ export function nestsDeeperThan(root: unknown, max: number): boolean {
     const { value, depth } = visit;
     if (value === null || typeof value !== 'object') continue;
     if (depth + 1 > max) return true;
-    for (const item of Array.isArray(value) ? value : Object.values(value)) pending.push({ value: item, depth: depth + 1 });
+    for (const item of Array.isArray(value) ? value : Object.values(value))
+      pending.push({ value: item, depth: depth + 1 });
   }
   return false;
 }

@@ -68,7 +68,10 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
   if (problem.retryAfterSeconds !== undefined) {
     res.setHeader('Retry-After', String(Math.max(0, Math.ceil(problem.retryAfterSeconds))));
   }
-  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problemBody(problem)));
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(problemBody(problem)));
 }
 
 /** RFC 9457 wants a URI; a URN keeps it stable without promising a page to dereference. */

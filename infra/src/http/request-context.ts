@@ -31,7 +31,10 @@ export interface RequestLogPolicy {
 
 export const DEFAULT_REQUEST_LOG_POLICY: RequestLogPolicy = { slowMs: 1000, sampleRate: 0 };
 
-export function requestLogPolicy(config: { REQUEST_LOG_SLOW_MS: number; REQUEST_LOG_SAMPLE_RATE: number }): RequestLogPolicy {
+export function requestLogPolicy(config: {
+  REQUEST_LOG_SLOW_MS: number;
+  REQUEST_LOG_SAMPLE_RATE: number;
+}): RequestLogPolicy {
   return { slowMs: config.REQUEST_LOG_SLOW_MS, sampleRate: config.REQUEST_LOG_SAMPLE_RATE };
 }
 
@@ -75,7 +78,8 @@ function logCompleted(logger: Logger, req: Request, res: Response, elapsedMs: nu
   };
   if (res.statusCode >= 500) req.log.error(line, 'request failed');
   else if (elapsedMs > policy.slowMs) req.log.warn(line, 'slow request');
-  else if (logger.isLevelEnabled('debug')) req.log.debug({ ...line, req: { ...line.req, headers: req.headers } }, 'request completed');
+  else if (logger.isLevelEnabled('debug'))
+    req.log.debug({ ...line, req: { ...line.req, headers: req.headers } }, 'request completed');
   else if (policy.sampleRate > 0 && Math.random() < policy.sampleRate) req.log.info(line, 'request completed');
 }
 

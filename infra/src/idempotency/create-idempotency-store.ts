@@ -10,13 +10,21 @@ export const IN_FLIGHT_MARGIN_MS = 5_000;
  * but never less than GATEWAY_UPSTREAM_TIMEOUT_MS plus a margin, so a request the gateway is
  * still waiting for is never run a second time by a repeat.
  */
-export function inFlightTimeoutOf(config: Pick<Config, 'IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS' | 'GATEWAY_UPSTREAM_TIMEOUT_MS'>): number {
+export function inFlightTimeoutOf(
+  config: Pick<Config, 'IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS' | 'GATEWAY_UPSTREAM_TIMEOUT_MS'>,
+): number {
   return Math.max(config.IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS, config.GATEWAY_UPSTREAM_TIMEOUT_MS + IN_FLIGHT_MARGIN_MS);
 }
 
 /** The Idempotency DB named by the configuration (IDEMPOTENCY_DATABASE_URL and its timings). */
 export function createIdempotencyStore(
-  config: Pick<Config, 'IDEMPOTENCY_DATABASE_URL' | 'IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS' | 'GATEWAY_UPSTREAM_TIMEOUT_MS' | 'IDEMPOTENCY_RETENTION_HOURS'>,
+  config: Pick<
+    Config,
+    | 'IDEMPOTENCY_DATABASE_URL'
+    | 'IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS'
+    | 'GATEWAY_UPSTREAM_TIMEOUT_MS'
+    | 'IDEMPOTENCY_RETENTION_HOURS'
+  >,
   options: { maxConnections?: number } = {},
 ): IdempotencyStore {
   return new PostgresIdempotencyStore({

@@ -103,10 +103,18 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       const now = this.now();
       const lockId = randomUUID();
       const claim = [userId, key, fingerprint, lockId, now, this.expiry(now)];
-      const inserted = await this.pool.query<{ lock_id: string }>({ name: 'idempotency-claim', text: CLAIM_SQL, values: claim });
+      const inserted = await this.pool.query<{ lock_id: string }>({
+        name: 'idempotency-claim',
+        text: CLAIM_SQL,
+        values: claim,
+      });
       if (inserted.rows[0]?.lock_id === lockId) return { kind: 'started', claim: { userId, key, lockId } };
 
-      const existing = await this.pool.query<ExistingRow>({ name: 'idempotency-existing', text: EXISTING_SQL, values: [userId, key, this.options.inFlightTimeoutMs] });
+      const existing = await this.pool.query<ExistingRow>({
+        name: 'idempotency-existing',
+        text: EXISTING_SQL,
+        values: [userId, key, this.options.inFlightTimeoutMs],
+      });
       const row = existing.rows[0];
       if (row === undefined) {
         // Released between the two statements: claim it again.
@@ -118,7 +126,11 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
         if (row.state === 'completed') {
           return {
             kind: 'completed',
-            response: { status: row.response_status ?? 200, headers: row.response_headers ?? {}, body: row.response_body ?? Buffer.alloc(0) },
+            response: {
+              status: row.response_status ?? 200,
+              headers: row.response_headers ?? {},
+              body: row.response_body ?? Buffer.alloc(0),
+            },
           };
         }
         if (row.abandoned !== true) return { kind: 'in-flight' };
@@ -140,13 +152,25 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     const result = await this.pool.query({
       name: 'idempotency-complete',
       text: COMPLETE_SQL,
-      values: [claim.userId, claim.key, claim.lockId, response.status, JSON.stringify(response.headers), response.body, this.expiry(now)],
+      values: [
+        claim.userId,
+        claim.key,
+        claim.lockId,
+        response.status,
+        JSON.stringify(response.headers),
+        response.body,
+        this.expiry(now),
+      ],
     });
     return result.rowCount === 1;
   }
 
   async release(claim: IdempotencyClaim): Promise<boolean> {
-    const result = await this.pool.query({ name: 'idempotency-release', text: RELEASE_SQL, values: [claim.userId, claim.key, claim.lockId] });
+    const result = await this.pool.query({
+      name: 'idempotency-release',
+      text: RELEASE_SQL,
+      values: [claim.userId, claim.key, claim.lockId],
+    });
     return result.rowCount === 1;
   }
 
@@ -154,7 +178,11 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     const batch = this.options.deleteBatchSize ?? DEFAULT_DELETE_BATCH;
     let deleted = 0;
     for (;;) {
-      const result = await this.pool.query({ name: 'idempotency-delete-expired', text: DELETE_EXPIRED_SQL, values: [now, batch] });
+      const result = await this.pool.query({
+        name: 'idempotency-delete-expired',
+        text: DELETE_EXPIRED_SQL,
+        values: [now, batch],
+      });
       deleted += result.rowCount ?? 0;
       if ((result.rowCount ?? 0) < batch) return deleted;
     }

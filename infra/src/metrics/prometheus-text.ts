@@ -16,7 +16,8 @@ export function parsePrometheusText(text: string): Sample[] {
     const match = LINE.exec(line);
     if (!match) continue;
     const labels: Record<string, string> = {};
-    for (const label of (match[2] ?? '').matchAll(LABEL)) labels[label[1]!] = label[2]!.replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c));
+    for (const label of (match[2] ?? '').matchAll(LABEL))
+      labels[label[1]!] = label[2]!.replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c));
     const value = Number(match[3]);
     if (!Number.isNaN(value)) samples.push({ name: match[1]!, labels, value });
   }
@@ -80,7 +81,10 @@ export function quantileOf(buckets: ReadonlyMap<number, number>, q: number): num
 }
 
 /** Bucket counts of `now` minus those of `before` (an interval's observations). */
-export function bucketDelta(now: ReadonlyMap<number, number>, before: ReadonlyMap<number, number> | undefined): Map<number, number> {
+export function bucketDelta(
+  now: ReadonlyMap<number, number>,
+  before: ReadonlyMap<number, number> | undefined,
+): Map<number, number> {
   const delta = new Map<number, number>();
   for (const [bound, count] of now) delta.set(bound, Math.max(0, count - (before?.get(bound) ?? 0)));
   return delta;

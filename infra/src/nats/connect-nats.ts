@@ -6,7 +6,10 @@ import { connect, type NatsConnection } from 'nats';
  */
 export function connectNats(url: string, name: string): Promise<NatsConnection> {
   return connect({
-    servers: url.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+    servers: url
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
     name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,

@@ -33,7 +33,10 @@ export interface DurableConsumerOptions {
  * Idempotent and safe from several processes at once: whoever loses the create race updates.
  * `max_deliver` stays unlimited: a message held back for ordering must never be dropped.
  */
-export async function ensureDurableConsumer(jsm: JetStreamManager, options: DurableConsumerOptions): Promise<ConsumerInfo> {
+export async function ensureDurableConsumer(
+  jsm: JetStreamManager,
+  options: DurableConsumerOptions,
+): Promise<ConsumerInfo> {
   const tunable = {
     filter_subject: options.filterSubject,
     max_ack_pending: options.maxAckPending,
@@ -68,7 +71,10 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, options: Dura
  * for a consumer whose position is kept elsewhere (a projection's checkpoint) and whose
  * unacknowledged deliveries must not come back after newer messages.
  */
-export async function resetDurableConsumer(jsm: JetStreamManager, options: DurableConsumerOptions): Promise<ConsumerInfo> {
+export async function resetDurableConsumer(
+  jsm: JetStreamManager,
+  options: DurableConsumerOptions,
+): Promise<ConsumerInfo> {
   try {
     await jsm.consumers.delete(options.stream, options.durable);
   } catch (error) {
@@ -77,7 +83,11 @@ export async function resetDurableConsumer(jsm: JetStreamManager, options: Durab
   return ensureDurableConsumer(jsm, options);
 }
 
-export async function consumerInfo(jsm: JetStreamManager, stream: string, durable: string): Promise<ConsumerInfo | undefined> {
+export async function consumerInfo(
+  jsm: JetStreamManager,
+  stream: string,
+  durable: string,
+): Promise<ConsumerInfo | undefined> {
   try {
     return await jsm.consumers.info(stream, durable);
   } catch (error) {
@@ -86,7 +96,10 @@ export async function consumerInfo(jsm: JetStreamManager, stream: string, durabl
   }
 }
 
-function matches(config: ConsumerConfig, wanted: Pick<ConsumerConfig, 'filter_subject' | 'max_ack_pending' | 'ack_wait'>): boolean {
+function matches(
+  config: ConsumerConfig,
+  wanted: Pick<ConsumerConfig, 'filter_subject' | 'max_ack_pending' | 'ack_wait'>,
+): boolean {
   return (
     config.filter_subject === wanted.filter_subject &&
     config.max_ack_pending === wanted.max_ack_pending &&

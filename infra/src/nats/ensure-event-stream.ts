@@ -60,7 +60,10 @@ async function streamInfo(jsm: JetStreamManager, stream: string): Promise<Stream
   }
 }
 
-function matches(config: StreamConfig, wanted: Pick<StreamConfig, 'subjects' | 'duplicate_window' | 'max_age'>): boolean {
+function matches(
+  config: StreamConfig,
+  wanted: Pick<StreamConfig, 'subjects' | 'duplicate_window' | 'max_age'>,
+): boolean {
   return (
     config.subjects.length === wanted.subjects.length &&
     config.subjects.every((s, i) => s === wanted.subjects[i]) &&

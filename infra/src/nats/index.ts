@@ -1,8 +1,20 @@
 export { connectNats } from './connect-nats.js';
 export { openEventStream, type EventStreamConnection } from './open-event-stream.js';
 export { ensureEventStream, DUPLICATE_WINDOW_MS, type EventStreamOptions } from './ensure-event-stream.js';
-export { ensureDurableConsumer, resetDurableConsumer, consumerInfo, type DurableConsumerOptions } from './ensure-durable-consumer.js';
-export { encodeEvent, decodeEvent, eventToJson, eventFromJson, EventDecodeError, type EventJson } from './event-codec.js';
+export {
+  ensureDurableConsumer,
+  resetDurableConsumer,
+  consumerInfo,
+  type DurableConsumerOptions,
+} from './ensure-durable-consumer.js';
+export {
+  encodeEvent,
+  decodeEvent,
+  eventToJson,
+  eventFromJson,
+  EventDecodeError,
+  type EventJson,
+} from './event-codec.js';
 export { eventSubject, allEventsSubject, categorySubject } from './event-subject.js';
 export { readStreamTail, type StreamTail } from './read-stream-tail.js';
 export { JetStreamErrorCode, jetStreamErrorCode, isJetStreamError, isConnectionClosed } from './jetstream-errors.js';

@@ -16,7 +16,11 @@ export interface StreamTail {
  * checkpoint written later, is the record of what was published. The last message is looked
  * up by subject rather than by `last_seq`, which may name a deleted message.
  */
-export async function readStreamTail(jsm: JetStreamManager, stream: string, subjectPrefix: string): Promise<StreamTail> {
+export async function readStreamTail(
+  jsm: JetStreamManager,
+  stream: string,
+  subjectPrefix: string,
+): Promise<StreamTail> {
   const info = await jsm.streams.info(stream);
   const lastSequence = info.state.last_seq;
   if (info.state.messages === 0) return { lastSequence };

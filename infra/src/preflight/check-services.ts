@@ -55,7 +55,18 @@ export function servicesOf(config: Config): ServiceCheck[] {
       starter: {
         aptPackage: 'redis-server',
         binary: 'redis-server',
-        args: ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(redis.port), '--save', '', '--appendonly', 'no'],
+        args: [
+          '--daemonize',
+          'yes',
+          '--bind',
+          '127.0.0.1',
+          '--port',
+          String(redis.port),
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+        ],
         background: false,
       },
     },
@@ -68,7 +79,15 @@ export function servicesOf(config: Config): ServiceCheck[] {
         aptPackage: 'nats-server',
         binary: 'nats-server',
         // The default port keeps the system's JetStream directory (as .ci/run); another port gets its own.
-        args: ['-a', '127.0.0.1', '-p', String(nats.port), '-js', '-sd', nats.port === 4222 ? '/var/lib/nats-server' : join(tmpdir(), `nats-server-${nats.port}`)],
+        args: [
+          '-a',
+          '127.0.0.1',
+          '-p',
+          String(nats.port),
+          '-js',
+          '-sd',
+          nats.port === 4222 ? '/var/lib/nats-server' : join(tmpdir(), `nats-server-${nats.port}`),
+        ],
         background: true,
       },
     },
@@ -98,7 +117,10 @@ export function isReachable(host: string, port: number, timeoutMs = 1500): Promi
 }
 
 /** The servers (of those named in `only`, when given) that do not answer. */
-export async function unreachableServiceChecks(config: Config, only?: readonly ServiceCheck['name'][]): Promise<ServiceCheck[]> {
+export async function unreachableServiceChecks(
+  config: Config,
+  only?: readonly ServiceCheck['name'][],
+): Promise<ServiceCheck[]> {
   const needed = servicesOf(config).filter((s) => !only || only.includes(s.name));
   const results = await Promise.all(needed.map(async (s) => ((await isReachable(s.host, s.port)) ? undefined : s)));
   return results.filter((s): s is ServiceCheck => s !== undefined);

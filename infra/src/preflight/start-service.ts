@@ -82,14 +82,19 @@ export async function startInstalledServices(
       );
       continue;
     }
-    log(`${service.name} is not running on ${service.host}:${service.port}: starting it (${[decision.command, ...decision.args].map((arg) => arg || '""').join(' ')})`);
+    log(
+      `${service.name} is not running on ${service.host}:${service.port}: starting it (${[decision.command, ...decision.args].map((arg) => arg || '""').join(' ')})`,
+    );
     try {
       await run(decision);
     } catch (error) {
-      problems.push(`${describeUnreachable(service)}\n  (starting it failed: ${(error as Error).message.split('\n')[0]})`);
+      problems.push(
+        `${describeUnreachable(service)}\n  (starting it failed: ${(error as Error).message.split('\n')[0]})`,
+      );
       continue;
     }
-    if (!(await answersWithin(service, waitMs))) problems.push(`${describeUnreachable(service)}\n  (started it, but it did not answer within ${waitMs / 1000} s)`);
+    if (!(await answersWithin(service, waitMs)))
+      problems.push(`${describeUnreachable(service)}\n  (started it, but it did not answer within ${waitMs / 1000} s)`);
   }
   return problems;
 }

@@ -11,9 +11,7 @@ export interface RateBudget {
   windowSeconds: number;
 }
 
-export type RateDecision =
-  | { allowed: true; remaining: number }
-  | { allowed: false; retryAfterMs: number };
+export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterMs: number };
 
 /** One request of `subject`'s `budget`. */
 export interface RateSpend {
@@ -53,7 +51,11 @@ export async function consumeRateBudgets(redis: RedisClient, spends: readonly Ra
       return spends.map((spend, i) => decisionOf(spend.budget, replies[i] as unknown[], 0));
     }
     const keys = spends.map(keyOf);
-    const reply = (await consume(keys.length, ...keys, ...spends.map((spend) => spend.budget.windowSeconds))) as unknown[];
+    const reply = (await consume(
+      keys.length,
+      ...keys,
+      ...spends.map((spend) => spend.budget.windowSeconds),
+    )) as unknown[];
     return spends.map((spend, i) => decisionOf(spend.budget, reply, 2 * i));
   } catch (error) {
     throw toRedisUnavailable(error);
@@ -66,7 +68,8 @@ export class RedisRateLimiter {
     private readonly redis: RedisClient,
     readonly budget: RateBudget,
   ) {
-    if (!/^[A-Za-z0-9_-]+$/.test(budget.name)) throw new RangeError(`rate budget name must be a plain word: "${budget.name}"`);
+    if (!/^[A-Za-z0-9_-]+$/.test(budget.name))
+      throw new RangeError(`rate budget name must be a plain word: "${budget.name}"`);
   }
 
   /** Spends one request of `subject`'s budget. */

@@ -79,7 +79,11 @@ export async function createShadowTables(
  * old table finish first; queries arriving meanwhile wait for the commit and then read the new
  * one, so readers never see a missing or half-built table.
  */
-export async function swapInShadowTables(trx: Knex.Transaction, schema: string, tables: readonly string[]): Promise<void> {
+export async function swapInShadowTables(
+  trx: Knex.Transaction,
+  schema: string,
+  tables: readonly string[],
+): Promise<void> {
   for (const table of tables) {
     await trx.raw(`DROP TABLE ${LIVE_SCHEMA}.${identifier(table)}`);
     await trx.raw(`ALTER TABLE ${identifier(schema)}.${identifier(table)} SET SCHEMA ${LIVE_SCHEMA}`);

@@ -38,10 +38,16 @@ export class RedisSeatLocks implements SeatLocks {
     this.#scripts = defineSeatLockScripts(client);
   }
 
-  async acquire(scheduleId: string, seatIds: readonly string[], ttlMs: number, token = randomBytes(16).toString('hex')): Promise<SeatLockResult> {
+  async acquire(
+    scheduleId: string,
+    seatIds: readonly string[],
+    ttlMs: number,
+    token = randomBytes(16).toString('hex'),
+  ): Promise<SeatLockResult> {
     if (scheduleId === '') throw new RangeError('scheduleId is empty');
     if (seatIds.length === 0 || seatIds.some((s) => s === '')) throw new RangeError('seatIds must be non-empty ids');
-    if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be a positive integer, got ${ttlMs}`);
+    if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0)
+      throw new RangeError(`ttlMs must be a positive integer, got ${ttlMs}`);
 
     // Sorted and de-duplicated: the same seat set always maps to the same key list.
     const seats = [...new Set(seatIds)].sort();

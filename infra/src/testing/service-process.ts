@@ -48,7 +48,12 @@ export async function startService(entry: string, port: number, env: Record<stri
  * `startService`, tried again when the process was merely slow to become ready: on a machine
  * shared by many test runs, compiling a service's TypeScript can outlast its 30 s allowance.
  */
-export async function startPatiently(entry: string, port: number, env: Record<string, string>, attempts = 3): Promise<ServiceProcess> {
+export async function startPatiently(
+  entry: string,
+  port: number,
+  env: Record<string, string>,
+  attempts = 3,
+): Promise<ServiceProcess> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startService(entry, port, env);

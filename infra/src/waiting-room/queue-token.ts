@@ -50,11 +50,15 @@ export class QueueTokens {
   }
 
   sign(claims: QueueTokenClaims): string {
-    return jwt.sign({ concert: claims.concertId, entry: claims.entryId, exp: Math.floor(claims.expiresAt / 1000) }, this.#key, {
-      algorithm: ALGORITHM,
-      subject: claims.userId,
-      audience: AUDIENCE,
-    });
+    return jwt.sign(
+      { concert: claims.concertId, entry: claims.entryId, exp: Math.floor(claims.expiresAt / 1000) },
+      this.#key,
+      {
+        algorithm: ALGORITHM,
+        subject: claims.userId,
+        audience: AUDIENCE,
+      },
+    );
   }
 
   /**

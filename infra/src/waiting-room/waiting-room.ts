@@ -193,12 +193,21 @@ export class WaitingRoom {
 
   async summary(concertId: string): Promise<WaitingRoomSummary> {
     const [state, admitted] = await this.#call(() =>
-      Promise.all([this.#redis.hmget(keys.state(concertId), 'seq', 'serving', 'rate'), this.#redis.zcard(keys.admitted(concertId))]),
+      Promise.all([
+        this.#redis.hmget(keys.state(concertId), 'seq', 'serving', 'rate'),
+        this.#redis.zcard(keys.admitted(concertId)),
+      ]),
     );
     const [seq, serving, measured] = state;
     const waiting = Math.max(0, Number(seq ?? 0) - Number(serving ?? 0));
     const rate = this.#rate(measured ?? '');
-    return { concertId, waiting, admitted, admissionRatePerSecond: rate, lastInLineWaitSeconds: waiting === 0 ? 0 : Math.ceil(waiting / rate) };
+    return {
+      concertId,
+      waiting,
+      admitted,
+      admissionRatePerSecond: rate,
+      lastInLineWaitSeconds: waiting === 0 ? 0 : Math.ceil(waiting / rate),
+    };
   }
 
   async activeConcerts(): Promise<string[]> {
@@ -207,13 +216,24 @@ export class WaitingRoom {
 
   /** Ends the user's session after a purchase: frees the slot, the entry is COMPLETED. True if a slot was freed. */
   async complete(concertId: string, userId: string): Promise<boolean> {
-    const removed = await this.#call(() => this.#scripts.complete(keys.users(concertId), keys.admitted(concertId), userId));
+    const removed = await this.#call(() =>
+      this.#scripts.complete(keys.users(concertId), keys.admitted(concertId), userId),
+    );
     return removed === 1;
   }
 
   #entryOf(concertId: string, userId: string, reply: unknown): QueueEntry {
-    if (!Array.isArray(reply) || reply.length !== 7) throw new TypeError(`unexpected waiting-room reply: ${String(reply)}`);
-    const [position, entryId, serving, measuredRate, admittedUntil, now, completed] = reply as [number, string, number, string, string, number, string];
+    if (!Array.isArray(reply) || reply.length !== 7)
+      throw new TypeError(`unexpected waiting-room reply: ${String(reply)}`);
+    const [position, entryId, serving, measuredRate, admittedUntil, now, completed] = reply as [
+      number,
+      string,
+      number,
+      string,
+      string,
+      number,
+      string,
+    ];
     const base = { entryId, concertId, userId, position };
     if (completed === '1') return { ...base, status: 'COMPLETED', peopleAhead: 0, estimatedWaitSeconds: 0 };
     if (position > serving) {

@@ -43,8 +43,15 @@ describe('configuration from the environment', () => {
   });
 
   it('When NODE_ENV=production sets secrets of its own, Then the configuration loads', () => {
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-jwt-secret-of-our-own', QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own' });
-    expect(config).to.include({ JWT_SECRET: 'a-jwt-secret-of-our-own', QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own' });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-jwt-secret-of-our-own',
+      QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own',
+    });
+    expect(config).to.include({
+      JWT_SECRET: 'a-jwt-secret-of-our-own',
+      QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own',
+    });
   });
 
   it('When TRUST_PROXY is set, Then it reads as express trust proxy: false, true, a hop count, or a list of addresses and subnets', () => {
@@ -52,7 +59,11 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).to.equal(false);
     expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).to.equal(true);
     expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).to.equal(2);
-    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8' }).TRUST_PROXY).to.deep.equal(['loopback', '10.0.0.0/8', 'fd00::/8']);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8' }).TRUST_PROXY).to.deep.equal([
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::/8',
+    ]);
   });
 
   const rejected: Array<[Record<string, string>, RegExp]> = [
@@ -63,20 +74,40 @@ describe('configuration from the environment', () => {
     [{ EVENTSTORE: 'esdb' }, /^invalid configuration: EVENTSTORE_URL is required when EVENTSTORE=esdb$/],
     [{ AUTH_DEV_LOGIN: 'yes' }, /^invalid configuration: AUTH_DEV_LOGIN /],
     [{ JWT_SECRET: 'short' }, /^invalid configuration: JWT_SECRET .*\(got "\*\*\*"\)$/],
-    [{ NOTIFY_WEBHOOK_URL: 'ftp://hooks.example/n' }, /^invalid configuration: NOTIFY_WEBHOOK_URL must be a URL with protocol http: or https:/],
-    [{ NOTIFY_WEBHOOK_URL: 'https://hooks.example/n' }, /^invalid configuration: NOTIFY_WEBHOOK_SECRET is required when NOTIFY_WEBHOOK_URL is set$/],
+    [
+      { NOTIFY_WEBHOOK_URL: 'ftp://hooks.example/n' },
+      /^invalid configuration: NOTIFY_WEBHOOK_URL must be a URL with protocol http: or https:/,
+    ],
+    [
+      { NOTIFY_WEBHOOK_URL: 'https://hooks.example/n' },
+      /^invalid configuration: NOTIFY_WEBHOOK_SECRET is required when NOTIFY_WEBHOOK_URL is set$/,
+    ],
     [{ NOTIFY_MAX_ATTEMPTS: '0' }, /^invalid configuration: NOTIFY_MAX_ATTEMPTS /],
     [{ TRUST_PROXY: 'yes please' }, /^invalid configuration: TRUST_PROXY /],
     [{ TRUST_PROXY: '10.0.0.0/99' }, /^invalid configuration: TRUST_PROXY /],
     // Production never runs on the built-in development secrets, which are public in this repository.
-    [{ NODE_ENV: 'production', QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own' }, /^invalid configuration: JWT_SECRET must be set .*NODE_ENV=production/],
     [
-      { NODE_ENV: 'production', JWT_SECRET: 'development-secret-not-for-production', QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own' },
+      { NODE_ENV: 'production', QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own' },
       /^invalid configuration: JWT_SECRET must be set .*NODE_ENV=production/,
     ],
-    [{ NODE_ENV: 'production', JWT_SECRET: 'a-jwt-secret-of-our-own' }, /^invalid configuration: QUEUE_TOKEN_SECRET must be set .*NODE_ENV=production/],
     [
-      { NODE_ENV: 'production', JWT_SECRET: 'a-jwt-secret-of-our-own', QUEUE_TOKEN_SECRET: 'development-queue-secret-not-for-production' },
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: 'development-secret-not-for-production',
+        QUEUE_TOKEN_SECRET: 'a-queue-secret-of-our-own',
+      },
+      /^invalid configuration: JWT_SECRET must be set .*NODE_ENV=production/,
+    ],
+    [
+      { NODE_ENV: 'production', JWT_SECRET: 'a-jwt-secret-of-our-own' },
+      /^invalid configuration: QUEUE_TOKEN_SECRET must be set .*NODE_ENV=production/,
+    ],
+    [
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: 'a-jwt-secret-of-our-own',
+        QUEUE_TOKEN_SECRET: 'development-queue-secret-not-for-production',
+      },
       /^invalid configuration: QUEUE_TOKEN_SECRET must be set .*NODE_ENV=production/,
     ],
   ];
@@ -125,7 +156,10 @@ describe('configuration from the environment', () => {
         /^invalid configuration: NOTIFY_WEBHOOK_SECRET is required when NOTIFY_WEBHOOK_URL is set$/,
       );
       expect(loadProcessConfig('gateway', { NOTIFY_MAX_ATTEMPTS: '0' })).to.not.have.property('NOTIFY_MAX_ATTEMPTS');
-      expect(() => loadProcessConfig('gateway', { GATEWAY_PORT: 'eighty' })).to.throw(ConfigError, /^invalid configuration: GATEWAY_PORT /);
+      expect(() => loadProcessConfig('gateway', { GATEWAY_PORT: 'eighty' })).to.throw(
+        ConfigError,
+        /^invalid configuration: GATEWAY_PORT /,
+      );
       expect(() => loadProcessConfig('projectors', { EVENTSTORE: 'esdb' })).to.throw(
         ConfigError,
         /^invalid configuration: EVENTSTORE_URL is required when EVENTSTORE=esdb$/,

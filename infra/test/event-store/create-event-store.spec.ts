@@ -5,7 +5,11 @@ import { EsdbEventStore } from '../../src/event-store/esdb/esdb-event-store.js';
 
 describe('choosing the event store from configuration', () => {
   it('When EVENTSTORE=postgres, Then the PostgreSQL store on DATABASE_URL is used', async () => {
-    const store = createEventStore({ EVENTSTORE: 'postgres', DATABASE_URL: process.env.DATABASE_URL!, EVENTSTORE_URL: undefined });
+    const store = createEventStore({
+      EVENTSTORE: 'postgres',
+      DATABASE_URL: process.env.DATABASE_URL!,
+      EVENTSTORE_URL: undefined,
+    });
     try {
       expect(store).to.be.instanceOf(PostgresEventStore);
       expect((await store.streamInfo('nothing-here')).revision).to.equal('no-stream');

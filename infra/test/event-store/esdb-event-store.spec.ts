@@ -62,7 +62,9 @@ describe('EventStoreDB event store (contract)', function () {
 
 const metadata = { correlationId: 'c-1', causationId: 'k-1', occurredAt: '2026-11-24T10:00:00.000Z', schemaVersion: 1 };
 
-function esdbEvent(overrides: Partial<{ streamId: string; type: string; commit: bigint; created: Date }> = {}): EsdbRecordedEvent & {
+function esdbEvent(
+  overrides: Partial<{ streamId: string; type: string; commit: bigint; created: Date }> = {},
+): EsdbRecordedEvent & {
   position: { commit: bigint; prepare: bigint };
 } {
   const commit = overrides.commit ?? 100n;
@@ -123,7 +125,11 @@ describe('EventStoreDB mapping', () => {
     expect(any('$$orders-1', 'whatever')).to.equal(false);
     expect(any('orders-1', 'A')).to.equal(true);
     const both = feedPredicate({ categories: ['orders'], eventTypes: ['Placed'] });
-    expect([both('orders-1', 'Placed'), both('orders-1', 'Other'), both('users-1', 'Placed')]).to.deep.equal([true, false, false]);
+    expect([both('orders-1', 'Placed'), both('orders-1', 'Other'), both('users-1', 'Placed')]).to.deep.equal([
+      true,
+      false,
+      false,
+    ]);
     expect(feedPredicate({ categories: [], eventTypes: [] })('x-1', 'A')).to.equal(true);
   });
 
@@ -137,11 +143,22 @@ describe('EventStoreDB mapping', () => {
 
   it('selects exact stream ids, together with the other filters', () => {
     const byStream = feedPredicate({ streamIds: ['orders-1', 'users-2'] });
-    expect(['orders-1', 'users-2', 'orders-10', 'orders'].map((s) => byStream(s, 'A'))).to.deep.equal([true, true, false, false]);
+    expect(['orders-1', 'users-2', 'orders-10', 'orders'].map((s) => byStream(s, 'A'))).to.deep.equal([
+      true,
+      true,
+      false,
+      false,
+    ]);
     const withType = feedPredicate({ streamIds: ['orders-1'], eventTypes: ['Placed'] });
     expect([withType('orders-1', 'Placed'), withType('orders-1', 'Other')]).to.deep.equal([true, false]);
     const regex = new RegExp(streamIdRegex(['orders-1', 'a.b-2']));
-    expect(['orders-1', 'a.b-2', 'orders-10', 'xorders-1', 'aXb-2'].map((s) => regex.test(s))).to.deep.equal([true, true, false, false, false]);
+    expect(['orders-1', 'a.b-2', 'orders-10', 'xorders-1', 'aXb-2'].map((s) => regex.test(s))).to.deep.equal([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
     const server = serverFilterFor({ streamIds: ['orders-1'], categories: ['orders'] });
     expect([server.filterOn, 'regex' in server && server.regex]).to.deep.equal([STREAM_NAME, '^(?:orders-1)$']);
   });
@@ -214,14 +231,23 @@ describe('EventStoreDB readAll (fake client)', () => {
 
   it('stops at the until position, inclusive, and cancels the read there', async () => {
     const { store, cancelled } = fakeFeed(feed);
-    const read = await store.readAll({ after: { commit: 101n, prepare: 101n }, until: { commit: 105n, prepare: 105n }, maxCount: 100 });
+    const read = await store.readAll({
+      after: { commit: 101n, prepare: 101n },
+      until: { commit: 105n, prepare: 105n },
+      maxCount: 100,
+    });
     expect(read.map((e) => e.position.commit)).to.deep.equal([102n, 103n, 104n, 105n]);
     expect(cancelled()).to.equal(1);
   });
 
   it('keeps only events recorded in [recordedFrom, recordedBefore), with the stream filter', async () => {
     const { store } = fakeFeed(feed);
-    const read = await store.readAll({ recordedFrom: at(3), recordedBefore: at(8), maxCount: 100, filter: { streamIds: ['orders-1'] } });
+    const read = await store.readAll({
+      recordedFrom: at(3),
+      recordedBefore: at(8),
+      maxCount: 100,
+      filter: { streamIds: ['orders-1'] },
+    });
     expect(read.map((e) => e.position.commit)).to.deep.equal([104n, 106n]);
   });
 });
@@ -255,7 +281,8 @@ function fakeClient(): { client: Pick<EventStoreDBClient, 'subscribeToAll'>; cal
 
 const settings = { maxBuffered: 4, initialRetryDelayMs: 1, maxRetryDelayMs: 4 };
 const tick = (ms = 5): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const describeMessage = (m: SubscriptionMessage): string => (m.kind === 'event' ? `${m.event.position.commit}` : m.kind);
+const describeMessage = (m: SubscriptionMessage): string =>
+  m.kind === 'event' ? `${m.event.position.commit}` : m.kind;
 
 async function take(iterator: AsyncIterator<SubscriptionMessage>, count: number): Promise<string[]> {
   const out: string[] = [];
@@ -270,7 +297,12 @@ async function take(iterator: AsyncIterator<SubscriptionMessage>, count: number)
 describe('EventStoreDB feed subscription (fake client)', () => {
   it('skips the start position, drops system and unfiltered events, and sends caught-up after buffered events', async () => {
     const { client, calls } = fakeClient();
-    const subscription = new EsdbFeedSubscription(client, { after: { commit: 10n, prepare: 10n }, filter: { categories: ['orders'] } }, settings, () => undefined);
+    const subscription = new EsdbFeedSubscription(
+      client,
+      { after: { commit: 10n, prepare: 10n }, filter: { categories: ['orders'] } },
+      settings,
+      () => undefined,
+    );
     const iterator = subscription[Symbol.asyncIterator]();
     const fake = calls[0]!;
     expect(fake.fromPosition).to.deep.equal({ commit: 10n, prepare: 10n });
@@ -302,7 +334,12 @@ describe('EventStoreDB feed subscription (fake client)', () => {
   it('resubscribes after an error from the last received position and delivers each event once', async () => {
     const { client, calls } = fakeClient();
     const drops: number[] = [];
-    const subscription = new EsdbFeedSubscription(client, {}, { ...settings, onDrop: (_e, ms) => drops.push(ms) }, () => undefined);
+    const subscription = new EsdbFeedSubscription(
+      client,
+      {},
+      { ...settings, onDrop: (_e, ms) => drops.push(ms) },
+      () => undefined,
+    );
     const iterator = subscription[Symbol.asyncIterator]();
     calls[0]!.send(1n);
     calls[0]!.send(2n);

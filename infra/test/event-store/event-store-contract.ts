@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import type { EventStore, FeedFilter, NewEvent, RecordedEvent, SubscriptionMessage } from '../../src/event-store/event-store.js';
+import type {
+  EventStore,
+  FeedFilter,
+  NewEvent,
+  RecordedEvent,
+  SubscriptionMessage,
+} from '../../src/event-store/event-store.js';
 import { WrongExpectedVersion } from '../../src/event-store/errors.js';
 import { comparePositions, type GlobalPosition } from '../../src/event-store/global-position.js';
 
@@ -44,8 +50,11 @@ export function eventStoreContract(getStore: () => EventStore): void {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
-  const readCategory = (category: string, expected: number, options: { after?: GlobalPosition; pageSize?: number } = {}) =>
-    readFeed({ categories: [category] }, expected, options);
+  const readCategory = (
+    category: string,
+    expected: number,
+    options: { after?: GlobalPosition; pageSize?: number } = {},
+  ) => readFeed({ categories: [category] }, expected, options);
   const expectWrongExpectedVersion = async (
     attempt: Promise<unknown>,
     expected: WrongExpectedVersion['expected'],
@@ -99,10 +108,23 @@ export function eventStoreContract(getStore: () => EventStore): void {
 
     it('When reading forwards or backwards from a revision with a maximum count, Then exactly that window comes back', async () => {
       const stream = `${newCategory()}-1`;
-      await getStore().append(stream, Array.from({ length: 10 }, (_, i) => event('N', { i })), 'no-stream');
+      await getStore().append(
+        stream,
+        Array.from({ length: 10 }, (_, i) => event('N', { i })),
+        'no-stream',
+      );
       const revisions = (events: RecordedEvent[]): bigint[] => events.map((e) => e.revision);
-      expect(revisions(await getStore().readStream(stream, { fromRevision: 3n, maxCount: 4 }))).to.deep.equal([3n, 4n, 5n, 6n]);
-      expect(revisions(await getStore().readStream(stream, { direction: 'backwards', maxCount: 3 }))).to.deep.equal([9n, 8n, 7n]);
+      expect(revisions(await getStore().readStream(stream, { fromRevision: 3n, maxCount: 4 }))).to.deep.equal([
+        3n,
+        4n,
+        5n,
+        6n,
+      ]);
+      expect(revisions(await getStore().readStream(stream, { direction: 'backwards', maxCount: 3 }))).to.deep.equal([
+        9n,
+        8n,
+        7n,
+      ]);
       expect(
         revisions(await getStore().readStream(stream, { direction: 'backwards', fromRevision: 4n, maxCount: 10 })),
       ).to.deep.equal([4n, 3n, 2n, 1n, 0n]);
@@ -125,10 +147,12 @@ export function eventStoreContract(getStore: () => EventStore): void {
 
     it('When appending with no events, Then it is refused and nothing is written', async () => {
       const stream = `${newCategory()}-1`;
-      const error = await getStore().append(stream, [], 'any').then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const error = await getStore()
+        .append(stream, [], 'any')
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error).to.be.instanceOf(TypeError);
       expect((await getStore().streamInfo(stream)).revision).to.equal('no-stream');
     });
@@ -143,7 +167,10 @@ export function eventStoreContract(getStore: () => EventStore): void {
         quotes: `"'\\\n\t`,
         astral: '𝄞𐍈',
       };
-      const large = { blob: 'x'.repeat(1024 * 1024), items: Array.from({ length: 2000 }, (_, i) => ({ i, label: `A-${i}` })) };
+      const large = {
+        blob: 'x'.repeat(1024 * 1024),
+        items: Array.from({ length: 2000 }, (_, i) => ({ i, label: `A-${i}` })),
+      };
       await getStore().append(stream, [event('Unicode', unicode), event('Large', large)], 'no-stream');
       const [first, second] = await getStore().readStream(stream);
       expect(first!.data).to.deep.equal(unicode);
@@ -153,7 +180,11 @@ export function eventStoreContract(getStore: () => EventStore): void {
     it('When 1,000 events are appended in one call, Then all are stored in order and the feed pages through them', async () => {
       const category = newCategory();
       const stream = `${category}-big`;
-      const result = await getStore().append(stream, Array.from({ length: 1000 }, (_, i) => event('N', { i })), 'no-stream');
+      const result = await getStore().append(
+        stream,
+        Array.from({ length: 1000 }, (_, i) => event('N', { i })),
+        'no-stream',
+      );
       expect(result.nextExpectedRevision).to.equal(999n);
       const read = await getStore().readStream(stream);
       expect(read.map((e) => (e.data as { i: number }).i)).to.deep.equal(Array.from({ length: 1000 }, (_, i) => i));
@@ -230,7 +261,9 @@ export function eventStoreContract(getStore: () => EventStore): void {
     it('When 30 writers append to one stream with any, Then revisions are contiguous and the feed agrees with stream order', async () => {
       const category = newCategory();
       const stream = `${category}-hot`;
-      await Promise.all(Array.from({ length: 30 }, (_, i) => getStore().append(stream, [event('N', { i }), event('M', { i })], 'any')));
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) => getStore().append(stream, [event('N', { i }), event('M', { i })], 'any')),
+      );
       const read = await getStore().readStream(stream);
       expect(read.map((e) => e.revision)).to.deep.equal(Array.from({ length: 60 }, (_, i) => BigInt(i)));
       const feed = await readCategory(category, 60);
@@ -246,7 +279,8 @@ export function eventStoreContract(getStore: () => EventStore): void {
       const last = await getStore().append(`${category}-a`, [event('A3')], 1n);
       const feed = await readCategory(category, 4);
       expect(feed.map((e) => e.type)).to.deep.equal(['A1', 'A2', 'B1', 'A3']);
-      for (let i = 1; i < feed.length; i++) expect(comparePositions(feed[i - 1]!.position, feed[i]!.position)).to.equal(-1);
+      for (let i = 1; i < feed.length; i++)
+        expect(comparePositions(feed[i - 1]!.position, feed[i]!.position)).to.equal(-1);
       expect(comparePositions(feed[1]!.position, a.position)).to.equal(0);
       expect(comparePositions(feed[3]!.position, last.position)).to.equal(0);
     });
@@ -264,7 +298,11 @@ export function eventStoreContract(getStore: () => EventStore): void {
     it('When filtering by event type, and by category and type together, Then only matching events come back', async () => {
       const category = newCategory();
       const other = newCategory();
-      await getStore().append(`${category}-1`, [event('Wanted', { i: 1 }), event('Other'), event('Wanted', { i: 2 })], 'no-stream');
+      await getStore().append(
+        `${category}-1`,
+        [event('Wanted', { i: 1 }), event('Other'), event('Wanted', { i: 2 })],
+        'no-stream',
+      );
       await getStore().append(`${other}-1`, [event('Wanted', { i: 3 })], 'no-stream');
       const byBoth = await readFeed({ categories: [category], eventTypes: ['Wanted'] }, 2);
       expect(byBoth.map((e) => (e.data as { i: number }).i)).to.deep.equal([1, 2]);
@@ -334,7 +372,11 @@ export function eventStoreContract(getStore: () => EventStore): void {
         Array.from({ length: writers }, async (_, w) => {
           for (let i = 0; i < appendsPerWriter; i++) {
             const size = 1 + ((w + i) % 3);
-            await getStore().append(`${category}-${w}`, Array.from({ length: size }, () => event('N', { w, i })), 'any');
+            await getStore().append(
+              `${category}-${w}`,
+              Array.from({ length: size }, () => event('N', { w, i })),
+              'any',
+            );
           }
         }),
       );
@@ -345,7 +387,8 @@ export function eventStoreContract(getStore: () => EventStore): void {
       ).flat();
       expect(seen.length).to.equal(stored.length);
       expect(new Set(seen.map((e) => e.id))).to.deep.equal(new Set(stored.map((e) => e.id)));
-      for (let i = 1; i < seen.length; i++) expect(comparePositions(seen[i - 1]!.position, seen[i]!.position)).to.equal(-1);
+      for (let i = 1; i < seen.length; i++)
+        expect(comparePositions(seen[i - 1]!.position, seen[i]!.position)).to.equal(-1);
     });
   });
 
@@ -362,7 +405,10 @@ export function eventStoreContract(getStore: () => EventStore): void {
       }
       return messages;
     };
-    const takeEvents = async (iterator: AsyncIterator<SubscriptionMessage>, count: number): Promise<RecordedEvent[]> => {
+    const takeEvents = async (
+      iterator: AsyncIterator<SubscriptionMessage>,
+      count: number,
+    ): Promise<RecordedEvent[]> => {
       const events: RecordedEvent[] = [];
       while (events.length < count) {
         const next = await iterator.next();

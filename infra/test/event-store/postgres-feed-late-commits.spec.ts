@@ -109,9 +109,12 @@ describe('PostgreSQL event store: late commits never skipped', () => {
 
     expect(seen).to.have.length(writers * appendsPerWriter * 2);
     expect(new Set(seen.map((e) => e.id)).size).to.equal(writers * appendsPerWriter * 2);
-    for (let i = 1; i < seen.length; i++) expect(comparePositions(seen[i - 1]!.position, seen[i]!.position)).to.equal(-1);
+    for (let i = 1; i < seen.length; i++)
+      expect(comparePositions(seen[i - 1]!.position, seen[i]!.position)).to.equal(-1);
     // The run must actually have produced late commits, or it proved nothing.
-    const commitOrderDiffersFromNumbering = seen.some((e, i) => i > 0 && e.position.prepare < seen[i - 1]!.position.prepare);
+    const commitOrderDiffersFromNumbering = seen.some(
+      (e, i) => i > 0 && e.position.prepare < seen[i - 1]!.position.prepare,
+    );
     expect(commitOrderDiffersFromNumbering, 'no out-of-order commit happened in this run').to.equal(true);
   });
 

@@ -141,7 +141,9 @@ describe('HTTP: bearer authentication', () => {
       (await fetch(`${server.url}/me`, { headers: { authorization: `Bearer ${token}` } })).status;
 
     it('When the token is RS256-signed by the private key, Then it is accepted', async () => {
-      expect(await statusFor(jwt.sign({ sub: 'u', exp: inAnHour() }, privateKey, { algorithm: 'RS256' }))).to.equal(200);
+      expect(await statusFor(jwt.sign({ sub: 'u', exp: inAnHour() }, privateKey, { algorithm: 'RS256' }))).to.equal(
+        200,
+      );
     });
 
     it('When the token is HS256-signed with the public key as secret, Then 401 (no algorithm confusion)', async () => {
@@ -168,12 +170,22 @@ describe('HTTP: bearer authentication', () => {
       (await fetch(`${server.url}/me`, { headers: { authorization: `Bearer ${token}` } })).status;
 
     it('When the token is for another audience, Then 401', async () => {
-      const token = jwt.sign({ sub: 'u' }, SECRET, { algorithm: 'HS256', expiresIn: 60, audience: 'other', issuer: 'concert-auth' });
+      const token = jwt.sign({ sub: 'u' }, SECRET, {
+        algorithm: 'HS256',
+        expiresIn: 60,
+        audience: 'other',
+        issuer: 'concert-auth',
+      });
       expect(await statusFor(token)).to.equal(401);
     });
 
     it('When the token is from another issuer, Then 401', async () => {
-      const token = jwt.sign({ sub: 'u' }, SECRET, { algorithm: 'HS256', expiresIn: 60, audience: 'concert-api', issuer: 'evil' });
+      const token = jwt.sign({ sub: 'u' }, SECRET, {
+        algorithm: 'HS256',
+        expiresIn: 60,
+        audience: 'concert-api',
+        issuer: 'evil',
+      });
       expect(await statusFor(token)).to.equal(401);
     });
 

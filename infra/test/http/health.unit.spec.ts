@@ -62,7 +62,10 @@ describe('HTTP: health and readiness', () => {
     try {
       const res = await fetch(`${roles.url}/ready`);
       expect(res.status).to.equal(200);
-      expect(await res.json()).to.deep.equal({ status: 'ready', checks: { 'projector:catalog': 'leader', 'projector:sales': 'standby' } });
+      expect(await res.json()).to.deep.equal({
+        status: 'ready',
+        checks: { 'projector:catalog': 'leader', 'projector:sales': 'standby' },
+      });
     } finally {
       await roles.close();
     }

@@ -84,7 +84,9 @@ describe('HTTP: request id and request logging (LOG_LEVEL=debug: every request, 
     expect(lines.map((line) => line.msg)).to.include.members(['inside the handler', 'request completed']);
     for (const line of lines) expect(line.service).to.equal('test-service');
     expect(JSON.stringify(logLines)).not.to.include('secret-token');
-    const completed = lines.find((line) => line.msg === 'request completed') as { req: { headers: Record<string, string> } };
+    const completed = lines.find((line) => line.msg === 'request completed') as {
+      req: { headers: Record<string, string> };
+    };
     expect(completed.req.headers.authorization).to.equal('[redacted]');
   });
 
@@ -120,7 +122,9 @@ describe('HTTP: request logging at LOG_LEVEL=info (failures, slow requests and a
   });
 
   it('When a request fails with a 5xx, Then one error line names its method, url, status and time, without headers', async () => {
-    const res = await fetch(`${byDefault.url}/broken?x=1`, { headers: { 'x-request-id': 'broken-1', authorization: 'Bearer secret-token' } });
+    const res = await fetch(`${byDefault.url}/broken?x=1`, {
+      headers: { 'x-request-id': 'broken-1', authorization: 'Bearer secret-token' },
+    });
     expect(res.status).to.equal(500);
     await res.text();
     await settle();

@@ -33,7 +33,11 @@ describe('migrateIdempotencyDatabase', function () {
       `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
        WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
     );
-    expect(tables.map((t) => t.name)).to.deep.equal(['idempotency.keys', 'idempotency.knex_migrations', 'idempotency.knex_migrations_lock']);
+    expect(tables.map((t) => t.name)).to.deep.equal([
+      'idempotency.keys',
+      'idempotency.knex_migrations',
+      'idempotency.knex_migrations_lock',
+    ]);
   });
 
   it('When it runs again, or from several processes at once, Then nothing is applied twice', async () => {
@@ -42,9 +46,15 @@ describe('migrateIdempotencyDatabase', function () {
   });
 
   it('When it shares the main database, Then the main migrations table does not list it', async () => {
-    const main = await query<{ name: string }>(process.env.DATABASE_URL!, 'SELECT name FROM public.knex_migrations ORDER BY id');
+    const main = await query<{ name: string }>(
+      process.env.DATABASE_URL!,
+      'SELECT name FROM public.knex_migrations ORDER BY id',
+    );
     expect(main.map((m) => m.name)).to.not.include('001-keys');
-    const own = await query<{ name: string }>(process.env.DATABASE_URL!, 'SELECT name FROM idempotency.knex_migrations ORDER BY id');
+    const own = await query<{ name: string }>(
+      process.env.DATABASE_URL!,
+      'SELECT name FROM idempotency.knex_migrations ORDER BY id',
+    );
     expect(own.map((m) => m.name)).to.deep.equal(['001-keys']);
   });
 });

@@ -33,11 +33,18 @@ describe('PostgresIdempotencyStore', function () {
   };
   /** In-flight time is the database's clock: a record is made older by moving its lock back. */
   const ageInFlight = async (ms: number): Promise<void> => {
-    await store.pool.query(`UPDATE idempotency.keys SET locked_at = locked_at - $2 * interval '1 millisecond' WHERE user_id = $1`, [user, ms]);
+    await store.pool.query(
+      `UPDATE idempotency.keys SET locked_at = locked_at - $2 * interval '1 millisecond' WHERE user_id = $1`,
+      [user, ms],
+    );
   };
   const paid: StoredResponse = {
     status: 201,
-    headers: { 'content-type': 'application/json; charset=utf-8', location: '/payments/p-1', 'x-consistency-token': '7.12' },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      location: '/payments/p-1',
+      'x-consistency-token': '7.12',
+    },
     body: Buffer.from('{"paymentId":"p-1","status":"COMPLETED"}'),
   };
 
@@ -117,7 +124,7 @@ describe('PostgresIdempotencyStore', function () {
     expect(await store.begin(user, 'k1', 'fp-b')).to.deep.equal({ kind: 'mismatch' });
   });
 
-  it('When gateways\' clocks disagree, Then the database clock decides whether a record is abandoned: a gateway running ahead cannot take over a fresh one', async () => {
+  it("When gateways' clocks disagree, Then the database clock decides whether a record is abandoned: a gateway running ahead cannot take over a fresh one", async () => {
     expect((await store.begin(user, 'k1', 'fp-a')).kind).to.equal('started');
     const ahead = open();
     const realNow = now;

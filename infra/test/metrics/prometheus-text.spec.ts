@@ -34,9 +34,22 @@ describe('Given the Prometheus text of a process', () => {
     expect(quantileOf(buckets, 0.5)).to.be.closeTo(0.1 * (50 / 90), 1e-9);
     // Rank 99 falls at the top of the 0.1..0.5 bucket.
     expect(quantileOf(buckets, 0.99)).to.be.closeTo(0.5, 1e-9);
-    expect(quantileOf(new Map([[0.1, 0], [Infinity, 0]]), 0.99)).to.equal(undefined);
+    expect(
+      quantileOf(
+        new Map([
+          [0.1, 0],
+          [Infinity, 0],
+        ]),
+        0.99,
+      ),
+    ).to.equal(undefined);
     // Only the observations between two readings.
-    const before = new Map([[0.1, 90], [0.5, 90], [1, 90], [Infinity, 90]]);
+    const before = new Map([
+      [0.1, 90],
+      [0.5, 90],
+      [1, 90],
+      [Infinity, 90],
+    ]);
     expect(quantileOf(bucketDelta(buckets, before), 0.5)).to.be.closeTo(0.1 + 0.4 * (5 / 9), 1e-9);
   });
 });

@@ -46,7 +46,13 @@ describe('ensureEventStream / ensureDurableConsumer (real NATS)', () => {
   it('When a durable consumer is ensured three times at once and again, Then it exists once with explicit ack from the start, and a changed setting is applied', async () => {
     const jsm = await nc.jetstreamManager();
     await ensureEventStream(jsm, { stream, subjectPrefix, maxAgeHours: 5 });
-    const options = { stream, durable: 'proj_test', filterSubject: `${subjectPrefix}.>`, maxAckPending: 100, ackWaitMs: 5000 };
+    const options = {
+      stream,
+      durable: 'proj_test',
+      filterSubject: `${subjectPrefix}.>`,
+      maxAckPending: 100,
+      ackWaitMs: 5000,
+    };
     await Promise.all([1, 2, 3].map(() => ensureDurableConsumer(jsm, options)));
     await ensureDurableConsumer(jsm, options);
     let info = await jsm.consumers.info(stream, 'proj_test');

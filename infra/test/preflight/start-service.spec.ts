@@ -7,7 +7,12 @@ import { expect } from 'chai';
 import { loadConfig } from '../../src/config/config.js';
 import { isReachable, servicesOf, type ServiceCheck } from '../../src/preflight/check-services.js';
 import { freePort } from '../../src/testing/free-port.js';
-import { installedOnThisMachine, startDecision, startInstalledServices, type Installed } from '../../src/preflight/start-service.js';
+import {
+  installedOnThisMachine,
+  startDecision,
+  startInstalledServices,
+  type Installed,
+} from '../../src/preflight/start-service.js';
 
 const everything: Installed = {
   which: (binary) => `/usr/bin/${binary}`,
@@ -39,18 +44,27 @@ describe('npm start: what it does about a server that does not answer (startDeci
   it('When NATS is local and installed, Then nats-server runs in the background with JetStream on the configured port', () => {
     const decision = startDecision(service('NATS'), everything);
     expect(decision).to.deep.include({ action: 'start', command: '/usr/bin/nats-server', background: true });
-    expect(decision).to.have.property('args').that.deep.equals(['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', '/var/lib/nats-server']);
+    expect(decision)
+      .to.have.property('args')
+      .that.deep.equals(['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', '/var/lib/nats-server']);
   });
 
   it('When a server is not installed (or PostgreSQL has no cluster), Then the Debian package to install is named', () => {
     expect(startDecision(service('Redis'), nothing)).to.deep.equal({ action: 'install', aptPackage: 'redis-server' });
     expect(startDecision(service('NATS'), nothing)).to.deep.equal({ action: 'install', aptPackage: 'nats-server' });
-    expect(startDecision(service('PostgreSQL'), { ...everything, postgresClusters: () => [] })).to.deep.equal({ action: 'install', aptPackage: 'postgresql' });
+    expect(startDecision(service('PostgreSQL'), { ...everything, postgresClusters: () => [] })).to.deep.equal({
+      action: 'install',
+      aptPackage: 'postgresql',
+    });
   });
 
   it('When the server is on another host, or is EventStoreDB, Then nothing is started: it is only reported', () => {
-    expect(startDecision(service('Redis', { REDIS_URL: 'redis://cache.internal:6379' }), everything)).to.deep.equal({ action: 'report' });
-    const esdb = servicesOf(loadConfig({ EVENTSTORE: 'esdb', EVENTSTORE_URL: 'esdb://127.0.0.1:2113?tls=false' })).find((s) => s.name === 'EventStoreDB')!;
+    expect(startDecision(service('Redis', { REDIS_URL: 'redis://cache.internal:6379' }), everything)).to.deep.equal({
+      action: 'report',
+    });
+    const esdb = servicesOf(loadConfig({ EVENTSTORE: 'esdb', EVENTSTORE_URL: 'esdb://127.0.0.1:2113?tls=false' })).find(
+      (s) => s.name === 'EventStoreDB',
+    )!;
     expect(startDecision(esdb, everything)).to.deep.equal({ action: 'report' });
   });
 });
@@ -71,8 +85,16 @@ describe('npm start: a stopped local server that is installed is started (real r
       const problems = await startInstalledServices(down, (line) => lines.push(line));
       expect(problems).to.deep.equal([]);
       expect(lines).to.have.length(2);
-      expect(lines[0]).to.match(new RegExp(`^Redis is not running on 127\\.0\\.0\\.1:${redisPort}: starting it \\(.*redis-server --daemonize yes`));
-      expect(lines[1]).to.match(new RegExp(`^NATS is not running on 127\\.0\\.0\\.1:${natsPort}: starting it \\(.*nats-server -a 127\\.0\\.0\\.1 -p ${natsPort} -js`));
+      expect(lines[0]).to.match(
+        new RegExp(
+          `^Redis is not running on 127\\.0\\.0\\.1:${redisPort}: starting it \\(.*redis-server --daemonize yes`,
+        ),
+      );
+      expect(lines[1]).to.match(
+        new RegExp(
+          `^NATS is not running on 127\\.0\\.0\\.1:${natsPort}: starting it \\(.*nats-server -a 127\\.0\\.0\\.1 -p ${natsPort} -js`,
+        ),
+      );
       expect(await isReachable('127.0.0.1', redisPort)).to.equal(true);
       expect(await isReachable('127.0.0.1', natsPort)).to.equal(true);
     } finally {
@@ -84,7 +106,11 @@ describe('npm start: a stopped local server that is installed is started (real r
   it('When a server is not installed, Then nothing is started and the line names the apt package', async () => {
     const port = await freePort();
     const lines: string[] = [];
-    const problems = await startInstalledServices([service('Redis', { REDIS_URL: `redis://127.0.0.1:${port}` })], (line) => lines.push(line), nothing);
+    const problems = await startInstalledServices(
+      [service('Redis', { REDIS_URL: `redis://127.0.0.1:${port}` })],
+      (line) => lines.push(line),
+      nothing,
+    );
     expect(lines).to.deep.equal([]);
     expect(problems).to.deep.equal([
       `Redis is not reachable at 127.0.0.1:${port} (REDIS_URL) and is not installed.\n  Install it with: sudo apt-get install redis-server (or set REDIS_URL to a running one)`,
@@ -105,7 +131,11 @@ function send(port: number, text: string): Promise<void> {
 function stopNats(port: number): void {
   let pids: number[] = [];
   try {
-    pids = execFileSync('pgrep', ['-f', `nats-server -a 127.0.0.1 -p ${port} -js`]).toString().trim().split('\n').map(Number);
+    pids = execFileSync('pgrep', ['-f', `nats-server -a 127.0.0.1 -p ${port} -js`])
+      .toString()
+      .trim()
+      .split('\n')
+      .map(Number);
   } catch {
     // none running
   }

@@ -17,7 +17,10 @@ describe('RedisRateLimiter on a Redis Cluster', function () {
     const subjects = Array.from({ length: 12 }, (_, i) => `user-${i}`);
     for (const subject of subjects) {
       const decisions = await Promise.all([viaA, viaB, viaA, viaB, viaA].map((l) => l.consume(subject)));
-      expect(decisions.filter((d) => d.allowed), subject).to.have.length(3);
+      expect(
+        decisions.filter((d) => d.allowed),
+        subject,
+      ).to.have.length(3);
     }
   });
 });

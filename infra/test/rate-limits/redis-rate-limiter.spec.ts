@@ -67,7 +67,7 @@ describe('RedisRateLimiter', function () {
     expect((await limiter.consume('erin')).allowed).to.equal(true);
   });
 
-  it('When a user\'s and an IP\'s budgets are spent together, Then one command decides both, each against its own budget', async () => {
+  it("When a user's and an IP's budgets are spent together, Then one command decides both, each against its own budget", async () => {
     const user = { name: 'pair-user', points: 1, windowSeconds: 60 };
     const ip = { name: 'pair-ip', points: 2, windowSeconds: 60 };
     const single = createRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: prefix });

@@ -47,10 +47,9 @@ async function dropAbandonedTestDatabases(): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE $1`,
-      [`${PREFIX}%`],
-    );
+    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+      `${PREFIX}%`,
+    ]);
     const cutoff = Date.now() - 2 * 60 * 60 * 1000;
     for (const { datname } of rows) {
       const createdAt = Number(datname.slice(PREFIX.length).split('_')[0]);

@@ -62,13 +62,18 @@ describe('Waiting room fairness', function () {
           if (!admittedAt.has(position)) admittedAt.set(position, Number(members[i + 1]) - settings.admissionWindowMs);
           if (leftAt.has(position)) readmitted++;
         }
-        for (const position of admittedAt.keys()) if (!now.has(position) && !leftAt.has(position)) leftAt.set(position, Date.now());
+        for (const position of admittedAt.keys())
+          if (!now.has(position) && !leftAt.has(position)) leftAt.set(position, Date.now());
         maxSeen = Math.max(maxSeen, now.size);
         await sleep(2);
       }
     };
 
-    const running = [ticker(new WaitingRoom(tickerA, settings)), ticker(new WaitingRoom(tickerB, settings)), observer()];
+    const running = [
+      ticker(new WaitingRoom(tickerA, settings)),
+      ticker(new WaitingRoom(tickerB, settings)),
+      observer(),
+    ];
     const userIds = Array.from({ length: USERS }, (_, i) => `fan-${i}`);
     // Everyone at once, in an order unrelated to their names.
     const shuffled = [...userIds].sort(() => Math.random() - 0.5);
@@ -81,9 +86,12 @@ describe('Waiting room fairness', function () {
     await Promise.all(running);
 
     // Positions: each user one, 1..5000, no gaps or duplicates; re-reading gives the same.
-    expect([...positionOf.values()].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: USERS }, (_, i) => i + 1));
+    expect([...positionOf.values()].sort((a, b) => a - b)).to.deep.equal(
+      Array.from({ length: USERS }, (_, i) => i + 1),
+    );
     const sample = userIds.filter((_, i) => i % 97 === 0);
-    for (const userId of sample) expect((await entryRoom.entryOf(concertId, userId))?.position).to.equal(positionOf.get(userId));
+    for (const userId of sample)
+      expect((await entryRoom.entryOf(concertId, userId))?.position).to.equal(positionOf.get(userId));
 
     // Everybody admitted exactly once: the ticks' admissions add up to the users, none twice.
     expect(ticks.at(-1)?.serving, 'everyone was admitted in time').to.equal(USERS);
@@ -101,7 +109,8 @@ describe('Waiting room fairness', function () {
     for (let i = 1; i < observed.length; i++) {
       const [position, at] = observed[i]!;
       const [previous, previousAt] = observed[i - 1]!;
-      if (at < previousAt) throw new Error(`position ${position} admitted at ${at}, before position ${previous} at ${previousAt}`);
+      if (at < previousAt)
+        throw new Error(`position ${position} admitted at ${at}, before position ${previous} at ${previousAt}`);
     }
 
     // At the end nobody is left waiting or admitted, and every entry reads EXPIRED.

@@ -8,7 +8,12 @@ describe('Queue tokens', () => {
   // A minute from when each test runs: the suite loads every file long before it runs this one.
   let claims: QueueTokenClaims;
   beforeEach(() => {
-    claims = { userId: 'alice', concertId: 'concert-1', entryId: '7f0c1f44-8c2e-4c59-9a43-2f9f2b0bb001', expiresAt: Date.now() + 60_000 };
+    claims = {
+      userId: 'alice',
+      concertId: 'concert-1',
+      entryId: '7f0c1f44-8c2e-4c59-9a43-2f9f2b0bb001',
+      expiresAt: Date.now() + 60_000,
+    };
   });
   const expected = { userId: 'alice', concertId: 'concert-1' };
 
@@ -49,19 +54,33 @@ describe('Queue tokens', () => {
   it('When the token was signed with another secret, or its payload was altered, Then it is refused', () => {
     expect(refusal(new QueueTokens('some-other-secret-of-16+').sign(claims))).to.match(/signature/);
     const [header, , signature] = tokens.sign(claims).split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ sub: 'alice', concert: 'concert-1', entry: 'e', exp: 9999999999, aud: 'concert-queue' })).toString('base64url');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ sub: 'alice', concert: 'concert-1', entry: 'e', exp: 9999999999, aud: 'concert-queue' }),
+    ).toString('base64url');
     expect(refusal(`${header}.${forgedPayload}.${signature}`)).to.match(/signature/);
   });
 
   it('When the token says alg none, or is an access token signed with the same secret, Then it is refused', () => {
-    const unsigned = jwt.sign({ concert: 'concert-1', entry: 'e', aud: 'concert-queue' }, '', { algorithm: 'none', subject: 'alice', expiresIn: 60 });
+    const unsigned = jwt.sign({ concert: 'concert-1', entry: 'e', aud: 'concert-queue' }, '', {
+      algorithm: 'none',
+      subject: 'alice',
+      expiresIn: 60,
+    });
     expect(refusal(unsigned)).to.match(/signature|algorithm/);
-    const accessToken = jwt.sign({ concert: 'concert-1', entry: 'e', roles: [] }, SECRET, { algorithm: 'HS256', subject: 'alice', expiresIn: 60 });
+    const accessToken = jwt.sign({ concert: 'concert-1', entry: 'e', roles: [] }, SECRET, {
+      algorithm: 'HS256',
+      subject: 'alice',
+      expiresIn: 60,
+    });
     expect(refusal(accessToken)).to.match(/audience/);
   });
 
   it('When the token has no expiry or is not a JWT at all, Then it is refused', () => {
-    const noExpiry = jwt.sign({ concert: 'concert-1', entry: 'e' }, SECRET, { algorithm: 'HS256', subject: 'alice', audience: 'concert-queue' });
+    const noExpiry = jwt.sign({ concert: 'concert-1', entry: 'e' }, SECRET, {
+      algorithm: 'HS256',
+      subject: 'alice',
+      audience: 'concert-queue',
+    });
     expect(refusal(noExpiry)).to.match(/expiry/);
     expect(refusal('not-a-token')).to.match(/malformed/);
   });

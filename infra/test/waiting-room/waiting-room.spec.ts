@@ -60,10 +60,16 @@ describe('Waiting room', () => {
     expect(await r.entryOf(concertId, 'never-entered')).to.equal(undefined);
   });
 
-  it('When an ops console reads a room, Then it sees waiting and admitted users and the last in line\'s wait, and reading ticks nothing', async () => {
+  it("When an ops console reads a room, Then it sees waiting and admitted users and the last in line's wait, and reading ticks nothing", async () => {
     const r = room({ admitPerSecond: 2, maxAdmitted: 100 });
     const { concertId, userIds } = await given(6, r);
-    expect(await r.summary(concertId)).to.deep.equal({ concertId, waiting: 6, admitted: 0, admissionRatePerSecond: 2, lastInLineWaitSeconds: 3 });
+    expect(await r.summary(concertId)).to.deep.equal({
+      concertId,
+      waiting: 6,
+      admitted: 0,
+      admissionRatePerSecond: 2,
+      lastInLineWaitSeconds: 3,
+    });
     await tickAfter(r, concertId, 1100);
     const after = await r.summary(concertId);
     expect(after).to.include({ waiting: 4, admitted: 2 });
@@ -101,7 +107,10 @@ describe('Waiting room', () => {
       const result = await tickAfter(r, concertId, 60);
       admittedTotal += result.admittedNow;
       const entries = await statuses(r, concertId, userIds);
-      const admitted = entries.filter((e) => e.status === 'ADMITTED').map((e) => e.position).sort((a, b) => a - b);
+      const admitted = entries
+        .filter((e) => e.status === 'ADMITTED')
+        .map((e) => e.position)
+        .sort((a, b) => a - b);
       expect(admitted).to.deep.equal(Array.from({ length: admitted.length }, (_, k) => k + 1));
       expect(result.serving).to.equal(admitted.length);
       expect(entries.filter((e) => e.status === 'WAITING').every((e) => e.position > admitted.length)).to.equal(true);
@@ -139,11 +148,19 @@ describe('Waiting room', () => {
     const r = room({ maxAdmitted: 2, admissionWindowMs: 1_000 });
     const { concertId, userIds } = await given(3, r);
     await tickAfter(r, concertId, 20);
-    expect((await statuses(r, concertId, userIds)).map((e) => e.status)).to.deep.equal(['ADMITTED', 'ADMITTED', 'WAITING']);
+    expect((await statuses(r, concertId, userIds)).map((e) => e.status)).to.deep.equal([
+      'ADMITTED',
+      'ADMITTED',
+      'WAITING',
+    ]);
 
     const result = await tickAfter(r, concertId, 1_200);
     expect(result).to.include({ expiredNow: 2, admittedNow: 1, admitted: 1, waiting: 0 });
-    expect((await statuses(r, concertId, userIds)).map((e) => e.status)).to.deep.equal(['EXPIRED', 'EXPIRED', 'ADMITTED']);
+    expect((await statuses(r, concertId, userIds)).map((e) => e.status)).to.deep.equal([
+      'EXPIRED',
+      'EXPIRED',
+      'ADMITTED',
+    ]);
   });
 
   it('Given the cap is full, When an admitted user completes a payment, Then the slot goes to the next user and the finished entry is over', async () => {

@@ -92,7 +92,9 @@ export class LeaderElection {
         clearInterval(heartbeat);
         client.off('end', onLost);
         // Ending the session frees the lock; an explicit unlock first is just tidier in the logs.
-        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [this.options.lockName]).catch(() => undefined);
+        await client
+          .query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [this.options.lockName])
+          .catch(() => undefined);
         await client.end().catch(() => undefined);
       },
     };

@@ -18,7 +18,12 @@ const READ_CAP = 100_000;
  * index (every committed event, also those not yet visible in the feed); otherwise by reading
  * the feed through the EventStore interface, up to READ_CAP events.
  */
-export async function feedLag(config: Pick<Config, 'EVENTSTORE'>, knex: Knex, store: EventStore, after: GlobalPosition): Promise<FeedLag> {
+export async function feedLag(
+  config: Pick<Config, 'EVENTSTORE'>,
+  knex: Knex,
+  store: EventStore,
+  after: GlobalPosition,
+): Promise<FeedLag> {
   if (config.EVENTSTORE === 'postgres') {
     const { rows } = await knex.raw<{ rows: { events: string; oldest: Date | null }[] }>(
       `SELECT count(*) AS events, min(recorded_at) AS oldest FROM es_events

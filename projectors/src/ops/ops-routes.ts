@@ -1,4 +1,13 @@
-import { notFoundProblem, parseParams, requireRole, type Config, type EventStore, type Logger, type Projection, type RedisClient } from '@concert/infra';
+import {
+  notFoundProblem,
+  parseParams,
+  requireRole,
+  type Config,
+  type EventStore,
+  type Logger,
+  type Projection,
+  type RedisClient,
+} from '@concert/infra';
 import type { Express } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -40,7 +49,10 @@ export function opsRoutes(app: Express, deps: OpsRoutesDeps): void {
 
   app.post('/admin/parked/:id/retry', admin, async (req, res) => {
     const { id } = parseParams(retryParams, req);
-    const exists = await deps.knex('parked_events').first('id').where({ id: String(id) });
+    const exists = await deps
+      .knex('parked_events')
+      .first('id')
+      .where({ id: String(id) });
     if (exists === undefined) throw notFoundProblem(`no parked event with id ${id}`);
     const result = await retryParked(deps.knex, deps.projections, id);
     if (result.outcome === 'applied') {

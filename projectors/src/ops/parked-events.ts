@@ -34,7 +34,9 @@ interface ParkedRow {
 }
 
 export async function listParked(knex: Knex, projection?: string): Promise<ParkedEvent[]> {
-  const query = knex<ParkedRow>('parked_events').select('*').orderBy([{ column: 'commit_position' }, { column: 'prepare_position' }, { column: 'id' }]);
+  const query = knex<ParkedRow>('parked_events')
+    .select('*')
+    .orderBy([{ column: 'commit_position' }, { column: 'prepare_position' }, { column: 'id' }]);
   if (projection) query.where({ projection });
   return (await query).map((row) => ({
     id: Number(row.id),
@@ -50,7 +52,9 @@ export async function listParked(knex: Knex, projection?: string): Promise<Parke
   }));
 }
 
-export type RetryOutcome = { id: number; projection: string; outcome: 'applied'; staleCacheKeys: string[] } | { id: number; projection: string; outcome: 'failed'; error: string };
+export type RetryOutcome =
+  | { id: number; projection: string; outcome: 'applied'; staleCacheKeys: string[] }
+  | { id: number; projection: string; outcome: 'failed'; error: string };
 
 /**
  * Applies a parked event through its projection, in a transaction fenced like a live batch
@@ -65,7 +69,9 @@ export type RetryOutcome = { id: number; projection: string; outcome: 'applied';
  * applies every event in order and clears the parked events it covers).
  */
 export async function retryParked(knex: Knex, projections: readonly Projection[], id: number): Promise<RetryOutcome> {
-  const row = await knex<ParkedRow>('parked_events').where({ id: String(id) }).first();
+  const row = await knex<ParkedRow>('parked_events')
+    .where({ id: String(id) })
+    .first();
   if (!row) throw new Error(`no parked event with id ${id}`);
   const projection = projections.find((p) => p.name === row.projection);
   if (!projection) throw new Error(`parked event ${id} belongs to an unknown projection "${row.projection}"`);

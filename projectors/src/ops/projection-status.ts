@@ -39,15 +39,22 @@ export async function projectorStatus(
   const rows = await knex<CheckpointRow>('projection_checkpoints').select('*').orderBy('projection');
   const byName = new Map(rows.map((r) => [r.projection, r]));
   const names = [...new Set([...projections.map((p) => p.name), ...rows.map((r) => r.projection)])];
-  const parkedRows = await knex('parked_events').select('projection').count<{ projection: string; count: string }[]>('* as count').groupBy('projection');
+  const parkedRows = await knex('parked_events')
+    .select('projection')
+    .count<{ projection: string; count: string }[]>('* as count')
+    .groupBy('projection');
   const parked = new Map(parkedRows.map((r) => [r.projection, Number(r.count)]));
   const now = Date.now();
   const out: ProjectorStatus[] = [];
   for (const name of names) {
     const row = byName.get(name);
-    const position: GlobalPosition = row ? { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) } : { commit: 0n, prepare: 0n };
+    const position: GlobalPosition = row
+      ? { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) }
+      : { commit: 0n, prepare: 0n };
     const lag = await feedLag(config, knex, store, position);
-    const leader = projections.some((p) => p.name === name) ? await lockHolder(knex, projectionLockName(config.NATS_STREAM, { name })) : undefined;
+    const leader = projections.some((p) => p.name === name)
+      ? await lockHolder(knex, projectionLockName(config.NATS_STREAM, { name }))
+      : undefined;
     out.push({
       ...(leader === undefined ? {} : { leader }),
       projector: name,

@@ -59,7 +59,13 @@ export async function applyCatalogBatch(trx: Knex.Transaction, events: readonly 
       case 'ConcertCreated': {
         const key = { concert_id: event.data.concertId };
         if (!concerts.get(key)) {
-          concerts.set({ ...key, title: event.data.title, venue: event.data.venue, sales_opened_at: null, created_at: eventTime(recorded) });
+          concerts.set({
+            ...key,
+            title: event.data.title,
+            venue: event.data.venue,
+            sales_opened_at: null,
+            created_at: eventTime(recorded),
+          });
         }
         stale.add(cacheKeys.concertList());
         break;

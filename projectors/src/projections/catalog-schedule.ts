@@ -27,15 +27,13 @@ export async function addSchedule(trx: Knex.Transaction, data: ScheduleAdded['da
   // Seats are only ever written with their schedule: if the schedule was there, so are they.
   if (inserted.length === 0) return;
 
-  const seats = data.seats.map(
-    (seat): Pick<SeatRow, 'schedule_id' | 'seat_id' | 'grade' | 'price' | 'status'> => ({
-      schedule_id: data.scheduleId,
-      seat_id: seat.seatId,
-      grade: seat.grade,
-      price: seat.price,
-      status: 'AVAILABLE',
-    }),
-  );
+  const seats = data.seats.map((seat): Pick<SeatRow, 'schedule_id' | 'seat_id' | 'grade' | 'price' | 'status'> => ({
+    schedule_id: data.scheduleId,
+    seat_id: seat.seatId,
+    grade: seat.grade,
+    price: seat.price,
+    status: 'AVAILABLE',
+  }));
   for (let start = 0; start < seats.length; start += SEATS_PER_INSERT) {
     await trx<SeatRow>('rm_seats').insert(seats.slice(start, start + SEATS_PER_INSERT));
   }

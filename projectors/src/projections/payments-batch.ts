@@ -9,7 +9,17 @@ export async function applyPaymentsBatch(trx: Knex.Transaction, events: readonly
   const rows = new RowBatch<PaymentRow>({
     table: 'rm_payments',
     key: ['payment_id'],
-    columns: ['payment_id', 'reservation_id', 'user_id', 'amount', 'status', 'failure_reason', 'requested_at', 'completed_at', 'updated_at'],
+    columns: [
+      'payment_id',
+      'reservation_id',
+      'user_id',
+      'amount',
+      'status',
+      'failure_reason',
+      'requested_at',
+      'completed_at',
+      'updated_at',
+    ],
   });
   await rows.load(
     trx,
@@ -36,12 +46,14 @@ export async function applyPaymentsBatch(trx: Knex.Transaction, events: readonly
       }
       case 'PaymentCompleted': {
         const row = rows.get({ payment_id: event.data.paymentId });
-        if (row?.status === 'REQUESTED') rows.set({ ...row, status: 'COMPLETED', completed_at: new Date(event.data.completedAt), updated_at: at });
+        if (row?.status === 'REQUESTED')
+          rows.set({ ...row, status: 'COMPLETED', completed_at: new Date(event.data.completedAt), updated_at: at });
         break;
       }
       case 'PaymentFailed': {
         const row = rows.get({ payment_id: event.data.paymentId });
-        if (row?.status === 'REQUESTED') rows.set({ ...row, status: 'FAILED', failure_reason: event.data.reason, updated_at: at });
+        if (row?.status === 'REQUESTED')
+          rows.set({ ...row, status: 'FAILED', failure_reason: event.data.reason, updated_at: at });
         break;
       }
       case 'PaymentRefunded': {

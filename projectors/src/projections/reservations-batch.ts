@@ -9,11 +9,24 @@ export async function applyReservationsBatch(trx: Knex.Transaction, events: read
   const rows = new RowBatch<ReservationRow>({
     table: 'rm_reservations',
     key: ['reservation_id'],
-    columns: ['reservation_id', 'user_id', 'schedule_id', 'seat_ids', 'amount', 'status', 'expires_at', 'payment_id', 'created_at', 'updated_at'],
+    columns: [
+      'reservation_id',
+      'user_id',
+      'schedule_id',
+      'seat_ids',
+      'amount',
+      'status',
+      'expires_at',
+      'payment_id',
+      'created_at',
+      'updated_at',
+    ],
   });
   await rows.load(
     trx,
-    events.flatMap(({ event }) => ('reservationId' in event.data ? [{ reservation_id: event.data.reservationId }] : [])),
+    events.flatMap(({ event }) =>
+      'reservationId' in event.data ? [{ reservation_id: event.data.reservationId }] : [],
+    ),
   );
   for (const { recorded, event } of events) {
     const at = eventTime(recorded);
@@ -41,8 +54,10 @@ export async function applyReservationsBatch(trx: Knex.Transaction, events: read
         // Only HELD moves, as in reservations.ts.
         const row = rows.get({ reservation_id: event.data.reservationId });
         if (row?.status !== 'HELD') break;
-        if (event.type === 'ReservationConfirmed') rows.set({ ...row, status: 'CONFIRMED', payment_id: event.data.paymentId, updated_at: at });
-        else rows.set({ ...row, status: event.type === 'ReservationCancelled' ? 'CANCELLED' : 'EXPIRED', updated_at: at });
+        if (event.type === 'ReservationConfirmed')
+          rows.set({ ...row, status: 'CONFIRMED', payment_id: event.data.paymentId, updated_at: at });
+        else
+          rows.set({ ...row, status: event.type === 'ReservationCancelled' ? 'CANCELLED' : 'EXPIRED', updated_at: at });
         break;
       }
       default:

@@ -59,7 +59,11 @@ export const reservationsProjection: Projection = {
         return;
       }
       case 'ReservationConfirmed':
-        await finish(trx, event.data.reservationId, { status: 'CONFIRMED', payment_id: event.data.paymentId, updated_at: at });
+        await finish(trx, event.data.reservationId, {
+          status: 'CONFIRMED',
+          payment_id: event.data.paymentId,
+          updated_at: at,
+        });
         return;
       case 'ReservationCancelled':
         await finish(trx, event.data.reservationId, { status: 'CANCELLED', updated_at: at });

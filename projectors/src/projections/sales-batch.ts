@@ -32,7 +32,8 @@ export async function applySalesBatch(trx: Knex.Transaction, events: readonly Pr
     switch (event.type) {
       case 'ScheduleAdded': {
         const key = { schedule_id: event.data.scheduleId };
-        if (!bySchedule.get(key)) bySchedule.set({ ...key, concert_id: event.data.concertId, sold_seats: 0, revenue: '0' });
+        if (!bySchedule.get(key))
+          bySchedule.set({ ...key, concert_id: event.data.concertId, sold_seats: 0, revenue: '0' });
         break;
       }
       case 'ReservationConfirmed': {

@@ -20,7 +20,11 @@ export function nextHolding(current: SeatHolding, event: SeatEvent): SeatHolding
 function afterEvent(current: SeatHolding, event: SeatEvent): SeatHolding {
   switch (event.type) {
     case 'SeatHeld':
-      return { status: 'HELD', reservation_id: event.data.reservationId, hold_expires_at: new Date(event.data.holdExpiresAt) };
+      return {
+        status: 'HELD',
+        reservation_id: event.data.reservationId,
+        hold_expires_at: new Date(event.data.holdExpiresAt),
+      };
     case 'SeatReleased':
       if (current.status !== 'HELD' || current.reservation_id !== event.data.reservationId) return current;
       return { status: 'AVAILABLE', reservation_id: null, hold_expires_at: null };

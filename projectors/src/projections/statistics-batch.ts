@@ -21,7 +21,11 @@ interface StatsScheduleRow {
  * per schedule and minute and added in one upsert, as addToMinute adds them one by one.
  */
 export async function applyStatisticsBatch(trx: Knex.Transaction, events: readonly ProjectedEvent[]): Promise<void> {
-  const concerts = new RowBatch<StatsConcertRow>({ table: 'rm_stats_concerts', key: ['concert_id'], columns: ['concert_id'] });
+  const concerts = new RowBatch<StatsConcertRow>({
+    table: 'rm_stats_concerts',
+    key: ['concert_id'],
+    columns: ['concert_id'],
+  });
   const schedules = new RowBatch<StatsScheduleRow>({
     table: 'rm_stats_schedules',
     key: ['schedule_id'],
@@ -38,7 +42,9 @@ export async function applyStatisticsBatch(trx: Knex.Transaction, events: readon
   );
   await reservations.load(
     trx,
-    events.flatMap(({ event }) => ('reservationId' in event.data ? [{ reservation_id: event.data.reservationId }] : [])),
+    events.flatMap(({ event }) =>
+      'reservationId' in event.data ? [{ reservation_id: event.data.reservationId }] : [],
+    ),
   );
 
   const minutes = new MinuteDeltas();
@@ -78,7 +84,11 @@ export async function applyStatisticsBatch(trx: Knex.Transaction, events: readon
         const ended = { ...row, ended_at: at, ended_minute: minuteOf(at) };
         if (event.type === 'ReservationConfirmed') {
           // Never negative: the two events may be stamped by different command-api clocks.
-          reservations.set({ ...ended, status: 'CONFIRMED', hold_to_confirm_ms: Math.max(0, at.getTime() - row.held_at.getTime()) });
+          reservations.set({
+            ...ended,
+            status: 'CONFIRMED',
+            hold_to_confirm_ms: Math.max(0, at.getTime() - row.held_at.getTime()),
+          });
           const { seatIds, amount } = event.data;
           minutes.add(row.schedule_id, minuteOf(at), { confirmations: 1, seats_sold: seatIds.length, revenue: amount });
           minutes.add(row.schedule_id, minuteOf(row.held_at), { holds_confirmed: 1 });

@@ -31,7 +31,9 @@ export async function addToMinute(
   deltas: Partial<Record<StatsCounter, number>>,
 ): Promise<void> {
   const counters = Object.keys(deltas) as StatsCounter[];
-  const merge = Object.fromEntries(counters.map((counter) => [counter, trx.raw('?? + ??', [`rm_stats_by_minute.${counter}`, `excluded.${counter}`])]));
+  const merge = Object.fromEntries(
+    counters.map((counter) => [counter, trx.raw('?? + ??', [`rm_stats_by_minute.${counter}`, `excluded.${counter}`])]),
+  );
   await trx('rm_stats_by_minute')
     .insert({ schedule_id: scheduleId, minute, ...deltas })
     .onConflict(['schedule_id', 'minute'])

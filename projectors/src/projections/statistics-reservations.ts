@@ -20,7 +20,12 @@ export interface EndedReservation {
 }
 
 /** Records a hold; false when it was recorded already (the event came again). */
-export async function recordHold(trx: Knex.Transaction, reservationId: string, scheduleId: string, heldAt: Date): Promise<boolean> {
+export async function recordHold(
+  trx: Knex.Transaction,
+  reservationId: string,
+  scheduleId: string,
+  heldAt: Date,
+): Promise<boolean> {
   const row: StatsReservationRow = {
     reservation_id: reservationId,
     schedule_id: scheduleId,
@@ -30,7 +35,11 @@ export async function recordHold(trx: Knex.Transaction, reservationId: string, s
     ended_minute: null,
     hold_to_confirm_ms: null,
   };
-  const inserted = await trx('rm_stats_reservations').insert(row).onConflict('reservation_id').ignore().returning('reservation_id');
+  const inserted = await trx('rm_stats_reservations')
+    .insert(row)
+    .onConflict('reservation_id')
+    .ignore()
+    .returning('reservation_id');
   return inserted.length > 0;
 }
 
@@ -47,7 +56,9 @@ export async function endReservation(
   endedAt: Date,
 ): Promise<EndedReservation | undefined> {
   const holdToConfirm =
-    status === 'CONFIRMED' ? trx.raw('greatest(0, round(extract(epoch from (?::timestamptz - held_at)) * 1000))', [endedAt.toISOString()]) : null;
+    status === 'CONFIRMED'
+      ? trx.raw('greatest(0, round(extract(epoch from (?::timestamptz - held_at)) * 1000))', [endedAt.toISOString()])
+      : null;
   const [ended] = await trx('rm_stats_reservations')
     .where({ reservation_id: reservationId, status: 'HELD' })
     .update({ status, ended_at: endedAt, ended_minute: minuteOf(endedAt), hold_to_confirm_ms: holdToConfirm })

@@ -17,7 +17,14 @@ import { endReservation, recordHold } from './statistics-reservations.js';
  */
 export const statisticsProjection: Projection = {
   name: PROJECTION_NAMES.statistics,
-  handles: ['ConcertCreated', 'ScheduleAdded', 'ReservationHeld', 'ReservationConfirmed', 'ReservationCancelled', 'ReservationExpired'],
+  handles: [
+    'ConcertCreated',
+    'ScheduleAdded',
+    'ReservationHeld',
+    'ReservationConfirmed',
+    'ReservationCancelled',
+    'ReservationExpired',
+  ],
   tables: ['rm_stats_concerts', 'rm_stats_schedules', 'rm_stats_by_minute', 'rm_stats_reservations'],
   // No cachePrefixes: the query API serves /admin/stats uncached.
   applyBatch: applyStatisticsBatch,

@@ -6,7 +6,11 @@ import type { WalletRow } from './wallets.js';
 
 /** The wallets projection's bulk form: the running sums of wallets.ts, one upsert. */
 export async function applyWalletsBatch(trx: Knex.Transaction, events: readonly ProjectedEvent[]): Promise<void> {
-  const rows = new RowBatch<WalletRow>({ table: 'rm_wallets', key: ['user_id'], columns: ['user_id', 'balance', 'updated_at'] });
+  const rows = new RowBatch<WalletRow>({
+    table: 'rm_wallets',
+    key: ['user_id'],
+    columns: ['user_id', 'balance', 'updated_at'],
+  });
   await rows.load(
     trx,
     events.flatMap(({ event }) => ('userId' in event.data ? [{ user_id: event.data.userId }] : [])),

@@ -71,11 +71,15 @@ export class FencedPublisher {
       this.previousId === undefined
         ? { lastSequence: this.expectedLast }
         : { lastSequence: this.expectedLast, lastMsgID: this.previousId };
-    const ack = this.js.publish(eventSubject(this.options.subjectPrefix, event.category, event.type), encodeEvent(event), {
-      msgID: event.id,
-      expect,
-      ...(this.options.publishTimeoutMs ? { timeout: this.options.publishTimeoutMs } : {}),
-    });
+    const ack = this.js.publish(
+      eventSubject(this.options.subjectPrefix, event.category, event.type),
+      encodeEvent(event),
+      {
+        msgID: event.id,
+        expect,
+        ...(this.options.publishTimeoutMs ? { timeout: this.options.publishTimeoutMs } : {}),
+      },
+    );
     // Awaited by the pump, in order; this keeps a rejection that lands first from being "unhandled".
     ack.catch(() => undefined);
     this.expectedLast += 1;

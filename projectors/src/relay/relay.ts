@@ -164,7 +164,10 @@ export class Relay {
       checkpointName: this.options.checkpointName ?? 'relay',
     });
     if (leading.aborted) return;
-    this.logger.info({ after: formatPosition(start.after), lastSequence: start.lastSequence, from: start.source }, 'relaying');
+    this.logger.info(
+      { after: formatPosition(start.after), lastSequence: start.lastSequence, from: start.source },
+      'relaying',
+    );
     const subscription = this.options.eventStore.subscribeToAll({ after: start.after });
     const closeFeed = (): void => void subscription.close();
     const publisher = new FencedPublisher(this.options.js, {

@@ -76,7 +76,11 @@ export async function applyBatch(
  * Applies events the continuity check let through, in feed order: with the projection's bulk
  * form when it has one (a few statements per table for the whole batch), else one by one.
  */
-export async function applyEvents(trx: Knex.Transaction, projection: Projection, events: readonly ProjectedEvent[]): Promise<Set<string>> {
+export async function applyEvents(
+  trx: Knex.Transaction,
+  projection: Projection,
+  events: readonly ProjectedEvent[],
+): Promise<Set<string>> {
   const staleKeys = new Set<string>();
   if (events.length === 0) return staleKeys;
   if (projection.applyBatch) {

@@ -28,7 +28,11 @@ export async function lockCheckpoint(trx: Knex.Transaction, name: string): Promi
     .insert({ projection: name, commit_position: '0', prepare_position: '0', stream_sequence: 0 })
     .onConflict('projection')
     .ignore();
-  const row = await trx<CheckpointRow>(TABLE).select(...COLUMNS).where({ projection: name }).forUpdate().first();
+  const row = await trx<CheckpointRow>(TABLE)
+    .select(...COLUMNS)
+    .where({ projection: name })
+    .forUpdate()
+    .first();
   if (!row) throw new Error(`checkpoint ${name} vanished inside its transaction`);
   return fromRow(row);
 }
@@ -48,14 +52,18 @@ export async function passCheckpoint(knex: Knex, name: string, to: Checkpoint): 
   return knex.transaction(async (trx) => {
     await lockProjectionShared(trx, name);
     const current = await lockCheckpoint(trx, name);
-    if (comparePositions(to.position, current.position) <= 0 || to.streamSequence < current.streamSequence) return undefined;
+    if (comparePositions(to.position, current.position) <= 0 || to.streamSequence < current.streamSequence)
+      return undefined;
     await writeCheckpoint(trx, name, to);
     return to;
   });
 }
 
 export async function readCheckpoint(knex: Knex, name: string): Promise<Checkpoint | undefined> {
-  const row = await knex<CheckpointRow>(TABLE).select(...COLUMNS).where({ projection: name }).first();
+  const row = await knex<CheckpointRow>(TABLE)
+    .select(...COLUMNS)
+    .where({ projection: name })
+    .first();
   return row ? fromRow(row) : undefined;
 }
 

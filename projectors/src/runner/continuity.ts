@@ -13,7 +13,12 @@ import type { Checkpoint } from './checkpoint-store.js';
  */
 export type Continuity = 'duplicate' | 'out-of-order' | 'next';
 
-export function continuityOf(checkpoint: Checkpoint, event: RecordedEvent, streamSequence: number | undefined, contiguous = true): Continuity {
+export function continuityOf(
+  checkpoint: Checkpoint,
+  event: RecordedEvent,
+  streamSequence: number | undefined,
+  contiguous = true,
+): Continuity {
   if (comparePositions(event.position, checkpoint.position) <= 0) return 'duplicate';
   // Without a sequence (a rebuild from the event store, or a checkpoint reset to 0) order comes
   // from the caller. A sequence at or below the checkpoint's with a newer position means the

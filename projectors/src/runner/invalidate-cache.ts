@@ -13,7 +13,11 @@ const SECOND_DELETE_AFTER_MS = 500;
  * logged, never retried or fatal. One DEL per key: keys of different hash slots cannot share
  * one command in Redis Cluster.
  */
-export async function invalidateCache(redis: RedisClient | undefined, keys: readonly string[], logger: Logger): Promise<void> {
+export async function invalidateCache(
+  redis: RedisClient | undefined,
+  keys: readonly string[],
+  logger: Logger,
+): Promise<void> {
   if (!redis || keys.length === 0) return;
   await deleteKeys(redis, keys, logger);
   setTimeout(() => void deleteKeys(redis, keys, logger), SECOND_DELETE_AFTER_MS).unref();

@@ -72,7 +72,10 @@ export class ProjectionFeed {
       maxAckPending: this.options.batchSize * 4,
       ackWaitMs: this.options.ackWaitMs,
       ackPolicy: 'all',
-      startSequence: (existing === undefined || checkpoint.streamSequence === 0 ? acked : Math.min(acked, checkpoint.streamSequence)) + 1,
+      startSequence:
+        (existing === undefined || checkpoint.streamSequence === 0
+          ? acked
+          : Math.min(acked, checkpoint.streamSequence)) + 1,
     };
     const inSync =
       existing !== undefined &&

@@ -285,7 +285,10 @@ class ProjectorRunner implements RunningProjector {
   private untilLostDelivery(batch: JsMsg[]): JsMsg[] {
     for (const [i, message] of batch.entries()) {
       if (message.info.deliverySequence !== this.nextDelivery) {
-        this.logger.warn({ expected: this.nextDelivery, got: message.info.deliverySequence }, 'deliveries lost in transit, resuming from the checkpoint');
+        this.logger.warn(
+          { expected: this.nextDelivery, got: message.info.deliverySequence },
+          'deliveries lost in transit, resuming from the checkpoint',
+        );
         return batch.slice(0, i);
       }
       this.nextDelivery += 1;
@@ -305,7 +308,10 @@ class ProjectorRunner implements RunningProjector {
       return true;
     } catch (error) {
       this.metrics.batches.inc({ projection: this.projection, result: 'failed' });
-      this.logger.warn({ err: error, events: decoded.events.length }, 'batch failed, applying its events one at a time');
+      this.logger.warn(
+        { err: error, events: decoded.events.length },
+        'batch failed, applying its events one at a time',
+      );
       return false;
     }
   }
@@ -322,7 +328,10 @@ class ProjectorRunner implements RunningProjector {
       const sequence = sequences[i]!;
       for (let attempts = 1; ; attempts++) {
         try {
-          const result = await applyBatch(knex, projection, [event], { streamSequences: [sequence], contiguous: this.contiguous });
+          const result = await applyBatch(knex, projection, [event], {
+            streamSequences: [sequence],
+            contiguous: this.contiguous,
+          });
           await this.committed(result, [message]);
           break;
         } catch (error) {
@@ -332,7 +341,10 @@ class ProjectorRunner implements RunningProjector {
             this.resync(messages.slice(i));
             return;
           }
-          this.logger.warn({ err: error, eventId: event.id, eventType: event.type, attempts }, 'event failed, retrying');
+          this.logger.warn(
+            { err: error, eventId: event.id, eventType: event.type, attempts },
+            'event failed, retrying',
+          );
           for (const waiting of messages.slice(i)) settle(waiting, 'working');
           await sleep(this.retryDelayMs, this.stopController.signal);
           if (this.stopping) {
@@ -349,7 +361,13 @@ class ProjectorRunner implements RunningProjector {
   }
 
   /** Whether the projector may go on past the event (parked, or already behind the checkpoint). */
-  private async park(event: RecordedEvent, sequence: number, error: unknown, attempts: number, message: JsMsg): Promise<boolean> {
+  private async park(
+    event: RecordedEvent,
+    sequence: number,
+    error: unknown,
+    attempts: number,
+    message: JsMsg,
+  ): Promise<boolean> {
     try {
       const { outcome, checkpoint } = await parkEvent(this.options.knex, this.options.projection, event, {
         error,
@@ -394,7 +412,11 @@ class ProjectorRunner implements RunningProjector {
     if (taken > 0) settle(messages[taken - 1]!, 'ack');
     if (taken < messages.length) {
       this.logger.warn(
-        { expectedSequence: result.checkpoint.streamSequence + 1, gotSequence: messages[taken]!.info.streamSequence, held: messages.length - taken },
+        {
+          expectedSequence: result.checkpoint.streamSequence + 1,
+          gotSequence: messages[taken]!.info.streamSequence,
+          held: messages.length - taken,
+        },
         'messages delivered out of order held back',
       );
       this.holdBack(messages.slice(taken));

@@ -24,7 +24,8 @@ function mixedFeed(): (DomainEvent | Given)[] {
   const [paid, cancelled, expired, refunded, failed] = [newId(), newId(), newId(), newId(), newId()];
   const [payPaid, payRefunded, payFailed] = [newId(), newId(), newId()];
   const [quick, early] = [newId(), newId()];
-  const at = (minute: number, second = 0, ms = 0): string => new Date(Date.UTC(2026, 2, 1, 10, minute, second, ms)).toISOString();
+  const at = (minute: number, second = 0, ms = 0): string =>
+    new Date(Date.UTC(2026, 2, 1, 10, minute, second, ms)).toISOString();
   return [
     events.concertCreated(concert),
     events.concertCreated(concert),
@@ -53,14 +54,28 @@ function mixedFeed(): (DomainEvent | Given)[] {
     events.paymentRequested(paid, payPaid, user, 300_000, at(2)),
     events.paymentRequested(paid, payPaid, user, 300_000, at(2)),
     { event: events.walletDebited(user, payPaid, 300_000, at(2)), at: at(2, 1) },
-    { event: events.reservationConfirmed(paid, payPaid, at(2, 2), { scheduleId: schedule, seatIds: ['A-1', 'A-2'], amount: 300_000 }), at: at(2, 2) },
+    {
+      event: events.reservationConfirmed(paid, payPaid, at(2, 2), {
+        scheduleId: schedule,
+        seatIds: ['A-1', 'A-2'],
+        amount: 300_000,
+      }),
+      at: at(2, 2),
+    },
     events.seatSold(schedule, 'A-1', paid, payPaid),
     events.seatSold(schedule, 'A-2', paid, payPaid),
     events.paymentCompleted(paid, payPaid, at(2, 3)),
     events.paymentCompleted(paid, payPaid, at(2, 4)),
     events.paymentRequested(refunded, payRefunded, friend, 150_000, at(2, 10)),
     { event: events.walletDebited(friend, payRefunded, 150_000, at(2, 11)), at: at(2, 11) },
-    { event: events.reservationConfirmed(refunded, payRefunded, at(2, 12), { scheduleId: second, seatIds: ['A-1'], amount: 150_000 }), at: at(2, 12) },
+    {
+      event: events.reservationConfirmed(refunded, payRefunded, at(2, 12), {
+        scheduleId: second,
+        seatIds: ['A-1'],
+        amount: 150_000,
+      }),
+      at: at(2, 12),
+    },
     events.seatSold(second, 'A-1', refunded, payRefunded),
     events.paymentCompleted(refunded, payRefunded, at(2, 13)),
     events.paymentRefunded(refunded, payRefunded, 150_000, at(3)),
@@ -71,7 +86,11 @@ function mixedFeed(): (DomainEvent | Given)[] {
     events.paymentCompleted(failed, payFailed, at(4, 2)),
     events.reservationCancelled(cancelled, user, schedule, ['A-3'], at(5)),
     events.seatReleased(schedule, 'A-3', cancelled, 'cancelled'),
-    events.reservationConfirmed(cancelled, payPaid, at(5, 1), { scheduleId: schedule, seatIds: ['A-3'], amount: 100_000 }),
+    events.reservationConfirmed(cancelled, payPaid, at(5, 1), {
+      scheduleId: schedule,
+      seatIds: ['A-3'],
+      amount: 100_000,
+    }),
     events.reservationExpired(expired, schedule, ['A-4'], at(6)),
     events.seatReleased(schedule, 'A-4', expired),
     events.reservationExpired(failed, schedule, ['A-5'], at(6, 1)),
@@ -87,9 +106,23 @@ function mixedFeed(): (DomainEvent | Given)[] {
     events.reservationExpired(paid, schedule, ['A-1', 'A-2'], at(7, 2)),
     // Paid within the minute of its hold; and paid "before" its hold (two clocks): no negative hold time.
     { event: events.reservationHeld(quick, user, second, ['A-2', 'A-3'], 200_000), at: at(8, 10) },
-    { event: events.reservationConfirmed(quick, newId(), at(8, 40), { scheduleId: second, seatIds: ['A-2', 'A-3'], amount: 200_000 }), at: at(8, 40) },
+    {
+      event: events.reservationConfirmed(quick, newId(), at(8, 40), {
+        scheduleId: second,
+        seatIds: ['A-2', 'A-3'],
+        amount: 200_000,
+      }),
+      at: at(8, 40),
+    },
     { event: events.reservationHeld(early, friend, second, ['A-4'], 50_000), at: at(9, 0, 500) },
-    { event: events.reservationConfirmed(early, newId(), at(8, 59), { scheduleId: second, seatIds: ['A-4'], amount: 50_000 }), at: at(8, 59, 900) },
+    {
+      event: events.reservationConfirmed(early, newId(), at(8, 59), {
+        scheduleId: second,
+        seatIds: ['A-4'],
+        amount: 50_000,
+      }),
+      at: at(8, 59, 900),
+    },
     { event: events.walletDebited(user, newId(), 1, at(7)), at: at(7, 30) },
   ];
 }
@@ -100,7 +133,9 @@ async function rowsOf(db: Knex, schema: string, projection: Projection): Promise
   for (const table of projection.tables) {
     const { rows } = await db.raw<{ rows: Record<string, unknown>[] }>(`SELECT * FROM ${schema}.${table}`);
     out[table] = rows
-      .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])))
+      .map((row) =>
+        Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])),
+      )
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   }
   return out;
@@ -145,7 +180,8 @@ describe('projections: the bulk form (applyBatch) leaves exactly the rows of per
       for (const batch of batches(feed, [1, 3, 7])) {
         await db.transaction(async (trx) => {
           await useSchema(trx, perEvent);
-          for (const event of batch) for (const key of (await projection.apply(trx, event)) ?? []) keysOneByOne.add(key);
+          for (const event of batch)
+            for (const key of (await projection.apply(trx, event)) ?? []) keysOneByOne.add(key);
         });
       }
       for (const batch of batches(feed, [5, 2, 11, 1])) {

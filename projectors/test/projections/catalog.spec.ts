@@ -26,7 +26,10 @@ describe('catalog projection', () => {
   async function givenSchedule(): Promise<{ concertId: string; scheduleId: string }> {
     const concertId = newId();
     const scheduleId = newId();
-    await project(db, catalogProjection, [events.concertCreated(concertId), events.scheduleAdded(concertId, scheduleId, seatMap(3))]);
+    await project(db, catalogProjection, [
+      events.concertCreated(concertId),
+      events.scheduleAdded(concertId, scheduleId, seatMap(3)),
+    ]);
     return { concertId, scheduleId };
   }
 
@@ -52,7 +55,9 @@ describe('catalog projection', () => {
     expect(schedule).to.deep.include({ concert_id: concertId, starts_at: new Date('2026-05-01T19:00:00.000Z') });
     expect(counts(schedule)).to.deep.equal([3, 3, 0, 0]);
     const seats = await db<SeatRow>('rm_seats').where({ schedule_id: scheduleId }).orderBy('seat_id');
-    expect(seats.map((s) => [s.seat_id, s.grade, String(s.price), s.status, s.reservation_id, s.hold_expires_at])).to.deep.equal([
+    expect(
+      seats.map((s) => [s.seat_id, s.grade, String(s.price), s.status, s.reservation_id, s.hold_expires_at]),
+    ).to.deep.equal([
       ['A-1', 'VIP', '150000', 'AVAILABLE', null, null],
       ['A-2', 'VIP', '150000', 'AVAILABLE', null, null],
       ['A-3', 'R', '100000', 'AVAILABLE', null, null],
@@ -62,8 +67,13 @@ describe('catalog projection', () => {
   it('Given a schedule of 5,000 seats, When projected, Then all 5,000 seats are there', async () => {
     const concertId = newId();
     const scheduleId = newId();
-    await project(db, catalogProjection, [events.concertCreated(concertId), events.scheduleAdded(concertId, scheduleId, seatMap(5000))]);
-    const [{ count }] = (await db('rm_seats').where({ schedule_id: scheduleId }).count({ count: '*' })) as [{ count: string }];
+    await project(db, catalogProjection, [
+      events.concertCreated(concertId),
+      events.scheduleAdded(concertId, scheduleId, seatMap(5000)),
+    ]);
+    const [{ count }] = (await db('rm_seats').where({ schedule_id: scheduleId }).count({ count: '*' })) as [
+      { count: string },
+    ];
     expect(count).to.equal('5000');
     expect(counts(await scheduleOf(scheduleId))).to.deep.equal([5000, 5000, 0, 0]);
   });
@@ -71,7 +81,9 @@ describe('catalog projection', () => {
   it('Given a seat held, When projected, Then the seat is HELD by the reservation and one seat moved from available to held', async () => {
     const { scheduleId } = await givenSchedule();
     const reservationId = newId();
-    await project(db, catalogProjection, [events.seatHeld(scheduleId, 'A-1', reservationId, '2026-03-01T10:05:00.000Z')]);
+    await project(db, catalogProjection, [
+      events.seatHeld(scheduleId, 'A-1', reservationId, '2026-03-01T10:05:00.000Z'),
+    ]);
     expect(await seatOf(scheduleId, 'A-1')).to.deep.include({
       status: 'HELD',
       reservation_id: reservationId,
@@ -93,8 +105,15 @@ describe('catalog projection', () => {
   it('Given a seat held, When its holder releases it, Then it is AVAILABLE again and counted so', async () => {
     const { scheduleId } = await givenSchedule();
     const holder = newId();
-    await project(db, catalogProjection, [events.seatHeld(scheduleId, 'A-1', holder), events.seatReleased(scheduleId, 'A-1', holder)]);
-    expect(await seatOf(scheduleId, 'A-1')).to.deep.include({ status: 'AVAILABLE', reservation_id: null, hold_expires_at: null });
+    await project(db, catalogProjection, [
+      events.seatHeld(scheduleId, 'A-1', holder),
+      events.seatReleased(scheduleId, 'A-1', holder),
+    ]);
+    expect(await seatOf(scheduleId, 'A-1')).to.deep.include({
+      status: 'AVAILABLE',
+      reservation_id: null,
+      hold_expires_at: null,
+    });
     expect(counts(await scheduleOf(scheduleId))).to.deep.equal([3, 3, 0, 0]);
   });
 
@@ -109,7 +128,11 @@ describe('catalog projection', () => {
       events.seatSold(scheduleId, 'A-2', reservationId, paymentId),
       events.seatReleased(scheduleId, 'A-1', reservationId),
     ]);
-    expect(await seatOf(scheduleId, 'A-1')).to.deep.include({ status: 'SOLD', reservation_id: reservationId, hold_expires_at: null });
+    expect(await seatOf(scheduleId, 'A-1')).to.deep.include({
+      status: 'SOLD',
+      reservation_id: reservationId,
+      hold_expires_at: null,
+    });
     expect(counts(await scheduleOf(scheduleId))).to.deep.equal([3, 1, 0, 2]);
   });
 
@@ -142,20 +165,16 @@ describe('catalog projection', () => {
     it("Given a schedule added, Then the concert's schedules and the schedule's seats are stale", async () => {
       const concertId = newId();
       const scheduleId = newId();
-      const [added] = await staleKeysOf(db, catalogProjection, [events.scheduleAdded(concertId, scheduleId, seatMap(1))]);
-      expect(added).to.have.members([
-        cacheKeys.concertSchedules(concertId),
-        cacheKeys.scheduleSeats(scheduleId),
+      const [added] = await staleKeysOf(db, catalogProjection, [
+        events.scheduleAdded(concertId, scheduleId, seatMap(1)),
       ]);
+      expect(added).to.have.members([cacheKeys.concertSchedules(concertId), cacheKeys.scheduleSeats(scheduleId)]);
     });
 
     it("Given a seat changing status, Then its seat map and its concert's schedules (counts) are stale", async () => {
       const { concertId, scheduleId } = await givenSchedule();
       const [held] = await staleKeysOf(db, catalogProjection, [events.seatHeld(scheduleId, 'A-1', newId())]);
-      expect(held).to.have.members([
-        cacheKeys.scheduleSeats(scheduleId),
-        cacheKeys.concertSchedules(concertId),
-      ]);
+      expect(held).to.have.members([cacheKeys.scheduleSeats(scheduleId), cacheKeys.concertSchedules(concertId)]);
     });
 
     it('Given a hold extended by the same reservation, Then only the seat map is stale', async () => {

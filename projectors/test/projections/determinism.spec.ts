@@ -43,7 +43,11 @@ function scenario(ids: Ids) {
     events.reservationHeld(expired, user, schedule, ['A-5'], 100_000),
     events.paymentRequested(paid, payment, user, 250_000, '2026-03-01T10:01:00.000Z'),
     events.walletDebited(user, payment, 250_000, '2026-03-01T10:01:00.000Z'),
-    events.reservationConfirmed(paid, payment, '2026-03-01T10:01:01.000Z', { scheduleId: schedule, seatIds: ['A-1', 'A-3'], amount: 250_000 }),
+    events.reservationConfirmed(paid, payment, '2026-03-01T10:01:01.000Z', {
+      scheduleId: schedule,
+      seatIds: ['A-1', 'A-3'],
+      amount: 250_000,
+    }),
     events.seatSold(schedule, 'A-1', paid, payment),
     events.seatSold(schedule, 'A-3', paid, payment),
     events.paymentCompleted(paid, payment, '2026-03-01T10:01:02.000Z'),
@@ -77,7 +81,8 @@ async function rowsOf(db: Knex, ids: Ids): Promise<unknown> {
     if (typeof value === 'string') return roles.get(value) ?? value;
     if (Array.isArray(value)) return value.map(anonymise);
     if (value instanceof Date) return value.toISOString();
-    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, anonymise(v)]));
+    if (value !== null && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, anonymise(v)]));
     return value;
   };
   const snapshot: Record<string, unknown> = {};

@@ -24,7 +24,12 @@ export const events = {
     type: 'ScheduleAdded',
     data: { concertId, scheduleId, startsAt: '2026-05-01T19:00:00.000Z', seats },
   }),
-  seatHeld: (scheduleId: string, seatId: string, reservationId: string, holdExpiresAt = HOLD_UNTIL): DomainEventOfType<'SeatHeld'> => ({
+  seatHeld: (
+    scheduleId: string,
+    seatId: string,
+    reservationId: string,
+    holdExpiresAt = HOLD_UNTIL,
+  ): DomainEventOfType<'SeatHeld'> => ({
     type: 'SeatHeld',
     data: { scheduleId, seatId, reservationId, holdExpiresAt },
   }),
@@ -37,7 +42,12 @@ export const events = {
     type: 'SeatReleased',
     data: { scheduleId, seatId, reservationId, reason },
   }),
-  seatSold: (scheduleId: string, seatId: string, reservationId: string, paymentId: string): DomainEventOfType<'SeatSold'> => ({
+  seatSold: (
+    scheduleId: string,
+    seatId: string,
+    reservationId: string,
+    paymentId: string,
+  ): DomainEventOfType<'SeatSold'> => ({
     type: 'SeatSold',
     data: { scheduleId, seatId, reservationId, paymentId },
   }),
@@ -55,7 +65,11 @@ export const events = {
     reservationId: string,
     paymentId: string,
     confirmedAt: string,
-    sale: { scheduleId: string; seatIds: string[]; amount: number } = { scheduleId: 'schedule-x', seatIds: ['A-1'], amount: 100 },
+    sale: { scheduleId: string; seatIds: string[]; amount: number } = {
+      scheduleId: 'schedule-x',
+      seatIds: ['A-1'],
+      amount: 100,
+    },
   ): DomainEventOfType<'ReservationConfirmed'> => ({
     type: 'ReservationConfirmed',
     data: { reservationId, paymentId, ...sale, confirmedAt },
@@ -89,7 +103,11 @@ export const events = {
     type: 'PaymentRequested',
     data: { reservationId, paymentId, userId, amount, requestedAt },
   }),
-  paymentCompleted: (reservationId: string, paymentId: string, completedAt: string): DomainEventOfType<'PaymentCompleted'> => ({
+  paymentCompleted: (
+    reservationId: string,
+    paymentId: string,
+    completedAt: string,
+  ): DomainEventOfType<'PaymentCompleted'> => ({
     type: 'PaymentCompleted',
     data: { reservationId, paymentId, completedAt },
   }),
@@ -102,7 +120,12 @@ export const events = {
     type: 'PaymentFailed',
     data: { reservationId, paymentId, reason, failedAt },
   }),
-  paymentRefunded: (reservationId: string, paymentId: string, amount: number, refundedAt: string): DomainEventOfType<'PaymentRefunded'> => ({
+  paymentRefunded: (
+    reservationId: string,
+    paymentId: string,
+    amount: number,
+    refundedAt: string,
+  ): DomainEventOfType<'PaymentRefunded'> => ({
     type: 'PaymentRefunded',
     data: { reservationId, paymentId, amount, refundedAt },
   }),
@@ -110,11 +133,21 @@ export const events = {
     type: 'WalletCharged',
     data: { userId, chargeId: randomUUID(), amount, chargedAt },
   }),
-  walletDebited: (userId: string, paymentId: string, amount: number, debitedAt: string): DomainEventOfType<'WalletDebited'> => ({
+  walletDebited: (
+    userId: string,
+    paymentId: string,
+    amount: number,
+    debitedAt: string,
+  ): DomainEventOfType<'WalletDebited'> => ({
     type: 'WalletDebited',
     data: { userId, paymentId, amount, debitedAt },
   }),
-  walletCredited: (userId: string, paymentId: string, amount: number, creditedAt: string): DomainEventOfType<'WalletCredited'> => ({
+  walletCredited: (
+    userId: string,
+    paymentId: string,
+    amount: number,
+    creditedAt: string,
+  ): DomainEventOfType<'WalletCredited'> => ({
     type: 'WalletCredited',
     data: { userId, paymentId, amount, creditedAt },
   }),
@@ -122,5 +155,9 @@ export const events = {
 
 /** Seats A-1..A-n: the first two VIP at 150,000, the rest R at 100,000. */
 export function seatMap(count: number): { seatId: string; grade: string; price: number }[] {
-  return Array.from({ length: count }, (_, i) => ({ seatId: `A-${i + 1}`, grade: i < 2 ? 'VIP' : 'R', price: i < 2 ? 150_000 : 100_000 }));
+  return Array.from({ length: count }, (_, i) => ({
+    seatId: `A-${i + 1}`,
+    grade: i < 2 ? 'VIP' : 'R',
+    price: i < 2 ? 150_000 : 100_000,
+  }));
 }

@@ -67,7 +67,12 @@ export function recordEvents(events: readonly (DomainEvent | Given)[]): Projecte
       id: randomUUID(),
       type: event.type,
       data: event.data,
-      metadata: { correlationId, causationId: correlationId, occurredAt, schemaVersion: currentSchemaVersion(event.type) },
+      metadata: {
+        correlationId,
+        causationId: correlationId,
+        occurredAt,
+        schemaVersion: currentSchemaVersion(event.type),
+      },
       streamId,
       category: categoryOf(streamId),
       revision,
@@ -94,17 +99,27 @@ export async function project(
 }
 
 /** The same, for events already recorded (to feed one feed to several projections); returns each event's stale cache keys. */
-export async function applyRecorded(db: Knex, projection: Projection, recorded: readonly ProjectedEvent[]): Promise<string[][]> {
+export async function applyRecorded(
+  db: Knex,
+  projection: Projection,
+  recorded: readonly ProjectedEvent[],
+): Promise<string[][]> {
   return db.transaction(async (trx) => {
     const keys: string[][] = [];
     for (const projected of recorded) {
-      keys.push(projection.handles.includes(projected.event.type) ? [...((await projection.apply(trx, projected)) ?? [])] : []);
+      keys.push(
+        projection.handles.includes(projected.event.type) ? [...((await projection.apply(trx, projected)) ?? [])] : [],
+      );
     }
     return keys;
   });
 }
 
 /** Given events, When projected: the stale cache keys each event returned. */
-export async function staleKeysOf(db: Knex, projection: Projection, events: readonly (DomainEvent | Given)[]): Promise<string[][]> {
+export async function staleKeysOf(
+  db: Knex,
+  projection: Projection,
+  events: readonly (DomainEvent | Given)[],
+): Promise<string[][]> {
   return applyRecorded(db, projection, recordEvents(events));
 }

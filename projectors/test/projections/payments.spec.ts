@@ -21,7 +21,10 @@ describe('payments projection', () => {
     const reservationId = newId();
     const paymentId = newId();
     await project(db, paymentsProjection, [
-      { event: events.paymentRequested(reservationId, paymentId, 'user-1', 250_000, '2026-03-01T10:01:00.000Z'), at: '2026-03-01T10:01:00.000Z' },
+      {
+        event: events.paymentRequested(reservationId, paymentId, 'user-1', 250_000, '2026-03-01T10:01:00.000Z'),
+        at: '2026-03-01T10:01:00.000Z',
+      },
     ]);
     expect(await rowOf(paymentId)).to.deep.equal({
       payment_id: paymentId,
@@ -43,9 +46,15 @@ describe('payments projection', () => {
       events.paymentRequested(reservationId, paymentId, 'user-1', 250_000, '2026-03-01T10:01:00.000Z'),
       events.paymentCompleted(reservationId, paymentId, '2026-03-01T10:01:02.000Z'),
     ]);
-    expect(await rowOf(paymentId)).to.deep.include({ status: 'COMPLETED', completed_at: new Date('2026-03-01T10:01:02.000Z') });
+    expect(await rowOf(paymentId)).to.deep.include({
+      status: 'COMPLETED',
+      completed_at: new Date('2026-03-01T10:01:02.000Z'),
+    });
     await project(db, paymentsProjection, [
-      { event: events.paymentRefunded(reservationId, paymentId, 250_000, '2026-03-02T09:00:00.000Z'), at: '2026-03-02T09:00:00.000Z' },
+      {
+        event: events.paymentRefunded(reservationId, paymentId, 250_000, '2026-03-02T09:00:00.000Z'),
+        at: '2026-03-02T09:00:00.000Z',
+      },
     ]);
     expect(await rowOf(paymentId)).to.deep.include({
       status: 'REFUNDED',
@@ -65,7 +74,11 @@ describe('payments projection', () => {
       events.paymentRequested(reservationId, second, 'user-1', 250_000, '2026-03-01T10:02:00.000Z'),
       events.paymentCompleted(reservationId, second, '2026-03-01T10:02:01.000Z'),
     ]);
-    expect(await rowOf(first)).to.deep.include({ status: 'FAILED', failure_reason: 'insufficient-funds', completed_at: null });
+    expect(await rowOf(first)).to.deep.include({
+      status: 'FAILED',
+      failure_reason: 'insufficient-funds',
+      completed_at: null,
+    });
     expect(await rowOf(second)).to.deep.include({ status: 'COMPLETED', failure_reason: null });
   });
 

@@ -16,21 +16,36 @@ async function minutesOf(db: Knex, scheduleId: string): Promise<Record<string, R
   return Object.fromEntries(
     rows.map(({ schedule_id: _, minute, ...counters }) => [
       minute.toISOString(),
-      Object.fromEntries(Object.entries(counters).filter(([, value]) => Number(value) !== 0).map(([name, value]) => [name, Number(value)])),
+      Object.fromEntries(
+        Object.entries(counters)
+          .filter(([, value]) => Number(value) !== 0)
+          .map(([name, value]) => [name, Number(value)]),
+      ),
     ]),
   );
 }
 
-async function reservationsOf(db: Knex, scheduleId: string): Promise<Record<string, Pick<StatsReservationRow, 'status' | 'hold_to_confirm_ms'>>> {
+async function reservationsOf(
+  db: Knex,
+  scheduleId: string,
+): Promise<Record<string, Pick<StatsReservationRow, 'status' | 'hold_to_confirm_ms'>>> {
   const rows = await db<StatsReservationRow>('rm_stats_reservations').where({ schedule_id: scheduleId });
-  return Object.fromEntries(rows.map((row) => [row.reservation_id, { status: row.status, hold_to_confirm_ms: row.hold_to_confirm_ms }]));
+  return Object.fromEntries(
+    rows.map((row) => [row.reservation_id, { status: row.status, hold_to_confirm_ms: row.hold_to_confirm_ms }]),
+  );
 }
 
 const held = (reservationId: string, scheduleId: string, seatIds: string[], at: string): Given => ({
   event: events.reservationHeld(reservationId, USER, scheduleId, seatIds, seatIds.length * 100),
   at,
 });
-const confirmed = (reservationId: string, scheduleId: string, seatIds: string[], amount: number, at: string): Given => ({
+const confirmed = (
+  reservationId: string,
+  scheduleId: string,
+  seatIds: string[],
+  amount: number,
+  at: string,
+): Given => ({
   event: events.reservationConfirmed(reservationId, newId(), at, { scheduleId, seatIds, amount }),
   at,
 });
@@ -71,7 +86,9 @@ describe('statistics projection', () => {
       '2026-03-01T10:02:00.000Z': { cancellations: 1 },
       '2026-03-01T10:06:00.000Z': { expiries: 1 },
     });
-    expect(await db('rm_stats_schedules').where({ schedule_id: scheduleId })).to.deep.equal([{ schedule_id: scheduleId, concert_id: concertId }]);
+    expect(await db('rm_stats_schedules').where({ schedule_id: scheduleId })).to.deep.equal([
+      { schedule_id: scheduleId, concert_id: concertId },
+    ]);
     expect(await db('rm_stats_concerts').where({ concert_id: concertId })).to.deep.equal([{ concert_id: concertId }]);
   });
 
@@ -119,7 +136,11 @@ describe('statistics projection', () => {
     const twice = newId();
     await project(db, statisticsProjection, scenario(once, newId(), newId()));
     const recorded = recordEvents(scenario(twice, newId(), newId()));
-    await applyRecorded(db, statisticsProjection, recorded.flatMap((event) => [event, event]));
+    await applyRecorded(
+      db,
+      statisticsProjection,
+      recorded.flatMap((event) => [event, event]),
+    );
     const onceRows = await minutesOf(db, once);
     expect(onceRows).to.not.deep.equal({});
     expect(await minutesOf(db, twice)).to.deep.equal(onceRows);
@@ -137,7 +158,14 @@ describe('statistics projection', () => {
     const again = await applyBatch(db, projection, batch, { streamSequences: [1, 2, 3] });
     expect(again.outcomes).to.deep.equal(['duplicate', 'duplicate', 'duplicate']);
     expect(await minutesOf(db, scheduleId)).to.deep.equal({
-      '2026-03-01T10:00:00.000Z': { holds: 1, seats_held: 2, confirmations: 1, seats_sold: 2, revenue: 200, holds_confirmed: 1 },
+      '2026-03-01T10:00:00.000Z': {
+        holds: 1,
+        seats_held: 2,
+        confirmations: 1,
+        seats_sold: 2,
+        revenue: 200,
+        holds_confirmed: 1,
+      },
     });
   });
 

@@ -14,7 +14,8 @@ describe('wallets projection', () => {
     await db.destroy();
   });
 
-  const rowOf = async (userId: string): Promise<WalletRow | undefined> => db<WalletRow>('rm_wallets').where({ user_id: userId }).first();
+  const rowOf = async (userId: string): Promise<WalletRow | undefined> =>
+    db<WalletRow>('rm_wallets').where({ user_id: userId }).first();
 
   it('Given charges, a debit and its refund, When projected, Then the balance is their sum, as of the last event', async () => {
     const userId = `user-${newId()}`;
@@ -26,9 +27,16 @@ describe('wallets projection', () => {
     ]);
     expect(await rowOf(userId)).to.deep.include({ balance: '30000' });
     await project(db, walletsProjection, [
-      { event: events.walletCredited(userId, paymentId, 120_000, '2026-03-01T10:01:00.000Z'), at: '2026-03-01T10:01:00.000Z' },
+      {
+        event: events.walletCredited(userId, paymentId, 120_000, '2026-03-01T10:01:00.000Z'),
+        at: '2026-03-01T10:01:00.000Z',
+      },
     ]);
-    expect(await rowOf(userId)).to.deep.equal({ user_id: userId, balance: '150000', updated_at: new Date('2026-03-01T10:01:00.000Z') });
+    expect(await rowOf(userId)).to.deep.equal({
+      user_id: userId,
+      balance: '150000',
+      updated_at: new Date('2026-03-01T10:01:00.000Z'),
+    });
   });
 
   it('Given another user, When projected, Then each wallet has its own balance', async () => {

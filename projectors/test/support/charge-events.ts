@@ -7,7 +7,12 @@ export function chargeEvent(userId: string, chargeId: string, amount = 100): New
     id: randomUUID(),
     type: 'WalletCharged',
     data: { userId, chargeId, amount, chargedAt: '2026-01-01T00:00:00.000Z' },
-    metadata: { correlationId: randomUUID(), causationId: randomUUID(), occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 },
+    metadata: {
+      correlationId: randomUUID(),
+      causationId: randomUUID(),
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      schemaVersion: 1,
+    },
   };
 }
 
@@ -32,5 +37,11 @@ export function recordedCharge(n: number, userId: string, chargeId = `c${n}`, am
 
 /** An event of a type the test projection does not read. */
 export function recordedOther(n: number): RecordedEvent {
-  return { ...recordedCharge(n, 'nobody'), type: 'SalesOpened', data: { not: 'parsed' }, streamId: 'concert-x', category: 'concert' };
+  return {
+    ...recordedCharge(n, 'nobody'),
+    type: 'SalesOpened',
+    data: { not: 'parsed' },
+    streamId: 'concert-x',
+    category: 'concert',
+  };
 }

@@ -36,7 +36,9 @@ export function chargesProjection(name: string, table: string): Projection {
 }
 
 export async function createChargesTable(knex: Knex, table: string): Promise<void> {
-  await knex.raw(`CREATE TABLE ${table} (user_id text PRIMARY KEY, total bigint NOT NULL, applied integer NOT NULL, charges text[] NOT NULL)`);
+  await knex.raw(
+    `CREATE TABLE ${table} (user_id text PRIMARY KEY, total bigint NOT NULL, applied integer NOT NULL, charges text[] NOT NULL)`,
+  );
 }
 
 export async function readCharges(knex: Knex, table: string): Promise<ChargeRow[]> {

@@ -40,7 +40,11 @@ export function listConcertsRoute(app: Express, deps: QueryApiDeps): void {
       cache: firstPage ? { name: 'concerts', key: cacheKeys.concertList() } : undefined,
       load: (db) => loadConcerts(db, cursor, (firstPage ? MAX_PAGE_LIMIT : limit) + 1),
     });
-    sendPage(req, res, pageOf(rows ?? [], limit), limit, ({ concertId, title, venue }) => ({ concertId, title, venue }));
+    sendPage(req, res, pageOf(rows ?? [], limit), limit, ({ concertId, title, venue }) => ({
+      concertId,
+      title,
+      venue,
+    }));
   });
 }
 
@@ -49,7 +53,8 @@ async function loadConcerts(db: Knex, after: Cursor | undefined, count: number):
     .select<ConcertRow[]>('concert_id', 'title', 'venue', microsOf(db, 'created_at', 'created_us'))
     .orderBy([{ column: 'created_at' }, { column: 'concert_id' }])
     .limit(count);
-  if (after !== undefined) query.whereRaw(`(created_at, concert_id) > (${TIME_OF_MICROS}, ?)`, [after.atMicros, after.id]);
+  if (after !== undefined)
+    query.whereRaw(`(created_at, concert_id) > (${TIME_OF_MICROS}, ?)`, [after.atMicros, after.id]);
   const rows = await query;
   return rows.map((row) => ({
     concertId: row.concert_id,

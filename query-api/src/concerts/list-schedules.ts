@@ -21,7 +21,6 @@ interface ScheduleRow {
   available_seats: number;
 }
 
-
 /**
  * GET /concerts/{concertId}/schedules[?all=true] -> 200 [{scheduleId, startsAt, totalSeats,
  * availableSeats}] by date; without `all`, only dates with seats left. 404 concert-not-found.

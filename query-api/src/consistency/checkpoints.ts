@@ -18,7 +18,11 @@ interface CheckpointRow {
 export async function readCheckpoints(db: Knex, projections: readonly ProjectionName[]): Promise<Checkpoints> {
   // numeric(20,0) as text: positions go to 2^64, past what a JS number holds.
   const rows = await db
-    .select<CheckpointRow[]>('projection', db.raw('commit_position::text AS commit'), db.raw('prepare_position::text AS prepare'))
+    .select<CheckpointRow[]>(
+      'projection',
+      db.raw('commit_position::text AS commit'),
+      db.raw('prepare_position::text AS prepare'),
+    )
     .from('projection_checkpoints')
     .whereIn('projection', [...projections]);
   return new Map(rows.map((row) => [row.projection, { commit: BigInt(row.commit), prepare: BigInt(row.prepare) }]));

@@ -48,11 +48,26 @@ export function listMyNotificationsRoute(app: Express, deps: QueryApiDeps): void
 }
 
 /** Walks notifications_by_user (user_id, occurred_at DESC, event_id) in index order. */
-async function loadNotifications(db: Knex, userId: string, before: Cursor | undefined, count: number): Promise<NotificationItem[]> {
+async function loadNotifications(
+  db: Knex,
+  userId: string,
+  before: Cursor | undefined,
+  count: number,
+): Promise<NotificationItem[]> {
   const query = db('notifications')
-    .select<NotificationRow[]>(['event_id', 'kind', 'reservation_id', 'occurred_at', 'payload', microsOf(db, 'occurred_at', 'occurred_us')])
+    .select<NotificationRow[]>([
+      'event_id',
+      'kind',
+      'reservation_id',
+      'occurred_at',
+      'payload',
+      microsOf(db, 'occurred_at', 'occurred_us'),
+    ])
     .where({ user_id: userId })
-    .orderBy([{ column: 'occurred_at', order: 'desc' }, { column: 'event_id', order: 'asc' }])
+    .orderBy([
+      { column: 'occurred_at', order: 'desc' },
+      { column: 'event_id', order: 'asc' },
+    ])
     .limit(count);
   if (before !== undefined) {
     // Mixed directions rule out a row comparison: older, or as old with a greater id.

@@ -33,6 +33,13 @@ export function decodeCursor(text: string): Cursor | undefined {
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
   const [atMicros, id] = parsed as unknown[];
-  if (typeof atMicros !== 'string' || !MICROS.test(atMicros) || BigInt(atMicros) > MAX_MICROS || typeof id !== 'string' || !ID.test(id)) return undefined;
+  if (
+    typeof atMicros !== 'string' ||
+    !MICROS.test(atMicros) ||
+    BigInt(atMicros) > MAX_MICROS ||
+    typeof id !== 'string' ||
+    !ID.test(id)
+  )
+    return undefined;
   return { atMicros, id };
 }

@@ -33,11 +33,22 @@ export function getPaymentRoute(app: Express, deps: QueryApiDeps): void {
       token: consistencyTokenOf(req),
       load: (db) =>
         db('rm_payments')
-          .first<PaymentRow | undefined>('payment_id', 'reservation_id', 'user_id', 'status', db.raw('amount::text AS amount'))
+          .first<PaymentRow | undefined>(
+            'payment_id',
+            'reservation_id',
+            'user_id',
+            'status',
+            db.raw('amount::text AS amount'),
+          )
           .where({ payment_id: paymentId }),
     });
     if (row === undefined) throw notFound('payment-not-found', `no payment ${paymentId}`);
     assertOwner(row.user_id, authOf(res).userId, 'payment');
-    res.status(200).json({ paymentId: row.payment_id, reservationId: row.reservation_id, status: row.status, amount: amountOf(row.amount) });
+    res.status(200).json({
+      paymentId: row.payment_id,
+      reservationId: row.reservation_id,
+      status: row.status,
+      amount: amountOf(row.amount),
+    });
   });
 }

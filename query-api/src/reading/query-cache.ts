@@ -1,4 +1,11 @@
-import { comparePositions, formatPosition, parsePosition, type GlobalPosition, type Logger, type RedisClient } from '@concert/infra';
+import {
+  comparePositions,
+  formatPosition,
+  parsePosition,
+  type GlobalPosition,
+  type Logger,
+  type RedisClient,
+} from '@concert/infra';
 import type { QueryMetrics } from '../query-metrics.js';
 
 export type CacheName = 'concerts' | 'schedules' | 'seats';
@@ -93,7 +100,10 @@ export class QueryCache {
     // Once per outage: every query of an outage would otherwise log the same line.
     this.available = false;
     this.metrics.cacheAvailable.set(0);
-    this.logger.warn({ err: error, cache: ref.name, operation }, 'Redis query cache unavailable, answering from the database');
+    this.logger.warn(
+      { err: error, cache: ref.name, operation },
+      'Redis query cache unavailable, answering from the database',
+    );
   }
 }
 

@@ -33,11 +33,22 @@ export function listMyReservationsRoute(app: Express, deps: QueryApiDeps): void 
 }
 
 /** Walks rm_reservations_by_user (user_id, created_at DESC, reservation_id) in index order. */
-async function loadReservations(db: Knex, userId: string, before: Cursor | undefined, count: number): Promise<ReservationItem[]> {
+async function loadReservations(
+  db: Knex,
+  userId: string,
+  before: Cursor | undefined,
+  count: number,
+): Promise<ReservationItem[]> {
   const query = db('rm_reservations')
-    .select<(ReservationRow & { created_us: string })[]>([...reservationColumns(db), microsOf(db, 'created_at', 'created_us')])
+    .select<(ReservationRow & { created_us: string })[]>([
+      ...reservationColumns(db),
+      microsOf(db, 'created_at', 'created_us'),
+    ])
     .where({ user_id: userId })
-    .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'reservation_id', order: 'asc' }])
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'reservation_id', order: 'asc' },
+    ])
     .limit(count);
   if (before !== undefined) {
     // Mixed directions rule out a row comparison: older, or as old with a greater id.
@@ -48,5 +59,8 @@ async function loadReservations(db: Knex, userId: string, before: Cursor | undef
     ]);
   }
   const rows = await query;
-  return rows.map((row) => ({ reservation: reservationView(row), cursor: { atMicros: row.created_us, id: row.reservation_id } }));
+  return rows.map((row) => ({
+    reservation: reservationView(row),
+    cursor: { atMicros: row.created_us, id: row.reservation_id },
+  }));
 }

@@ -14,7 +14,16 @@ export interface ReservationRow {
 }
 
 export function reservationColumns(db: Knex): (string | Knex.Raw)[] {
-  return ['reservation_id', 'user_id', 'schedule_id', 'status', 'seat_ids', db.raw('amount::text AS amount'), 'expires_at', 'payment_id'];
+  return [
+    'reservation_id',
+    'user_id',
+    'schedule_id',
+    'status',
+    'seat_ids',
+    db.raw('amount::text AS amount'),
+    'expires_at',
+    'payment_id',
+  ];
 }
 
 /** The api-contract's reservation view (alone or in a list) of a row. */

@@ -43,13 +43,19 @@ async function loadConcertStats(db: Knex, concertId: string, range: StatsRange):
   const concert = await db('rm_stats_concerts').first('concert_id').where({ concert_id: concertId });
   if (concert === undefined) return undefined;
   const scheduleIds = (
-    await db('rm_stats_schedules').select<{ schedule_id: string }[]>('schedule_id').where({ concert_id: concertId }).orderBy('schedule_id')
+    await db('rm_stats_schedules')
+      .select<{ schedule_id: string }[]>('schedule_id')
+      .where({ concert_id: concertId })
+      .orderBy('schedule_id')
   ).map((row) => row.schedule_id);
   const { minutes, totals, bySchedule } = await loadStats(db, scheduleIds, range);
   return {
     totals,
     minutes,
     // Every schedule of the concert, with zeros for one without activity in the range.
-    schedules: scheduleIds.map((scheduleId) => ({ scheduleId, totals: bySchedule.get(scheduleId) ?? statsViewOf(undefined, null) })),
+    schedules: scheduleIds.map((scheduleId) => ({
+      scheduleId,
+      totals: bySchedule.get(scheduleId) ?? statsViewOf(undefined, null),
+    })),
   };
 }

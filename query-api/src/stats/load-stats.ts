@@ -30,9 +30,16 @@ type MedianRow = Grouped & { median: number | null };
  * confirmation, so a median of a period is exact, never a median of medians. Run in one
  * REPEATABLE READ snapshot so that minutes and totals agree.
  */
-export async function loadStats(db: Knex, scheduleIds: readonly string[], range: StatsRange): Promise<StatsOfSchedules> {
+export async function loadStats(
+  db: Knex,
+  scheduleIds: readonly string[],
+  range: StatsRange,
+): Promise<StatsOfSchedules> {
   if (db.isTransaction) return loadIn(db, scheduleIds, range);
-  return db.transaction((trx) => loadIn(trx, scheduleIds, range), { isolationLevel: 'repeatable read', readOnly: true });
+  return db.transaction((trx) => loadIn(trx, scheduleIds, range), {
+    isolationLevel: 'repeatable read',
+    readOnly: true,
+  });
 }
 
 async function loadIn(db: Knex, scheduleIds: readonly string[], { from, to }: StatsRange): Promise<StatsOfSchedules> {
@@ -59,7 +66,8 @@ async function loadIn(db: Knex, scheduleIds: readonly string[], { from, to }: St
   const result: StatsOfSchedules = { minutes: [], bySchedule: new Map(), totals: statsViewOf(undefined, null) };
   for (const row of sums.rows) {
     const view = statsViewOf(row, medianByKey.get(keyOf(row)));
-    if (row.all_minutes === 0 && row.minute !== null) result.minutes.push({ minute: row.minute.toISOString(), ...view });
+    if (row.all_minutes === 0 && row.minute !== null)
+      result.minutes.push({ minute: row.minute.toISOString(), ...view });
     else if (row.all_schedules === 0 && row.schedule_id !== null) result.bySchedule.set(row.schedule_id, view);
     else result.totals = view;
   }

@@ -23,7 +23,9 @@ export function scheduleStatsRoute(app: Express, deps: QueryApiDeps): void {
       projections: [PROJECTIONS.statistics],
       token: consistencyTokenOf(req),
       load: async (db) => {
-        const schedule = await db('rm_stats_schedules').first<{ concert_id: string } | undefined>('concert_id').where({ schedule_id: scheduleId });
+        const schedule = await db('rm_stats_schedules')
+          .first<{ concert_id: string } | undefined>('concert_id')
+          .where({ schedule_id: scheduleId });
         if (schedule === undefined) return undefined;
         const { minutes, totals } = await loadStats(db, [scheduleId], range);
         return { concertId: schedule.concert_id, totals, minutes };

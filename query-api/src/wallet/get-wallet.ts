@@ -14,7 +14,10 @@ export function getWalletRoute(app: Express, deps: QueryApiDeps): void {
     const row = await deps.reader.read({
       projections: [PROJECTIONS.wallets],
       token: consistencyTokenOf(req),
-      load: (db) => db('rm_wallets').first<{ balance: string } | undefined>(db.raw('balance::text AS balance')).where({ user_id: userId }),
+      load: (db) =>
+        db('rm_wallets')
+          .first<{ balance: string } | undefined>(db.raw('balance::text AS balance'))
+          .where({ user_id: userId }),
     });
     res.status(200).json({ balance: row === undefined ? 0 : amountOf(row.balance) });
   });

@@ -33,7 +33,15 @@ const INSERT_SQL = `
   FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS rows(e, n)
   ORDER BY n`;
 
-type Row = [streamId: string, revision: number, category: string, id: string, type: string, data: unknown, metadata: unknown];
+type Row = [
+  streamId: string,
+  revision: number,
+  category: string,
+  id: string,
+  type: string,
+  data: unknown,
+  metadata: unknown,
+];
 
 export async function bulkFillEvents(options: BulkFillOptions): Promise<BulkFillResult> {
   const batchSize = options.batchSize ?? 5_000;

@@ -25,10 +25,14 @@ export async function runMeasuringPeakRss(
   nodeOptions: readonly string[] = [],
 ): Promise<ChildRun> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeOptions, '--conditions=development', '--import', 'tsx', entry, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', onOutput ? 'pipe' : 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeOptions, '--conditions=development', '--import', 'tsx', entry, ...args],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', onOutput ? 'pipe' : 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => onOutput?.(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -22,7 +22,10 @@ export function summarizeCpuProfile(path: string, top = 15): string[] {
     if (count === 0) continue;
     total += count;
     const { functionName, url, lineNumber } = node.callFrame;
-    const file = url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, 'node_modules/').replace(/.*\/(domain|infra|command-api)\//, '$1/');
+    const file = url
+      .replace(/^file:\/\//, '')
+      .replace(/.*\/node_modules\//, 'node_modules/')
+      .replace(/.*\/(domain|infra|command-api)\//, '$1/');
     const key = `${functionName || '(anonymous)'}  ${file ? `${file}:${lineNumber + 1}` : ''}`;
     hits.set(key, (hits.get(key) ?? 0) + count);
   }

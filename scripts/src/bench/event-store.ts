@@ -41,7 +41,9 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log('usage: npm run bench:eventstore -- [--seconds 5] [--warmup 1] [--writers 1,16,64] [--scenarios distinct,hot,hot-any] [--feed-events 200000]');
+  console.log(
+    'usage: npm run bench:eventstore -- [--seconds 5] [--warmup 1] [--writers 1,16,64] [--scenarios distinct,hot,hot-any] [--feed-events 200000]',
+  );
   process.exit(0);
 }
 const durationMs = positive('seconds', args.seconds) * 1000;
@@ -162,8 +164,11 @@ function cpuBetween(
   return {
     wallMs,
     nodePct: (nodeUs / 1000 / wallMs) * 100,
-    pgPct: b.pg.size > 0 ? ((pgTicks / clockTicks) * 1000 / wallMs) * 100 : undefined,
-    hostPct: a.host !== undefined && b.host !== undefined ? (((b.host - a.host) / clockTicks) * 1000 / wallMs) * 100 : undefined,
+    pgPct: b.pg.size > 0 ? (((pgTicks / clockTicks) * 1000) / wallMs) * 100 : undefined,
+    hostPct:
+      a.host !== undefined && b.host !== undefined
+        ? ((((b.host - a.host) / clockTicks) * 1000) / wallMs) * 100
+        : undefined,
   };
 }
 
@@ -414,7 +419,8 @@ async function main(): Promise<void> {
   const admin = new PostgresEventStore({ connectionString, maxConnections: 8 });
   try {
     const setting = async (name: string): Promise<string> =>
-      (await admin.pool.query<{ setting: string }>('SELECT current_setting($1) AS setting', [name])).rows[0]?.setting ?? '?';
+      (await admin.pool.query<{ setting: string }>('SELECT current_setting($1) AS setting', [name])).rows[0]?.setting ??
+      '?';
     const maxConnections = Number(await setting('max_connections'));
     const reserved = Number(await setting('superuser_reserved_connections'));
     const { rows: activity } = await admin.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity');
@@ -425,8 +431,12 @@ async function main(): Promise<void> {
     const sample = newEvent(0);
     const cpus = os.cpus();
     console.log('PostgreSQL event store benchmark');
-    console.log(`  machine:   ${cpus.length} cores (${cpus[0]?.model.trim() ?? '?'}), ${formatNumber(os.totalmem() / 2 ** 30, 1)} GiB RAM, node ${process.version}`);
-    console.log(`  postgres:  ${await setting('server_version')} at ${serverUrl.host}${pgIsLocal ? ' (same machine)' : ''}, db ${databaseName}`);
+    console.log(
+      `  machine:   ${cpus.length} cores (${cpus[0]?.model.trim() ?? '?'}), ${formatNumber(os.totalmem() / 2 ** 30, 1)} GiB RAM, node ${process.version}`,
+    );
+    console.log(
+      `  postgres:  ${await setting('server_version')} at ${serverUrl.host}${pgIsLocal ? ' (same machine)' : ''}, db ${databaseName}`,
+    );
     console.log(
       `  settings:  max_connections=${maxConnections} (in use ${inUse}), shared_buffers=${await setting('shared_buffers')}, ` +
         `synchronous_commit=${await setting('synchronous_commit')}, fsync=${await setting('fsync')}, pool cap=${poolCap}`,
@@ -475,7 +485,20 @@ async function main(): Promise<void> {
     const ms = (n: number | undefined): string => formatNumber(n, 2);
     console.log(
       formatTable(
-        ['scenario', 'writers', 'pool', 'appends/s', 'events/s', 'p50 ms', 'p99 ms', 'conflicts %', 'node cpu', 'pg cpu', 'host cpu', 'new conns'],
+        [
+          'scenario',
+          'writers',
+          'pool',
+          'appends/s',
+          'events/s',
+          'p50 ms',
+          'p99 ms',
+          'conflicts %',
+          'node cpu',
+          'pg cpu',
+          'host cpu',
+          'new conns',
+        ],
         results.map((r) => [
           r.scenario,
           String(r.writers),
@@ -495,7 +518,8 @@ async function main(): Promise<void> {
     const hot = results.filter((r) => r.conflictPct !== undefined);
     if (hot.length) {
       console.log('\nhot stream, whole command (streamInfo + append, retried until success):');
-      for (const r of hot) console.log(`  ${r.writers} writers: p50 ${ms(r.commandP50)} ms, p99 ${ms(r.commandP99)} ms`);
+      for (const r of hot)
+        console.log(`  ${r.writers} writers: p50 ${ms(r.commandP50)} ms, p99 ${ms(r.commandP99)} ms`);
     }
 
     console.log(`\nglobal feed read (${formatNumber(total)} events in the feed):`);
@@ -518,11 +542,15 @@ async function main(): Promise<void> {
     const d16 = results.find((r) => r.scenario.startsWith('distinct') && r.writers === 16);
     console.log(
       `  single-event appends, 16 writers, distinct streams: ` +
-        (d16 ? `${formatNumber(d16.appendsPerSec)} /s vs target >= ${formatNumber(TARGET_DISTINCT_16)} /s -> ${d16.appendsPerSec >= TARGET_DISTINCT_16 ? 'met' : 'BELOW'}` : 'not run (add 16 to --writers)'),
+        (d16
+          ? `${formatNumber(d16.appendsPerSec)} /s vs target >= ${formatNumber(TARGET_DISTINCT_16)} /s -> ${d16.appendsPerSec >= TARGET_DISTINCT_16 ? 'met' : 'BELOW'}`
+          : 'not run (add 16 to --writers)'),
     );
     for (const r of reads) {
       const rate = (r.events / r.ms) * 1000;
-      console.log(`  feed read, ${r.label}: ${formatNumber(rate)} events/s vs target >= ${formatNumber(TARGET_FEED_READ)} -> ${rate >= TARGET_FEED_READ ? 'met' : 'BELOW'}`);
+      console.log(
+        `  feed read, ${r.label}: ${formatNumber(rate)} events/s vs target >= ${formatNumber(TARGET_FEED_READ)} -> ${rate >= TARGET_FEED_READ ? 'met' : 'BELOW'}`,
+      );
     }
   } finally {
     await admin.close();

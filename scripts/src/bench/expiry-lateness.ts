@@ -34,7 +34,9 @@ export async function expiryLateness(client: pg.Client): Promise<{ reservations:
 }
 
 /** ReservationExpired events in the busiest second, and the span from the first to the last one. */
-export async function expiryRate(client: pg.Client): Promise<{ peakPerSecond: number; first: Date | undefined; last: Date | undefined }> {
+export async function expiryRate(
+  client: pg.Client,
+): Promise<{ peakPerSecond: number; first: Date | undefined; last: Date | undefined }> {
   const { rows } = await client.query<{ peak: number | null; first: Date | null; last: Date | null }>(
     `SELECT max(n)::int AS peak, min(first) AS first, max(last) AS last FROM (
        SELECT count(*) AS n, min(recorded_at) AS first, max(recorded_at) AS last
@@ -45,5 +47,10 @@ export async function expiryRate(client: pg.Client): Promise<{ peakPerSecond: nu
 }
 
 function numbers(row: Lateness | undefined): Lateness {
-  return { count: Number(row?.count ?? 0), p50: Number(row?.p50 ?? 0), p99: Number(row?.p99 ?? 0), max: Number(row?.max ?? 0) };
+  return {
+    count: Number(row?.count ?? 0),
+    p50: Number(row?.p50 ?? 0),
+    p99: Number(row?.p99 ?? 0),
+    max: Number(row?.max ?? 0),
+  };
 }

@@ -17,7 +17,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { connectNats, createEventStore, createRedis, deleteKeysWithPrefix, loadConfig, RedisSeatLocks } from '@concert/infra';
+import {
+  connectNats,
+  createEventStore,
+  createRedis,
+  deleteKeysWithPrefix,
+  loadConfig,
+  RedisSeatLocks,
+} from '@concert/infra';
 import { addSchedule, createConcert, holdSeats, ScheduleCatalog, type CommandContext } from '@concert/write-model';
 import { summarizeCpuProfile } from './cpu-profile-summary.js';
 import { expiryLateness, expiryRate } from './expiry-lateness.js';
@@ -38,7 +45,8 @@ const { values: args } = parseArgs({
 });
 const holdCount = Number(args.holds);
 const windowMs = Number(args['window-s']) * 1000;
-const leadMs = (args['lead-s'] === undefined ? Math.max(30, Math.ceil(holdCount / 200)) : Number(args['lead-s'])) * 1000;
+const leadMs =
+  (args['lead-s'] === undefined ? Math.max(30, Math.ceil(holdCount / 200)) : Number(args['lead-s'])) * 1000;
 const workerCount = Number(args.workers);
 const clients = Number(args.clients);
 const basePort = Number(args.port);
@@ -69,7 +77,9 @@ try {
   const workerUrls = Array.from({ length: workerCount }, (_, i) => `http://127.0.0.1:${basePort + 1 + i}`);
   await Promise.all([
     start('projectors/src/main.ts', {}, `http://127.0.0.1:${basePort}`),
-    ...workerUrls.map((url, i) => start('workers/src/main.ts', { WORKERS_PORT: String(basePort + 1 + i) }, url, profileDir)),
+    ...workerUrls.map((url, i) =>
+      start('workers/src/main.ts', { WORKERS_PORT: String(basePort + 1 + i) }, url, profileDir),
+    ),
   ]);
   const locks = new RedisSeatLocks(redis);
   const catalog = new ScheduleCatalog(store);
@@ -77,7 +87,9 @@ try {
   const seats = await createSeats(ctx);
 
   // Deadline i falls at first + i/holds of the window: all of them within it.
-  console.log(`placing ${formatNumber(holdCount)} holds (${clients} at a time), deadlines over ${windowMs / 1000} s from ${leadMs / 1000} s on...`);
+  console.log(
+    `placing ${formatNumber(holdCount)} holds (${clients} at a time), deadlines over ${windowMs / 1000} s from ${leadMs / 1000} s on...`,
+  );
   const placingStarted = Date.now();
   const firstDeadline = placingStarted + leadMs;
   const deadlines: number[] = [];
@@ -91,12 +103,16 @@ try {
         const wanted = firstDeadline + Math.floor((i / holdCount) * windowMs);
         const durationMs = Math.max(MIN_HOLD_MS, wanted - Date.now());
         if (durationMs === MIN_HOLD_MS) clamped++;
-        const hold = await holdSeats(ctx(), { catalog, holdDurationMs: durationMs, lockTtlMs: 5000 }, {
-          reservationId: randomUUID(),
-          userId: `fan-${i}`,
-          scheduleId: seat.scheduleId,
-          seatIds: [seat.seatId],
-        });
+        const hold = await holdSeats(
+          ctx(),
+          { catalog, holdDurationMs: durationMs, lockTtlMs: 5000 },
+          {
+            reservationId: randomUUID(),
+            userId: `fan-${i}`,
+            scheduleId: seat.scheduleId,
+            seatIds: [seat.seatId],
+          },
+        );
         deadlines.push(hold.expiresAt.getTime());
       }
     }),
@@ -105,7 +121,9 @@ try {
   deadlines.sort((a, b) => a - b);
   const first = deadlines[0]!;
   const last = deadlines[deadlines.length - 1]!;
-  console.log(`placed in ${placingSeconds.toFixed(1)} s (${formatNumber(holdCount / placingSeconds)} holds/s); deadlines span ${((last - first) / 1000).toFixed(1)} s`);
+  console.log(
+    `placed in ${placingSeconds.toFixed(1)} s (${formatNumber(holdCount / placingSeconds)} holds/s); deadlines span ${((last - first) / 1000).toFixed(1)} s`,
+  );
 
   // Until the read model shows every seat on sale again.
   let allAvailableAt: number | undefined;
@@ -122,26 +140,40 @@ try {
     if (performance.now() - lastReport > 5000) {
       lastReport = performance.now();
       const due = deadlines.filter((d) => d <= Date.now()).length;
-      console.log(`  ${new Date().toISOString().slice(11, 19)}  due ${formatNumber(due)}  still not available in the read model ${formatNumber(unavailable)}`);
+      console.log(
+        `  ${new Date().toISOString().slice(11, 19)}  due ${formatNumber(due)}  still not available in the read model ${formatNumber(unavailable)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
   const metrics = await Promise.all(workerUrls.map(async (url) => (await fetch(`${url}/metrics`)).text()));
   const commands = metrics.reduce((sum, text) => sum + metricSum(text, 'workers_timeout_commands_total'), 0);
-  const failed = metrics.reduce((sum, text) => sum + metricSum(text, 'workers_timeout_commands_total', 'outcome="failed"'), 0);
-  const orphanPath = metrics.reduce((sum, text) => sum + metricSum(text, 'workers_timeout_commands_total', 'kind="seat"'), 0);
+  const failed = metrics.reduce(
+    (sum, text) => sum + metricSum(text, 'workers_timeout_commands_total', 'outcome="failed"'),
+    0,
+  );
+  const orphanPath = metrics.reduce(
+    (sum, text) => sum + metricSum(text, 'workers_timeout_commands_total', 'kind="seat"'),
+    0,
+  );
   const lateness = await expiryLateness(client);
   const rate = await expiryRate(client);
   const expirySpan = rate.last ? (rate.last.getTime() - first) / 1000 : Number.NaN;
   const releasedAfterLast = allAvailableAt === undefined ? undefined : (allAvailableAt - last) / 1000;
 
-  console.log(`\nexpiry: ${formatNumber(holdCount)} holds of one seat, deadlines over ${((last - first) / 1000).toFixed(1)} s, ${workerCount} workers process(es), EXPIRY_BATCH_SIZE ${config.EXPIRY_BATCH_SIZE}, EXPIRY_CONCURRENCY ${config.EXPIRY_CONCURRENCY}, EXPIRY_CLAIM_LOOPS ${config.EXPIRY_CLAIM_LOOPS}`);
+  console.log(
+    `\nexpiry: ${formatNumber(holdCount)} holds of one seat, deadlines over ${((last - first) / 1000).toFixed(1)} s, ${workerCount} workers process(es), EXPIRY_BATCH_SIZE ${config.EXPIRY_BATCH_SIZE}, EXPIRY_CONCURRENCY ${config.EXPIRY_CONCURRENCY}, EXPIRY_CLAIM_LOOPS ${config.EXPIRY_CLAIM_LOOPS}`,
+  );
   console.log(
     formatTable(
       ['measure', 'value', 'target'],
       [
-        ['all seats AVAILABLE in the read model, after the last deadline (s)', releasedAfterLast === undefined ? 'not within 180 s' : formatNumber(releasedAfterLast, 1), '<= 10'],
+        [
+          'all seats AVAILABLE in the read model, after the last deadline (s)',
+          releasedAfterLast === undefined ? 'not within 180 s' : formatNumber(releasedAfterLast, 1),
+          '<= 10',
+        ],
         ['timeout commands issued', formatNumber(commands), ''],
         ['  of them failed (retried)', formatNumber(failed), ''],
         ['  of them for seat deadlines (orphan path)', formatNumber(orphanPath), ''],
@@ -181,14 +213,27 @@ async function createSeats(ctx: () => CommandContext): Promise<Array<{ scheduleI
   const seats: Array<{ scheduleId: string; seatId: string }> = [];
   for (let s = 0; s * SEATS_PER_SCHEDULE < holdCount; s++) {
     const scheduleId = `bench-${run}-${s}`;
-    const seatIds = Array.from({ length: Math.min(SEATS_PER_SCHEDULE, holdCount - s * SEATS_PER_SCHEDULE) }, (_, i) => `S-${i + 1}`);
-    await addSchedule(ctx(), { concertId, scheduleId, startsAt: '2030-01-01T19:00:00.000Z', seats: seatIds.map((seatId) => ({ seatId, grade: 'R', price: 100 })) });
+    const seatIds = Array.from(
+      { length: Math.min(SEATS_PER_SCHEDULE, holdCount - s * SEATS_PER_SCHEDULE) },
+      (_, i) => `S-${i + 1}`,
+    );
+    await addSchedule(ctx(), {
+      concertId,
+      scheduleId,
+      startsAt: '2030-01-01T19:00:00.000Z',
+      seats: seatIds.map((seatId) => ({ seatId, grade: 'R', price: 100 })),
+    });
     seats.push(...seatIds.map((seatId) => ({ scheduleId, seatId })));
   }
   return seats;
 }
 
-async function start(entry: string, extraEnv: Record<string, string>, url: string, cpuProfileDir?: string): Promise<void> {
+async function start(
+  entry: string,
+  extraEnv: Record<string, string>,
+  url: string,
+  cpuProfileDir?: string,
+): Promise<void> {
   const flags = ['--conditions=development', '--import', 'tsx'];
   if (cpuProfileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`);
   const child = spawn(process.execPath, [...flags, entry], {

@@ -37,14 +37,28 @@ const SUMMARY = /exported (\d+) events in ([\d.]+) s/;
 export async function benchExport(options: BenchExportOptions): Promise<BenchExportResult> {
   const run = await runMeasuringPeakRss(
     CLI,
-    ['export', '--limit', String(options.count), '--format', options.format ?? 'ndjson', '--out', options.out ?? '/dev/null'],
+    [
+      'export',
+      '--limit',
+      String(options.count),
+      '--format',
+      options.format ?? 'ndjson',
+      '--out',
+      options.out ?? '/dev/null',
+    ],
     { DATABASE_URL: options.databaseUrl, EVENTSTORE: 'postgres', LOG_LEVEL: 'warn' },
   );
   const summary = SUMMARY.exec(run.stderr);
   if (run.code !== 0 || !summary) throw new Error(`the export exited with ${run.code}: ${run.stderr.trim()}`);
   const events = Number(summary[1]);
   const exportSeconds = Number(summary[2]);
-  return { events, wallSeconds: run.seconds, exportSeconds, eventsPerSecond: events / exportSeconds, peakRssMb: run.peakRssKb / 1024 };
+  return {
+    events,
+    wallSeconds: run.seconds,
+    exportSeconds,
+    eventsPerSecond: events / exportSeconds,
+    peakRssMb: run.peakRssKb / 1024,
+  };
 }
 
 async function main(): Promise<void> {
@@ -70,8 +84,15 @@ async function main(): Promise<void> {
         console.log(`  ${formatNumber(inserted)} inserted`);
       },
     });
-    console.log(`filled in ${formatNumber(fill.seconds, 1)} s (${formatNumber(fill.events / fill.seconds)} events/s); exporting to ${format}`);
-    const result = await benchExport({ databaseUrl: scratch.url, count, format, ...(args.out ? { out: args.out } : {}) });
+    console.log(
+      `filled in ${formatNumber(fill.seconds, 1)} s (${formatNumber(fill.events / fill.seconds)} events/s); exporting to ${format}`,
+    );
+    const result = await benchExport({
+      databaseUrl: scratch.url,
+      count,
+      format,
+      ...(args.out ? { out: args.out } : {}),
+    });
     console.log(
       formatTable(
         ['export', 'events', 'export s', 'events/s', 'wall s (with start-up)', 'peak RSS MB'],

@@ -19,7 +19,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { connectNats, createRedis, deleteKeysWithPrefix, loadConfig, migrateIdempotencyDatabase, redisReady, signDevToken } from '@concert/infra';
+import {
+  connectNats,
+  createRedis,
+  deleteKeysWithPrefix,
+  loadConfig,
+  migrateIdempotencyDatabase,
+  redisReady,
+  signDevToken,
+} from '@concert/infra';
 import { summarizeCpuProfile } from './cpu-profile-summary.js';
 import { percentile } from './latency.js';
 import { formatNumber, formatTable } from './print-table.js';
@@ -49,7 +57,13 @@ const basePort = Number(args.port);
 
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
 const run = randomBytes(4).toString('hex');
-const ports = { command: basePort, query: basePort + 1, projectors: basePort + 2, gateway: basePort + 3, gatewayAdmin: basePort + 4 };
+const ports = {
+  command: basePort,
+  query: basePort + 1,
+  projectors: basePort + 2,
+  gateway: basePort + 3,
+  gatewayAdmin: basePort + 4,
+};
 const urls = {
   command: `http://127.0.0.1:${ports.command}`,
   query: `http://127.0.0.1:${ports.query}`,
@@ -98,7 +112,9 @@ const users = Array.from({ length: userCount }, (_, i) => ({
 }));
 
 try {
-  console.log(`starting command-api, query-api, projectors (ports ${ports.command}-${ports.projectors}) and the gateway (${ports.gateway})...`);
+  console.log(
+    `starting command-api, query-api, projectors (ports ${ports.command}-${ports.projectors}) and the gateway (${ports.gateway})...`,
+  );
   await Promise.all([
     start('command-api/src/main.ts', urls.command),
     start('query-api/src/main.ts', urls.query),
@@ -116,9 +132,13 @@ try {
   // ---- (a) the waiting room through the gateway ----
   const probe = await call('POST', urls.gateway, '/queue/entries', users[0]!.token, { concertId: queueConcert });
   if (probe.status !== 202) {
-    throw new Error(`the gateway does not serve the waiting room (POST /queue/entries: ${probe.status} ${JSON.stringify(probe.body)}); is it wired in gateway/src/main.ts?`);
+    throw new Error(
+      `the gateway does not serve the waiting room (POST /queue/entries: ${probe.status} ${JSON.stringify(probe.body)}); is it wired in gateway/src/main.ts?`,
+    );
   }
-  console.log(`(a) ${formatNumber(userCount)} users enter concert ${queueConcert} through the gateway, ${clients} at a time...`);
+  console.log(
+    `(a) ${formatNumber(userCount)} users enter concert ${queueConcert} through the gateway, ${clients} at a time...`,
+  );
   const entering = await load(clients, userCount, async (i) => {
     const user = users[i]!;
     const answer = await call('POST', urls.gateway, '/queue/entries', user.token, { concertId: queueConcert });
@@ -127,7 +147,9 @@ try {
   });
   const entered = users.filter((u) => u.entryId !== '');
 
-  console.log(`(a) status polls for ${pollSeconds} s, ${clients} clients, random users among ${formatNumber(entered.length)}...`);
+  console.log(
+    `(a) status polls for ${pollSeconds} s, ${clients} clients, random users among ${formatNumber(entered.length)}...`,
+  );
   const pollStatuses = new Map<string, number>();
   const polling = await loadFor(clients, pollSeconds * 1000, async () => {
     const user = entered[Math.floor(Math.random() * entered.length)]!;
@@ -147,7 +169,9 @@ try {
   await holds(urls.command, warmUp, picks.slice(0, holdClients), holders, false);
   await holds(urls.gateway, warmUp, picks.slice(holdClients, 2 * holdClients), holders, true);
   const half = Math.floor(holdAttempts / 2);
-  console.log(`(b) ${formatNumber(holdAttempts)} hold attempts each way, ${holdClients} clients: direct, gateway, gateway, direct...`);
+  console.log(
+    `(b) ${formatNumber(holdAttempts)} hold attempts each way, ${holdClients} clients: direct, gateway, gateway, direct...`,
+  );
   const direct1 = await holds(urls.command, d1, picks.slice(0, half), holders, false);
   const gateway1 = await holds(urls.gateway, g1, picks.slice(0, half), holders, true);
   const gateway2 = await holds(urls.gateway, g2, picks.slice(half), holders, true);
@@ -157,13 +181,19 @@ try {
 
   const directP99 = percentile(direct.latencies, 99);
   const gatewayP99 = percentile(viaGateway.latencies, 99);
-  console.log(`\ngateway (${args['gateway-entry']}): one process each of gateway, command-api, query-api, projectors; PostgreSQL event store; load generator on the same cores`);
+  console.log(
+    `\ngateway (${args['gateway-entry']}): one process each of gateway, command-api, query-api, projectors; PostgreSQL event store; load generator on the same cores`,
+  );
   console.log(
     formatTable(
       ['measure', 'value', 'target'],
       [
         ['(a) users in the queue concert', formatNumber(entered.length), formatNumber(userCount)],
-        ['(a) still waiting while polled (gateway gauge)', formatNumber(metricMax(gatewayMetrics, 'queue_waiting_users', queueConcert)), ''],
+        [
+          '(a) still waiting while polled (gateway gauge)',
+          formatNumber(metricMax(gatewayMetrics, 'queue_waiting_users', queueConcert)),
+          '',
+        ],
         ['(a) entries/s', formatNumber(entering.rate), ''],
         ['(a) entry p50 / p99 (ms)', pair(entering.latencies), ''],
         ['(a) entry answers', statusList(entering.statuses), '202 only'],
@@ -177,7 +207,11 @@ try {
         ['(b) gateway: holds/s (all answers)', formatNumber(viaGateway.rate), ''],
         ['(b) gateway: p50 / p99 (ms)', pair(viaGateway.latencies), ''],
         ['(b) gateway: answers', statusList(viaGateway.statuses), '201, 409'],
-        ['(b) p50 ratio gateway / direct', formatNumber(percentile(viaGateway.latencies, 50) / percentile(direct.latencies, 50), 2), ''],
+        [
+          '(b) p50 ratio gateway / direct',
+          formatNumber(percentile(viaGateway.latencies, 50) / percentile(direct.latencies, 50), 2),
+          '',
+        ],
         ['(b) p99 ratio gateway / direct', formatNumber(gatewayP99 / directP99, 2), '< 1.25'],
       ],
     ),
@@ -284,10 +318,23 @@ async function loadFor(concurrency: number, ms: number, operation: () => Promise
 }
 
 /** One hold per pick, by the hold clients in turn; through the gateway with the queue token. */
-function holds(base: string, scheduleId: string, picks: readonly string[][], holders: readonly Holder[], viaGateway: boolean): Promise<LoadResult> {
+function holds(
+  base: string,
+  scheduleId: string,
+  picks: readonly string[][],
+  holders: readonly Holder[],
+  viaGateway: boolean,
+): Promise<LoadResult> {
   return load(holders.length, picks.length, async (i) => {
     const holder = holders[i % holders.length]!;
-    return call('POST', base, '/reservations', holder.token, { scheduleId, seatIds: picks[i]! }, viaGateway ? { 'queue-token': holder.queueToken } : {});
+    return call(
+      'POST',
+      base,
+      '/reservations',
+      holder.token,
+      { scheduleId, seatIds: picks[i]! },
+      viaGateway ? { 'queue-token': holder.queueToken } : {},
+    );
   });
 }
 
@@ -318,12 +365,23 @@ function seatPicks(count: number, seats: number): string[][] {
   });
 }
 
-async function call(method: 'GET' | 'POST', base: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Timed> {
+async function call(
+  method: 'GET' | 'POST',
+  base: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Timed> {
   const t0 = performance.now();
   const response = await undiciFetch(`${base}${path}`, {
     method,
     dispatcher,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -344,15 +402,26 @@ async function createConcert(title: string): Promise<string> {
 }
 
 async function createSchedule(concertId: string): Promise<string> {
-  const seats = Array.from({ length: seatCount }, (_, i) => ({ seatId: `S-${i + 1}`, grade: i < 200 ? 'VIP' : 'R', price: i < 200 ? 150_000 : 90_000 }));
-  const answer = await call('POST', urls.command, `/admin/concerts/${concertId}/schedules`, admin, { startsAt: '2027-05-01T19:00:00.000Z', seats });
+  const seats = Array.from({ length: seatCount }, (_, i) => ({
+    seatId: `S-${i + 1}`,
+    grade: i < 200 ? 'VIP' : 'R',
+    price: i < 200 ? 150_000 : 90_000,
+  }));
+  const answer = await call('POST', urls.command, `/admin/concerts/${concertId}/schedules`, admin, {
+    startsAt: '2027-05-01T19:00:00.000Z',
+    seats,
+  });
   if (answer.status !== 201) throw new Error(`add schedule: ${answer.status} ${JSON.stringify(answer.body)}`);
   return String(answer.body.scheduleId);
 }
 
 /** The gateway finds concerts and schedules through the read models: wait for the projectors. */
 async function untilProjected(queueConcert: string, holdConcert: string, schedules: readonly string[]): Promise<void> {
-  const paths = [`/concerts/${queueConcert}/schedules?all=true`, `/concerts/${holdConcert}/schedules?all=true`, ...schedules.map((s) => `/schedules/${s}`)];
+  const paths = [
+    `/concerts/${queueConcert}/schedules?all=true`,
+    `/concerts/${holdConcert}/schedules?all=true`,
+    ...schedules.map((s) => `/schedules/${s}`),
+  ];
   const deadline = Date.now() + 60_000;
   for (const path of paths) {
     while ((await call('GET', urls.query, path, admin)).status !== 200) {
@@ -394,7 +463,9 @@ function pair(sorted: readonly number[]): string {
 }
 
 function answerLabel(answer: Timed): string {
-  return answer.status >= 400 && typeof answer.body.code === 'string' ? `${answer.status} ${answer.body.code}` : String(answer.status);
+  return answer.status >= 400 && typeof answer.body.code === 'string'
+    ? `${answer.status} ${answer.body.code}`
+    : String(answer.status);
 }
 
 function statusList(statuses: ReadonlyMap<string, number>): string {

@@ -49,11 +49,19 @@ try {
 
   const admin = signDevToken(config, { userId: 'bench-admin', roles: ['admin'], expiresInSeconds: 3600 });
   const scheduleId = await createSchedule(admin);
-  const tokens = Array.from({ length: clients }, (_, i) => signDevToken(config, { userId: `fan-${i}`, roles: [], expiresInSeconds: 3600 }));
+  const tokens = Array.from({ length: clients }, (_, i) =>
+    signDevToken(config, { userId: `fan-${i}`, roles: [], expiresInSeconds: 3600 }),
+  );
 
   // Warm-up on a schedule of its own: module loading and JIT would otherwise sit in the tail.
   const warmUpSchedule = await createSchedule(admin);
-  await Promise.all(tokens.map((token, i) => post('/reservations', token, { scheduleId: warmUpSchedule, seatIds: [`S-${i + 1}`] }).then((r) => r.arrayBuffer())));
+  await Promise.all(
+    tokens.map((token, i) =>
+      post('/reservations', token, { scheduleId: warmUpSchedule, seatIds: [`S-${i + 1}`] }).then((r) =>
+        r.arrayBuffer(),
+      ),
+    ),
+  );
 
   const latencies: number[] = [];
   const latenciesByStatus = new Map<number, number[]>();
@@ -82,7 +90,9 @@ try {
   const held = statuses.get(201) ?? 0;
   const refused = statuses.get(409) ?? 0;
   const other = [...statuses.entries()].filter(([s]) => s !== 201 && s !== 409);
-  console.log(`\nholds: ${attempts} attempts, ${clients} clients, ${seatCount} seats, one command-api process, event store: PostgreSQL (atomic writes)`);
+  console.log(
+    `\nholds: ${attempts} attempts, ${clients} clients, ${seatCount} seats, one command-api process, event store: PostgreSQL (atomic writes)`,
+  );
   console.log(
     formatTable(
       ['measure', 'value', 'target'],
@@ -127,7 +137,9 @@ function wantedSeats(): string[] {
   const first = Math.floor(seatCount * Math.random() ** 3);
   const r = Math.random();
   const count = r < 0.5 ? 1 : r < 0.85 ? 2 : r < 0.95 ? 3 : 4;
-  return Array.from({ length: count }, (_, i) => `S-${Math.min(seatCount - 1, first + i) + 1}`).filter((s, i, all) => all.indexOf(s) === i);
+  return Array.from({ length: count }, (_, i) => `S-${Math.min(seatCount - 1, first + i) + 1}`).filter(
+    (s, i, all) => all.indexOf(s) === i,
+  );
 }
 
 function post(path: string, token: string, body: unknown) {
@@ -140,9 +152,18 @@ function post(path: string, token: string, body: unknown) {
 }
 
 async function createSchedule(admin: string): Promise<string> {
-  const concert = (await (await post('/admin/concerts', admin, { title: 'Bench', venue: 'Arena' })).json()) as { concertId: string };
-  const seats = Array.from({ length: seatCount }, (_, i) => ({ seatId: `S-${i + 1}`, grade: i < 200 ? 'VIP' : 'R', price: i < 200 ? 150_000 : 90_000 }));
-  const response = await post(`/admin/concerts/${concert.concertId}/schedules`, admin, { startsAt: '2027-05-01T19:00:00.000Z', seats });
+  const concert = (await (await post('/admin/concerts', admin, { title: 'Bench', venue: 'Arena' })).json()) as {
+    concertId: string;
+  };
+  const seats = Array.from({ length: seatCount }, (_, i) => ({
+    seatId: `S-${i + 1}`,
+    grade: i < 200 ? 'VIP' : 'R',
+    price: i < 200 ? 150_000 : 90_000,
+  }));
+  const response = await post(`/admin/concerts/${concert.concertId}/schedules`, admin, {
+    startsAt: '2027-05-01T19:00:00.000Z',
+    seats,
+  });
   if (response.status !== 201) throw new Error(`add schedule: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { scheduleId: string }).scheduleId;
 }
@@ -151,7 +172,13 @@ function startCommandApi(): ChildProcess {
   const flags = ['--conditions=development', '--import', 'tsx'];
   if (profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   return spawn(process.execPath, [...flags, 'command-api/src/main.ts'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, COMMAND_API_PORT: String(port), REDIS_KEY_PREFIX: keyPrefix, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      COMMAND_API_PORT: String(port),
+      REDIS_KEY_PREFIX: keyPrefix,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }
@@ -194,11 +221,18 @@ function split(values: number[] | undefined): string {
 function serverQuantiles(text: string): string {
   const buckets = text
     .split('\n')
-    .filter((line) => line.startsWith('http_request_duration_seconds_bucket') && line.includes('route="/reservations"') && line.includes('method="POST"'))
+    .filter(
+      (line) =>
+        line.startsWith('http_request_duration_seconds_bucket') &&
+        line.includes('route="/reservations"') &&
+        line.includes('method="POST"'),
+    )
     .map((line) => ({ le: line.match(/le="([^"]+)"/)?.[1] ?? '', count: Number(line.split(' ').pop()) }));
   const byBound = new Map<string, number>();
   for (const b of buckets) byBound.set(b.le, (byBound.get(b.le) ?? 0) + b.count);
-  const sorted = [...byBound.entries()].map(([le, count]) => ({ le: le === '+Inf' ? Infinity : Number(le), count })).sort((a, b) => a.le - b.le);
+  const sorted = [...byBound.entries()]
+    .map(([le, count]) => ({ le: le === '+Inf' ? Infinity : Number(le), count }))
+    .sort((a, b) => a.le - b.le);
   const total = sorted.at(-1)?.count ?? 0;
   const at = (q: number): string => {
     const bound = sorted.find((b) => b.count >= q * total)?.le;

@@ -49,17 +49,31 @@ const result = await runOnSale({
 });
 
 const stages = summarizeStages(result.http.records);
-const targets: Record<string, string> = { hold: 'p99 < 150 ms (bench:gateway, 200 clients)', poll: '>= 5,000/s at 20,000 waiting' };
+const targets: Record<string, string> = {
+  hold: 'p99 < 150 ms (bench:gateway, 200 clients)',
+  poll: '>= 5,000/s at 20,000 waiting',
+};
 const lines: string[] = [];
 const print = (text: string): void => {
   lines.push(text);
   console.log(text);
 };
-print(`\nbench:onsale: ${formatNumber(fans)} fans, ${formatNumber(seats)} seats, arrival over ${args['arrival-seconds']} s, ${args.concurrency} requests in flight at most, hold ${args['hold-seconds']} s; whole system and load generator on this machine, load average ${formatNumber(loadavg()[0], 1)} (${new Date().toISOString()})`);
+print(
+  `\nbench:onsale: ${formatNumber(fans)} fans, ${formatNumber(seats)} seats, arrival over ${args['arrival-seconds']} s, ${args.concurrency} requests in flight at most, hold ${args['hold-seconds']} s; whole system and load generator on this machine, load average ${formatNumber(loadavg()[0], 1)} (${new Date().toISOString()})`,
+);
 print(
   formatTable(
     ['stage', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'answers', 'target'],
-    stages.map((s) => [s.stage, formatNumber(s.requests), formatNumber(s.perSecond), formatNumber(s.p50, 1), formatNumber(s.p99, 1), formatNumber(s.max), statusList(s.statuses), targets[s.stage] ?? '']),
+    stages.map((s) => [
+      s.stage,
+      formatNumber(s.requests),
+      formatNumber(s.perSecond),
+      formatNumber(s.p50, 1),
+      formatNumber(s.p99, 1),
+      formatNumber(s.max),
+      statusList(s.statuses),
+      targets[s.stage] ?? '',
+    ]),
   ),
 );
 const all = result.http.records.length;
@@ -77,9 +91,21 @@ print(
       ['answers 5xx', formatNumber(fiveHundreds), '0'],
       ['seats sold', `${formatNumber(result.seatsSold)} of ${formatNumber(seats)}`, 'nothing sold twice, nothing lost'],
       ['seats sold per second', formatNumber(result.seatsSold / sellSeconds, 1), ''],
-      ['time until sold out', result.soldOutAfterS === undefined ? 'not sold out' : `${formatNumber(result.soldOutAfterS, 1)} s`, ''],
-      ['events appended', `${formatNumber(result.eventsAppended)} (${formatNumber(result.eventsAppended / result.loadSeconds)}/s average)`, 'bench:eventstore >= 5,000 appends/s'],
-      ['peak projection lag', `${formatNumber(Math.max(0, ...result.samples.map((s) => s.projectionLag ?? 0)))} events`, ''],
+      [
+        'time until sold out',
+        result.soldOutAfterS === undefined ? 'not sold out' : `${formatNumber(result.soldOutAfterS, 1)} s`,
+        '',
+      ],
+      [
+        'events appended',
+        `${formatNumber(result.eventsAppended)} (${formatNumber(result.eventsAppended / result.loadSeconds)}/s average)`,
+        'bench:eventstore >= 5,000 appends/s',
+      ],
+      [
+        'peak projection lag',
+        `${formatNumber(Math.max(0, ...result.samples.map((s) => s.projectionLag ?? 0)))} events`,
+        '',
+      ],
       ['fan outcomes', [...result.onSale.state.outcomes].map(([k, n]) => `${k} x${n}`).join(', '), ''],
     ],
   ),
@@ -88,7 +114,12 @@ print('');
 print(
   formatTable(
     ['process', 'CPU s (load)', 'peak RSS MB', 'restarts'],
-    result.usage.map((u) => [u.name, formatNumber(u.cpuSeconds, 1), formatNumber(u.peakRssKb / 1024), String(u.pids - 1)]),
+    result.usage.map((u) => [
+      u.name,
+      formatNumber(u.cpuSeconds, 1),
+      formatNumber(u.peakRssKb / 1024),
+      String(u.pids - 1),
+    ]),
   ),
 );
 const perKind = PROCESS_KINDS.map((kind) => {

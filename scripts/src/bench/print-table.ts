@@ -13,5 +13,8 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
 /** 12345.6 -> "12,346"; undefined -> "-". */
 export function formatNumber(value: number | undefined, fractionDigits = 0): string {
   if (value === undefined || !Number.isFinite(value)) return '-';
-  return value.toLocaleString('en-US', { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits });
+  return value.toLocaleString('en-US', {
+    minimumFractionDigits: fractionDigits,
+    maximumFractionDigits: fractionDigits,
+  });
 }

@@ -95,7 +95,11 @@ export class Workload {
         const seats = seatMap(options.seatsPerSchedule);
         const startsAt = new Date(Date.UTC(2027, 4, 1 + this.schedules.length, 19)).toISOString();
         this.setupOps.push(
-          this.op([this.write(scheduleStreamId(scheduleId), [this.event(ctx, 'ScheduleAdded', { concertId, scheduleId, startsAt, seats })])]),
+          this.op([
+            this.write(scheduleStreamId(scheduleId), [
+              this.event(ctx, 'ScheduleAdded', { concertId, scheduleId, startsAt, seats }),
+            ]),
+          ]),
         );
         this.schedules.push({
           scheduleId,
@@ -129,7 +133,13 @@ export class Workload {
     return this.reservation(kind, userId, taken.schedule, taken.seatIds, charge === 1);
   }
 
-  private reservation(kind: LifecycleKind, userId: string, schedule: ScheduleSeats, seatIds: string[], charge: boolean): Lifecycle {
+  private reservation(
+    kind: LifecycleKind,
+    userId: string,
+    schedule: ScheduleSeats,
+    seatIds: string[],
+    charge: boolean,
+  ): Lifecycle {
     const ctx: Context = { correlationId: randomUUID(), userId };
     const { scheduleId } = schedule;
     const reservationId = randomUUID();
@@ -146,47 +156,127 @@ export class Workload {
     ops.push(
       this.op([
         ...seatIds.map((seatId) =>
-          this.write(seatStreamId(scheduleId, seatId), [this.event(ctx, 'SeatHeld', { scheduleId, seatId, reservationId, holdExpiresAt: expiresAt })]),
+          this.write(seatStreamId(scheduleId, seatId), [
+            this.event(ctx, 'SeatHeld', { scheduleId, seatId, reservationId, holdExpiresAt: expiresAt }),
+          ]),
         ),
-        this.write(reservationStream, [this.event(ctx, 'ReservationHeld', { reservationId, userId, scheduleId, seatIds, amount, expiresAt })]),
+        this.write(reservationStream, [
+          this.event(ctx, 'ReservationHeld', { reservationId, userId, scheduleId, seatIds, amount, expiresAt }),
+        ]),
       ]),
     );
     const release = (reason: 'expired' | 'cancelled'): void => {
       for (const seatId of seatIds) {
-        ops.push(this.op([this.write(seatStreamId(scheduleId, seatId), [this.event(ctx, 'SeatReleased', { scheduleId, seatId, reservationId, reason })])]));
+        ops.push(
+          this.op([
+            this.write(seatStreamId(scheduleId, seatId), [
+              this.event(ctx, 'SeatReleased', { scheduleId, seatId, reservationId, reason }),
+            ]),
+          ]),
+        );
       }
     };
     switch (kind) {
       case 'paid':
-        ops.push(this.op([this.write(paymentStream, [this.event(ctx, 'PaymentRequested', { reservationId, paymentId, userId, amount, requestedAt: now() })])]));
-        ops.push(this.op([this.write(walletStreamId(userId), [this.event(ctx, 'WalletDebited', { userId, paymentId, amount, debitedAt: now() })], 'any')]));
+        ops.push(
+          this.op([
+            this.write(paymentStream, [
+              this.event(ctx, 'PaymentRequested', { reservationId, paymentId, userId, amount, requestedAt: now() }),
+            ]),
+          ]),
+        );
+        ops.push(
+          this.op([
+            this.write(
+              walletStreamId(userId),
+              [this.event(ctx, 'WalletDebited', { userId, paymentId, amount, debitedAt: now() })],
+              'any',
+            ),
+          ]),
+        );
         ops.push(
           this.op([
             this.write(reservationStream, [
-              this.event(ctx, 'ReservationConfirmed', { reservationId, paymentId, scheduleId, seatIds, amount, confirmedAt: now() }),
+              this.event(ctx, 'ReservationConfirmed', {
+                reservationId,
+                paymentId,
+                scheduleId,
+                seatIds,
+                amount,
+                confirmedAt: now(),
+              }),
             ]),
           ]),
         );
         for (const seatId of seatIds) {
-          ops.push(this.op([this.write(seatStreamId(scheduleId, seatId), [this.event(ctx, 'SeatSold', { scheduleId, seatId, reservationId, paymentId })])]));
+          ops.push(
+            this.op([
+              this.write(seatStreamId(scheduleId, seatId), [
+                this.event(ctx, 'SeatSold', { scheduleId, seatId, reservationId, paymentId }),
+              ]),
+            ]),
+          );
         }
-        ops.push(this.op([this.write(paymentStream, [this.event(ctx, 'PaymentCompleted', { reservationId, paymentId, completedAt: now() })])]));
+        ops.push(
+          this.op([
+            this.write(paymentStream, [
+              this.event(ctx, 'PaymentCompleted', { reservationId, paymentId, completedAt: now() }),
+            ]),
+          ]),
+        );
         break;
       case 'payment-failed':
-        ops.push(this.op([this.write(paymentStream, [this.event(ctx, 'PaymentRequested', { reservationId, paymentId, userId, amount, requestedAt: now() })])]));
         ops.push(
-          this.op([this.write(paymentStream, [this.event(ctx, 'PaymentFailed', { reservationId, paymentId, reason: 'insufficient-funds', failedAt: now() })])]),
+          this.op([
+            this.write(paymentStream, [
+              this.event(ctx, 'PaymentRequested', { reservationId, paymentId, userId, amount, requestedAt: now() }),
+            ]),
+          ]),
         );
-        ops.push(this.op([this.write(reservationStream, [this.event(ctx, 'ReservationExpired', { reservationId, scheduleId, seatIds, expiredAt: now() })])]));
+        ops.push(
+          this.op([
+            this.write(paymentStream, [
+              this.event(ctx, 'PaymentFailed', {
+                reservationId,
+                paymentId,
+                reason: 'insufficient-funds',
+                failedAt: now(),
+              }),
+            ]),
+          ]),
+        );
+        ops.push(
+          this.op([
+            this.write(reservationStream, [
+              this.event(ctx, 'ReservationExpired', { reservationId, scheduleId, seatIds, expiredAt: now() }),
+            ]),
+          ]),
+        );
         release('expired');
         break;
       case 'expired':
-        ops.push(this.op([this.write(reservationStream, [this.event(ctx, 'ReservationExpired', { reservationId, scheduleId, seatIds, expiredAt: now() })])]));
+        ops.push(
+          this.op([
+            this.write(reservationStream, [
+              this.event(ctx, 'ReservationExpired', { reservationId, scheduleId, seatIds, expiredAt: now() }),
+            ]),
+          ]),
+        );
         release('expired');
         break;
       case 'cancelled':
         ops.push(
-          this.op([this.write(reservationStream, [this.event(ctx, 'ReservationCancelled', { reservationId, userId, scheduleId, seatIds, cancelledAt: now() })])]),
+          this.op([
+            this.write(reservationStream, [
+              this.event(ctx, 'ReservationCancelled', {
+                reservationId,
+                userId,
+                scheduleId,
+                seatIds,
+                cancelledAt: now(),
+              }),
+            ]),
+          ]),
         );
         release('cancelled');
         break;
@@ -216,7 +306,18 @@ export class Workload {
   private chargeOp(ctx: Context, userId: string): Op {
     this.charged.add(userId);
     return this.op([
-      this.write(walletStreamId(userId), [this.event(ctx, 'WalletCharged', { userId, chargeId: randomUUID(), amount: WALLET_CHARGE, chargedAt: new Date().toISOString() })], 'any'),
+      this.write(
+        walletStreamId(userId),
+        [
+          this.event(ctx, 'WalletCharged', {
+            userId,
+            chargeId: randomUUID(),
+            amount: WALLET_CHARGE,
+            chargedAt: new Date().toISOString(),
+          }),
+        ],
+        'any',
+      ),
     ]);
   }
 

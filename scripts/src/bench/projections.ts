@@ -99,7 +99,8 @@ const profileDir = args.profile ? mkdtempSync(join(os.tmpdir(), 'projectors-prof
 const inherited = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
 const scratch = await createScratchDatabase('projections');
 for (const signal of SIGNALS) {
-  for (const listener of process.listeners(signal)) if (!inherited.get(signal)?.has(listener)) process.off(signal, listener);
+  for (const listener of process.listeners(signal))
+    if (!inherited.get(signal)?.has(listener)) process.off(signal, listener);
   process.once(signal, () => {
     console.error(`\n${signal}: stopping`);
     void cleanup().finally(() => process.exit(130));
@@ -130,8 +131,14 @@ try {
   const jsm = await nc.jetstreamManager();
   const steadyEvents = rate * steadySeconds;
   const schedules = Math.max(2, Math.ceil(((totalEvents + steadyEvents) * 0.2) / SEATS_PER_SCHEDULE));
-  const workload = new Workload({ schedules, seatsPerSchedule: SEATS_PER_SCHEDULE, schedulesPerConcert: 4, users: Math.max(1_000, Math.round(totalEvents / 20)) });
-  if (workload.setupEvents >= totalEvents) throw new Error(`--events must exceed the ${workload.setupEvents} setup events`);
+  const workload = new Workload({
+    schedules,
+    seatsPerSchedule: SEATS_PER_SCHEDULE,
+    schedulesPerConcert: 4,
+    users: Math.max(1_000, Math.round(totalEvents / 20)),
+  });
+  if (workload.setupEvents >= totalEvents)
+    throw new Error(`--events must exceed the ${workload.setupEvents} setup events`);
 
   // ------------------------------------------------------------------ phase 1: backlog, then catch up
   const appendStarted = performance.now();
@@ -199,7 +206,8 @@ try {
       timeline.push({ at: now - spawnedAt, relayed, seqs: new Map([...rows].map(([k, v]) => [k, v.sequence])) });
       const key = [relayed, ...[...rows.values()].map((r) => r.sequence)].join(',');
       if (key !== lastProgress.key) lastProgress = { at: now, key };
-      else if (now - lastProgress.at > STALL_MS) throw new Error(`no progress for ${STALL_MS / 1000} s: relayed ${relayed}, checkpoints ${key}`);
+      else if (now - lastProgress.at > STALL_MS)
+        throw new Error(`no progress for ${STALL_MS / 1000} s: relayed ${relayed}, checkpoints ${key}`);
     }
     await sleep(POLL_MS);
   }
@@ -242,7 +250,8 @@ try {
         const append = pending[i]!;
         for (const name of PROJECTIONS) {
           const row = rows.get(name);
-          if (append.passedAt[name] === undefined && row && comparePositions(append.position!, row.position) <= 0) append.passedAt[name] = now;
+          if (append.passedAt[name] === undefined && row && comparePositions(append.position!, row.position) <= 0)
+            append.passedAt[name] = now;
         }
         if (PROJECTIONS.every((name) => append.passedAt[name] !== undefined)) {
           append.doneAt = now;
@@ -326,17 +335,33 @@ try {
   const checks: [string, number, number][] = [
     ['rm_reservations', await count('SELECT count(*)::int AS n FROM rm_reservations'), all.get('ReservationHeld') ?? 0],
     ['rm_payments', await count('SELECT count(*)::int AS n FROM rm_payments'), all.get('PaymentRequested') ?? 0],
-    ["rm_seats SOLD", await count("SELECT count(*)::int AS n FROM rm_seats WHERE status = 'SOLD'"), all.get('SeatSold') ?? 0],
-    ['rm_sales_by_schedule seats', await count('SELECT coalesce(sum(sold_seats), 0)::int AS n FROM rm_sales_by_schedule'), all.get('SeatSold') ?? 0],
+    [
+      'rm_seats SOLD',
+      await count("SELECT count(*)::int AS n FROM rm_seats WHERE status = 'SOLD'"),
+      all.get('SeatSold') ?? 0,
+    ],
+    [
+      'rm_sales_by_schedule seats',
+      await count('SELECT coalesce(sum(sold_seats), 0)::int AS n FROM rm_sales_by_schedule'),
+      all.get('SeatSold') ?? 0,
+    ],
     ['rm_wallets', await count('SELECT count(*)::int AS n FROM rm_wallets'), -1],
   ];
-  const mismatches = checks.filter(([, got, want]) => want >= 0 && got !== want).map(([t, got, want]) => `${t} ${got} != ${want}`);
+  const mismatches = checks
+    .filter(([, got, want]) => want >= 0 && got !== want)
+    .map(([t, got, want]) => `${t} ${got} != ${want}`);
 
-  const lags = appends.flatMap((a) => (a.doneAt !== undefined && a.committedAt !== undefined ? [a.doneAt - a.committedAt] : [])).sort((x, y) => x - y);
-  const relayLags = appends
-    .flatMap((a) => (a.relayedAt !== undefined && a.committedAt !== undefined ? [Math.max(0, a.relayedAt - a.committedAt)] : []))
+  const lags = appends
+    .flatMap((a) => (a.doneAt !== undefined && a.committedAt !== undefined ? [a.doneAt - a.committedAt] : []))
     .sort((x, y) => x - y);
-  const appendLatencies = appends.flatMap((a) => (a.committedAt !== undefined ? [a.committedAt - a.issuedAt] : [])).sort((x, y) => x - y);
+  const relayLags = appends
+    .flatMap((a) =>
+      a.relayedAt !== undefined && a.committedAt !== undefined ? [Math.max(0, a.relayedAt - a.committedAt)] : [],
+    )
+    .sort((x, y) => x - y);
+  const appendLatencies = appends
+    .flatMap((a) => (a.committedAt !== undefined ? [a.committedAt - a.issuedAt] : []))
+    .sort((x, y) => x - y);
   const steadySecondsMeasured = (steadyEnded - steadyStarted) / 1000;
   const cores = os.cpus();
 
@@ -351,16 +376,44 @@ try {
       [
         ['backlog events', formatNumber(totalEvents), ''],
         ['catch-up from process start (s)', formatNumber(catchUpSeconds, 2), ''],
-        ['  of which start to /ready (s)', formatNumber(readyAt === undefined ? undefined : (readyAt - spawnedAt) / 1000, 2), ''],
-        ['end to end events/s (from start)', formatNumber(totalEvents / catchUpSeconds), `>= ${formatNumber(TARGET_EVENTS_PER_SECOND)}`],
-        ['end to end events/s (from /ready)', formatNumber(totalEvents / fromReadySeconds), `>= ${formatNumber(TARGET_EVENTS_PER_SECOND)}`],
-        ['relay: all in NATS after (s)', formatNumber(relayDoneAt === undefined ? undefined : (relayDoneAt - spawnedAt) / 1000, 2), ''],
-        ['relay events/s (from start)', formatNumber(relayDoneAt === undefined ? undefined : totalEvents / ((relayDoneAt - spawnedAt) / 1000)), ''],
+        [
+          '  of which start to /ready (s)',
+          formatNumber(readyAt === undefined ? undefined : (readyAt - spawnedAt) / 1000, 2),
+          '',
+        ],
+        [
+          'end to end events/s (from start)',
+          formatNumber(totalEvents / catchUpSeconds),
+          `>= ${formatNumber(TARGET_EVENTS_PER_SECOND)}`,
+        ],
+        [
+          'end to end events/s (from /ready)',
+          formatNumber(totalEvents / fromReadySeconds),
+          `>= ${formatNumber(TARGET_EVENTS_PER_SECOND)}`,
+        ],
+        [
+          'relay: all in NATS after (s)',
+          formatNumber(relayDoneAt === undefined ? undefined : (relayDoneAt - spawnedAt) / 1000, 2),
+          '',
+        ],
+        [
+          'relay events/s (from start)',
+          formatNumber(relayDoneAt === undefined ? undefined : totalEvents / ((relayDoneAt - spawnedAt) / 1000)),
+          '',
+        ],
         ['steady rate achieved (events/s)', formatNumber(sent / steadySecondsMeasured), formatNumber(rate)],
         ['steady appends (ops)', `${formatNumber(appends.length)}${starved ? ` (${starved} starved ticks)` : ''}`, ''],
         ['  not projected after the drain', formatNumber(pending.length), '0'],
-        ['append latency p50 / p99 (ms)', `${formatNumber(percentile(appendLatencies, 50), 1)} / ${formatNumber(percentile(appendLatencies, 99), 1)}`, ''],
-        ['lag commit -> NATS p50 / p99 (ms)', `${formatNumber(percentile(relayLags, 50), 1)} / ${formatNumber(percentile(relayLags, 99), 1)}`, ''],
+        [
+          'append latency p50 / p99 (ms)',
+          `${formatNumber(percentile(appendLatencies, 50), 1)} / ${formatNumber(percentile(appendLatencies, 99), 1)}`,
+          '',
+        ],
+        [
+          'lag commit -> NATS p50 / p99 (ms)',
+          `${formatNumber(percentile(relayLags, 50), 1)} / ${formatNumber(percentile(relayLags, 99), 1)}`,
+          '',
+        ],
         [`lag commit -> all ${PROJECTIONS.length} read models p50 (ms)`, formatNumber(percentile(lags, 50), 1), ''],
         ['  p95 (ms)', formatNumber(percentile(lags, 95), 1), ''],
         ['  p99 (ms)', formatNumber(percentile(lags, 99), 1), `< ${TARGET_LAG_P99_MS}`],
@@ -369,26 +422,51 @@ try {
         ['read models match the events', mismatches.length === 0 ? 'yes' : mismatches.join('; '), 'yes'],
         ['CPU catch-up: projectors/postgres/nats/bench (% core)', cpuLine(cpuPhase1), ''],
         ['CPU steady: projectors/postgres/nats/bench (% core)', cpuLine(cpuPhase2), ''],
-        ['host busy catch-up / steady (% of all cores)', `${formatNumber(cpuPhase1.host, 0)} / ${formatNumber(cpuPhase2.host, 0)}`, ''],
+        [
+          'host busy catch-up / steady (% of all cores)',
+          `${formatNumber(cpuPhase1.host, 0)} / ${formatNumber(cpuPhase2.host, 0)}`,
+          '',
+        ],
       ],
     ),
   );
 
   const wall1 = catchUpSeconds;
   const lagOf = (name: ProjectionName): number[] =>
-    appends.flatMap((a) => (a.passedAt[name] !== undefined && a.committedAt !== undefined ? [a.passedAt[name] - a.committedAt] : [])).sort((x, y) => x - y);
+    appends
+      .flatMap((a) =>
+        a.passedAt[name] !== undefined && a.committedAt !== undefined ? [a.passedAt[name] - a.committedAt] : [],
+      )
+      .sort((x, y) => x - y);
   console.log('\nper projection (catch-up: from process start; steady: lag from commit)');
   console.log(
     formatTable(
-      ['projection', 'caught up (s)', 'events/s', 'batches', 'events/batch', 'ms/batch', 'in txn %', 'steady ev/batch', 'steady ms/batch', 'lag p50', 'lag p99'],
+      [
+        'projection',
+        'caught up (s)',
+        'events/s',
+        'batches',
+        'events/batch',
+        'ms/batch',
+        'in txn %',
+        'steady ev/batch',
+        'steady ms/batch',
+        'lag p50',
+        'lag p99',
+      ],
       PROJECTIONS.map((name) => {
         const where = { projection: name };
         const batches1 = sumOf(metrics1, 'projector_batches_total', { ...where, result: 'committed' });
         const events1 = sumOf(metrics1, 'projector_events_total', where);
         const seconds1 = sumOf(metrics1, 'projector_batch_duration_seconds_sum', where);
-        const batches2 = sumOf(metrics2, 'projector_batches_total', { ...where, result: 'committed' }) - sumOf(metrics2Before, 'projector_batches_total', { ...where, result: 'committed' });
-        const events2 = sumOf(metrics2, 'projector_events_total', where) - sumOf(metrics2Before, 'projector_events_total', where);
-        const seconds2 = sumOf(metrics2, 'projector_batch_duration_seconds_sum', where) - sumOf(metrics2Before, 'projector_batch_duration_seconds_sum', where);
+        const batches2 =
+          sumOf(metrics2, 'projector_batches_total', { ...where, result: 'committed' }) -
+          sumOf(metrics2Before, 'projector_batches_total', { ...where, result: 'committed' });
+        const events2 =
+          sumOf(metrics2, 'projector_events_total', where) - sumOf(metrics2Before, 'projector_events_total', where);
+        const seconds2 =
+          sumOf(metrics2, 'projector_batch_duration_seconds_sum', where) -
+          sumOf(metrics2Before, 'projector_batch_duration_seconds_sum', where);
         const at = caughtUpAt.get(name);
         const lag = lagOf(name);
         return [
@@ -414,7 +492,11 @@ try {
   console.log(
     formatTable(
       ['t (s)', 'relay', ...PROJECTIONS],
-      shown.map((s) => [formatNumber(s.at / 1000, 1), formatNumber(s.relayed), ...PROJECTIONS.map((p) => formatNumber(s.seqs.get(p) ?? 0))]),
+      shown.map((s) => [
+        formatNumber(s.at / 1000, 1),
+        formatNumber(s.relayed),
+        ...PROJECTIONS.map((p) => formatNumber(s.seqs.get(p) ?? 0)),
+      ]),
     ),
   );
   await stopProjectors();
@@ -436,7 +518,8 @@ try {
 
 async function appendOp(op: Op): Promise<GlobalPosition> {
   const [only] = op.writes;
-  if (op.writes.length === 1 && only) return (await store.append(only.streamId, only.events, only.expectedRevision)).position;
+  if (op.writes.length === 1 && only)
+    return (await store.append(only.streamId, only.events, only.expectedRevision)).position;
   return maxPosition((await store.appendMany(op.writes)).map((r) => r.position));
 }
 
@@ -446,7 +529,8 @@ async function appendMerged(ops: readonly Op[]): Promise<GlobalPosition> {
   for (const write of ops.flatMap((op) => op.writes)) {
     const seen = byStream.get(write.streamId);
     if (!seen) byStream.set(write.streamId, { ...write, events: [...write.events] });
-    else if (seen.expectedRevision === 'any' && write.expectedRevision === 'any') seen.events = [...seen.events, ...write.events];
+    else if (seen.expectedRevision === 'any' && write.expectedRevision === 'any')
+      seen.events = [...seen.events, ...write.events];
     else throw new Error(`two lifecycles wrote ${write.streamId} at once`);
   }
   return maxPosition((await store.appendMany([...byStream.values()])).map((r) => r.position));
@@ -460,7 +544,9 @@ async function readCheckpoints(): Promise<Map<string, { position: GlobalPosition
   const { rows } = await db.query<{ projection: string; c: string; p: string; s: string }>(
     'SELECT projection, commit_position::text AS c, prepare_position::text AS p, stream_sequence::text AS s FROM projection_checkpoints',
   );
-  return new Map(rows.map((r) => [r.projection, { position: { commit: BigInt(r.c), prepare: BigInt(r.p) }, sequence: Number(r.s) }]));
+  return new Map(
+    rows.map((r) => [r.projection, { position: { commit: BigInt(r.c), prepare: BigInt(r.p) }, sequence: Number(r.s) }]),
+  );
 }
 
 async function count(sql: string): Promise<number> {
@@ -503,8 +589,20 @@ async function scrape(): Promise<Sample[]> {
   return parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
 }
 
-function hostSample(): { postgres: CpuSample; nats: CpuSample; bench: CpuSample; host: number | undefined; at: number } {
-  return { postgres: sampleNamed('postgres'), nats: sampleNamed('nats-server'), bench: samplePids([process.pid]), host: hostBusyMs(), at: performance.now() };
+function hostSample(): {
+  postgres: CpuSample;
+  nats: CpuSample;
+  bench: CpuSample;
+  host: number | undefined;
+  at: number;
+} {
+  return {
+    postgres: sampleNamed('postgres'),
+    nats: sampleNamed('nats-server'),
+    bench: samplePids([process.pid]),
+    host: hostBusyMs(),
+    at: performance.now(),
+  };
 }
 
 /** Busy milliseconds of all cores together (from os.cpus()). */
@@ -521,9 +619,21 @@ interface CpuWindow {
   at: number;
 }
 
-function cpuBetween(a: CpuWindow, b: CpuWindow): { child?: number; postgres?: number; nats?: number; bench?: number; host?: number } {
-  const hostPct = a.host !== undefined && b.host !== undefined ? (100 * (b.host - a.host)) / (b.at - a.at) / os.cpus().length : undefined;
-  return { child: cpuPercent(a.child, b.child), postgres: cpuPercent(a.postgres, b.postgres), nats: cpuPercent(a.nats, b.nats), bench: cpuPercent(a.bench, b.bench), host: hostPct };
+function cpuBetween(
+  a: CpuWindow,
+  b: CpuWindow,
+): { child?: number; postgres?: number; nats?: number; bench?: number; host?: number } {
+  const hostPct =
+    a.host !== undefined && b.host !== undefined
+      ? (100 * (b.host - a.host)) / (b.at - a.at) / os.cpus().length
+      : undefined;
+  return {
+    child: cpuPercent(a.child, b.child),
+    postgres: cpuPercent(a.postgres, b.postgres),
+    nats: cpuPercent(a.nats, b.nats),
+    bench: cpuPercent(a.bench, b.bench),
+    host: hostPct,
+  };
 }
 
 function cpuLine(c: { child?: number; postgres?: number; nats?: number; bench?: number }): string {

@@ -89,7 +89,9 @@ try {
 }
 
 /** Runs the CLI as a child (so its RSS is its own), echoing its progress output. */
-async function rebuildInChild(databaseUrl: string): Promise<{ seconds: number; peakRssKb: number; code: number | null }> {
+async function rebuildInChild(
+  databaseUrl: string,
+): Promise<{ seconds: number; peakRssKb: number; code: number | null }> {
   return runMeasuringPeakRss(
     'scripts/src/projections/main.ts',
     ['rebuild', '--all', '--batch-size', String(batchSize)],
@@ -97,6 +99,9 @@ async function rebuildInChild(databaseUrl: string): Promise<{ seconds: number; p
     (text) => process.stdout.write(`  | ${text.trimEnd().replace(/\n/g, '\n  | ')}\n`),
     // As `npm run projections` runs it: without a cap V8 lets garbage grow to ~500 MB on a
     // million events, though what a rebuild keeps alive fits in well under 200 MB.
-    ['--max-old-space-size=256', ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [])],
+    [
+      '--max-old-space-size=256',
+      ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []),
+    ],
   );
 }

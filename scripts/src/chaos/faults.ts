@@ -47,9 +47,17 @@ function restartOwnServer(name: string, server: (system: RunningSystem) => OwnSe
   };
 }
 
-export const restartRedis = restartOwnServer('Redis restarted', (system) => system.redis, 'SIGKILL, started again empty');
+export const restartRedis = restartOwnServer(
+  'Redis restarted',
+  (system) => system.redis,
+  'SIGKILL, started again empty',
+);
 
-export const restartNats = restartOwnServer('NATS restarted', (system) => system.nats, 'SIGKILL, started again on its store');
+export const restartNats = restartOwnServer(
+  'NATS restarted',
+  (system) => system.nats,
+  'SIGKILL, started again on its store',
+);
 
 /** pg_terminate_backend of every connection to the system's database, three times within a second. */
 export const postgresConnectionStorm: Fault = {

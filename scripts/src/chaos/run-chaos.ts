@@ -69,8 +69,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         options.log(`fault at ${atS.toFixed(1)} s: ${fault.name} (${did})`);
         const recoveredAfterS = await secondsToRecover(system, concert.concertId);
         const until = http.now() + 1;
-        const failedRequests = http.records.filter((r) => r.endS >= atS && r.endS <= until && (r.label.startsWith('5') || r.label === 'network-error' || r.label === 'timeout')).length;
-        options.log(`  recovered after ${recoveredAfterS === undefined ? 'NEVER (120 s)' : `${recoveredAfterS.toFixed(1)} s`}`);
+        const failedRequests = http.records.filter(
+          (r) =>
+            r.endS >= atS &&
+            r.endS <= until &&
+            (r.label.startsWith('5') || r.label === 'network-error' || r.label === 'timeout'),
+        ).length;
+        options.log(
+          `  recovered after ${recoveredAfterS === undefined ? 'NEVER (120 s)' : `${recoveredAfterS.toFixed(1)} s`}`,
+        );
         faults.push({ fault: fault.name, atS, did, recoveredAfterS, failedRequests });
         await sleep(options.gapMs);
       }
@@ -81,7 +88,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     'faults injected:',
     formatTable(
       ['fault', 'at s', 'what happened', 'recovered after s', 'failed requests'],
-      faults.map((f) => [f.fault, formatNumber(f.atS, 1), f.did, f.recoveredAfterS === undefined ? 'NOT RECOVERED' : formatNumber(f.recoveredAfterS, 1), formatNumber(f.failedRequests)]),
+      faults.map((f) => [
+        f.fault,
+        formatNumber(f.atS, 1),
+        f.did,
+        f.recoveredAfterS === undefined ? 'NOT RECOVERED' : formatNumber(f.recoveredAfterS, 1),
+        formatNumber(f.failedRequests),
+      ]),
     ),
     '',
     'requests by status:',

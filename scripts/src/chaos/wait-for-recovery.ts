@@ -6,7 +6,11 @@ import type { RunningSystem } from '../onsale/launch-system.js';
  * running and answers /ready (its dependencies answer), and a read and a queue status through
  * the gateway answer 200. Undefined when that does not happen within `timeoutMs`.
  */
-export async function secondsToRecover(system: RunningSystem, concertId: string, timeoutMs = 120_000): Promise<number | undefined> {
+export async function secondsToRecover(
+  system: RunningSystem,
+  concertId: string,
+  timeoutMs = 120_000,
+): Promise<number | undefined> {
   const started = Date.now();
   const token = signDevToken(system.config, { userId: 'chaos-recovery-probe', roles: [], expiresInSeconds: 3600 });
   while (Date.now() - started < timeoutMs) {
@@ -29,7 +33,10 @@ async function serves(system: RunningSystem, concertId: string, token: string): 
 
 async function get(url: string, token?: string): Promise<boolean> {
   try {
-    const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(2000) });
+    const response = await fetch(url, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      signal: AbortSignal.timeout(2000),
+    });
     await response.arrayBuffer();
     return response.status === 200;
   } catch {

@@ -20,12 +20,32 @@ export interface SelectionOptions {
 export function addSelectionOptions(command: Command): Command {
   return command
     .addOption(new Option('--stream <id>', 'only this stream (repeatable)').argParser(collect(nonEmpty('a stream id'))))
-    .addOption(new Option('--category <name>', `only this category (repeatable): ${knownCategories.join(', ')}`).argParser(collect(oneOf('category', knownCategories))))
-    .addOption(new Option('--type <EventType>', 'only this event type (repeatable)').argParser(collect(oneOf('event type', domainEventTypes))))
-    .addOption(new Option('--from-time <iso>', 'recorded at or after this instant (2026-11-24 or 2026-11-24T10:00:00Z)').argParser(instant))
+    .addOption(
+      new Option('--category <name>', `only this category (repeatable): ${knownCategories.join(', ')}`).argParser(
+        collect(oneOf('category', knownCategories)),
+      ),
+    )
+    .addOption(
+      new Option('--type <EventType>', 'only this event type (repeatable)').argParser(
+        collect(oneOf('event type', domainEventTypes)),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--from-time <iso>',
+        'recorded at or after this instant (2026-11-24 or 2026-11-24T10:00:00Z)',
+      ).argParser(instant),
+    )
     .addOption(new Option('--to-time <iso>', 'recorded before this instant').argParser(instant))
-    .addOption(new Option('--from-position <commit.prepare>', 'after this global position (exclusive, like a checkpoint)').argParser(position))
-    .addOption(new Option('--to-position <commit.prepare>', 'up to this global position (inclusive)').argParser(position))
+    .addOption(
+      new Option(
+        '--from-position <commit.prepare>',
+        'after this global position (exclusive, like a checkpoint)',
+      ).argParser(position),
+    )
+    .addOption(
+      new Option('--to-position <commit.prepare>', 'up to this global position (inclusive)').argParser(position),
+    )
     .addOption(new Option('--limit <n>', 'at most this many events').argParser(positiveInteger))
     .addOption(new Option('--raw', 'data as stored, without upcasting to the current schema version'));
 }
@@ -77,19 +97,25 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[
 function instant(value: string): Date {
   const date = new Date(value);
   if (!(DATE.test(value) || DATE_TIME.test(value)) || Number.isNaN(date.getTime())) {
-    throw new InvalidArgumentError('expected an ISO-8601 date or date-time with Z or an offset, e.g. 2026-11-24T10:00:00Z');
+    throw new InvalidArgumentError(
+      'expected an ISO-8601 date or date-time with Z or an offset, e.g. 2026-11-24T10:00:00Z',
+    );
   }
   return date;
 }
 
 function position(value: string): GlobalPosition {
   const parsed = parsePosition(value);
-  if (!parsed) throw new InvalidArgumentError('expected a global position commit.prepare, e.g. 7891.1234 (as in X-Consistency-Token)');
+  if (!parsed)
+    throw new InvalidArgumentError(
+      'expected a global position commit.prepare, e.g. 7891.1234 (as in X-Consistency-Token)',
+    );
   return parsed;
 }
 
 function positiveInteger(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError('expected a positive integer');
   return n;
 }

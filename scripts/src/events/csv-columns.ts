@@ -24,7 +24,8 @@ export const EXTRA_COLUMN = 'extra';
 export function csvColumns(filter: FeedFilter): string[] {
   const dataColumns = new Set<string>();
   for (const type of typesOf(filter)) {
-    for (const path of leafPaths(eventDefinitions[type].schema as unknown as SchemaNode)) dataColumns.add(`data.${path}`);
+    for (const path of leafPaths(eventDefinitions[type].schema as unknown as SchemaNode))
+      dataColumns.add(`data.${path}`);
   }
   return [...LEADING_COLUMNS, ...dataColumns, ...METADATA_COLUMNS, EXTRA_COLUMN];
 }
@@ -35,7 +36,8 @@ function typesOf(filter: FeedFilter): DomainEventType[] {
   const byCategory = filter.categories?.length || filter.streamIds?.length;
   const inCategories = new Set([...categories].flatMap((c) => eventTypesByCategory[c] ?? []));
   return domainEventTypes.filter(
-    (type) => (!byCategory || inCategories.has(type)) && (!filter.eventTypes?.length || filter.eventTypes.includes(type)),
+    (type) =>
+      (!byCategory || inCategories.has(type)) && (!filter.eventTypes?.length || filter.eventTypes.includes(type)),
   );
 }
 
@@ -47,7 +49,8 @@ interface SchemaNode {
 /** Dotted paths of an object schema's leaves; optional, nullable and defaulted fields are unwrapped, arrays are leaves. */
 function leafPaths(schema: SchemaNode, prefix = ''): string[] {
   let node = schema;
-  while (node.def.innerType && ['optional', 'nullable', 'default', 'readonly'].includes(node.def.type)) node = node.def.innerType;
+  while (node.def.innerType && ['optional', 'nullable', 'default', 'readonly'].includes(node.def.type))
+    node = node.def.innerType;
   if (node.def.type !== 'object' || !node.def.shape) return prefix ? [prefix] : [];
   return Object.entries(node.def.shape).flatMap(([key, child]) => leafPaths(child, prefix ? `${prefix}.${key}` : key));
 }

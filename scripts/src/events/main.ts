@@ -57,7 +57,10 @@ async function withStore<T>(run: (store: EventStore) => Promise<T>): Promise<T> 
 }
 
 /** stdout, or the file of --out (opened first, so a bad path fails before anything is read). */
-async function openOutput(file: string | undefined, onBroken: () => void): Promise<{ out: Writable; close(): Promise<void> }> {
+async function openOutput(
+  file: string | undefined,
+  onBroken: () => void,
+): Promise<{ out: Writable; close(): Promise<void> }> {
   if (!file) {
     // A reader that goes away (`| head`) ends the export quietly.
     process.stdout.on('error', onBroken);
@@ -75,7 +78,10 @@ async function openOutput(file: string | undefined, onBroken: () => void): Promi
 }
 
 async function runExport(options: ExportCommandOptions): Promise<void> {
-  if (options.follow && options.toTime) throw new InvalidArgumentError('--follow cannot end at --to-time (recording times are not in feed order); use --to-position');
+  if (options.follow && options.toTime)
+    throw new InvalidArgumentError(
+      '--follow cannot end at --to-time (recording times are not in feed order); use --to-position',
+    );
   const selection = selectionFrom(options);
   const format = exportFormatOf(options);
   const signal = stopSignal();
@@ -108,7 +114,8 @@ async function runExport(options: ExportCommandOptions): Promise<void> {
 /** --format, or the extension of --out (x.csv is CSV, x.ndjson/x.jsonl NDJSON); a contradiction is refused. */
 function exportFormatOf(options: ExportCommandOptions): ExportFormat {
   const extension = options.out ? extname(options.out).toLowerCase() : '';
-  const implied: ExportFormat | undefined = extension === '.csv' ? 'csv' : ['.ndjson', '.jsonl'].includes(extension) ? 'ndjson' : undefined;
+  const implied: ExportFormat | undefined =
+    extension === '.csv' ? 'csv' : ['.ndjson', '.jsonl'].includes(extension) ? 'ndjson' : undefined;
   if (options.format && implied && options.format !== implied) {
     throw new InvalidArgumentError(`--out ${options.out} names a ${implied} file but --format is ${options.format}`);
   }
@@ -118,8 +125,14 @@ function exportFormatOf(options: ExportCommandOptions): ExportFormat {
 async function runReplay(options: ReplayCommandOptions): Promise<void> {
   const selection = selectionFrom(options);
   const projection = await loadProjectionModule(options.projection);
-  const outcome = await withStore((store) => replayEvents(store, projection, { selection, raw: options.raw ?? false, signal: stopSignal() }));
-  const json = JSON.stringify(outcome.result, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2);
+  const outcome = await withStore((store) =>
+    replayEvents(store, projection, { selection, raw: options.raw ?? false, signal: stopSignal() }),
+  );
+  const json = JSON.stringify(
+    outcome.result,
+    (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
+    2,
+  );
   process.stdout.write(`${json ?? 'null'}\n`);
   process.stderr.write(`replayed ${outcome.events} events\n`);
 }
@@ -140,7 +153,12 @@ addSelectionOptions(
   program
     .command('export')
     .description('write the selected events as NDJSON or CSV, in global feed order')
-    .addOption(new Option('--format <format>', 'output format (default: from the --out extension, else ndjson)').choices(['ndjson', 'csv']))
+    .addOption(
+      new Option('--format <format>', 'output format (default: from the --out extension, else ndjson)').choices([
+        'ndjson',
+        'csv',
+      ]),
+    )
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--follow', 'after the stored events, keep writing live ones until Ctrl-C'),
 ).action(async (options: ExportCommandOptions) => {
@@ -154,8 +172,13 @@ addSelectionOptions(
 addSelectionOptions(
   program
     .command('replay')
-    .description('fold the selected events through a projection module (init/apply/result) and print its result as JSON')
-    .requiredOption('--projection <file>', 'a .mjs, .js or .ts module exporting init(), apply(state, event) and result(state)'),
+    .description(
+      'fold the selected events through a projection module (init/apply/result) and print its result as JSON',
+    )
+    .requiredOption(
+      '--projection <file>',
+      'a .mjs, .js or .ts module exporting init(), apply(state, event) and result(state)',
+    ),
 ).action(async (options: ReplayCommandOptions) => {
   try {
     await runReplay(options);

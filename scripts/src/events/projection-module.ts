@@ -25,7 +25,9 @@ export async function loadProjectionModule(file: string): Promise<ProjectionModu
   try {
     loaded = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new ProjectionModuleError(`cannot load projection module ${file}: ${(error as Error).message.split('\n')[0]}`);
+    throw new ProjectionModuleError(
+      `cannot load projection module ${file}: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   return asProjectionModule(loaded, file);
 }
@@ -37,7 +39,9 @@ export function asProjectionModule(loaded: Record<string, unknown>, file: string
   const candidate = usesDefault ? (fallback as Record<string, unknown>) : loaded;
   const missing = FUNCTIONS.filter((name) => typeof candidate?.[name] !== 'function');
   if (missing.length > 0) {
-    throw new ProjectionModuleError(`projection module ${file} must export functions init, apply and result (missing: ${missing.join(', ')})`);
+    throw new ProjectionModuleError(
+      `projection module ${file} must export functions init, apply and result (missing: ${missing.join(', ')})`,
+    );
   }
   return candidate as unknown as ProjectionModule;
 }

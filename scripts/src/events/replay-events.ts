@@ -21,10 +21,17 @@ export interface ReplayOutcome {
  * event store only: nothing is written anywhere, so history can be asked new questions
  * without touching production tables.
  */
-export async function replayEvents(store: EventStore, projection: ProjectionModule, options: ReplayOptions): Promise<ReplayOutcome> {
+export async function replayEvents(
+  store: EventStore,
+  projection: ProjectionModule,
+  options: ReplayOptions,
+): Promise<ReplayOutcome> {
   let state = await projection.init();
   let events = 0;
-  for await (const recorded of readSelection(store, options.selection, { signal: options.signal, batchSize: options.batchSize })) {
+  for await (const recorded of readSelection(store, options.selection, {
+    signal: options.signal,
+    batchSize: options.batchSize,
+  })) {
     const applied = projection.apply(state, toExportedEvent(recorded, options.raw));
     const next = isPromise(applied) ? await applied : applied;
     if (next !== undefined) state = next;

@@ -23,7 +23,12 @@ async function withDatabase(work: (knex: Knex) => Promise<number | void>): Promi
     const down = await unreachableServices(config, ['PostgreSQL']);
     if (down.length > 0) throw new Error(down.join('\n'));
     const quiet = (): void => undefined;
-    knex = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 2 }, log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet } });
+    knex = knexFactory({
+      client: 'pg',
+      connection: config.DATABASE_URL,
+      pool: { min: 0, max: 2 },
+      log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet },
+    });
     process.exitCode = (await work(knex)) ?? 0;
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : `error: ${(error as Error).message}`);
@@ -47,7 +52,15 @@ deadLetters
       console.log(
         formatTable(
           ['event id', 'kind', 'user', 'reservation', 'attempts', 'dead at', 'last error'],
-          rows.map((r) => [r.eventId, r.kind, r.userId, r.reservationId, String(r.attempts), r.deadAt.toISOString(), r.lastError]),
+          rows.map((r) => [
+            r.eventId,
+            r.kind,
+            r.userId,
+            r.reservationId,
+            String(r.attempts),
+            r.deadAt.toISOString(),
+            r.lastError,
+          ]),
         ),
       );
     });

@@ -14,12 +14,17 @@ export interface InvariantResult {
  * hold deadline: nothing sold twice, wallets add up, payments answered 201 are confirmed (and
  * every confirmation has its payment), no hold outlives its deadline by more than `graceS`.
  */
-export async function checkEventStoreInvariants(databaseUrl: string, ledgers: readonly FanLedger[], graceS = 10): Promise<InvariantResult[]> {
+export async function checkEventStoreInvariants(
+  databaseUrl: string,
+  ledgers: readonly FanLedger[],
+  graceS = 10,
+): Promise<InvariantResult[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     const results: InvariantResult[] = [];
-    const rows = async <T extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T[]> => (await client.query<T>(sql, values)).rows;
+    const rows = async <T extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T[]> =>
+      (await client.query<T>(sql, values)).rows;
 
     const soldTwice = await rows<{ stream_id: string; n: string }>(
       `SELECT stream_id, count(*) AS n FROM es_events WHERE event_type = 'SeatSold' GROUP BY stream_id HAVING count(*) > 1 LIMIT 5`,
@@ -30,14 +35,19 @@ export async function checkEventStoreInvariants(databaseUrl: string, ledgers: re
         WHERE c.event_type = 'ReservationConfirmed'
         GROUP BY 1, 2 HAVING count(DISTINCT c.data->>'reservationId') > 1 LIMIT 5`,
     );
-    const [{ sold }] = await rows<{ sold: string }>(`SELECT count(*) AS sold FROM es_events WHERE event_type = 'SeatSold'`) as [{ sold: string }];
+    const [{ sold }] = (await rows<{ sold: string }>(
+      `SELECT count(*) AS sold FROM es_events WHERE event_type = 'SeatSold'`,
+    )) as [{ sold: string }];
     results.push({
       name: 'no seat sold twice',
       ok: soldTwice.length === 0 && confirmedTwice.length === 0,
       detail:
         soldTwice.length + confirmedTwice.length === 0
           ? `${sold} seats sold, each once; no seat in two confirmed reservations`
-          : [...soldTwice.map((r) => `${r.stream_id} sold ${r.n} times`), ...confirmedTwice.map((r) => `${r.schedule}/${r.seat} in ${r.n} confirmed reservations`)].join('; '),
+          : [
+              ...soldTwice.map((r) => `${r.stream_id} sold ${r.n} times`),
+              ...confirmedTwice.map((r) => `${r.schedule}/${r.seat} in ${r.n} confirmed reservations`),
+            ].join('; '),
     });
 
     const wallets = new Map(
@@ -69,7 +79,9 @@ export async function checkEventStoreInvariants(databaseUrl: string, ledgers: re
       const wallet = wallets.get(ledger.userId) ?? { charged: 0, balance: 0 };
       const expected = ledger.charged - (confirmedByUser.get(ledger.userId) ?? 0);
       if (wallet.balance !== expected || wallet.charged !== ledger.charged) {
-        walletProblems.push(`${ledger.userId}: balance ${wallet.balance}, charged ${wallet.charged} in the store, ${ledger.charged} answered 201, confirmed ${confirmedByUser.get(ledger.userId) ?? 0}`);
+        walletProblems.push(
+          `${ledger.userId}: balance ${wallet.balance}, charged ${wallet.charged} in the store, ${ledger.charged} answered 201, confirmed ${confirmedByUser.get(ledger.userId) ?? 0}`,
+        );
       }
     }
     results.push({
@@ -102,7 +114,10 @@ export async function checkEventStoreInvariants(databaseUrl: string, ledgers: re
       detail:
         notConfirmed.length + confirmedUnpaid.length === 0
           ? `${paid.length} payments answered 201, all confirmed and completed`
-          : [...notConfirmed.map((r) => `paid ${r.id} not confirmed/completed`), ...confirmedUnpaid.map((r) => `${r.stream_id} confirmed without PaymentCompleted`)].join('; '),
+          : [
+              ...notConfirmed.map((r) => `paid ${r.id} not confirmed/completed`),
+              ...confirmedUnpaid.map((r) => `${r.stream_id} confirmed without PaymentCompleted`),
+            ].join('; '),
     });
 
     const overdue = await rows<{ stream_id: string; expires_at: string }>(
@@ -121,14 +136,19 @@ export async function checkEventStoreInvariants(databaseUrl: string, ledgers: re
         LIMIT 5`,
       [graceS],
     );
-    const [{ held }] = (await rows<{ held: string }>(`SELECT count(*) AS held FROM es_events WHERE event_type = 'ReservationHeld'`)) as [{ held: string }];
+    const [{ held }] = (await rows<{ held: string }>(
+      `SELECT count(*) AS held FROM es_events WHERE event_type = 'ReservationHeld'`,
+    )) as [{ held: string }];
     results.push({
       name: `no hold past its deadline + ${graceS} s`,
       ok: overdue.length === 0 && seatsOverdue.length === 0,
       detail:
         overdue.length + seatsOverdue.length === 0
           ? `${held} reservations held; every one past its deadline ended`
-          : [...overdue.map((r) => `${r.stream_id} still HELD (deadline ${r.expires_at})`), ...seatsOverdue.map((r) => `${r.stream_id} still held`)].join('; '),
+          : [
+              ...overdue.map((r) => `${r.stream_id} still HELD (deadline ${r.expires_at})`),
+              ...seatsOverdue.map((r) => `${r.stream_id} still held`),
+            ].join('; '),
     });
     return results;
   } finally {
@@ -140,7 +160,18 @@ export async function checkEventStoreInvariants(databaseUrl: string, ledgers: re
 export async function checkReadModels(env: Record<string, string>): Promise<InvariantResult> {
   const child = spawn(
     process.execPath,
-    ['--max-old-space-size=256', '--conditions=development', '--import', 'tsx', 'scripts/src/projections/main.ts', 'rebuild', '--all', '--dry-run', '--wait-live', '60'],
+    [
+      '--max-old-space-size=256',
+      '--conditions=development',
+      '--import',
+      'tsx',
+      'scripts/src/projections/main.ts',
+      'rebuild',
+      '--all',
+      '--dry-run',
+      '--wait-live',
+      '60',
+    ],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -153,7 +184,11 @@ export async function checkReadModels(env: Record<string, string>): Promise<Inva
     .slice(0, 8)
     .join('; ');
   const parked = code === 0 ? '' : await parkedEvents(env.DATABASE_URL!);
-  return { name: 'every read model = a fresh rebuild', ok: code === 0, detail: `projections rebuild --all --dry-run exited ${code}${summary ? `: ${summary}` : ''}${parked}` };
+  return {
+    name: 'every read model = a fresh rebuild',
+    ok: code === 0,
+    detail: `projections rebuild --all --dry-run exited ${code}${summary ? `: ${summary}` : ''}${parked}`,
+  };
 }
 
 /** For a read model that differs: the events its projector parked, a likely cause. */
@@ -164,7 +199,9 @@ async function parkedEvents(databaseUrl: string): Promise<string> {
     const { rows } = await client.query<{ projection: string; event_type: string; error: string; n: string }>(
       `SELECT projection, event_type, min(error) AS error, count(*) AS n FROM parked_events GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 5`,
     );
-    return rows.length === 0 ? '; no parked events' : `; parked: ${rows.map((r) => `${r.projection} ${r.event_type} x${r.n} (${r.error.slice(0, 120)})`).join(', ')}`;
+    return rows.length === 0
+      ? '; no parked events'
+      : `; parked: ${rows.map((r) => `${r.projection} ${r.event_type} x${r.n} (${r.error.slice(0, 120)})`).join(', ')}`;
   } finally {
     await client.end();
   }

@@ -62,20 +62,41 @@ const HOLD_ATTEMPTS = 8;
  */
 export function driveOnSale(options: OnSaleOptions): OnSale {
   const { http } = options;
-  const state: OnSaleState = { arrived: 0, waiting: 0, admitted: 0, holding: 0, done: 0, seatsPaid: 0, outcomes: new Map() };
+  const state: OnSaleState = {
+    arrived: 0,
+    waiting: 0,
+    admitted: 0,
+    holding: 0,
+    done: 0,
+    seatsPaid: 0,
+    outcomes: new Map(),
+  };
   const prefix = options.userPrefix ?? 'fan';
   // Signed before the first request: seconds of synchronous signing would stall the load.
   const fans = Array.from({ length: options.fans }, (_, i) => {
     const userId = `${prefix}-${i}`;
     return { userId, token: signDevToken(options.config, { userId, roles: [], expiresInSeconds: 4 * 3600 }) };
   });
-  const ledgers: FanLedger[] = fans.map((f) => ({ userId: f.userId, charged: 0, unknownCharges: 0, paid: [], unknownPayments: 0 }));
+  const ledgers: FanLedger[] = fans.map((f) => ({
+    userId: f.userId,
+    charged: 0,
+    unknownCharges: 0,
+    paid: [],
+    unknownPayments: 0,
+  }));
   const outcome = (name: string): void => {
     state.outcomes.set(name, (state.outcomes.get(name) ?? 0) + 1);
   };
 
   /** Sends until the answer decides something, or `retryForMs` has passed. */
-  async function decided(stage: Stage, method: 'GET' | 'POST', path: string, token: string, body?: unknown, headers?: Record<string, string>): Promise<Answer> {
+  async function decided(
+    stage: Stage,
+    method: 'GET' | 'POST',
+    path: string,
+    token: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Answer> {
     const giveUpAt = Date.now() + options.retryForMs;
     for (let attempt = 0; ; attempt++) {
       const answer = await http.send(stage, method, path, token, body, headers);
@@ -93,11 +114,13 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
       let eta = Number(entered.body.estimatedWaitSeconds ?? 1);
       let retryAfter: number | undefined;
       for (;;) {
-        const waitMs = retryAfter !== undefined ? retryAfter * 1000 : Math.min(10_000, Math.max(1000, (eta * 1000) / 2));
+        const waitMs =
+          retryAfter !== undefined ? retryAfter * 1000 : Math.min(10_000, Math.max(1000, (eta * 1000) / 2));
         await sleep(waitMs * (0.8 + 0.4 * Math.random()));
         const polled = await decided('poll', 'GET', `/queue/entries/${entryId}`, fan.token);
         retryAfter = polled.retryAfterS;
-        if (polled.status === 200 && polled.body.status === 'ADMITTED' && typeof polled.body.queueToken === 'string') return polled.body.queueToken;
+        if (polled.status === 200 && polled.body.status === 'ADMITTED' && typeof polled.body.queueToken === 'string')
+          return polled.body.queueToken;
         if (polled.status === 200 && polled.body.status === 'WAITING') {
           eta = Number(polled.body.estimatedWaitSeconds ?? 1);
           continue;
@@ -109,7 +132,10 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
     return undefined;
   }
 
-  async function hold(fan: (typeof fans)[number], session: { token: string }): Promise<{ reservationId: string; amount: number; seats: number } | string> {
+  async function hold(
+    fan: (typeof fans)[number],
+    session: { token: string },
+  ): Promise<{ reservationId: string; amount: number; seats: number } | string> {
     let requeued = 0;
     for (let attempt = 0; attempt < HOLD_ATTEMPTS; attempt++) {
       let seatIds = skewedPick(options.seatIds);
@@ -124,8 +150,20 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
         }
         seatIds = skewedPick(available);
       }
-      const held = await decided('hold', 'POST', '/reservations', fan.token, { scheduleId: options.scheduleId, seatIds }, { 'queue-token': session.token });
-      if (held.status === 201) return { reservationId: String(held.body.reservationId), amount: Number(held.body.amount), seats: seatIds.length };
+      const held = await decided(
+        'hold',
+        'POST',
+        '/reservations',
+        fan.token,
+        { scheduleId: options.scheduleId, seatIds },
+        { 'queue-token': session.token },
+      );
+      if (held.status === 201)
+        return {
+          reservationId: String(held.body.reservationId),
+          amount: Number(held.body.amount),
+          seats: seatIds.length,
+        };
       if (held.label.startsWith('401 queue-token') && requeued++ < 2) {
         // The session is gone (a Redis restart loses the waiting room): queue again.
         const again = await queueToken(fan);
@@ -156,13 +194,27 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
     await sleep(200 + Math.random() * 1800); // the fan looks at the price
     const choice = Math.random();
     if (choice < options.payShare) {
-      const charge = await decided('charge', 'POST', '/wallet/charges', f.token, { amount: held.amount }, { 'idempotency-key': `charge-${held.reservationId}` });
+      const charge = await decided(
+        'charge',
+        'POST',
+        '/wallet/charges',
+        f.token,
+        { amount: held.amount },
+        { 'idempotency-key': `charge-${held.reservationId}` },
+      );
       if (charge.status === 201) ledger.charged += held.amount;
       else if (undecided(charge)) ledger.unknownCharges += 1;
       if (charge.status !== 201) return outcome(`charge ${charge.label}`);
       // A new key after a 401: that attempt provably never ran.
       const pay = (key: string): Promise<Answer> =>
-        decided('pay', 'POST', '/payments', f.token, { reservationId: held.reservationId }, { 'idempotency-key': key, 'queue-token': session.token });
+        decided(
+          'pay',
+          'POST',
+          '/payments',
+          f.token,
+          { reservationId: held.reservationId },
+          { 'idempotency-key': key, 'queue-token': session.token },
+        );
       let paid = await pay(`pay-${held.reservationId}`);
       if (paid.label.startsWith('401 queue-token')) {
         const again = await queueToken(f);
@@ -172,7 +224,12 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
         }
       }
       if (paid.status === 201) {
-        ledger.paid.push({ reservationId: held.reservationId, paymentId: String(paid.body.paymentId), amount: held.amount, seats: held.seats });
+        ledger.paid.push({
+          reservationId: held.reservationId,
+          paymentId: String(paid.body.paymentId),
+          amount: held.amount,
+          seats: held.seats,
+        });
         state.seatsPaid += held.seats;
         return outcome('paid');
       }

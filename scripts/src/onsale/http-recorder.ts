@@ -43,7 +43,14 @@ export class HttpRecorder {
     return (performance.now() - this.#startedAt) / 1000;
   }
 
-  async send(stage: Stage, method: 'GET' | 'POST', path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  async send(
+    stage: Stage,
+    method: 'GET' | 'POST',
+    path: string,
+    token: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer> {
     if (this.#inFlight >= this.concurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     this.#inFlight += 1;
     const t0 = performance.now();
@@ -53,7 +60,11 @@ export class HttpRecorder {
         method,
         dispatcher: this.#agent,
         signal: AbortSignal.timeout(this.timeoutMs),
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();
@@ -66,7 +77,12 @@ export class HttpRecorder {
       }
       const code = response.status >= 400 && typeof parsed.code === 'string' ? ` ${parsed.code}` : '';
       const retryAfter = response.headers.get('retry-after');
-      answer = { status: response.status, label: `${response.status}${code}`, body: parsed, retryAfterS: retryAfter === null ? undefined : Number(retryAfter) };
+      answer = {
+        status: response.status,
+        label: `${response.status}${code}`,
+        body: parsed,
+        retryAfterS: retryAfter === null ? undefined : Number(retryAfter),
+      };
     } catch (error) {
       const name = (error as Error).name === 'TimeoutError' ? 'timeout' : 'network-error';
       answer = { status: 0, label: name, body: {}, retryAfterS: undefined };
@@ -85,5 +101,10 @@ export class HttpRecorder {
 
 /** An answer that says nothing about whether the command ran: send it again (same Idempotency-Key). */
 export function undecided(answer: Answer): boolean {
-  return answer.status === 0 || answer.status === 429 || answer.status >= 500 || answer.label === '409 idempotency-key-in-use';
+  return (
+    answer.status === 0 ||
+    answer.status === 429 ||
+    answer.status >= 500 ||
+    answer.label === '409 idempotency-key-in-use'
+  );
 }

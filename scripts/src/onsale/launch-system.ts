@@ -87,10 +87,14 @@ export async function launchSystem(options: LaunchOptions): Promise<RunningSyste
   };
   const pids = new Map<string, number | undefined>();
   const output: string[] = [];
-  const supervisor: ChildProcess = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/src/start.ts'], {
-    env: { ...baseEnv, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const supervisor: ChildProcess = spawn(
+    process.execPath,
+    ['--conditions=development', '--import', 'tsx', 'scripts/src/start.ts'],
+    {
+      env: { ...baseEnv, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const onLine = (chunk: Buffer): void => {
     for (const line of chunk.toString().split('\n')) {
       if (!line.trim()) continue;
@@ -119,8 +123,10 @@ export async function launchSystem(options: LaunchOptions): Promise<RunningSyste
       const deadline = Date.now() + timeoutMs;
       for (const p of processes()) {
         while (!(await answers(`http://127.0.0.1:${p.port}/health`))) {
-          if (supervisor.exitCode !== null) throw new Error(`npm start exited with ${supervisor.exitCode}:\n${system.lastOutput()}`);
-          if (Date.now() > deadline) throw new Error(`${p.name} was not up within ${timeoutMs} ms:\n${system.lastOutput()}`);
+          if (supervisor.exitCode !== null)
+            throw new Error(`npm start exited with ${supervisor.exitCode}:\n${system.lastOutput()}`);
+          if (Date.now() > deadline)
+            throw new Error(`${p.name} was not up within ${timeoutMs} ms:\n${system.lastOutput()}`);
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       }
@@ -132,7 +138,9 @@ export async function launchSystem(options: LaunchOptions): Promise<RunningSyste
         supervisor.kill('SIGTERM');
         await exited;
       }
-      await removeRunResources(config).catch((error: unknown) => console.error(`could not remove the run's resources: ${(error as Error).message}`));
+      await removeRunResources(config).catch((error: unknown) =>
+        console.error(`could not remove the run's resources: ${(error as Error).message}`),
+      );
       await redis?.stop();
       await nats?.stop();
     },

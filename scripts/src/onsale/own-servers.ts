@@ -23,7 +23,11 @@ export interface OwnServer {
 export async function startOwnRedis(): Promise<OwnServer> {
   const port = await freePort();
   return ownServer('redis-server', `redis://127.0.0.1:${port}`, port, () =>
-    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: 'ignore' }),
+    spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+      { stdio: 'ignore' },
+    ),
   );
 }
 
@@ -42,7 +46,12 @@ export async function startOwnNats(): Promise<OwnServer> {
   };
 }
 
-async function ownServer(name: OwnServer['name'], url: string, port: number, launch: () => ChildProcess): Promise<OwnServer> {
+async function ownServer(
+  name: OwnServer['name'],
+  url: string,
+  port: number,
+  launch: () => ChildProcess,
+): Promise<OwnServer> {
   let child = launch();
   // The run may end without stop() (mocha --exit after a timeout, an uncaught error): the server goes with it.
   process.once('exit', () => child.kill('SIGKILL'));

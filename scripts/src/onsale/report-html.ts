@@ -13,11 +13,18 @@ interface Chart {
  * A report that opens in a browser without a server: uPlot (script and style inlined from
  * node_modules) and the run's time series as JSON in the page.
  */
-export function reportHtml(title: string, summaryText: string, stages: Record<string, StageSecond[]>, samples: readonly Sample[]): string {
+export function reportHtml(
+  title: string,
+  summaryText: string,
+  stages: Record<string, StageSecond[]>,
+  samples: readonly Sample[],
+): string {
   const require = createRequire(import.meta.url);
   const uplotJs = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
   const uplotCss = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-  const end = Math.ceil(Math.max(0, ...samples.map((s) => s.t), ...Object.values(stages).flatMap((list) => list.map((s) => s.t))));
+  const end = Math.ceil(
+    Math.max(0, ...samples.map((s) => s.t), ...Object.values(stages).flatMap((list) => list.map((s) => s.t))),
+  );
   const xs = Array.from({ length: end + 1 }, (_, t) => t);
   const perStage = (pick: (s: StageSecond) => number): Chart['series'] =>
     Object.entries(stages).map(([stage, list]) => {
@@ -29,7 +36,8 @@ export function reportHtml(title: string, summaryText: string, stages: Record<st
     samples.forEach((s, i) => byT.set(Math.round(s.t), pick(s, samples[i - 1])));
     return xs.map((t) => byT.get(t) ?? null);
   };
-  const rate = (value: (s: Sample) => number) => (s: Sample, previous: Sample | undefined) => (previous ? (value(s) - value(previous)) / Math.max(0.1, s.t - previous.t) : null);
+  const rate = (value: (s: Sample) => number) => (s: Sample, previous: Sample | undefined) =>
+    previous ? (value(s) - value(previous)) / Math.max(0.1, s.t - previous.t) : null;
   const kinds = [...new Set(samples.flatMap((s) => Object.keys(s.cpu)))];
   const charts: Chart[] = [
     { title: 'Throughput per stage', unit: 'requests/s', series: perStage((s) => s.requests) },
@@ -44,7 +52,11 @@ export function reportHtml(title: string, summaryText: string, stages: Record<st
       ],
     },
     { title: 'Projection lag', unit: 'events', series: [{ label: 'lag', values: bySecond((s) => s.projectionLag) }] },
-    { title: 'CPU per process kind', unit: '% of one core', series: kinds.map((kind) => ({ label: kind, values: bySecond((s) => s.cpu[kind] ?? null) })) },
+    {
+      title: 'CPU per process kind',
+      unit: '% of one core',
+      series: kinds.map((kind) => ({ label: kind, values: bySecond((s) => s.cpu[kind] ?? null) })),
+    },
   ];
   const data = JSON.stringify({ xs, charts }).replace(/</g, '\\u003c');
   return `<!doctype html>

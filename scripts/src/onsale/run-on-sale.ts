@@ -57,7 +57,9 @@ const HOLD_GRACE_S = 10;
  */
 export async function runOnSale(options: RunOptions): Promise<RunResult> {
   const { log } = options;
-  log(`starting the system (npm start: gateway, 2 command-api, 2 query-api, projectors, workers)${options.ownServers ? ' on its own redis-server and nats-server' : ''}...`);
+  log(
+    `starting the system (npm start: gateway, 2 command-api, 2 query-api, projectors, workers)${options.ownServers ? ' on its own redis-server and nats-server' : ''}...`,
+  );
   const system = await launchSystem({
     label: options.label,
     ownServers: options.ownServers,
@@ -82,13 +84,23 @@ export async function runOnSale(options: RunOptions): Promise<RunResult> {
   const http = new HttpRecorder(system.gatewayUrl, options.concurrency);
   try {
     const concert = await createOnSaleConcert(setup, system.config, options.seats);
-    log(`concert ${concert.concertId}: ${options.seats} seats; ${options.fans} fans arrive within ${options.arrivalSeconds} s (hold ${options.holdMs / 1000} s)`);
+    log(
+      `concert ${concert.concertId}: ${options.seats} seats; ${options.fans} fans arrive within ${options.arrivalSeconds} s (hold ${options.holdMs / 1000} s)`,
+    );
     let onSale: OnSale | undefined;
     const sampler = new RunSampler(system, http, () => onSale?.state);
     await sampler.start();
     const loadStartedAt = Date.now();
     const started = http.now();
-    onSale = driveOnSale({ ...options, http, config: system.config, concertId: concert.concertId, scheduleId: concert.scheduleId, seatIds: concert.seatIds, retryForMs: 120_000 });
+    onSale = driveOnSale({
+      ...options,
+      http,
+      config: system.config,
+      concertId: concert.concertId,
+      scheduleId: concert.scheduleId,
+      seatIds: concert.seatIds,
+      retryForMs: 120_000,
+    });
     const progress = setInterval(() => {
       const s = onSale!.state;
       const total = http.records.length;
@@ -157,7 +169,11 @@ async function untilLastDeadlinePassed(url: string, graceS: number): Promise<voi
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function soldOut(url: string, scheduleId: string, loadStartedAt: number): Promise<{ count: number; lastAfterS: number; events: number }> {
+async function soldOut(
+  url: string,
+  scheduleId: string,
+  loadStartedAt: number,
+): Promise<{ count: number; lastAfterS: number; events: number }> {
   return withDb(url, async (client) => {
     const { rows } = await client.query<{ n: string; last: Date | null; events: string }>(
       `SELECT count(*) AS n, max(recorded_at) AS last, (SELECT count(*) FROM es_events) AS events
@@ -165,6 +181,10 @@ async function soldOut(url: string, scheduleId: string, loadStartedAt: number): 
       [scheduleId],
     );
     const row = rows[0]!;
-    return { count: Number(row.n), lastAfterS: row.last ? (row.last.getTime() - loadStartedAt) / 1000 : Number.NaN, events: Number(row.events) };
+    return {
+      count: Number(row.n),
+      lastAfterS: row.last ? (row.last.getTime() - loadStartedAt) / 1000 : Number.NaN,
+      events: Number(row.events),
+    };
   });
 }

@@ -99,7 +99,10 @@ export class RunSampler {
     const t = this.http.now();
     const cpuNow = this.#cpuByKind();
     const cpu: Record<string, number> = {};
-    for (const [kind, seconds] of cpuNow) cpu[kind] = Math.round((100 * (seconds - (this.#lastCpuByKind.get(kind) ?? 0))) / Math.max(0.001, t - this.#lastAt));
+    for (const [kind, seconds] of cpuNow)
+      cpu[kind] = Math.round(
+        (100 * (seconds - (this.#lastCpuByKind.get(kind) ?? 0))) / Math.max(0.001, t - this.#lastAt),
+      );
     this.#lastCpuByKind = cpuNow;
     this.#lastAt = t;
     let projectionLag: number | null = null;
@@ -115,6 +118,14 @@ export class RunSampler {
       // the database connection was ended (chaos): the gap shows in the plot
     }
     const s = this.state();
-    this.samples.push({ t: Math.round(t * 10) / 10, waiting: s?.waiting ?? 0, admitted: s?.admitted ?? 0, seatsPaid: s?.seatsPaid ?? 0, projectionLag, events, cpu });
+    this.samples.push({
+      t: Math.round(t * 10) / 10,
+      waiting: s?.waiting ?? 0,
+      admitted: s?.admitted ?? 0,
+      seatsPaid: s?.seatsPaid ?? 0,
+      projectionLag,
+      events,
+      cpu,
+    });
   }
 }

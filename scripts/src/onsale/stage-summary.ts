@@ -56,7 +56,14 @@ export function stageSeconds(records: readonly RequestRecord[]): Record<string, 
   for (const [stage, byT] of buckets) {
     result[stage] = [...byT.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([t, ms]) => ({ t, requests: ms.length, p99: percentile(ms.sort((a, b) => a - b), 99) }));
+      .map(([t, ms]) => ({
+        t,
+        requests: ms.length,
+        p99: percentile(
+          ms.sort((a, b) => a - b),
+          99,
+        ),
+      }));
   }
   return result;
 }

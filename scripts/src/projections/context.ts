@@ -1,4 +1,12 @@
-import { createEventStore, createRedis, deleteKeysWithPrefix, loadConfig, redisReady, type Config, type EventStore } from '@concert/infra';
+import {
+  createEventStore,
+  createRedis,
+  deleteKeysWithPrefix,
+  loadConfig,
+  redisReady,
+  type Config,
+  type EventStore,
+} from '@concert/infra';
 import knexFactory, { type Knex } from 'knex';
 
 /** What the projections CLI talks to, from the same environment variables as the services. */
@@ -31,14 +39,20 @@ export function openOpsContext(): OpsContext {
     knex,
     eventStore,
     async invalidateCache(prefixes) {
-      const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, onError: () => undefined });
+      const redis = createRedis({
+        url: config.REDIS_URL,
+        keyPrefix: config.REDIS_KEY_PREFIX,
+        onError: () => undefined,
+      });
       try {
         await redisReady(redis, REDIS_READY_MS);
         let deleted = 0;
         for (const prefix of prefixes) deleted += await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX + prefix);
         console.error(`deleted ${deleted} query-cache keys under ${prefixes.join(', ')}`);
       } catch (error) {
-        console.error(`could not delete the query-cache keys (they expire with their TTL): ${(error as Error).message}`);
+        console.error(
+          `could not delete the query-cache keys (they expire with their TTL): ${(error as Error).message}`,
+        );
       } finally {
         redis.disconnect();
       }

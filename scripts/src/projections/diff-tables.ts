@@ -22,7 +22,12 @@ export function differs(diff: TableDiff): boolean {
 }
 
 /** Compares the whole table in one full join on the primary key (values compared as jsonb). */
-export async function diffTable(db: Knex | Knex.Transaction, shadowSchema: string, table: string, sampleLimit: number): Promise<TableDiff> {
+export async function diffTable(
+  db: Knex | Knex.Transaction,
+  shadowSchema: string,
+  table: string,
+  sampleLimit: number,
+): Promise<TableDiff> {
   const live = `${LIVE_SCHEMA}.${identifier(table)}`;
   const shadow = `${identifier(shadowSchema)}.${identifier(table)}`;
   const key = await primaryKeyOf(db, live);

@@ -5,7 +5,11 @@ import type { EventStore, GlobalPosition, RecordedEvent } from '@concert/infra';
  * whose retention is limited), reading the next batch while the caller applies the current
  * one. Ends at the first short batch: the end of the feed as it was then.
  */
-export async function* feedBatches(store: EventStore, after: GlobalPosition, batchSize: number): AsyncGenerator<RecordedEvent[]> {
+export async function* feedBatches(
+  store: EventStore,
+  after: GlobalPosition,
+  batchSize: number,
+): AsyncGenerator<RecordedEvent[]> {
   let next: Promise<RecordedEvent[]> | undefined = store.readAll({ after, maxCount: batchSize });
   try {
     while (next) {

@@ -17,7 +17,12 @@ export async function* feedBatchesUpTo(
 }
 
 /** How many feed events lie in (after, upTo]: the JetStream messages between two checkpoints. */
-export async function countEventsBetween(store: EventStore, after: GlobalPosition, upTo: GlobalPosition, batchSize: number): Promise<number> {
+export async function countEventsBetween(
+  store: EventStore,
+  after: GlobalPosition,
+  upTo: GlobalPosition,
+  batchSize: number,
+): Promise<number> {
   let count = 0;
   for await (const batch of feedBatchesUpTo(store, after, upTo, batchSize)) count += batch.length;
   return count;

@@ -59,43 +59,61 @@ program
   .option('--limit <n>', 'differing rows shown per table by a dry run', positiveInt, 10)
   .option('--wait-live <seconds>', 'a dry run waits this long for a lagging live projector', positiveInt, 30)
   .option('--json', 'print the results as JSON')
-  .action(async (name: string | undefined, opts: { all?: boolean; dryRun?: boolean; batchSize: number; restart?: boolean; limit: number; waitLive: number; json?: boolean }) => {
-    await withContext(async (ctx) => {
-      if (!!opts.all === (name !== undefined)) throw new Error('name one projection or pass --all');
-      const projections = opts.all ? allProjections : allProjections.filter((p) => p.name === name);
-      if (projections.length === 0) throw new Error(`unknown projection "${name}"`);
-      const controller = new AbortController();
-      const onSignal = (): void => {
-        if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
-        console.error('\nstopping after the batch in hand (the shadow tables stay: rerun to resume; Ctrl-C again to quit now)');
-        controller.abort();
-      };
-      process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
-      const outcome = await rebuildProjections({
-        knex: ctx.knex,
-        eventStore: ctx.eventStore,
-        projections,
-        batchSize: opts.batchSize,
-        dryRun: opts.dryRun ?? false,
-        restart: opts.restart ?? false,
-        sampleLimit: opts.limit,
-        liveWaitMs: opts.waitLive * 1000,
-        signal: controller.signal,
-        progress: stderrProgress(opts.dryRun ? 'dry run' : 'rebuild'),
-        countFeed: () => feedSize(ctx.config, ctx.knex),
-        invalidateCache: (prefixes) => ctx.invalidateCache(prefixes),
+  .action(
+    async (
+      name: string | undefined,
+      opts: {
+        all?: boolean;
+        dryRun?: boolean;
+        batchSize: number;
+        restart?: boolean;
+        limit: number;
+        waitLive: number;
+        json?: boolean;
+      },
+    ) => {
+      await withContext(async (ctx) => {
+        if (!!opts.all === (name !== undefined)) throw new Error('name one projection or pass --all');
+        const projections = opts.all ? allProjections : allProjections.filter((p) => p.name === name);
+        if (projections.length === 0) throw new Error(`unknown projection "${name}"`);
+        const controller = new AbortController();
+        const onSignal = (): void => {
+          if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+          console.error(
+            '\nstopping after the batch in hand (the shadow tables stay: rerun to resume; Ctrl-C again to quit now)',
+          );
+          controller.abort();
+        };
+        process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+        const outcome = await rebuildProjections({
+          knex: ctx.knex,
+          eventStore: ctx.eventStore,
+          projections,
+          batchSize: opts.batchSize,
+          dryRun: opts.dryRun ?? false,
+          restart: opts.restart ?? false,
+          sampleLimit: opts.limit,
+          liveWaitMs: opts.waitLive * 1000,
+          signal: controller.signal,
+          progress: stderrProgress(opts.dryRun ? 'dry run' : 'rebuild'),
+          countFeed: () => feedSize(ctx.config, ctx.knex),
+          invalidateCache: (prefixes) => ctx.invalidateCache(prefixes),
+        });
+        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+        if (opts.json)
+          console.log(JSON.stringify({ aborted: outcome.aborted, results: outcome.results }, jsonValue, 2));
+        else printRebuild(outcome.results, opts.dryRun ?? false, outcome.aborted);
+        if (outcome.aborted) return EXIT_INTERRUPTED;
+        return outcome.results.some((r) => r.diffs?.some(differs)) ? EXIT_DIFFERENT : 0;
       });
-      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-      if (opts.json) console.log(JSON.stringify({ aborted: outcome.aborted, results: outcome.results }, jsonValue, 2));
-      else printRebuild(outcome.results, opts.dryRun ?? false, outcome.aborted);
-      if (outcome.aborted) return EXIT_INTERRUPTED;
-      return outcome.results.some((r) => r.diffs?.some(differs)) ? EXIT_DIFFERENT : 0;
-    });
-  });
+    },
+  );
 
 program
   .command('status')
-  .description('per projector: the consuming process (leader), checkpoint, lag behind the event store, parked events; the workers\' consumers, open hold deadlines and dead letters')
+  .description(
+    "per projector: the consuming process (leader), checkpoint, lag behind the event store, parked events; the workers' consumers, open hold deadlines and dead letters",
+  )
   .option('--json', 'print as JSON')
   .action(async (opts: { json?: boolean }) => {
     await withContext(async (ctx) => {
@@ -104,7 +122,17 @@ program
       if (opts.json) return void console.log(JSON.stringify({ projectors: rows, workers }, jsonValue, 2));
       console.log(
         formatTable(
-          ['projector', 'leader (others stand by)', 'position', 'stream seq', 'lag events', 'lag s', 'parked', 'updated', 'rebuild at'],
+          [
+            'projector',
+            'leader (others stand by)',
+            'position',
+            'stream seq',
+            'lag events',
+            'lag s',
+            'parked',
+            'updated',
+            'rebuild at',
+          ],
           rows.map((r) => [
             r.projector,
             r.leader ?? '-',
@@ -121,7 +149,12 @@ program
       console.log(
         `\n${formatTable(
           ['workers consumer', 'undelivered', 'unacked', 'last delivered seq'],
-          workers.consumers.map((c) => [c.durable, ...(c.problem ? [c.problem, '-', '-'] : [formatNumber(c.pending!), formatNumber(c.unacked!), String(c.delivered)])]),
+          workers.consumers.map((c) => [
+            c.durable,
+            ...(c.problem
+              ? [c.problem, '-', '-']
+              : [formatNumber(c.pending!), formatNumber(c.unacked!), String(c.delivered)]),
+          ]),
         )}`,
       );
       const { deadlines, notifications } = workers;
@@ -146,14 +179,25 @@ parked
       console.log(
         formatTable(
           ['id', 'projection', 'event type', 'stream', 'position', 'attempts', 'parked at', 'error'],
-          rows.map((r) => [String(r.id), r.projection, r.eventType, r.streamId, r.position, String(r.attempts), r.parkedAt.toISOString(), r.error]),
+          rows.map((r) => [
+            String(r.id),
+            r.projection,
+            r.eventType,
+            r.streamId,
+            r.position,
+            String(r.attempts),
+            r.parkedAt.toISOString(),
+            r.error,
+          ]),
         ),
       );
     });
   });
 parked
   .command('retry')
-  .description('apply parked events again through their projection; deleted from parked on success (applied out of feed order: see docs/operations.md, "Parked events")')
+  .description(
+    'apply parked events again through their projection; deleted from parked on success (applied out of feed order: see docs/operations.md, "Parked events")',
+  )
   .argument('[id]', 'a parked event id (from `parked list`)', positiveInt)
   .option('--all', 'every parked event, oldest position first')
   .option('--projection <name>', 'with --all: only this projection')
@@ -181,7 +225,8 @@ parked
 
 function printRebuild(results: readonly RebuildResult[], dryRun: boolean, aborted: boolean): void {
   if (aborted) {
-    for (const r of results) console.log(`${r.projection}: interrupted, shadow tables at ${formatPosition(r.position)}; rerun to resume`);
+    for (const r of results)
+      console.log(`${r.projection}: interrupted, shadow tables at ${formatPosition(r.position)}; rerun to resume`);
     return;
   }
   for (const r of results) {
@@ -194,11 +239,15 @@ function printRebuild(results: readonly RebuildResult[], dryRun: boolean, aborte
     }
     const diffs = r.diffs ?? [];
     const total = diffs.reduce((n, d) => n + d.missing + d.extra + d.changed, 0);
-    console.log(`${r.projection}: compared at ${formatPosition(r.position)}: ${total === 0 ? 'identical' : `${total} rows differ`}`);
+    console.log(
+      `${r.projection}: compared at ${formatPosition(r.position)}: ${total === 0 ? 'identical' : `${total} rows differ`}`,
+    );
     for (const d of diffs.filter(differs)) {
       console.log(`  ${d.table}: ${d.missing} missing, ${d.extra} extra, ${d.changed} changed`);
       for (const s of d.samples) {
-        console.log(`    ${s.kind} ${JSON.stringify(s.key)}\n      current: ${JSON.stringify(s.current)}\n      rebuilt: ${JSON.stringify(s.rebuilt)}`);
+        console.log(
+          `    ${s.kind} ${JSON.stringify(s.key)}\n      current: ${JSON.stringify(s.current)}\n      rebuilt: ${JSON.stringify(s.rebuilt)}`,
+        );
       }
     }
   }

@@ -15,7 +15,14 @@ import {
   type Projection,
   type RecordedEvent,
 } from '@concert/infra';
-import { applyEvents, handledTypes, lockCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint } from '@concert/projectors';
+import {
+  applyEvents,
+  handledTypes,
+  lockCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+  type Checkpoint,
+} from '@concert/projectors';
 import type { Knex } from 'knex';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { diffTable, type TableDiff } from './diff-tables.js';
@@ -96,10 +103,12 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   const release = await lockRebuilds(knex, options.projections);
   try {
     const shadows: Shadow[] = [];
-    for (const projection of options.projections) shadows.push(await openShadow(knex, projection, options.restart ?? false));
+    for (const projection of options.projections)
+      shadows.push(await openShadow(knex, projection, options.restart ?? false));
 
     const aborted = await buildShadows(options, shadows, progress);
-    if (aborted) return { aborted, results: shadows.map((s) => ({ projection: s.projection.name, position: s.state.position })) };
+    if (aborted)
+      return { aborted, results: shadows.map((s) => ({ projection: s.projection.name, position: s.state.position })) };
 
     const results: RebuildResult[] = [];
     for (const shadow of shadows) {
@@ -187,7 +196,12 @@ function parser(): (e: RecordedEvent) => ProjectedEvent {
 }
 
 /** Applies the rest of the feed (up to `upTo`, else to its end) to the shadow inside `trx`; returns its state then. */
-async function catchUp(trx: Knex.Transaction, options: RebuildOptions, shadow: Shadow, upTo?: GlobalPosition): Promise<ShadowState> {
+async function catchUp(
+  trx: Knex.Transaction,
+  options: RebuildOptions,
+  shadow: Shadow,
+  upTo?: GlobalPosition,
+): Promise<ShadowState> {
   const batches = upTo
     ? feedBatchesUpTo(options.eventStore, shadow.state.position, upTo, options.batchSize)
     : feedBatches(options.eventStore, shadow.state.position, options.batchSize);
@@ -234,7 +248,12 @@ async function swapIn(options: RebuildOptions, shadow: Shadow): Promise<RebuildR
         return { state, checkpoint, resolved };
       });
       shadow.state = result.state;
-      return { projection: projection.name, position: result.state.position, checkpoint: result.checkpoint, resolvedParked: result.resolved };
+      return {
+        projection: projection.name,
+        position: result.state.position,
+        checkpoint: result.checkpoint,
+        resolvedParked: result.resolved,
+      };
     } catch (error) {
       if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE || attempt >= SWAP_ATTEMPTS) throw error;
       await sleep(LIVE_POLL_MS * attempt);
@@ -252,7 +271,10 @@ async function swapIn(options: RebuildOptions, shadow: Shadow): Promise<RebuildR
  */
 async function sequenceAt(options: RebuildOptions, live: Checkpoint, position: GlobalPosition): Promise<number> {
   if (live.streamSequence === 0) return 0;
-  return live.streamSequence + (await countEventsBetween(options.eventStore, live.position, position, Math.max(options.batchSize, 10_000)));
+  return (
+    live.streamSequence +
+    (await countEventsBetween(options.eventStore, live.position, position, Math.max(options.batchSize, 10_000)))
+  );
 }
 
 /**
@@ -293,13 +315,17 @@ async function compareWithLive(options: RebuildOptions, shadow: Shadow): Promise
  * connection held for the whole run (released with it if the process dies).
  */
 async function lockRebuilds(knex: Knex, projections: readonly Projection[]): Promise<() => Promise<void>> {
-  const connection = (await knex.client.acquireConnection()) as { query(text: string, values: unknown[]): Promise<{ rows: { locked: boolean }[] }> };
+  const connection = (await knex.client.acquireConnection()) as {
+    query(text: string, values: unknown[]): Promise<{ rows: { locked: boolean }[] }>;
+  };
   const release = async (): Promise<void> => {
     await connection.query('SELECT pg_advisory_unlock_all()', []).catch(() => undefined);
     await knex.client.releaseConnection(connection);
   };
   for (const projection of projections) {
-    const { rows } = await connection.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [`rebuild:${projection.name}`]);
+    const { rows } = await connection.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [
+      `rebuild:${projection.name}`,
+    ]);
     if (!rows[0]?.locked) {
       await release();
       throw new Error(`another rebuild of ${projection.name} is running`);

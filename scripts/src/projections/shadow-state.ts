@@ -34,7 +34,10 @@ export async function readShadowState(knex: Knex | Knex.Transaction, schema: str
   );
   const row = rows[0];
   if (!row) return { position: START, events: 0 };
-  return { position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) }, events: Number(row.events) };
+  return {
+    position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
+    events: Number(row.events),
+  };
 }
 
 export async function writeShadowState(trx: Knex.Transaction, schema: string, state: ShadowState): Promise<void> {

@@ -1,4 +1,11 @@
-import { formatPosition, schemaExists, shadowSchemaOf, type Config, type EventStore, type Projection } from '@concert/infra';
+import {
+  formatPosition,
+  schemaExists,
+  shadowSchemaOf,
+  type Config,
+  type EventStore,
+  type Projection,
+} from '@concert/infra';
 import { projectorStatus as liveStatus, type ProjectorStatus as LiveStatus } from '@concert/projectors';
 import type { Knex } from 'knex';
 import { readShadowState } from './shadow-state.js';
@@ -19,7 +26,8 @@ export async function projectorStatus(
   for (const status of out) {
     if (!projections.some((p) => p.name === status.projector)) continue;
     const schema = shadowSchemaOf(status.projector);
-    if (await schemaExists(knex, schema)) status.rebuildAt = formatPosition((await readShadowState(knex, schema)).position);
+    if (await schemaExists(knex, schema))
+      status.rebuildAt = formatPosition((await readShadowState(knex, schema)).position);
   }
   return out;
 }

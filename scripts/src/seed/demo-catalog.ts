@@ -38,9 +38,19 @@ export function seatMap(rows: number, perRow: number): ScheduleSeat[] {
 
 export function demoCatalog(options: { rows: number; perRow: number }): DemoConcert[] {
   const concerts = [
-    { key: 'iu-2027', title: 'IU World Tour 2027', venue: 'Seoul Olympic Stadium', dates: ['2027-05-15T19:00:00.000Z', '2027-05-16T18:00:00.000Z'] },
+    {
+      key: 'iu-2027',
+      title: 'IU World Tour 2027',
+      venue: 'Seoul Olympic Stadium',
+      dates: ['2027-05-15T19:00:00.000Z', '2027-05-16T18:00:00.000Z'],
+    },
     { key: 'bts-2027', title: 'BTS Reunion', venue: 'Busan Asiad Stadium', dates: ['2027-06-20T19:30:00.000Z'] },
-    { key: 'jazz-2027', title: 'Seoul Jazz Night', venue: 'Sejong Center', dates: ['2027-07-01T20:00:00.000Z', '2027-07-02T20:00:00.000Z'] },
+    {
+      key: 'jazz-2027',
+      title: 'Seoul Jazz Night',
+      venue: 'Sejong Center',
+      dates: ['2027-07-01T20:00:00.000Z', '2027-07-02T20:00:00.000Z'],
+    },
   ];
   const seats = seatMap(options.rows, options.perRow);
   return concerts.map((c) => ({

@@ -7,6 +7,11 @@ import { prettyFactory } from 'pino-pretty';
  * services always write plain JSON, the cheapest, and nothing changes when output is piped.
  */
 export function prettyLines(colorize: boolean): (line: string) => string {
-  const pretty = prettyFactory({ colorize, singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' });
+  const pretty = prettyFactory({
+    colorize,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,service',
+  });
   return (line) => (line.startsWith('{') ? (pretty(line) as string).trimEnd() : line);
 }

@@ -30,7 +30,10 @@ export interface SuperviseOptions {
 }
 
 /** Stops a child whose supervisor died (same extension as this file: .ts under tsx, .js compiled). */
-const EXIT_WITH_PARENT = new URL(`./exit-with-parent${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url).href;
+const EXIT_WITH_PARENT = new URL(
+  `./exit-with-parent${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`,
+  import.meta.url,
+).href;
 
 const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
@@ -40,7 +43,11 @@ const MAX_BACKOFF_MS = 10_000;
  * exits unexpectedly, with exponential backoff (250 ms doubling to 10 s, back to the start
  * once it has stayed up), prefixing its output with its name.
  */
-export function supervise(children: readonly ChildSpec[], log: (line: string) => void, options: SuperviseOptions = {}): Supervisor {
+export function supervise(
+  children: readonly ChildSpec[],
+  log: (line: string) => void,
+  options: SuperviseOptions = {},
+): Supervisor {
   const graceMs = options.graceMs ?? 12_000;
   const stableAfterMs = options.stableAfterMs ?? 30_000;
   const formatLine = options.formatLine ?? ((line: string) => line);
@@ -51,15 +58,19 @@ export function supervise(children: readonly ChildSpec[], log: (line: string) =>
 
   const start = (spec: ChildSpec, backoffMs: number): void => {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', '--import', EXIT_WITH_PARENT, spec.entry], {
-      env: { ...process.env, ...spec.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group: Ctrl-C in the terminal signals the foreground group, and a child
-      // in it would start its shutdown on that SIGINT and take the supervisor's SIGTERM that
-      // follows for a second signal (exit without draining). Only the supervisor stops children;
-      // exit-with-parent stops them if the supervisor dies.
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=development', '--import', 'tsx', '--import', EXIT_WITH_PARENT, spec.entry],
+      {
+        env: { ...process.env, ...spec.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group: Ctrl-C in the terminal signals the foreground group, and a child
+        // in it would start its shutdown on that SIGINT and take the supervisor's SIGTERM that
+        // follows for a second signal (exit without draining). Only the supervisor stops children;
+        // exit-with-parent stops them if the supervisor dies.
+        detached: true,
+      },
+    );
     running.set(spec.name, child);
     log(`[supervisor] ${spec.name} started (pid ${child.pid})`);
     // Whole lines only: a chunk may end inside a JSON line, and half a line cannot be formatted.
@@ -81,7 +92,10 @@ export function supervise(children: readonly ChildSpec[], log: (line: string) =>
         return;
       }
       // Never 0: a crash loop must not spin.
-      const next = Date.now() - startedAt > stableAfterMs ? MIN_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, backoffMs * 2));
+      const next =
+        Date.now() - startedAt > stableAfterMs
+          ? MIN_BACKOFF_MS
+          : Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, backoffMs * 2));
       log(`[supervisor] ${spec.name} exited (${signal ?? `code ${code}`}); restarting in ${next} ms`);
       const timer = setTimeout(() => {
         pendingRestarts.delete(timer);
@@ -96,7 +110,8 @@ export function supervise(children: readonly ChildSpec[], log: (line: string) =>
   for (const spec of children) start(spec, 0);
 
   return {
-    status: () => children.map((c) => ({ name: c.name, pid: running.get(c.name)?.pid, restarts: restarts.get(c.name) ?? 0 })),
+    status: () =>
+      children.map((c) => ({ name: c.name, pid: running.get(c.name)?.pid, restarts: restarts.get(c.name) ?? 0 })),
     async stop() {
       stopping = true;
       for (const timer of pendingRestarts) clearTimeout(timer);

@@ -10,9 +10,14 @@ function portTaken(port: number): Promise<boolean> {
 }
 
 /** One line per port a child would fail to listen on: which child, which port, which variable moves it. */
-export async function takenPorts(wanted: readonly { name: string; port: number; variable: string }[]): Promise<string[]> {
+export async function takenPorts(
+  wanted: readonly { name: string; port: number; variable: string }[],
+): Promise<string[]> {
   const taken = await Promise.all(wanted.map(async (w) => ((await portTaken(w.port)) ? w : undefined)));
   return taken
     .filter((w) => w !== undefined)
-    .map((w) => `Port ${w.port} (${w.name}) is already in use: stop what listens there (another npm start?) or set ${w.variable}.`);
+    .map(
+      (w) =>
+        `Port ${w.port} (${w.name}) is already in use: stop what listens there (another npm start?) or set ${w.variable}.`,
+    );
 }

@@ -21,7 +21,10 @@ interface Service {
   healthcheck?: { test: string[] };
 }
 
-const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 const services = Object.entries(compose.services);
 /** Ours: built from the Dockerfile; everything else is a stock image. */
@@ -29,13 +32,32 @@ const apps = services.filter(([, s]) => s.build !== undefined);
 
 /** Variables the stock images read (their documentation), by image name. */
 const IMAGE_VARIABLES: Record<string, readonly string[]> = {
-  'eventstore/eventstore': ['EVENTSTORE_CLUSTER_SIZE', 'EVENTSTORE_INSECURE', 'EVENTSTORE_RUN_PROJECTIONS', 'EVENTSTORE_MAX_APPEND_SIZE'],
+  'eventstore/eventstore': [
+    'EVENTSTORE_CLUSTER_SIZE',
+    'EVENTSTORE_INSECURE',
+    'EVENTSTORE_RUN_PROJECTIONS',
+    'EVENTSTORE_MAX_APPEND_SIZE',
+  ],
   // POSTGRES_* and PGDATA: the official image; the rest: scripts/compose/postgres-*.sh.
-  postgres: ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB', 'PGDATA', 'REPLICATION_USER', 'REPLICATION_PASSWORD', 'REPLICATION_SLOT', 'PRIMARY_HOST'],
+  postgres: [
+    'POSTGRES_USER',
+    'POSTGRES_PASSWORD',
+    'POSTGRES_DB',
+    'PGDATA',
+    'REPLICATION_USER',
+    'REPLICATION_PASSWORD',
+    'REPLICATION_SLOT',
+    'PRIMARY_HOST',
+  ],
   redis: [],
   nats: [],
   'prom/prometheus': [],
-  'grafana/grafana': ['GF_SECURITY_ADMIN_PASSWORD', 'GF_AUTH_ANONYMOUS_ENABLED', 'GF_AUTH_ANONYMOUS_ORG_ROLE', 'GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH'],
+  'grafana/grafana': [
+    'GF_SECURITY_ADMIN_PASSWORD',
+    'GF_AUTH_ANONYMOUS_ENABLED',
+    'GF_AUTH_ANONYMOUS_ORG_ROLE',
+    'GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH',
+  ],
 };
 
 /** Which variable sets the listening port of each package's process. */
@@ -76,7 +98,16 @@ function healthPort(service: Service): number | undefined {
 describe('docker-compose.yml against the code', () => {
   it('runs every process of the system: gateway, two command-api, two query-api, projectors, workers, and a migrate one-shot', () => {
     const runs = apps.map(([, s]) => packageOf(s).pkg).sort();
-    expect(runs).to.deep.equal(['command-api', 'command-api', 'gateway', 'projectors', 'query-api', 'query-api', 'scripts', 'workers']);
+    expect(runs).to.deep.equal([
+      'command-api',
+      'command-api',
+      'gateway',
+      'projectors',
+      'query-api',
+      'query-api',
+      'scripts',
+      'workers',
+    ]);
     expect(packageOf(compose.services.migrate!)).to.deep.equal({ pkg: 'scripts', file: 'migrate' });
   });
 
@@ -103,9 +134,13 @@ describe('docker-compose.yml against the code', () => {
 
   for (const [name, service] of services) {
     it(`${name}: every environment variable is one its program reads`, () => {
-      const allowed = service.build !== undefined ? configVariables : (IMAGE_VARIABLES[(service.image ?? '').split(':')[0]!] ?? []);
+      const allowed =
+        service.build !== undefined ? configVariables : (IMAGE_VARIABLES[(service.image ?? '').split(':')[0]!] ?? []);
       const unknown = Object.keys(service.environment ?? {}).filter((v) => !allowed.includes(v));
-      expect(unknown, `variables not in ${service.build !== undefined ? "infra's config schema" : `the ${service.image} image's list`}`).to.deep.equal([]);
+      expect(
+        unknown,
+        `variables not in ${service.build !== undefined ? "infra's config schema" : `the ${service.image} image's list`}`,
+      ).to.deep.equal([]);
     });
   }
 
@@ -114,16 +149,25 @@ describe('docker-compose.yml against the code', () => {
       const env = environmentOf(service);
       const config = loadConfig(env);
       expect(config.EVENTSTORE).to.equal('esdb');
-      expect(new URL(config.EVENTSTORE_URL!).hostname, 'EVENTSTORE_URL names the compose service').to.equal('eventstore');
+      expect(new URL(config.EVENTSTORE_URL!).hostname, 'EVENTSTORE_URL names the compose service').to.equal(
+        'eventstore',
+      );
       for (const variable of ['DATABASE_URL', 'READ_DATABASE_URL', 'REDIS_URL', 'NATS_URL'] as const) {
         const host = new URL(config[variable]).hostname;
         expect(compose.services, `${variable} names a compose service (${host})`).to.have.property(host);
       }
 
       const { pkg, file } = packageOf(service);
-      const tsconfig = JSON.parse(readFileSync(`${pkg}/tsconfig.json`, 'utf8')) as { compilerOptions: { outDir: string; rootDir: string } };
-      expect(tsconfig.compilerOptions, `${pkg}/src/${file}.ts compiles to ${pkg}/dist/src/${file}.js`).to.include({ outDir: 'dist', rootDir: '.' });
-      expect(dockerfile, `the runtime image copies ${pkg}/dist`).to.include(`COPY --from=build /app/${pkg}/dist ${pkg}/dist`);
+      const tsconfig = JSON.parse(readFileSync(`${pkg}/tsconfig.json`, 'utf8')) as {
+        compilerOptions: { outDir: string; rootDir: string };
+      };
+      expect(tsconfig.compilerOptions, `${pkg}/src/${file}.ts compiles to ${pkg}/dist/src/${file}.js`).to.include({
+        outDir: 'dist',
+        rootDir: '.',
+      });
+      expect(dockerfile, `the runtime image copies ${pkg}/dist`).to.include(
+        `COPY --from=build /app/${pkg}/dist ${pkg}/dist`,
+      );
       if (!existsSync(`${pkg}/src/${file}.ts`)) {
         // The gateway's entry point lands with its own branch; until then there is nothing to check.
         expect(pkg).to.equal('gateway');
@@ -139,16 +183,25 @@ describe('docker-compose.yml against the code', () => {
       const variable = PORT_VARIABLE[pkg]!;
       const port = loadConfig(environmentOf(service))[variable as 'GATEWAY_PORT'];
       expect(healthPort(service), `health check of ${name} on ${variable}=${port}`).to.equal(port);
-      for (const published of service.ports ?? []) expect(Number(published.split(':').at(-1)), `${name} publishes ${published}`).to.equal(port);
-      if (existsSync(`${pkg}/src/main.ts`)) expect(readFileSync(`${pkg}/src/main.ts`, 'utf8'), `${pkg} listens on config.${variable}`).to.include(`config.${variable}`);
+      for (const published of service.ports ?? [])
+        expect(Number(published.split(':').at(-1)), `${name} publishes ${published}`).to.equal(port);
+      if (existsSync(`${pkg}/src/main.ts`))
+        expect(readFileSync(`${pkg}/src/main.ts`, 'utf8'), `${pkg} listens on config.${variable}`).to.include(
+          `config.${variable}`,
+        );
     });
   }
 
   it('the secrets of every process come from variables the operator must set, never the built-in development ones', () => {
     const raw = readFileSync('docker-compose.yml', 'utf8');
     for (const variable of ['JWT_SECRET', 'QUEUE_TOKEN_SECRET']) {
-      expect(raw, `${variable} is required through \${${variable}:?...}`).to.match(new RegExp(`${variable}: \\$\\{${variable}:\\?[^}]+\\}`));
-      for (const [name, service] of apps) expect(environmentOf(service)[variable], `${name} gets ${variable}`).to.equal(`sample-${variable.toLowerCase()}-value-long-enough`);
+      expect(raw, `${variable} is required through \${${variable}:?...}`).to.match(
+        new RegExp(`${variable}: \\$\\{${variable}:\\?[^}]+\\}`),
+      );
+      for (const [name, service] of apps)
+        expect(environmentOf(service)[variable], `${name} gets ${variable}`).to.equal(
+          `sample-${variable.toLowerCase()}-value-long-enough`,
+        );
     }
   });
 
@@ -160,7 +213,9 @@ describe('docker-compose.yml against the code', () => {
   });
 
   it('only the gateway is published for clients: it is the single entry point (Grafana only on the loopback, for operators)', () => {
-    expect(services.filter(([, s]) => (s.ports ?? []).some((p) => !p.startsWith('127.0.0.1:'))).map(([n]) => n)).to.deep.equal(['gateway']);
+    expect(
+      services.filter(([, s]) => (s.ports ?? []).some((p) => !p.startsWith('127.0.0.1:'))).map(([n]) => n),
+    ).to.deep.equal(['gateway']);
     expect(compose.services.grafana!.ports).to.deep.equal(['127.0.0.1:3000:3000']);
   });
 
@@ -170,11 +225,16 @@ describe('docker-compose.yml against the code', () => {
       ['COMMAND_API_URLS', 'command-api'],
       ['QUERY_API_URLS', 'query-api'],
     ] as const) {
-      const running = apps.filter(([, s]) => packageOf(s).pkg === pkg).map(([n]) => n).sort();
+      const running = apps
+        .filter(([, s]) => packageOf(s).pkg === pkg)
+        .map(([n]) => n)
+        .sort();
       const named = config[variable].map((u) => new URL(u));
       expect(named.map((u) => u.hostname).sort(), variable).to.deep.equal(running);
       for (const url of named) {
-        const port = loadConfig(environmentOf(compose.services[url.hostname]!))[PORT_VARIABLE[pkg] as 'COMMAND_API_PORT'];
+        const port = loadConfig(environmentOf(compose.services[url.hostname]!))[
+          PORT_VARIABLE[pkg] as 'COMMAND_API_PORT'
+        ];
         expect(Number(url.port), `${variable}: ${url.hostname}`).to.equal(port);
       }
     }
@@ -186,8 +246,10 @@ describe('docker-compose.yml against the code', () => {
         const dependency = compose.services[target];
         expect(dependency, `${name} depends on ${target}`).to.not.equal(undefined);
         expect(['service_healthy', 'service_completed_successfully', 'service_started']).to.include(condition);
-        if (condition === 'service_healthy') expect(dependency!.healthcheck, `${target} has a health check`).to.not.equal(undefined);
-        if (condition === 'service_completed_successfully') expect(dependency!.restart, `${target} runs once`).to.equal('no');
+        if (condition === 'service_healthy')
+          expect(dependency!.healthcheck, `${target} has a health check`).to.not.equal(undefined);
+        if (condition === 'service_completed_successfully')
+          expect(dependency!.restart, `${target} runs once`).to.equal('no');
       }
     });
   }
@@ -195,9 +257,11 @@ describe('docker-compose.yml against the code', () => {
   it('every app service waits for the migration and for the servers it uses to be healthy', () => {
     for (const [name, service] of apps.filter(([n]) => n !== 'migrate')) {
       expect(service.depends_on?.migrate?.condition, name).to.equal('service_completed_successfully');
-      for (const server of ['postgres', 'eventstore', 'redis', 'nats']) expect(service.depends_on?.[server]?.condition, `${name} -> ${server}`).to.equal('service_healthy');
+      for (const server of ['postgres', 'eventstore', 'redis', 'nats'])
+        expect(service.depends_on?.[server]?.condition, `${name} -> ${server}`).to.equal('service_healthy');
     }
-    for (const name of ['query-api-1', 'query-api-2']) expect(compose.services[name]!.depends_on?.['postgres-replica']?.condition).to.equal('service_healthy');
+    for (const name of ['query-api-1', 'query-api-2'])
+      expect(compose.services[name]!.depends_on?.['postgres-replica']?.condition).to.equal('service_healthy');
   });
 
   it('the query APIs read from the replica, everything else writes to the primary', () => {
@@ -205,7 +269,9 @@ describe('docker-compose.yml against the code', () => {
       const config = loadConfig(environmentOf(service));
       expect(new URL(config.DATABASE_URL).hostname, name).to.equal('postgres');
       const { pkg } = packageOf(service);
-      expect(new URL(config.READ_DATABASE_URL).hostname, name).to.equal(pkg === 'query-api' ? 'postgres-replica' : 'postgres');
+      expect(new URL(config.READ_DATABASE_URL).hostname, name).to.equal(
+        pkg === 'query-api' ? 'postgres-replica' : 'postgres',
+      );
     }
   });
 
@@ -223,8 +289,11 @@ describe('docker-compose.yml against the code', () => {
       expect(build, `build copies ${pkg}/package.json before npm ci`).to.include(`COPY ${pkg}/package.json ${pkg}/`);
       expect(runtime, `runtime copies ${pkg}/package.json`).to.include(`COPY ${pkg}/package.json ${pkg}/`);
       // Compiled output resolves our packages through their `default` export condition.
-      const manifest = JSON.parse(readFileSync(`${pkg}/package.json`, 'utf8')) as { exports?: Record<string, { default: string }> };
-      for (const entry of Object.values(manifest.exports ?? {})) expect(entry.default, `${pkg} exports compiled JS`).to.match(/^\.\/dist\/src\/.*\.js$/);
+      const manifest = JSON.parse(readFileSync(`${pkg}/package.json`, 'utf8')) as {
+        exports?: Record<string, { default: string }>;
+      };
+      for (const entry of Object.values(manifest.exports ?? {}))
+        expect(entry.default, `${pkg} exports compiled JS`).to.match(/^\.\/dist\/src\/.*\.js$/);
     }
   });
 });

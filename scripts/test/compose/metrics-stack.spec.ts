@@ -23,9 +23,13 @@ interface Panel {
   targets?: { expr: string }[];
 }
 
-const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
 const prometheus = parse(readFileSync('scripts/compose/prometheus.yml', 'utf8')) as { scrape_configs: ScrapeConfig[] };
-const dashboard = JSON.parse(readFileSync('scripts/compose/grafana/dashboards/on-sale.json', 'utf8')) as { panels: Panel[] };
+const dashboard = JSON.parse(readFileSync('scripts/compose/grafana/dashboards/on-sale.json', 'utf8')) as {
+  panels: Panel[];
+};
 
 /**
  * Which variable sets the port each program serves /metrics on, and its default
@@ -68,7 +72,12 @@ function registeredMetrics(pkg: string): Set<string> {
   for (const file of filesUnder(join(pkg, 'src'))) {
     const source = readFileSync(file, 'utf8');
     if (!source.includes("from 'prom-client'") && !file.endsWith('metrics.ts')) continue;
-    const patterns = [/\bname: '([a-z_:][a-z0-9_:]*)'/g, /\(registry, '([a-z_:][a-z0-9_:]*)'/g, /getSingleMetric\('([a-z_:][a-z0-9_:]*)'\)/g, /_METRIC = '([a-z_:][a-z0-9_:]*)'/g];
+    const patterns = [
+      /\bname: '([a-z_:][a-z0-9_:]*)'/g,
+      /\(registry, '([a-z_:][a-z0-9_:]*)'/g,
+      /getSingleMetric\('([a-z_:][a-z0-9_:]*)'\)/g,
+      /_METRIC = '([a-z_:][a-z0-9_:]*)'/g,
+    ];
     for (const pattern of patterns) for (const match of source.matchAll(pattern)) names.add(match[1]!);
   }
   return names;
@@ -82,7 +91,9 @@ function metricNamesIn(expr: string): string[] {
     .replace(/\{[^}]*\}/g, ' ')
     .replace(/\[[^\]]*\]/g, ' ');
   const keywords = new Set(['by', 'without', 'on', 'ignoring', 'bool', 'and', 'or', 'unless', 'offset']);
-  return [...bare.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)(\s*\()?/g)].filter((m) => !m[2] && !keywords.has(m[1]!)).map((m) => m[1]!);
+  return [...bare.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)(\s*\()?/g)]
+    .filter((m) => !m[2] && !keywords.has(m[1]!))
+    .map((m) => m[1]!);
 }
 
 function jobOf(expr: string): string | undefined {
@@ -90,7 +101,10 @@ function jobOf(expr: string): string | undefined {
 }
 
 const exposedBy = Object.fromEntries(
-  Object.entries(PACKAGES_OF).map(([job, packages]) => [job, new Set(packages.flatMap((pkg) => [...registeredMetrics(pkg)]))]),
+  Object.entries(PACKAGES_OF).map(([job, packages]) => [
+    job,
+    new Set(packages.flatMap((pkg) => [...registeredMetrics(pkg)])),
+  ]),
 );
 
 function isExposed(name: string, job: string | undefined): boolean {
@@ -101,7 +115,9 @@ function isExposed(name: string, job: string | undefined): boolean {
 }
 
 describe('metrics stack: Prometheus and the Grafana dashboard against the code', () => {
-  const apps = Object.entries(compose.services).filter(([, s]) => s.build !== undefined && !(s.command ?? []).join(' ').includes('migrate'));
+  const apps = Object.entries(compose.services).filter(
+    ([, s]) => s.build !== undefined && !(s.command ?? []).join(' ').includes('migrate'),
+  );
 
   it('Prometheus scrapes every process of ours at the port it serves /metrics on, in a job named for its program, and nothing else', () => {
     const expected = apps.map(([name, service]) => {
@@ -109,7 +125,9 @@ describe('metrics stack: Prometheus and the Grafana dashboard against the code',
       const { variable, fallback } = PORT_OF[program]!;
       return `${program} ${name}:${service.environment?.[variable] ?? fallback}`;
     });
-    const scraped = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets.map((t) => `${c.job_name} ${t}`)));
+    const scraped = prometheus.scrape_configs.flatMap((c) =>
+      c.static_configs.flatMap((s) => s.targets.map((t) => `${c.job_name} ${t}`)),
+    );
     expect(scraped.sort()).to.deep.equal(expected.sort());
     for (const config of prometheus.scrape_configs) expect(config.metrics_path ?? '/metrics').to.equal('/metrics');
   });
@@ -118,22 +136,31 @@ describe('metrics stack: Prometheus and the Grafana dashboard against the code',
     expect(dashboard.panels).to.not.be.empty;
     for (const panel of dashboard.panels) {
       expect(panel.targets?.length, panel.title).to.be.greaterThan(0);
-      for (const { expr } of panel.targets ?? []) expect(metricNamesIn(expr), `${panel.title}: ${expr}`).to.not.be.empty;
+      for (const { expr } of panel.targets ?? [])
+        expect(metricNamesIn(expr), `${panel.title}: ${expr}`).to.not.be.empty;
     }
   });
 
   it('Every metric a panel queries is registered by the program of its job (or by some program when no job is named)', () => {
     const missing = dashboard.panels.flatMap((panel) =>
-      (panel.targets ?? []).flatMap(({ expr }) => metricNamesIn(expr).filter((name) => !isExposed(name, jobOf(expr))).map((name) => `${panel.title}: ${name}`)),
+      (panel.targets ?? []).flatMap(({ expr }) =>
+        metricNamesIn(expr)
+          .filter((name) => !isExposed(name, jobOf(expr)))
+          .map((name) => `${panel.title}: ${name}`),
+      ),
     );
     expect(missing).to.deep.equal([]);
   });
 
   it('The checks themselves: names are read from PromQL, and a name no program registers is caught', () => {
-    expect(metricNamesIn('histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket{job="gateway", route="/x"}[1m])))')).to.deep.equal([
-      'http_request_duration_seconds_bucket',
+    expect(
+      metricNamesIn(
+        'histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket{job="gateway", route="/x"}[1m])))',
+      ),
+    ).to.deep.equal(['http_request_duration_seconds_bucket']);
+    expect(metricNamesIn('time() - max by (projection) (projector_last_applied_timestamp_seconds)')).to.deep.equal([
+      'projector_last_applied_timestamp_seconds',
     ]);
-    expect(metricNamesIn('time() - max by (projection) (projector_last_applied_timestamp_seconds)')).to.deep.equal(['projector_last_applied_timestamp_seconds']);
     expect(isExposed('queue_waiting_users', 'gateway')).to.equal(true);
     expect(isExposed('queue_waiting_users', 'workers')).to.equal(false);
     expect(isExposed('no_such_metric_total', undefined)).to.equal(false);

@@ -5,7 +5,9 @@ import type { Selection } from '../../src/events/selection.js';
 
 /** The selection options as `npm run events` parses them, without starting a process. */
 function parse(args: string[]): Selection {
-  const command = addSelectionOptions(new Command('export').exitOverride().configureOutput({ writeErr: () => undefined }));
+  const command = addSelectionOptions(
+    new Command('export').exitOverride().configureOutput({ writeErr: () => undefined }),
+  );
   command.parse(args, { from: 'user' });
   return selectionFrom(command.opts<SelectionOptions>());
 }
@@ -23,12 +25,33 @@ describe('Selection options of npm run events', () => {
   it('When every selection option is given, Then they become one selection (repeatable ones as lists)', () => {
     expect(
       parse([
-        '--stream', 'wallet-u1', '--stream', 'wallet-u2', '--category', 'wallet', '--type', 'WalletCharged', '--type', 'WalletDebited',
-        '--from-time', '2026-11-01', '--to-time', '2026-11-24T10:00:00+09:00',
-        '--from-position', '100.5', '--to-position', '200.0', '--limit', '10',
+        '--stream',
+        'wallet-u1',
+        '--stream',
+        'wallet-u2',
+        '--category',
+        'wallet',
+        '--type',
+        'WalletCharged',
+        '--type',
+        'WalletDebited',
+        '--from-time',
+        '2026-11-01',
+        '--to-time',
+        '2026-11-24T10:00:00+09:00',
+        '--from-position',
+        '100.5',
+        '--to-position',
+        '200.0',
+        '--limit',
+        '10',
       ]),
     ).to.deep.equal({
-      filter: { streamIds: ['wallet-u1', 'wallet-u2'], categories: ['wallet'], eventTypes: ['WalletCharged', 'WalletDebited'] },
+      filter: {
+        streamIds: ['wallet-u1', 'wallet-u2'],
+        categories: ['wallet'],
+        eventTypes: ['WalletCharged', 'WalletDebited'],
+      },
       after: { commit: 100n, prepare: 5n },
       until: { commit: 200n, prepare: 0n },
       recordedFrom: new Date('2026-11-01T00:00:00Z'),
@@ -42,7 +65,9 @@ describe('Selection options of npm run events', () => {
   });
 
   it('When a value is malformed or unknown, Then it is refused naming the option and what is expected', () => {
-    expect(refusal(['--category', 'orders'])).to.match(/--category.*unknown category; known: concert, schedule, seat, reservation, payment, wallet/);
+    expect(refusal(['--category', 'orders'])).to.match(
+      /--category.*unknown category; known: concert, schedule, seat, reservation, payment, wallet/,
+    );
     expect(refusal(['--type', 'OrderPlaced'])).to.match(/--type.*unknown event type/);
     expect(refusal(['--stream', ' '])).to.match(/--stream.*expected a stream id/);
     expect(refusal(['--from-time', '2026-11-24T10:00:00'])).to.match(/--from-time.*with Z or an offset/);
@@ -54,7 +79,11 @@ describe('Selection options of npm run events', () => {
   });
 
   it('When a range is empty or reversed, Then it is refused', () => {
-    expect(refusal(['--from-time', '2026-11-24', '--to-time', '2026-11-24'])).to.equal('--from-time must be before --to-time');
-    expect(refusal(['--from-position', '5.0', '--to-position', '4.9'])).to.equal('--from-position must be before --to-position');
+    expect(refusal(['--from-time', '2026-11-24', '--to-time', '2026-11-24'])).to.equal(
+      '--from-time must be before --to-time',
+    );
+    expect(refusal(['--from-position', '5.0', '--to-position', '4.9'])).to.equal(
+      '--from-position must be before --to-position',
+    );
   });
 });

@@ -1,26 +1,58 @@
 import { expect } from 'chai';
-import { concertStreamId, domainEventTypes, paymentStreamId, reservationStreamId, scheduleStreamId, seatStreamId, walletStreamId } from '@concert/domain';
+import {
+  concertStreamId,
+  domainEventTypes,
+  paymentStreamId,
+  reservationStreamId,
+  scheduleStreamId,
+  seatStreamId,
+  walletStreamId,
+} from '@concert/domain';
 import { categoryOf } from '@concert/infra';
 import { CsvRowBuilder, csvColumns } from '../../src/events/csv-columns.js';
 import { eventTypesByCategory } from '../../src/events/event-categories.js';
 import type { ExportedEvent } from '../../src/events/exported-event.js';
 
 describe('CSV columns of an export', () => {
-  const metadata = ['metadata.correlationId', 'metadata.causationId', 'metadata.userId', 'metadata.occurredAt', 'metadata.schemaVersion'];
+  const metadata = [
+    'metadata.correlationId',
+    'metadata.causationId',
+    'metadata.userId',
+    'metadata.occurredAt',
+    'metadata.schemaVersion',
+  ];
   const leading = ['position', 'streamId', 'revision', 'type', 'schemaVersion', 'id', 'time'];
 
   it('When a category is selected, Then the data columns are the fields of its event types, in schema order, each once', () => {
     expect(csvColumns({ categories: ['concert'] })).to.deep.equal([
-      ...leading, 'data.concertId', 'data.title', 'data.venue', 'data.openedAt', ...metadata, 'extra',
+      ...leading,
+      'data.concertId',
+      'data.title',
+      'data.venue',
+      'data.openedAt',
+      ...metadata,
+      'extra',
     ]);
   });
 
   it('When event types are selected, Then only their fields are columns; a stream selects the types of its category', () => {
     expect(csvColumns({ eventTypes: ['WalletCharged'] })).to.deep.equal([
-      ...leading, 'data.userId', 'data.chargeId', 'data.amount', 'data.chargedAt', ...metadata, 'extra',
+      ...leading,
+      'data.userId',
+      'data.chargeId',
+      'data.amount',
+      'data.chargedAt',
+      ...metadata,
+      'extra',
     ]);
     expect(csvColumns({ streamIds: [scheduleStreamId('s1')] })).to.deep.equal([
-      ...leading, 'data.concertId', 'data.scheduleId', 'data.startsAt', 'data.seats', ...metadata, 'extra',
+      ...leading,
+      'data.concertId',
+      'data.scheduleId',
+      'data.startsAt',
+      'data.seats',
+      ...metadata,
+      'extra',
     ]);
   });
 
@@ -34,8 +66,20 @@ describe('CSV columns of an export', () => {
       schemaVersion: 1,
       id: 'e1',
       time: '2026-11-24T10:00:00.000Z',
-      data: { reservationId: 'r1', scheduleId: null, seatIds: ['A-1', 'A-2'], expiredAt: '2026-11-24T10:00:00.000Z', note: 'x,y' },
-      metadata: { correlationId: 'c', causationId: 'k', occurredAt: '2026-11-24T10:00:00.000Z', schemaVersion: 1, tenant: 't1' },
+      data: {
+        reservationId: 'r1',
+        scheduleId: null,
+        seatIds: ['A-1', 'A-2'],
+        expiredAt: '2026-11-24T10:00:00.000Z',
+        note: 'x,y',
+      },
+      metadata: {
+        correlationId: 'c',
+        causationId: 'k',
+        occurredAt: '2026-11-24T10:00:00.000Z',
+        schemaVersion: 1,
+        tenant: 't1',
+      },
     };
     const row = builder.row(event);
     const cell = (column: string): string | undefined => row[builder.columns.indexOf(column)];
@@ -49,7 +93,14 @@ describe('CSV columns of an export', () => {
   it('When the categories are listed, Then every domain event type is in exactly one, named as the stream ids name them', () => {
     const listed = Object.values(eventTypesByCategory).flat();
     expect([...listed].sort()).to.deep.equal([...domainEventTypes].sort());
-    const streamCategories = [concertStreamId('x'), scheduleStreamId('x'), seatStreamId('x', 'A-1'), reservationStreamId('x'), paymentStreamId('x'), walletStreamId('x')].map(categoryOf);
+    const streamCategories = [
+      concertStreamId('x'),
+      scheduleStreamId('x'),
+      seatStreamId('x', 'A-1'),
+      reservationStreamId('x'),
+      paymentStreamId('x'),
+      walletStreamId('x'),
+    ].map(categoryOf);
     expect(Object.keys(eventTypesByCategory).sort()).to.deep.equal(streamCategories.sort());
   });
 });

@@ -4,7 +4,11 @@ import type { EventStore, NewEvent, RecordedEvent } from '@concert/infra';
 import { waitFor } from '@concert/infra/testing';
 
 /** A NewEvent of a domain type, stamped with its current schema version. */
-export function domainEvent<T extends DomainEventType>(type: T, data: DomainEventOfType<T>['data'], userId = 'analyst-test'): NewEvent {
+export function domainEvent<T extends DomainEventType>(
+  type: T,
+  data: DomainEventOfType<T>['data'],
+  userId = 'analyst-test',
+): NewEvent {
   return {
     type,
     data,
@@ -19,7 +23,10 @@ export function domainEvent<T extends DomainEventType>(type: T, data: DomainEven
 }
 
 /** What the store holds for a selection, read straight through readAll (the reference an export is checked against). */
-export async function readEverything(store: EventStore, filter: { categories?: string[]; streamIds?: string[] }): Promise<RecordedEvent[]> {
+export async function readEverything(
+  store: EventStore,
+  filter: { categories?: string[]; streamIds?: string[] },
+): Promise<RecordedEvent[]> {
   const all: RecordedEvent[] = [];
   for (;;) {
     const page = await store.readAll({ after: all.at(-1)?.position, maxCount: 1000, filter });

@@ -64,10 +64,19 @@ export function startEventsCli(args: readonly string[], env: Record<string, stri
         const check = (): void => {
           if (lines().length >= count) done(() => resolve(lines()));
           else if (child.exitCode !== null || child.signalCode !== null) {
-            done(() => reject(new Error(`the CLI exited with ${child.exitCode ?? child.signalCode} after ${lines().length} lines: ${stderr}`)));
+            done(() =>
+              reject(
+                new Error(
+                  `the CLI exited with ${child.exitCode ?? child.signalCode} after ${lines().length} lines: ${stderr}`,
+                ),
+              ),
+            );
           }
         };
-        const timer = setTimeout(() => done(() => reject(new Error(`${lines().length} of ${count} lines after ${timeoutMs} ms: ${stderr}`))), timeoutMs);
+        const timer = setTimeout(
+          () => done(() => reject(new Error(`${lines().length} of ${count} lines after ${timeoutMs} ms: ${stderr}`))),
+          timeoutMs,
+        );
         const done = (settle: () => void): void => {
           clearTimeout(timer);
           waiters.delete(check);

@@ -30,14 +30,38 @@ describe('npm run events (the CLI, against the PostgreSQL event store)', functio
     const charges = [1_500, 20_000, 333, 47_000, 1];
     for (const [i, amount] of charges.entries()) {
       const userId = `fan-${run}-${i}`;
-      await store.append(walletStreamId(userId), [domainEvent('WalletCharged', { userId, chargeId: randomUUID(), amount, chargedAt: new Date().toISOString() }, userId)], 'any');
+      await store.append(
+        walletStreamId(userId),
+        [
+          domainEvent(
+            'WalletCharged',
+            { userId, chargeId: randomUUID(), amount, chargedAt: new Date().toISOString() },
+            userId,
+          ),
+        ],
+        'any',
+      );
     }
-    await store.append(walletStreamId(`fan-${run}-0`), [domainEvent('WalletDebited', { userId: `fan-${run}-0`, paymentId: randomUUID(), amount: 500, debitedAt: new Date().toISOString() })], 'any');
+    await store.append(
+      walletStreamId(`fan-${run}-0`),
+      [
+        domainEvent('WalletDebited', {
+          userId: `fan-${run}-0`,
+          paymentId: randomUUID(),
+          amount: 500,
+          debitedAt: new Date().toISOString(),
+        }),
+      ],
+      'any',
+    );
     await waitUntilInFeed(store, walletStreamId(`fan-${run}-0`));
 
     const exit = await runEventsCli(['export', '--category', 'wallet']);
     expectSuccess(exit);
-    const lines = exit.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { id: string; type: string; data: { amount: number; userId: string } });
+    const lines = exit.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; type: string; data: { amount: number; userId: string } });
     const stored = await readEverything(store, { categories: ['wallet'] });
 
     expect(lines.map((e) => e.id)).to.deep.equal(stored.map((e) => e.id));
@@ -47,17 +71,31 @@ describe('npm run events (the CLI, against the PostgreSQL event store)', functio
     expect(total(lines, 'WalletDebited')).to.equal(total(stored, 'WalletDebited'));
     const ours = lines.filter((e) => e.type === 'WalletCharged' && e.data.userId.startsWith(`fan-${run}-`));
     expect(ours.map((e) => e.data.amount)).to.deep.equal(charges);
-    expect(Object.keys(lines[0]!)).to.deep.equal(['position', 'streamId', 'revision', 'type', 'schemaVersion', 'id', 'time', 'data', 'metadata']);
+    expect(Object.keys(lines[0]!)).to.deep.equal([
+      'position',
+      'streamId',
+      'revision',
+      'type',
+      'schemaVersion',
+      'id',
+      'time',
+      'data',
+      'metadata',
+    ]);
     expect(exit.stderr).to.include(`exported ${stored.length} events`);
   });
 
   it('When a category is exported to CSV, Then a header row comes first, then one row per event, with commas, quotes and line breaks in data quoted', async () => {
     const concertId = `csv-${run}`;
     const title = `Rock, "Roll"\nand Ballads ${run}`;
-    await store.append(concertStreamId(concertId), [
-      domainEvent('ConcertCreated', { concertId, title, venue: 'Hall; "B", 2nd floor' }),
-      domainEvent('SalesOpened', { concertId, openedAt: new Date().toISOString() }),
-    ], 'no-stream');
+    await store.append(
+      concertStreamId(concertId),
+      [
+        domainEvent('ConcertCreated', { concertId, title, venue: 'Hall; "B", 2nd floor' }),
+        domainEvent('SalesOpened', { concertId, openedAt: new Date().toISOString() }),
+      ],
+      'no-stream',
+    );
     await waitUntilInFeed(store, concertStreamId(concertId));
     const out = join(dir, 'concerts.csv');
 
@@ -67,17 +105,37 @@ describe('npm run events (the CLI, against the PostgreSQL event store)', functio
     const [header, ...rows] = parseCsv(readFileSync(out, 'utf8'));
     const stored = await readEverything(store, { categories: ['concert'] });
 
-    expect(header!.slice(0, 7)).to.deep.equal(['position', 'streamId', 'revision', 'type', 'schemaVersion', 'id', 'time']);
-    expect(header).to.include.members(['data.concertId', 'data.title', 'data.venue', 'data.openedAt', 'metadata.correlationId', 'metadata.userId']);
+    expect(header!.slice(0, 7)).to.deep.equal([
+      'position',
+      'streamId',
+      'revision',
+      'type',
+      'schemaVersion',
+      'id',
+      'time',
+    ]);
+    expect(header).to.include.members([
+      'data.concertId',
+      'data.title',
+      'data.venue',
+      'data.openedAt',
+      'metadata.correlationId',
+      'metadata.userId',
+    ]);
     expect(header).not.to.include('data.seats');
     expect(header!.at(-1)).to.equal('extra');
     expect(rows).to.have.length(stored.length);
     for (const row of rows) expect(row).to.have.length(header!.length);
     expect(rows.map((row) => row[header!.indexOf('id')])).to.deep.equal(stored.map((e) => e.id));
-    const created = rows.find((row) => row[header!.indexOf('data.concertId')] === concertId && row[header!.indexOf('type')] === 'ConcertCreated')!;
+    const created = rows.find(
+      (row) =>
+        row[header!.indexOf('data.concertId')] === concertId && row[header!.indexOf('type')] === 'ConcertCreated',
+    )!;
     expect(created[header!.indexOf('data.title')]).to.equal(title);
     expect(created[header!.indexOf('data.venue')]).to.equal('Hall; "B", 2nd floor');
-    expect(created[header!.indexOf('position')]).to.equal(formatPosition(stored.find((e) => e.streamId === concertStreamId(concertId))!.position));
+    expect(created[header!.indexOf('position')]).to.equal(
+      formatPosition(stored.find((e) => e.streamId === concertStreamId(concertId))!.position),
+    );
   });
 
   it('When --out names a .csv file and --format is not given, Then the file is CSV; a contradicting --format is refused before anything is written', async () => {
@@ -87,35 +145,68 @@ describe('npm run events (the CLI, against the PostgreSQL event store)', functio
     const [header] = parseCsv(readFileSync(out, 'utf8'));
     expect(header!.slice(0, 3)).to.deep.equal(['position', 'streamId', 'revision']);
 
-    const contradiction = await runEventsCli(['export', '--category', 'concert', '--format', 'ndjson', '--out', join(dir, 'never.csv')]);
+    const contradiction = await runEventsCli([
+      'export',
+      '--category',
+      'concert',
+      '--format',
+      'ndjson',
+      '--out',
+      join(dir, 'never.csv'),
+    ]);
     expect(contradiction.code).to.equal(1);
-    expect(contradiction.stderr.trim()).to.equal(`error: --out ${join(dir, 'never.csv')} names a csv file but --format is ndjson`);
+    expect(contradiction.stderr.trim()).to.equal(
+      `error: --out ${join(dir, 'never.csv')} names a csv file but --format is ndjson`,
+    );
     expect(existsSync(join(dir, 'never.csv'))).to.equal(false);
   });
 
   it('When selecting by stream, type and position range on the command line, Then only the events inside all of them are exported', async () => {
     const userId = `sel-${run}`;
     const stream = walletStreamId(userId);
-    const charge = (amount: number) => domainEvent('WalletCharged', { userId, chargeId: randomUUID(), amount, chargedAt: new Date().toISOString() });
+    const charge = (amount: number) =>
+      domainEvent('WalletCharged', { userId, chargeId: randomUUID(), amount, chargedAt: new Date().toISOString() });
     await store.append(stream, [charge(1), charge(2)], 'no-stream');
-    await store.append(stream, [domainEvent('WalletDebited', { userId, paymentId: randomUUID(), amount: 1, debitedAt: new Date().toISOString() })], 1n);
+    await store.append(
+      stream,
+      [
+        domainEvent('WalletDebited', {
+          userId,
+          paymentId: randomUUID(),
+          amount: 1,
+          debitedAt: new Date().toISOString(),
+        }),
+      ],
+      1n,
+    );
     await store.append(stream, [charge(3), charge(4)], 2n);
     await waitUntilInFeed(store, stream);
     const events = await readEverything(store, { streamIds: [stream] });
 
     const exit = await runEventsCli([
-      'export', '--stream', stream, '--type', 'WalletCharged',
-      '--from-position', formatPosition(events[0]!.position), '--to-position', formatPosition(events[3]!.position),
+      'export',
+      '--stream',
+      stream,
+      '--type',
+      'WalletCharged',
+      '--from-position',
+      formatPosition(events[0]!.position),
+      '--to-position',
+      formatPosition(events[3]!.position),
     ]);
     expectSuccess(exit);
-    const amounts = exit.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { data: { amount: number } }).data.amount);
+    const amounts = exit.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { data: { amount: number } }).data.amount);
     expect(amounts).to.deep.equal([2, 3]);
   });
 
   it('When following, Then an event appended after the start is written, and Ctrl-C ends the export cleanly with exit code 130 (what npm run reports too)', async () => {
     const userId = `follow-${run}`;
     const stream = walletStreamId(userId);
-    const charge = (amount: number) => domainEvent('WalletCharged', { userId, chargeId: randomUUID(), amount, chargedAt: new Date().toISOString() });
+    const charge = (amount: number) =>
+      domainEvent('WalletCharged', { userId, chargeId: randomUUID(), amount, chargedAt: new Date().toISOString() });
     await store.append(stream, [charge(10)], 'no-stream');
     await waitUntilInFeed(store, stream);
 
@@ -124,7 +215,9 @@ describe('npm run events (the CLI, against the PostgreSQL event store)', functio
       await cli.waitForLines(1);
       await store.append(stream, [charge(20)], 0n);
       const lines = await cli.waitForLines(2);
-      expect(lines.map((line) => (JSON.parse(line) as { data: { amount: number } }).data.amount)).to.deep.equal([10, 20]);
+      expect(lines.map((line) => (JSON.parse(line) as { data: { amount: number } }).data.amount)).to.deep.equal([
+        10, 20,
+      ]);
       const exit = await cli.interrupt();
       expect(exit.code, exit.stderr).to.equal(130);
       expect(exit.stderr.trim()).to.match(/^exported 2 events in [\d.]+ s .*; last position \d+\.\d+$/);
@@ -143,16 +236,35 @@ describe('npm run events (the CLI, against the PostgreSQL event store)', functio
       { seatId: 'B-2', grade: 'R', price: 95_000 },
     ];
     const sold = ['A-1', 'B-1', 'B-2'];
-    await store.append(concertStreamId(concertId), [domainEvent('ConcertCreated', { concertId, title: 'Replay night', venue: 'Arena' })], 'no-stream');
-    await store.append(scheduleStreamId(scheduleId), [domainEvent('ScheduleAdded', { concertId, scheduleId, startsAt: '2027-05-01T19:00:00.000Z', seats })], 'no-stream');
+    await store.append(
+      concertStreamId(concertId),
+      [domainEvent('ConcertCreated', { concertId, title: 'Replay night', venue: 'Arena' })],
+      'no-stream',
+    );
+    await store.append(
+      scheduleStreamId(scheduleId),
+      [domainEvent('ScheduleAdded', { concertId, scheduleId, startsAt: '2027-05-01T19:00:00.000Z', seats })],
+      'no-stream',
+    );
     for (const seatId of sold) {
-      await store.append(seatStreamId(scheduleId, seatId), [domainEvent('SeatSold', { scheduleId, seatId, reservationId: `r-${run}`, paymentId: `p-${run}` })], 'no-stream');
+      await store.append(
+        seatStreamId(scheduleId, seatId),
+        [domainEvent('SeatSold', { scheduleId, seatId, reservationId: `r-${run}`, paymentId: `p-${run}` })],
+        'no-stream',
+      );
     }
     await waitUntilInFeed(store, seatStreamId(scheduleId, 'B-2'));
 
     const exit = await runEventsCli([
-      'replay', '--projection', 'scripts/examples/sales-by-grade.mjs',
-      '--type', 'ConcertCreated', '--type', 'ScheduleAdded', '--type', 'SeatSold',
+      'replay',
+      '--projection',
+      'scripts/examples/sales-by-grade.mjs',
+      '--type',
+      'ConcertCreated',
+      '--type',
+      'ScheduleAdded',
+      '--type',
+      'SeatSold',
     ]);
     expectSuccess(exit);
     const result = JSON.parse(exit.stdout) as Record<string, unknown>;
@@ -177,7 +289,10 @@ describe('npm run events (the CLI, against the PostgreSQL event store)', functio
       { args: ['export', '--format', 'xml'], says: /--format.*xml.*ndjson, csv/ },
       { args: ['export', '--follow', '--to-time', '2026-01-01T00:00:00Z'], says: /--follow cannot end at --to-time/ },
       { args: ['export', '--out', join(dir, 'missing-dir', 'x.ndjson')], says: /ENOENT/ },
-      { args: ['replay', '--projection', incomplete], says: /must export functions init, apply and result \(missing: result\)/ },
+      {
+        args: ['replay', '--projection', incomplete],
+        says: /must export functions init, apply and result \(missing: result\)/,
+      },
       { args: ['export'], says: /ECONNREFUSED/, env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' } },
     ];
     // One of each way to fail (an option's parser, options that contradict, a bad output path,

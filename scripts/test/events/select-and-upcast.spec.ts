@@ -28,16 +28,30 @@ describe('Selecting and upcasting events for an export (in process, PostgreSQL e
 
   const exportLines = async (selection: Selection, options: Partial<ExportOptions> = {}): Promise<ExportedEvent[]> => {
     const out = new Collector();
-    await exportEvents(store, out, { selection, format: 'ndjson', raw: false, follow: false, batchSize: 2, ...options });
-    return out.text.trimEnd().split('\n').filter(Boolean).map((line) => JSON.parse(line) as ExportedEvent);
+    await exportEvents(store, out, {
+      selection,
+      format: 'ndjson',
+      raw: false,
+      follow: false,
+      batchSize: 2,
+      ...options,
+    });
+    return out.text
+      .trimEnd()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as ExportedEvent);
   };
-  const names = (lines: ExportedEvent[]): string[] => lines.map((e) => events.findIndex((s) => s.id === e.id)).map((i) => ['a0', 'b0', 'a1', 'b1', 'a2'][i] ?? '?');
+  const names = (lines: ExportedEvent[]): string[] =>
+    lines.map((e) => events.findIndex((s) => s.id === e.id)).map((i) => ['a0', 'b0', 'a1', 'b1', 'a2'][i] ?? '?');
   const both = { streamIds: [streamA, streamB] };
 
   before(async () => {
     store = new PostgresEventStore({ connectionString: process.env.DATABASE_URL!, maxConnections: 4 });
-    const charge = (userId: string, amount: number) => domainEvent('WalletCharged', { userId, chargeId: randomUUID(), amount, chargedAt: new Date().toISOString() });
-    const debit = (userId: string) => domainEvent('WalletDebited', { userId, paymentId: randomUUID(), amount: 1, debitedAt: new Date().toISOString() });
+    const charge = (userId: string, amount: number) =>
+      domainEvent('WalletCharged', { userId, chargeId: randomUUID(), amount, chargedAt: new Date().toISOString() });
+    const debit = (userId: string) =>
+      domainEvent('WalletDebited', { userId, paymentId: randomUUID(), amount: 1, debitedAt: new Date().toISOString() });
     const writes: [string, ReturnType<typeof charge>][] = [
       [streamA, charge(`sel-a-${run}`, 10)],
       [streamB, charge(`sel-b-${run}`, 20)],
@@ -61,7 +75,11 @@ describe('Selecting and upcasting events for an export (in process, PostgreSQL e
   });
 
   it('When selecting an event type within streams, Then only that type comes back', async () => {
-    expect(names(await exportLines({ filter: { ...both, eventTypes: ['WalletCharged'] } }))).to.deep.equal(['a0', 'b0', 'b1']);
+    expect(names(await exportLines({ filter: { ...both, eventTypes: ['WalletCharged'] } }))).to.deep.equal([
+      'a0',
+      'b0',
+      'b1',
+    ]);
   });
 
   it('When selecting a position range, Then it is after the first position and up to and including the last', async () => {
@@ -70,7 +88,11 @@ describe('Selecting and upcasting events for an export (in process, PostgreSQL e
   });
 
   it('When selecting a time range, Then it holds the events recorded at or after its start and before its end', async () => {
-    const lines = await exportLines({ filter: both, recordedFrom: events[1]!.recordedAt, recordedBefore: events[4]!.recordedAt });
+    const lines = await exportLines({
+      filter: both,
+      recordedFrom: events[1]!.recordedAt,
+      recordedBefore: events[4]!.recordedAt,
+    });
     expect(names(lines)).to.deep.equal(['b0', 'a1', 'b1']);
   });
 
@@ -90,9 +112,24 @@ describe('Selecting and upcasting events for an export (in process, PostgreSQL e
   it('When an event was stored in an older schema version, Then it is upcast by default and left as stored with raw', async () => {
     const scheduleId = `up-${run}`;
     const stream = `exporttest${run.replaceAll('-', '')}-seat`;
-    const v1 = domainEvent('SeatReleased', { scheduleId, seatId: 'A-1', reservationId: `r-${run}`, reason: 'cancelled' });
+    const v1 = domainEvent('SeatReleased', {
+      scheduleId,
+      seatId: 'A-1',
+      reservationId: `r-${run}`,
+      reason: 'cancelled',
+    });
     // Written as SeatReleased v1 was: no reason.
-    await store.append(stream, [{ ...v1, data: { scheduleId, seatId: 'A-1', reservationId: `r-${run}` }, metadata: { ...v1.metadata, schemaVersion: 1 } }], 'no-stream');
+    await store.append(
+      stream,
+      [
+        {
+          ...v1,
+          data: { scheduleId, seatId: 'A-1', reservationId: `r-${run}` },
+          metadata: { ...v1.metadata, schemaVersion: 1 },
+        },
+      ],
+      'no-stream',
+    );
     await waitUntilInFeed(store, stream);
 
     const [upcast] = await exportLines({ filter: { streamIds: [stream] } });
@@ -106,7 +143,12 @@ describe('Selecting and upcasting events for an export (in process, PostgreSQL e
 
   it('When an event cannot be read by the domain, Then the export stops naming its position and --raw, and raw exports it as stored', async () => {
     const stream = `exporttest${run.replaceAll('-', '')}-wallet`;
-    const bad = domainEvent('WalletCharged', { userId: 'u', chargeId: randomUUID(), amount: 5, chargedAt: new Date().toISOString() });
+    const bad = domainEvent('WalletCharged', {
+      userId: 'u',
+      chargeId: randomUUID(),
+      amount: 5,
+      chargedAt: new Date().toISOString(),
+    });
     const stored = await store.append(stream, [{ ...bad, data: { userId: 'u', amount: -5 } }], 'no-stream');
     await waitUntilInFeed(store, stream);
 
@@ -114,7 +156,11 @@ describe('Selecting and upcasting events for an export (in process, PostgreSQL e
       () => undefined,
       (error: unknown) => error as Error,
     );
-    expect(failure?.message).to.match(new RegExp(`^event ${stored.position.commit}\\.${stored.position.prepare} \\(WalletCharged in ${stream}\\) cannot be upcast: .*use --raw`));
+    expect(failure?.message).to.match(
+      new RegExp(
+        `^event ${stored.position.commit}\\.${stored.position.prepare} \\(WalletCharged in ${stream}\\) cannot be upcast: .*use --raw`,
+      ),
+    );
     const [raw] = await exportLines({ filter: { streamIds: [stream] } }, { raw: true });
     expect(raw!.data).to.deep.equal({ userId: 'u', amount: -5 });
   });

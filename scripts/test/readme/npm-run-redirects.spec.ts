@@ -8,7 +8,12 @@ import { expect } from 'chai';
  * must therefore use -s.
  */
 const root = new URL('../../../', import.meta.url);
-const documents = ['README.md', ...readdirSafe(new URL('docs/', root)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const documents = [
+  'README.md',
+  ...readdirSafe(new URL('docs/', root))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 function readdirSafe(dir: URL): string[] {
   try {

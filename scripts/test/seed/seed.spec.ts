@@ -25,10 +25,24 @@ describe('npm run seed: demo concerts, schedules and seats', function () {
   });
 
   function seed(rows = 3, perRow = 4): Report[] {
-    const run = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/src/seed.ts', '--rows', String(rows), '--per-row', String(perRow), '--json'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, EVENTSTORE: 'postgres' },
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--conditions=development',
+        '--import',
+        'tsx',
+        'scripts/src/seed.ts',
+        '--rows',
+        String(rows),
+        '--per-row',
+        String(perRow),
+        '--json',
+      ],
+      {
+        env: { ...process.env, DATABASE_URL: databaseUrl, EVENTSTORE: 'postgres' },
+        encoding: 'utf8',
+      },
+    );
     expect(run.status, run.stderr).to.equal(0);
     return JSON.parse(run.stdout) as Report[];
   }
@@ -37,7 +51,9 @@ describe('npm run seed: demo concerts, schedules and seats', function () {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
-      const { rows } = await client.query<{ type: string; n: string }>(`SELECT event_type AS type, count(*) AS n FROM es_events GROUP BY event_type ORDER BY event_type`);
+      const { rows } = await client.query<{ type: string; n: string }>(
+        `SELECT event_type AS type, count(*) AS n FROM es_events GROUP BY event_type ORDER BY event_type`,
+      );
       return Object.fromEntries(rows.map((r) => [r.type, Number(r.n)]));
     } finally {
       await client.end();
@@ -48,7 +64,9 @@ describe('npm run seed: demo concerts, schedules and seats', function () {
     const report = seed();
     firstRun = report;
     expect(report.length).to.be.greaterThan(0);
-    expect(report.every((c) => c.created && c.schedules.length > 0 && c.schedules.every((s) => s.created && s.seats === 12))).to.equal(true);
+    expect(
+      report.every((c) => c.created && c.schedules.length > 0 && c.schedules.every((s) => s.created && s.seats === 12)),
+    ).to.equal(true);
     const schedules = report.flatMap((c) => c.schedules);
     expect(await eventCounts()).to.deep.equal({ ConcertCreated: report.length, ScheduleAdded: schedules.length });
   });
@@ -64,6 +82,8 @@ describe('npm run seed: demo concerts, schedules and seats', function () {
 
   it('When run again with another seat-map size, Then existing schedules report the seats they were created with', async () => {
     const again = seed(5, 5);
-    expect(again.flatMap((c) => c.schedules.map((s) => s.seats))).to.deep.equal(firstRun.flatMap((c) => c.schedules.map(() => 12)));
+    expect(again.flatMap((c) => c.schedules.map((s) => s.seats))).to.deep.equal(
+      firstRun.flatMap((c) => c.schedules.map(() => 12)),
+    );
   });
 });

@@ -41,7 +41,9 @@ describe('npm start: an unreachable server or a taken port is reported in one or
     const { port } = blocker.address() as { port: number };
     try {
       // Every other port free (other runs on this machine may hold the defaults).
-      const [c1, c2, q1, q2, workers, gateway, gatewayAdmin] = await Promise.all([1, 2, 3, 4, 5, 6, 7].map(() => freePort()));
+      const [c1, c2, q1, q2, workers, gateway, gatewayAdmin] = await Promise.all(
+        [1, 2, 3, 4, 5, 6, 7].map(() => freePort()),
+      );
       const result = await start({
         PROJECTORS_PORT: String(port),
         COMMAND_API_URLS: `http://127.0.0.1:${c1},http://127.0.0.1:${c2}`,

@@ -18,13 +18,18 @@ describe('supervisor: restarts crashed children, and Ctrl-C leaves no process be
     [...output.matchAll(new RegExp(`\\[supervisor\\] ${name} started \\(pid (\\d+)\\)`, 'g'))].map((m) => Number(m[1]));
 
   before(async () => {
-    parent = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/test/supervisor/fixtures/supervised-system.ts'], {
-      env: { ...process.env, CHILD_PORTS: ports.join(',') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    parent = spawn(
+      process.execPath,
+      ['--conditions=development', '--import', 'tsx', 'scripts/test/supervisor/fixtures/supervised-system.ts'],
+      {
+        env: { ...process.env, CHILD_PORTS: ports.join(',') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     parent.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     parent.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    for (const port of ports) await waitFor(`child on ${port} healthy`, () => healthyPid(port).then((pid) => pid !== undefined), 30_000, 100);
+    for (const port of ports)
+      await waitFor(`child on ${port} healthy`, () => healthyPid(port).then((pid) => pid !== undefined), 30_000, 100);
   });
 
   after(() => {
@@ -42,7 +47,12 @@ describe('supervisor: restarts crashed children, and Ctrl-C leaves no process be
     await waitFor('the supervisor restarts child-1', () => pidsOf('child-1').length === 2, 30_000, 100);
     const restarted = pidsOf('child-1').at(-1)!;
     expect(restarted).to.not.equal(first);
-    await waitFor('the restarted child answers /health', async () => (await healthyPid(ports[0]!)) === restarted, 30_000, 100);
+    await waitFor(
+      'the restarted child answers /health',
+      async () => (await healthyPid(ports[0]!)) === restarted,
+      30_000,
+      100,
+    );
 
     expect(output).to.match(/\[supervisor\] child-1 exited \(SIGKILL\); restarting in \d+ ms/);
     expect(pidsOf('child-2')).to.deep.equal([other]);
@@ -94,10 +104,14 @@ describe('supervisor: when the supervisor itself is killed (SIGKILL), its childr
   });
 
   it('When the supervisor is SIGKILLed, Then within seconds no child it started is left', async () => {
-    parent = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/test/supervisor/fixtures/supervised-system.ts'], {
-      env: { ...process.env, CHILD_PORTS: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    parent = spawn(
+      process.execPath,
+      ['--conditions=development', '--import', 'tsx', 'scripts/test/supervisor/fixtures/supervised-system.ts'],
+      {
+        env: { ...process.env, CHILD_PORTS: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     parent.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await waitFor('the child answers /health', async () => (await healthyPid(port)) !== undefined, 30_000, 100);
     const child = (await healthyPid(port))!;
@@ -111,7 +125,6 @@ describe('supervisor: when the supervisor itself is killed (SIGKILL), its childr
   });
 });
 
-
 describe('supervisor: Ctrl-C in the terminal (SIGINT to the whole foreground process group) lets every child drain', function () {
   this.timeout(60_000);
   const port = 19900 + Math.floor(Math.random() * 40);
@@ -124,11 +137,19 @@ describe('supervisor: Ctrl-C in the terminal (SIGINT to the whole foreground pro
 
   it('When the terminal sends SIGINT to the supervisor and its children at once, Then each child finishes its graceful shutdown (no "second signal")', async () => {
     // Its own process group, as a shell gives `npm start`: a negative pid signals the whole group, as Ctrl-C does.
-    parent = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/test/supervisor/fixtures/supervised-system.ts'], {
-      env: { ...process.env, CHILD_PORTS: String(port), CHILD_ENTRY: 'scripts/test/supervisor/fixtures/draining-child.ts' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    parent = spawn(
+      process.execPath,
+      ['--conditions=development', '--import', 'tsx', 'scripts/test/supervisor/fixtures/supervised-system.ts'],
+      {
+        env: {
+          ...process.env,
+          CHILD_PORTS: String(port),
+          CHILD_ENTRY: 'scripts/test/supervisor/fixtures/draining-child.ts',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      },
+    );
     parent.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     parent.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await waitFor('the child answers /health', async () => (await healthyPid(port)) !== undefined, 30_000, 100);

@@ -7,11 +7,18 @@ import { createJwtVerifier, loadConfig } from '@concert/infra';
 describe('npm run token: development JWTs', function () {
   this.timeout(60_000);
 
-  function token(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-    const run = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/src/token.ts', ...args], {
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-    });
+  function token(
+    args: string[],
+    env: Record<string, string> = {},
+  ): { status: number | null; stdout: string; stderr: string } {
+    const run = spawnSync(
+      process.execPath,
+      ['--conditions=development', '--import', 'tsx', 'scripts/src/token.ts', ...args],
+      {
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      },
+    );
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
   }
 
@@ -21,13 +28,20 @@ describe('npm run token: development JWTs', function () {
     expect(minted.status, minted.stderr).to.equal(0);
     const claims = createJwtVerifier(loadConfig(env)).verify(minted.stdout.trim());
     expect(claims).to.deep.equal({ userId: 'u1', roles: ['admin'] });
-    expect(() => createJwtVerifier(loadConfig({ ...env, JWT_AUDIENCE: 'another-api' })).verify(minted.stdout.trim())).to.throw();
+    expect(() =>
+      createJwtVerifier(loadConfig({ ...env, JWT_AUDIENCE: 'another-api' })).verify(minted.stdout.trim()),
+    ).to.throw();
   });
 
   it('When --ttl is given, Then the token expires that long after it was issued', () => {
     const minted = token(['--user', 'u2', '--ttl', '90m']);
     expect(minted.status, minted.stderr).to.equal(0);
-    const payload = JSON.parse(Buffer.from(minted.stdout.trim().split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number; sub: string; roles: string[] };
+    const payload = JSON.parse(Buffer.from(minted.stdout.trim().split('.')[1]!, 'base64url').toString()) as {
+      iat: number;
+      exp: number;
+      sub: string;
+      roles: string[];
+    };
     expect(payload.exp - payload.iat).to.equal(90 * 60);
     expect(payload).to.include({ sub: 'u2' });
     expect(payload.roles).to.deep.equal([]);
@@ -35,7 +49,9 @@ describe('npm run token: development JWTs', function () {
 
   it('When only JWT_PUBLIC_KEY is configured, Then it refuses in one line and prints no token', () => {
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const refused = token(['--user', 'u1'], { JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+    const refused = token(['--user', 'u1'], {
+      JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
     expect(refused.status).to.equal(1);
     expect(refused.stdout).to.equal('');
     expect(refused.stderr.trim().split('\n')).to.have.length(1);

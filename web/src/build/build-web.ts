@@ -17,7 +17,10 @@ export interface WebBuild {
 export async function buildWeb(outDir = webAssetsDir()): Promise<WebBuild> {
   await mkdir(join(outDir, 'assets'), { recursive: true });
   const result = await build({
-    entryPoints: { buyer: join(WEB_ROOT, 'src/pages/buyer/main.tsx'), console: join(WEB_ROOT, 'src/pages/console/main.tsx') },
+    entryPoints: {
+      buyer: join(WEB_ROOT, 'src/pages/buyer/main.tsx'),
+      console: join(WEB_ROOT, 'src/pages/console/main.tsx'),
+    },
     outdir: join(outDir, 'assets'),
     bundle: true,
     minify: true,
@@ -31,6 +34,8 @@ export async function buildWeb(outDir = webAssetsDir()): Promise<WebBuild> {
   });
   await copyFile(join(WEB_ROOT, 'src/pages/buyer/index.html'), join(outDir, 'index.html'));
   await copyFile(join(WEB_ROOT, 'src/pages/console/console.html'), join(outDir, 'console.html'));
-  const assets = Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, output]) => [file.split('/').at(-1)!, output.bytes]));
+  const assets = Object.fromEntries(
+    Object.entries(result.metafile.outputs).map(([file, output]) => [file.split('/').at(-1)!, output.bytes]),
+  );
   return { outDir, assets };
 }

@@ -31,7 +31,12 @@ export function deadlineChangeOf(recorded: RecordedEvent): DeadlineChange | unde
   const source = { sourceEventId: recorded.id, correlationId: recorded.metadata.correlationId };
   switch (event.type) {
     case 'ReservationHeld':
-      return { type: 'set', key: reservationDeadline(event.data.reservationId), dueAt: new Date(event.data.expiresAt), ...source };
+      return {
+        type: 'set',
+        key: reservationDeadline(event.data.reservationId),
+        dueAt: new Date(event.data.expiresAt),
+        ...source,
+      };
     case 'SeatHeld': {
       const { reservationId, scheduleId, seatId, holdExpiresAt } = event.data;
       const dueAt = new Date(new Date(holdExpiresAt).getTime() + SEAT_DEADLINE_GRACE_MS);

@@ -35,7 +35,11 @@ export function startDeadlineFeedSweep(options: DeadlineFeedSweepOptions): Perio
 export async function sweepDeadlineFeed(options: DeadlineFeedSweepOptions): Promise<boolean> {
   const { knex, logger } = options;
   const after = await loadCheckpoint(knex);
-  const events = await options.feed.readAll({ after, maxCount: options.batchSize, filter: { eventTypes: [...deadlineEventTypes] } });
+  const events = await options.feed.readAll({
+    after,
+    maxCount: options.batchSize,
+    filter: { eventTypes: [...deadlineEventTypes] },
+  });
   const last = events[events.length - 1];
   if (!last) return false;
   const changes: DeadlineChange[] = [];

@@ -39,7 +39,10 @@ export async function startDeadlineRecorder(options: DeadlineRecorderOptions): P
         // Not held back as a projector would: no order to keep here, and waiting would stall
         // every other deadline. Lost at worst is one deadline, whose seats the other kind still covers.
         undecodable++;
-        logger.error({ err: error, streamSequence: message.info.streamSequence }, 'undecodable event skipped by the deadline recorder');
+        logger.error(
+          { err: error, streamSequence: message.info.streamSequence },
+          'undecodable event skipped by the deadline recorder',
+        );
       }
     }
     await recordChanges(options.knex, changes);

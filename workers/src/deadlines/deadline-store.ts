@@ -13,11 +13,19 @@ const KEY = '(reservation_id, kind, schedule_id, seat_id)';
  * row settled, creating the tombstone if the hold has not been seen yet.
  */
 export async function recordChanges(db: Knex | Knex.Transaction, changes: readonly DeadlineChange[]): Promise<void> {
-  const merged = new Map<string, { key: DeadlineKey; dueAt?: Date; sourceEventId?: string; correlationId?: string; settledBy?: string }>();
+  const merged = new Map<
+    string,
+    { key: DeadlineKey; dueAt?: Date; sourceEventId?: string; correlationId?: string; settledBy?: string }
+  >();
   for (const change of changes) {
     const id = deadlineId(change.key);
     const row = merged.get(id) ?? { key: change.key };
-    if (change.type === 'set') Object.assign(row, { dueAt: change.dueAt, sourceEventId: change.sourceEventId, correlationId: change.correlationId });
+    if (change.type === 'set')
+      Object.assign(row, {
+        dueAt: change.dueAt,
+        sourceEventId: change.sourceEventId,
+        correlationId: change.correlationId,
+      });
     else row.settledBy ??= change.settledBy;
     merged.set(id, row);
   }
@@ -69,7 +77,12 @@ interface DueRow {
  * seat path is for seats whose reservation has no deadline (never held: the crash case) or
  * whose reservation ended without releasing them (a crash between the two steps).
  */
-export async function claimDue(db: Knex | Knex.Transaction, now: Date, limit: number, leaseMs: number): Promise<DueDeadline[]> {
+export async function claimDue(
+  db: Knex | Knex.Transaction,
+  now: Date,
+  limit: number,
+  leaseMs: number,
+): Promise<DueDeadline[]> {
   const { rows } = (await db.raw(
     `UPDATE hold_deadlines AS d SET next_attempt_at = ?::timestamptz + make_interval(secs => ?)
      FROM (
@@ -96,16 +109,32 @@ export async function claimDue(db: Knex | Knex.Transaction, now: Date, limit: nu
       scheduleId: row.schedule_id,
       seatId: row.seat_id,
       dueAt: row.due_at,
-      sourceEventId: row.source_event_id ?? deadlineId({ kind: row.kind, reservationId: row.reservation_id, scheduleId: row.schedule_id, seatId: row.seat_id }),
+      sourceEventId:
+        row.source_event_id ??
+        deadlineId({
+          kind: row.kind,
+          reservationId: row.reservation_id,
+          scheduleId: row.schedule_id,
+          seatId: row.seat_id,
+        }),
       correlationId: row.correlation_id ?? row.source_event_id ?? row.reservation_id,
       attempts: row.attempts,
     }));
 }
 
 /** Marks deadlines done (their timeout ran, or there was nothing left to do), each with why. */
-export async function settleDeadlines(trx: Knex | Knex.Transaction, settled: ReadonlyArray<{ key: DeadlineKey; settledBy: string }>): Promise<void> {
+export async function settleDeadlines(
+  trx: Knex | Knex.Transaction,
+  settled: ReadonlyArray<{ key: DeadlineKey; settledBy: string }>,
+): Promise<void> {
   if (settled.length === 0) return;
-  const json = settled.map((s) => ({ r: s.key.reservationId, k: s.key.kind, sc: s.key.scheduleId, se: s.key.seatId, sb: s.settledBy }));
+  const json = settled.map((s) => ({
+    r: s.key.reservationId,
+    k: s.key.kind,
+    sc: s.key.scheduleId,
+    se: s.key.seatId,
+    sb: s.settledBy,
+  }));
   await trx.raw(
     `UPDATE hold_deadlines AS d SET settled_at = now(), settled_by = s.sb, last_error = NULL
      FROM jsonb_to_recordset(?::jsonb) AS s(r text, k text, sc text, se text, sb text)
@@ -115,7 +144,12 @@ export async function settleDeadlines(trx: Knex | Knex.Transaction, settled: Rea
 }
 
 /** A failed run: counted, its error kept for ops, tried again at `retryAt`. */
-export async function postponeDeadline(trx: Knex | Knex.Transaction, key: DeadlineKey, error: string, retryAt: Date): Promise<void> {
+export async function postponeDeadline(
+  trx: Knex | Knex.Transaction,
+  key: DeadlineKey,
+  error: string,
+  retryAt: Date,
+): Promise<void> {
   await trx('hold_deadlines')
     .where({ reservation_id: key.reservationId, kind: key.kind, schedule_id: key.scheduleId, seat_id: key.seatId })
     .update({ attempts: trx.raw('attempts + 1'), last_error: error, next_attempt_at: retryAt });

@@ -73,7 +73,8 @@ export function startDeadlineTimer(options: DeadlineTimerOptions): PeriodicLoop 
   };
 }
 
-type Run = { deadline: DueDeadline; ok: true; result: TimeoutResult } | { deadline: DueDeadline; ok: false; error: unknown };
+type Run =
+  { deadline: DueDeadline; ok: true; result: TimeoutResult } | { deadline: DueDeadline; ok: false; error: unknown };
 
 /** One round of one loop; true when the batch was full, i.e. more may be due already. */
 export async function runDueDeadlines(options: DeadlineTimerOptions): Promise<boolean> {
@@ -98,14 +99,18 @@ export async function runDueDeadlines(options: DeadlineTimerOptions): Promise<bo
     postponed.push({ deadline, error, attempts, retryAt: new Date(options.now().getTime() + retryDelayMs(attempts)) });
   }
   await knex.transaction(async (trx) => {
-    for (const { deadline, error, retryAt } of postponed) await postponeDeadline(trx, deadline, errorText(error), retryAt);
+    for (const { deadline, error, retryAt } of postponed)
+      await postponeDeadline(trx, deadline, errorText(error), retryAt);
     await settleDeadlines(
       trx,
       settled.map(({ deadline, outcome }) => ({ key: deadline, settledBy: `timer:${outcome}` })),
     );
   });
   for (const { deadline, error, attempts, retryAt } of postponed) {
-    logger.warn({ err: error, deadline: deadlineId(deadline), attempts, retryAt }, 'timeout command failed, retrying later');
+    logger.warn(
+      { err: error, deadline: deadlineId(deadline), attempts, retryAt },
+      'timeout command failed, retrying later',
+    );
   }
   const at = Date.now();
   for (const { deadline, outcome } of settled) {
@@ -124,7 +129,8 @@ export async function runDueDeadlines(options: DeadlineTimerOptions): Promise<bo
 async function runTimeouts(options: DeadlineTimerOptions, due: readonly DueDeadline[]): Promise<Run[]> {
   const reservations = due.filter((d) => d.kind === 'reservation');
   const seats = due.filter((d) => d.kind === 'seat');
-  const perAppend = reservations.length > 0 && options.context(reservations[0]!).store.appendMany ? EXPIRIES_PER_APPEND : 1;
+  const perAppend =
+    reservations.length > 0 && options.context(reservations[0]!).store.appendMany ? EXPIRIES_PER_APPEND : 1;
   const groups: DueDeadline[][] = [];
   for (let i = 0; i < reservations.length; i += perAppend) groups.push(reservations.slice(i, i + perAppend));
   for (const seat of seats) groups.push([seat]);

@@ -35,5 +35,7 @@ export function seatDeadline(reservationId: string, scheduleId: string, seatId: 
 
 /** One string per deadline: for de-duplicating, sorting and logging. */
 export function deadlineId(key: DeadlineKey): string {
-  return key.kind === 'reservation' ? `reservation/${key.reservationId}` : `seat/${key.reservationId}/${key.scheduleId}/${key.seatId}`;
+  return key.kind === 'reservation'
+    ? `reservation/${key.reservationId}`
+    : `seat/${key.reservationId}/${key.scheduleId}/${key.seatId}`;
 }

@@ -1,5 +1,11 @@
 import { HoldNotExpiredError } from '@concert/domain';
-import { expireReservation, expireReservations, releaseOrphanSeat, type CommandContext, type ExpiryResult } from '@concert/write-model';
+import {
+  expireReservation,
+  expireReservations,
+  releaseOrphanSeat,
+  type CommandContext,
+  type ExpiryResult,
+} from '@concert/write-model';
 import type { DueDeadline } from './deadline.js';
 
 /**
@@ -57,7 +63,9 @@ export async function runTimeoutCommand(ctx: CommandContext, deadline: DueDeadli
 export async function runExpiries(
   items: ReadonlyArray<{ ctx: CommandContext; deadline: DueDeadline }>,
 ): Promise<Array<{ ok: true; result: TimeoutResult } | { ok: false; error: unknown }>> {
-  const expiries = await expireReservations(items.map(({ ctx, deadline }) => ({ ctx, reservationId: deadline.reservationId })));
+  const expiries = await expireReservations(
+    items.map(({ ctx, deadline }) => ({ ctx, reservationId: deadline.reservationId })),
+  );
   return expiries.map((expiry) => {
     try {
       return { ok: true, result: settledBy(expiry) };

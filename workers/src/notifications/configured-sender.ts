@@ -10,6 +10,11 @@ export function configuredSender(
   knex: Knex,
 ): NotificationSender {
   if (config.NOTIFY_WEBHOOK_URL === undefined) return inboxSender(knex);
-  if (config.NOTIFY_WEBHOOK_SECRET === undefined) throw new Error('NOTIFY_WEBHOOK_SECRET is required with NOTIFY_WEBHOOK_URL');
-  return webhookSender({ url: config.NOTIFY_WEBHOOK_URL, secret: config.NOTIFY_WEBHOOK_SECRET, timeoutMs: config.NOTIFY_TIMEOUT_MS });
+  if (config.NOTIFY_WEBHOOK_SECRET === undefined)
+    throw new Error('NOTIFY_WEBHOOK_SECRET is required with NOTIFY_WEBHOOK_URL');
+  return webhookSender({
+    url: config.NOTIFY_WEBHOOK_URL,
+    secret: config.NOTIFY_WEBHOOK_SECRET,
+    timeoutMs: config.NOTIFY_TIMEOUT_MS,
+  });
 }

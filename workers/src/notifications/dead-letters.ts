@@ -22,7 +22,9 @@ interface DeadLetterRow {
 
 /** Every dead letter, oldest first. */
 export async function listDeadLetters(db: Knex): Promise<DeadLetter[]> {
-  const rows = await db<DeadLetterRow>('notification_dead_letters').select('*').orderBy([{ column: 'dead_at' }, { column: 'event_id' }]);
+  const rows = await db<DeadLetterRow>('notification_dead_letters')
+    .select('*')
+    .orderBy([{ column: 'dead_at' }, { column: 'event_id' }]);
   return rows.map((row) => ({
     eventId: row.event_id,
     userId: row.notification.userId,

@@ -42,7 +42,12 @@ export function deliveryRetryDelayMs(baseMs: number, failed: number): number {
  * the same X-Notification-Id, which receivers deduplicate on.
  */
 export function startDeliveryDispatcher(options: DeliveryDispatcherOptions): PeriodicLoop {
-  return startPeriodicLoop('notification dispatcher', options.intervalMs ?? DEFAULT_INTERVAL_MS, () => dispatchDue(options), options.logger);
+  return startPeriodicLoop(
+    'notification dispatcher',
+    options.intervalMs ?? DEFAULT_INTERVAL_MS,
+    () => dispatchDue(options),
+    options.logger,
+  );
 }
 
 /** One round; true when the batch was full, i.e. more may be due already. */
@@ -69,7 +74,13 @@ export async function dispatchDue(options: DeliveryDispatcherOptions): Promise<b
     for (const { delivery, error } of outcomes) {
       if (error === undefined) continue;
       const attempts = delivery.attempts + 1;
-      const log = { notification: delivery.notification.id, kind: delivery.notification.kind, sender: sender.name, attempts, error };
+      const log = {
+        notification: delivery.notification.id,
+        kind: delivery.notification.kind,
+        sender: sender.name,
+        attempts,
+        error,
+      };
       metrics.notificationFailures.inc({ sender: sender.name });
       if (attempts >= options.maxAttempts) {
         await deadLetter(trx, delivery, error);

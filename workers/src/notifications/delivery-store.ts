@@ -6,7 +6,10 @@ import type { Notification, NotificationKind } from './notification.js';
  * one that is there already is a no-op, which is what makes a notification go out at most
  * once however often its event is delivered, and by however many workers.
  */
-export async function enqueueNotifications(db: Knex | Knex.Transaction, notifications: readonly Notification[]): Promise<number> {
+export async function enqueueNotifications(
+  db: Knex | Knex.Transaction,
+  notifications: readonly Notification[],
+): Promise<number> {
   if (notifications.length === 0) return 0;
   const rows = notifications.map((n) => ({
     event_id: n.id,
@@ -16,7 +19,11 @@ export async function enqueueNotifications(db: Knex | Knex.Transaction, notifica
     occurred_at: n.occurredAt,
     payload: JSON.stringify(n.payload),
   }));
-  const inserted: unknown[] = await db('notification_deliveries').insert(rows).onConflict('event_id').ignore().returning('event_id');
+  const inserted: unknown[] = await db('notification_deliveries')
+    .insert(rows)
+    .onConflict('event_id')
+    .ignore()
+    .returning('event_id');
   return inserted.length;
 }
 
@@ -72,7 +79,12 @@ export async function markDelivered(trx: Knex.Transaction, eventIds: readonly st
 }
 
 /** A failed attempt with attempts to spare: counted, its error kept, tried again at `retryAt`. */
-export async function postponeDelivery(trx: Knex.Transaction, eventId: string, error: string, retryAt: Date): Promise<void> {
+export async function postponeDelivery(
+  trx: Knex.Transaction,
+  eventId: string,
+  error: string,
+  retryAt: Date,
+): Promise<void> {
   await trx('notification_deliveries')
     .where('event_id', eventId)
     .update({ attempts: trx.raw('attempts + 1'), last_error: error, next_attempt_at: retryAt });
@@ -81,9 +93,16 @@ export async function postponeDelivery(trx: Knex.Transaction, eventId: string, e
 /** The last attempt failed: the delivery is dead, and a dead letter keeps what ops need to resend it. */
 export async function deadLetter(trx: Knex.Transaction, delivery: PendingDelivery, error: string): Promise<void> {
   const attempts = delivery.attempts + 1;
-  await trx('notification_deliveries').where('event_id', delivery.notification.id).update({ status: 'dead', attempts, last_error: error });
+  await trx('notification_deliveries')
+    .where('event_id', delivery.notification.id)
+    .update({ status: 'dead', attempts, last_error: error });
   await trx('notification_dead_letters')
-    .insert({ event_id: delivery.notification.id, notification: JSON.stringify(delivery.notification), attempts, last_error: error })
+    .insert({
+      event_id: delivery.notification.id,
+      notification: JSON.stringify(delivery.notification),
+      attempts,
+      last_error: error,
+    })
     .onConflict('event_id')
     .ignore();
 }

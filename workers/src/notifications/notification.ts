@@ -1,5 +1,6 @@
 /** What a user is told about, one kind per notifying event type. */
-export type NotificationKind = 'reservation-held' | 'reservation-confirmed' | 'reservation-expired' | 'payment-completed';
+export type NotificationKind =
+  'reservation-held' | 'reservation-confirmed' | 'reservation-expired' | 'payment-completed';
 
 /** One notification: the event that caused it is its identity (at most one per event id). */
 export interface Notification {

@@ -38,7 +38,10 @@ export async function startNotifier(options: NotifierOptions): Promise<PeriodicL
       } catch (error) {
         // A notification lost is better than every later one stalled behind it.
         undecodable++;
-        logger.error({ err: error, streamSequence: message.info.streamSequence }, 'undecodable event skipped by the notifier');
+        logger.error(
+          { err: error, streamSequence: message.info.streamSequence },
+          'undecodable event skipped by the notifier',
+        );
       }
     }
     const notifications = await addressed(drafts);

@@ -23,11 +23,22 @@ export function notificationDraftOf(recorded: RecordedEvent): NotificationDraft 
   switch (event.type) {
     case 'ReservationHeld': {
       const { reservationId, userId, scheduleId, seatIds, amount, expiresAt } = event.data;
-      return { ...base, kind: 'reservation-held', userId, reservationId, payload: { scheduleId, seatIds, amount, expiresAt } };
+      return {
+        ...base,
+        kind: 'reservation-held',
+        userId,
+        reservationId,
+        payload: { scheduleId, seatIds, amount, expiresAt },
+      };
     }
     case 'ReservationConfirmed': {
       const { reservationId, paymentId, scheduleId, seatIds, amount } = event.data;
-      return { ...base, kind: 'reservation-confirmed', reservationId, payload: { paymentId, scheduleId, seatIds, amount } };
+      return {
+        ...base,
+        kind: 'reservation-confirmed',
+        reservationId,
+        payload: { paymentId, scheduleId, seatIds, amount },
+      };
     }
     case 'ReservationExpired': {
       const { reservationId, scheduleId, seatIds } = event.data;

@@ -7,7 +7,10 @@ import type { EventStore } from '@concert/infra';
  * instances took the events. Reservations never held (a crash before ReservationHeld, later
  * expired by the saga) have nobody to tell and are absent from the map.
  */
-export async function reservationHolders(store: EventStore, reservationIds: readonly string[]): Promise<Map<string, string>> {
+export async function reservationHolders(
+  store: EventStore,
+  reservationIds: readonly string[],
+): Promise<Map<string, string>> {
   const holders = new Map<string, string>();
   if (reservationIds.length === 0) return holders;
   const unique = [...new Set(reservationIds)];

@@ -34,7 +34,13 @@ const DEFAULT_TOLERANCE_S = 300;
  */
 export function verifyWebhookSignature(check: WebhookVerification): boolean {
   const { timestamp, signature } = check;
-  if (timestamp === undefined || signature === undefined || !/^\d{1,12}$/.test(timestamp) || !/^[0-9a-f]{64}$/.test(signature)) return false;
+  if (
+    timestamp === undefined ||
+    signature === undefined ||
+    !/^\d{1,12}$/.test(timestamp) ||
+    !/^[0-9a-f]{64}$/.test(signature)
+  )
+    return false;
   const nowS = check.nowS ?? Math.floor(Date.now() / 1000);
   if (Math.abs(nowS - Number(timestamp)) > (check.toleranceS ?? DEFAULT_TOLERANCE_S)) return false;
   const expected = Buffer.from(webhookSignature(check.secret, Number(timestamp), check.body), 'hex');

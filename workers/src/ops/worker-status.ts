@@ -32,13 +32,22 @@ const OVERDUE_AFTER_MS = 60_000;
  * notifier), the open hold deadlines, and the notifications waiting or dead. `jsm` undefined:
  * NATS was not reachable, and the consumers say so.
  */
-export async function workerStatus(knex: Knex, jsm: JetStreamManager | undefined, stream: string): Promise<WorkerStatus> {
+export async function workerStatus(
+  knex: Knex,
+  jsm: JetStreamManager | undefined,
+  stream: string,
+): Promise<WorkerStatus> {
   const consumers = await Promise.all(
     [RECORDER_DURABLE, NOTIFIER_DURABLE].map(async (durable): Promise<WorkerConsumerStatus> => {
       if (!jsm) return { durable, problem: 'NATS unreachable' };
       try {
         const info = await jsm.consumers.info(stream, durable);
-        return { durable, pending: info.num_pending, unacked: info.num_ack_pending, delivered: info.delivered.stream_seq };
+        return {
+          durable,
+          pending: info.num_pending,
+          unacked: info.num_ack_pending,
+          delivered: info.delivered.stream_seq,
+        };
       } catch (error) {
         return { durable, problem: (error as Error).message.split('\n')[0] ?? 'unknown' };
       }

@@ -52,13 +52,23 @@ export async function recoverStuckPayments(options: PaymentRecoveryOptions): Pro
       metrics.paymentsRecovered.inc({ status });
       if (status !== 'unchanged') {
         logger.warn(
-          { paymentId: payment.paymentId, reservationId: payment.reservationId, requestedAt: payment.requestedAt, status, reason: outcome.reason, correlationId },
+          {
+            paymentId: payment.paymentId,
+            reservationId: payment.reservationId,
+            requestedAt: payment.requestedAt,
+            status,
+            reason: outcome.reason,
+            correlationId,
+          },
           'stuck payment recovered',
         );
       }
     } catch (error) {
       metrics.paymentRecoveryFailures.inc();
-      logger.error({ err: error, paymentId: payment.paymentId, reservationId: payment.reservationId, correlationId }, 'payment recovery failed, retrying next round');
+      logger.error(
+        { err: error, paymentId: payment.paymentId, reservationId: payment.reservationId, correlationId },
+        'payment recovery failed, retrying next round',
+      );
     }
   });
   return false;

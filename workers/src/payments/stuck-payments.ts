@@ -18,5 +18,9 @@ export async function findStuckPayments(knex: Knex, before: Date, limit: number)
     .andWhere('requested_at', '<', before)
     .orderBy('requested_at')
     .limit(limit);
-  return rows.map((row) => ({ paymentId: row.payment_id, reservationId: row.reservation_id, requestedAt: row.requested_at }));
+  return rows.map((row) => ({
+    paymentId: row.payment_id,
+    reservationId: row.reservation_id,
+    requestedAt: row.requested_at,
+  }));
 }

@@ -43,7 +43,8 @@ export function startPeriodicLoop(
     },
     async ready() {
       if (!running) throw new Error(`${name} is not running`);
-      if (lastError !== undefined) throw new Error(`${name}: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+      if (lastError !== undefined)
+        throw new Error(`${name}: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
     },
   };
 }

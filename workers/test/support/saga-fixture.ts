@@ -19,7 +19,14 @@ import {
   type SeatLocks,
   PostgresAdvisoryLock,
 } from '@concert/infra';
-import { addSchedule, createConcert, holdSeats, ScheduleCatalog, type CommandContext, type Hold } from '@concert/write-model';
+import {
+  addSchedule,
+  createConcert,
+  holdSeats,
+  ScheduleCatalog,
+  type CommandContext,
+  type Hold,
+} from '@concert/write-model';
 import knexFactory, { type Knex } from 'knex';
 import { startWorkers, type RunningWorkers, type WorkersOptions } from '../../src/start-workers.js';
 import { startService, type ServiceProcess } from '@concert/infra/testing';
@@ -44,7 +51,9 @@ export interface SagaFixture {
   hold(userId: string, scheduleId: string, seatIds: string[], durationMs: number): Promise<Hold>;
   /** Workers in this process (stopped by close()), each with its own pools, as separate instances would be. */
   startWorkers(
-    overrides?: Partial<Pick<WorkersOptions, 'onTimeoutRun' | 'onPaymentRecovered' | 'paymentRecovery' | 'expiry' | 'notifications'>>,
+    overrides?: Partial<
+      Pick<WorkersOptions, 'onTimeoutRun' | 'onPaymentRecovered' | 'paymentRecovery' | 'expiry' | 'notifications'>
+    >,
   ): Promise<RunningWorkers & { registry: Registry }>;
   /** Stops every worker startWorkers() started. */
   stopWorkers(): Promise<void>;
@@ -104,7 +113,11 @@ export async function sagaFixture(label: string): Promise<SagaFixture> {
       return { scheduleId, seatIds };
     },
     hold(userId, scheduleId, seatIds, durationMs) {
-      return holdSeats(ctx(), { catalog, holdDurationMs: durationMs, lockTtlMs: 5000 }, { reservationId: randomUUID(), userId, scheduleId, seatIds });
+      return holdSeats(
+        ctx(),
+        { catalog, holdDurationMs: durationMs, lockTtlMs: 5000 },
+        { reservationId: randomUUID(), userId, scheduleId, seatIds },
+      );
     },
     async startWorkers(overrides = {}) {
       const registry = new Registry();
@@ -143,11 +156,16 @@ export async function sagaFixture(label: string): Promise<SagaFixture> {
       await Promise.all(running.splice(0).map((stop) => stop()));
     },
     async seatStatuses(scheduleId) {
-      const rows: Array<{ seat_id: string; status: string }> = await knex('rm_seats').select('seat_id', 'status').where('schedule_id', scheduleId);
+      const rows: Array<{ seat_id: string; status: string }> = await knex('rm_seats')
+        .select('seat_id', 'status')
+        .where('schedule_id', scheduleId);
       return Object.fromEntries(rows.map((r) => [r.seat_id, r.status]));
     },
     async reservationStatus(reservationId) {
-      const row: { status: string } | undefined = await knex('rm_reservations').select('status').where('reservation_id', reservationId).first();
+      const row: { status: string } | undefined = await knex('rm_reservations')
+        .select('status')
+        .where('reservation_id', reservationId)
+        .first();
       return row?.status;
     },
     events: (streamId) => store.readStream(streamId),

@@ -37,7 +37,14 @@ export async function startWebhookReceiver(behaviour: ReceiverBehaviour = {}): P
       const id = header(req, 'x-notification-id') ?? '';
       const seen = requests.filter((r) => r.id === id).length;
       const status = seen < (behaviour.failFirst ?? 0) ? 500 : 204;
-      requests.push({ id, timestamp: header(req, 'x-signature-timestamp'), signature: header(req, 'x-signature'), body, status, at: Date.now() });
+      requests.push({
+        id,
+        timestamp: header(req, 'x-signature-timestamp'),
+        signature: header(req, 'x-signature'),
+        body,
+        status,
+        at: Date.now(),
+      });
       if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
       res.statusCode = status;
       res.end(status === 500 ? 'receiver is down' : undefined);

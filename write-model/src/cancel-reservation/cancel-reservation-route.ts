@@ -11,7 +11,10 @@ export function cancelReservationRoute(app: Express, deps: CommandApiDeps): void
     commandRoute(deps, 'cancel-reservation', async (req, res) => {
       const { reservationId } = parseParams(reservationIdParams, req);
       parseBody(cancelReservationBody, req);
-      const { position } = await cancelReservation(commandContext(deps, res), { reservationId, userId: authOf(res).userId });
+      const { position } = await cancelReservation(commandContext(deps, res), {
+        reservationId,
+        userId: authOf(res).userId,
+      });
       setConsistencyToken(res, position);
       res.status(200).json({ reservationId, status: 'CANCELLED' });
     }),

@@ -36,7 +36,11 @@ export interface StreamCommand {
 }
 
 /** A command for one stream, to pass with others to handleCommand. */
-export function streamCommand<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>, command: C): StreamCommand {
+export function streamCommand<C, E extends DomainEvent, S>(
+  streamId: string,
+  decider: Decider<C, E, S>,
+  command: C,
+): StreamCommand {
   return {
     streamId,
     decide(recorded) {
@@ -86,7 +90,11 @@ export function handleCommand<C, E extends DomainEvent, S>(
   command: C,
   options?: HandleOptions,
 ): Promise<Handled<E, S>>;
-export function handleCommand(ctx: CommandContext, commands: readonly StreamCommand[], options?: HandleOptions): Promise<HandledStreams>;
+export function handleCommand(
+  ctx: CommandContext,
+  commands: readonly StreamCommand[],
+  options?: HandleOptions,
+): Promise<HandledStreams>;
 export async function handleCommand<C, E extends DomainEvent, S>(
   ctx: CommandContext,
   target: string | readonly StreamCommand[],
@@ -94,8 +102,10 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   command?: C,
   maybeOptions?: HandleOptions,
 ): Promise<Handled<E, S> | HandledStreams> {
-  if (typeof target !== 'string') return handleStreams(ctx, target, isDecider(deciderOrOptions) ? {} : (deciderOrOptions ?? {}));
-  if (!isDecider(deciderOrOptions)) throw new TypeError('handleCommand(ctx, streamId, decider, command): decider missing');
+  if (typeof target !== 'string')
+    return handleStreams(ctx, target, isDecider(deciderOrOptions) ? {} : (deciderOrOptions ?? {}));
+  if (!isDecider(deciderOrOptions))
+    throw new TypeError('handleCommand(ctx, streamId, decider, command): decider missing');
   const decider = deciderOrOptions;
   let decided: { events: E[]; state: S } = { events: [], state: decider.initialState() };
   const one: StreamCommand = {
@@ -107,14 +117,22 @@ export async function handleCommand<C, E extends DomainEvent, S>(
     },
   };
   const handled = await decideAndAppend(ctx, [one], maybeOptions ?? {});
-  return { events: decided.events, state: decided.events.reduce(decider.evolve, decided.state), position: handled.position };
+  return {
+    events: decided.events,
+    state: decided.events.reduce(decider.evolve, decided.state),
+    position: handled.position,
+  };
 }
 
 function isDecider<C, E, S>(value: Decider<C, E, S> | HandleOptions | undefined): value is Decider<C, E, S> {
   return value !== undefined && 'decide' in value;
 }
 
-async function handleStreams(ctx: CommandContext, commands: readonly StreamCommand[], options: HandleOptions): Promise<HandledStreams> {
+async function handleStreams(
+  ctx: CommandContext,
+  commands: readonly StreamCommand[],
+  options: HandleOptions,
+): Promise<HandledStreams> {
   if (commands.length <= 1 || ctx.store.appendMany) return decideAndAppend(ctx, commands, options);
   const written: HandledStreams['written'] = [];
   for (const command of commands) {
@@ -128,7 +146,11 @@ async function handleStreams(ctx: CommandContext, commands: readonly StreamComma
 }
 
 /** The loop: read every stream, decide each, append all at once (one stream: append; several: appendMany). */
-async function decideAndAppend(ctx: CommandContext, commands: readonly StreamCommand[], options: HandleOptions): Promise<HandledStreams> {
+async function decideAndAppend(
+  ctx: CommandContext,
+  commands: readonly StreamCommand[],
+  options: HandleOptions,
+): Promise<HandledStreams> {
   const maxRetries = options.maxRetries ?? 0;
   for (let attempt = 0; ; attempt++) {
     const recorded =
@@ -142,13 +164,18 @@ async function decideAndAppend(ctx: CommandContext, commands: readonly StreamCom
       try {
         const { events, revision } = command.decide(recorded.get(command.streamId) ?? []);
         if (events.length === 0) continue;
-        const toAppend = events.map((e) => ({ type: e.type, data: e.data, metadata: metadataFor(ctx, e.type, occurredAt) }));
+        const toAppend = events.map((e) => ({
+          type: e.type,
+          data: e.data,
+          metadata: metadataFor(ctx, e.type, occurredAt),
+        }));
         writes.push({ streamId: command.streamId, events: toAppend, expectedRevision: revision });
       } catch (error) {
         refusals.push(error);
       }
     }
-    if (refusals.length > 0) throw refusals.length > 1 && options.combineRefusals ? options.combineRefusals(refusals) : refusals[0];
+    if (refusals.length > 0)
+      throw refusals.length > 1 && options.combineRefusals ? options.combineRefusals(refusals) : refusals[0];
     if (writes.length === 0) return { written: [], position: undefined };
     try {
       const results = await appendAll(ctx, writes);
@@ -162,7 +189,8 @@ async function decideAndAppend(ctx: CommandContext, commands: readonly StreamCom
 }
 
 async function appendAll(ctx: CommandContext, writes: readonly StreamWrite[]): Promise<AppendResult[]> {
-  if (writes.length === 1) return [await ctx.store.append(writes[0]!.streamId, writes[0]!.events, writes[0]!.expectedRevision)];
+  if (writes.length === 1)
+    return [await ctx.store.append(writes[0]!.streamId, writes[0]!.events, writes[0]!.expectedRevision)];
   if (!ctx.store.appendMany) throw new Error('several streams in one append need a store with appendMany');
   return ctx.store.appendMany(writes);
 }

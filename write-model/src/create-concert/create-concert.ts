@@ -7,6 +7,9 @@ export async function createConcert(
   ctx: CommandContext,
   input: { concertId: string; title: string; venue: string },
 ): Promise<{ position: GlobalPosition }> {
-  const created = await handleCommand(ctx, concertStreamId(input.concertId), concertDecider, { type: 'CreateConcert', data: input });
+  const created = await handleCommand(ctx, concertStreamId(input.concertId), concertDecider, {
+    type: 'CreateConcert',
+    data: input,
+  });
   return { position: created.position! };
 }

@@ -1,5 +1,12 @@
 import { reservationDecider, reservationStreamId, seatDecider, seatStreamId, type DomainEvent } from '@concert/domain';
-import { WrongExpectedVersion, type EventStore, type GlobalPosition, type NewEvent, type RecordedEvent, type StreamWrite } from '@concert/infra';
+import {
+  WrongExpectedVersion,
+  type EventStore,
+  type GlobalPosition,
+  type NewEvent,
+  type RecordedEvent,
+  type StreamWrite,
+} from '@concert/infra';
 import { metadataFor, type CommandContext } from '../command-loop/command-context.js';
 import { foldStream, handleCommand } from '../command-loop/handle-command.js';
 import { releaseSeats } from '../hold-seats/hold-seats.js';
@@ -83,21 +90,37 @@ export interface ExpiryPlan {
 export function planExpiry(ctx: CommandContext, reservationId: string, recorded: readonly RecordedEvent[]): ExpiryPlan {
   const reservation = foldStream(reservationDecider, recorded);
   const now = ctx.now();
-  const expired = reservationDecider.decide({ type: 'ExpireReservation', data: { reservationId, now } }, reservation.state);
+  const expired = reservationDecider.decide(
+    { type: 'ExpireReservation', data: { reservationId, now } },
+    reservation.state,
+  );
   const state = expired.reduce(reservationDecider.evolve, reservation.state);
   const hold = state.status === 'Expired' ? (state.hold ?? undefined) : undefined;
   return {
     reservationId,
     outcome: state.status !== 'Expired' ? 'not-expirable' : expired.length > 0 ? 'expired' : 'already-expired',
     now,
-    writes: expired.length > 0 ? [{ streamId: reservationStreamId(reservationId), events: toNew(ctx, expired, now), expectedRevision: reservation.revision }] : [],
+    writes:
+      expired.length > 0
+        ? [
+            {
+              streamId: reservationStreamId(reservationId),
+              events: toNew(ctx, expired, now),
+              expectedRevision: reservation.revision,
+            },
+          ]
+        : [],
     hold,
     seatStreams: hold ? hold.seatIds.map((seatId) => seatStreamId(hold.scheduleId, seatId)) : [],
   };
 }
 
 /** The plan's writes in release-rule order: ReservationExpired first, then each seat still held by this reservation. */
-export function planReleases(ctx: CommandContext, plan: ExpiryPlan, seats: ReadonlyMap<string, readonly RecordedEvent[]>): StreamWrite[] {
+export function planReleases(
+  ctx: CommandContext,
+  plan: ExpiryPlan,
+  seats: ReadonlyMap<string, readonly RecordedEvent[]>,
+): StreamWrite[] {
   const writes = [...plan.writes];
   const { hold, reservationId } = plan;
   if (!hold) return writes;
@@ -108,14 +131,16 @@ export function planReleases(ctx: CommandContext, plan: ExpiryPlan, seats: Reado
       { type: 'ReleaseSeat', data: { scheduleId: hold.scheduleId, seatId, reservationId, reason: 'expired' } },
       seat.state,
     );
-    if (released.length > 0) writes.push({ streamId, events: toNew(ctx, released, plan.now), expectedRevision: seat.revision });
+    if (released.length > 0)
+      writes.push({ streamId, events: toNew(ctx, released, plan.now), expectedRevision: seat.revision });
   });
   return writes;
 }
 
 /** Frees the Redis marks of the seats a committed expiry released (best effort: they expire anyway). */
 export async function releaseLocks(ctx: CommandContext, plan: ExpiryPlan): Promise<void> {
-  if (plan.hold) await ctx.locks?.release(plan.hold.scheduleId, plan.hold.seatIds, plan.reservationId).catch(() => undefined);
+  if (plan.hold)
+    await ctx.locks?.release(plan.hold.scheduleId, plan.hold.seatIds, plan.reservationId).catch(() => undefined);
 }
 
 function toNew(ctx: CommandContext, events: readonly DomainEvent[], now: Date): NewEvent[] {

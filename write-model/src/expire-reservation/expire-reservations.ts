@@ -1,7 +1,14 @@
 import { reservationStreamId } from '@concert/domain';
 import { WrongExpectedVersion, type StreamWrite } from '@concert/infra';
 import type { CommandContext } from '../command-loop/command-context.js';
-import { expireReservation, planExpiry, planReleases, releaseLocks, type Expiry, type ExpiryPlan } from './expire-reservation.js';
+import {
+  expireReservation,
+  planExpiry,
+  planReleases,
+  releaseLocks,
+  type Expiry,
+  type ExpiryPlan,
+} from './expire-reservation.js';
 
 /** One reservation to expire, with the context its events are written in (its own correlation). */
 export interface ExpiryRequest {
@@ -34,7 +41,8 @@ export async function expireReservations(requests: readonly ExpiryRequest[]): Pr
     requests.forEach(({ ctx, reservationId }, i) => {
       try {
         const plan = planExpiry(ctx, reservationId, reservations.get(reservationStreamId(reservationId)) ?? []);
-        if (plan.outcome === 'not-expirable') results.set(i, { ok: true, expiry: { outcome: plan.outcome, position: undefined } });
+        if (plan.outcome === 'not-expirable')
+          results.set(i, { ok: true, expiry: { outcome: plan.outcome, position: undefined } });
         else plans.set(i, plan);
       } catch (error) {
         results.set(i, { ok: false, error });

@@ -37,7 +37,8 @@ export function holdSeatsRoute(app: Express, deps: CommandApiDeps): void {
     commandRoute(deps, 'hold-seats', async (req, res) => {
       const body = parseBody(holdSeatsBody, req);
       const queueConcert = req.headers[VERIFIED_QUEUE_CONCERT_HEADER];
-      if (typeof queueConcert === 'string') await assertScheduleOfConcert(deps.catalog, body.scheduleId, queueConcert, loggerOf(req));
+      if (typeof queueConcert === 'string')
+        await assertScheduleOfConcert(deps.catalog, body.scheduleId, queueConcert, loggerOf(req));
       const reservationId = randomUUID();
       const hold = await holdSeats(
         commandContext(deps, res),
@@ -65,9 +66,17 @@ export function holdSeatsRoute(app: Express, deps: CommandApiDeps): void {
  * no read model (a schedule added a moment ago is holdable). A mismatch is the gateway's 401
  * `queue-token-invalid`; an unknown schedule is left to the hold (404 `schedule-not-found`).
  */
-async function assertScheduleOfConcert(catalog: ScheduleCatalog, scheduleId: string, concertId: string, log: Logger): Promise<void> {
+async function assertScheduleOfConcert(
+  catalog: ScheduleCatalog,
+  scheduleId: string,
+  concertId: string,
+  log: Logger,
+): Promise<void> {
   const schedule = await catalog.schedule(scheduleId);
   if (schedule.status === 'Empty' || schedule.concertId === concertId) return;
-  log.info({ scheduleId, concertId: schedule.concertId, queueConcert: concertId }, 'queue token refused: it is for another concert');
+  log.info(
+    { scheduleId, concertId: schedule.concertId, queueConcert: concertId },
+    'queue token refused: it is for another concert',
+  );
   throw queueTokenInvalidProblem();
 }

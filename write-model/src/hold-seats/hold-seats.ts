@@ -58,7 +58,14 @@ export async function holdSeats(ctx: CommandContext, deps: HoldSeatsDeps, input:
   const { amount } = await deps.catalog.priceSeats(input.scheduleId, seatIds);
   const placeHold = planHold({ ...input, seatIds, amount }, ctx.now(), deps.holdDurationMs);
   const { expiresAt } = placeHold.data;
-  const hold = (position: GlobalPosition): Hold => ({ reservationId: input.reservationId, scheduleId: input.scheduleId, seatIds, amount, expiresAt, position });
+  const hold = (position: GlobalPosition): Hold => ({
+    reservationId: input.reservationId,
+    scheduleId: input.scheduleId,
+    seatIds,
+    amount,
+    expiresAt,
+    position,
+  });
 
   const lock = await acquireLocks(ctx.locks, deps, input.scheduleId, seatIds, input.reservationId);
   let kept = false;
@@ -86,7 +93,10 @@ async function writeHold(ctx: CommandContext, placeHold: PlaceHold): Promise<Glo
       ctx,
       [
         ...seatIds.map((seatId, i) =>
-          streamCommand(seatStreams[i]!, seatDecider, { type: 'HoldSeat', data: { scheduleId, seatId, reservationId, holdExpiresAt } }),
+          streamCommand(seatStreams[i]!, seatDecider, {
+            type: 'HoldSeat',
+            data: { scheduleId, seatId, reservationId, holdExpiresAt },
+          }),
         ),
         streamCommand(reservationStreamId(reservationId), reservationDecider, placeHold),
       ],
@@ -100,7 +110,9 @@ async function writeHold(ctx: CommandContext, placeHold: PlaceHold): Promise<Glo
     const seatIndex = conflict instanceof WrongExpectedVersion ? seatStreams.indexOf(conflict.streamId) : -1;
     if (seatIndex < 0) throw error;
     const unavailable = new SeatUnavailableError([seatIds[seatIndex]!]);
-    throw error instanceof PartialWriteError ? new PartialWriteError(error.written, error.failedStreamId, unavailable) : unavailable;
+    throw error instanceof PartialWriteError
+      ? new PartialWriteError(error.written, error.failedStreamId, unavailable)
+      : unavailable;
   }
 }
 
@@ -125,7 +137,11 @@ function unavailableSeats(refusals: readonly unknown[]): unknown {
  * otherwise (the store is down), nothing is released: the saga frees the seats at their deadline.
  * The original error is rethrown by the caller whenever undefined is returned.
  */
-async function releaseAfterFailure(ctx: CommandContext, placeHold: PlaceHold, error: unknown): Promise<GlobalPosition | undefined> {
+async function releaseAfterFailure(
+  ctx: CommandContext,
+  placeHold: PlaceHold,
+  error: unknown,
+): Promise<GlobalPosition | undefined> {
   if (!(error instanceof PartialWriteError)) return undefined;
   const { reservationId, scheduleId, seatIds } = placeHold.data;
   const reservationStream = reservationStreamId(reservationId);

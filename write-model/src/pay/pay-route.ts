@@ -16,7 +16,11 @@ export function payRoute(app: Express, deps: CommandApiDeps): void {
     commandRoute(deps, 'pay', async (req, res) => {
       const { reservationId } = parseBody(payBody, req);
       const paymentId = randomUUID();
-      const outcome = await requestPayment(commandContext(deps, res), { reservationId, userId: authOf(res).userId, paymentId });
+      const outcome = await requestPayment(commandContext(deps, res), {
+        reservationId,
+        userId: authOf(res).userId,
+        paymentId,
+      });
       answer(res, outcome);
     }),
   );
@@ -33,8 +37,10 @@ export function answer(res: Response, outcome: PaymentOutcome): void {
       extra: { paymentId: outcome.paymentId, reservationId: outcome.reservationId },
     });
   }
-  res
-    .status(201)
-    .location(`/payments/${outcome.paymentId}`)
-    .json({ paymentId: outcome.paymentId, reservationId: outcome.reservationId, status: outcome.status, amount: outcome.amount });
+  res.status(201).location(`/payments/${outcome.paymentId}`).json({
+    paymentId: outcome.paymentId,
+    reservationId: outcome.reservationId,
+    status: outcome.status,
+    amount: outcome.amount,
+  });
 }

@@ -83,7 +83,10 @@ type StepResult = { position: GlobalPosition | undefined; failure?: PaymentFailu
  * so running the whole list again from any point completes the payment without double
  * effects. Exported so that tests can stop after any step, as a crash would.
  */
-export const paymentSteps: ReadonlyArray<{ name: string; run(ctx: CommandContext, attempt: OpenAttempt): Promise<StepResult> }> = [
+export const paymentSteps: ReadonlyArray<{
+  name: string;
+  run(ctx: CommandContext, attempt: OpenAttempt): Promise<StepResult>;
+}> = [
   {
     name: 'debit-wallet',
     async run(ctx, attempt) {
@@ -92,7 +95,10 @@ export const paymentSteps: ReadonlyArray<{ name: string; run(ctx: CommandContext
           ctx,
           walletStreamId(attempt.userId),
           walletDecider,
-          { type: 'DebitWallet', data: { userId: attempt.userId, paymentId: attempt.paymentId, amount: attempt.amount, now: ctx.now() } },
+          {
+            type: 'DebitWallet',
+            data: { userId: attempt.userId, paymentId: attempt.paymentId, amount: attempt.amount, now: ctx.now() },
+          },
           { maxRetries: 10 },
         );
         return { position: debited.position };
@@ -110,7 +116,10 @@ export const paymentSteps: ReadonlyArray<{ name: string; run(ctx: CommandContext
           ctx,
           reservationStreamId(attempt.reservationId),
           reservationDecider,
-          { type: 'ConfirmReservation', data: { reservationId: attempt.reservationId, paymentId: attempt.paymentId, now: ctx.now() } },
+          {
+            type: 'ConfirmReservation',
+            data: { reservationId: attempt.reservationId, paymentId: attempt.paymentId, now: ctx.now() },
+          },
           { maxRetries: 3 },
         );
       try {
@@ -132,7 +141,8 @@ export const paymentSteps: ReadonlyArray<{ name: string; run(ctx: CommandContext
     name: 'sell-seats',
     async run(ctx, attempt) {
       const { state } = await loadStream(ctx, reservationStreamId(attempt.reservationId), reservationDecider);
-      if (state.status !== 'Confirmed') throw new Error(`reservation ${attempt.reservationId} is ${state.status}, not confirmed`);
+      if (state.status !== 'Confirmed')
+        throw new Error(`reservation ${attempt.reservationId} is ${state.status}, not confirmed`);
       let position: GlobalPosition | undefined;
       for (const seatId of state.seatIds) {
         // Cannot be refused: a confirmed reservation's seats are never released (the release rule).
@@ -140,7 +150,15 @@ export const paymentSteps: ReadonlyArray<{ name: string; run(ctx: CommandContext
           ctx,
           seatStreamId(state.scheduleId, seatId),
           seatDecider,
-          { type: 'SellSeat', data: { scheduleId: state.scheduleId, seatId, reservationId: attempt.reservationId, paymentId: attempt.paymentId } },
+          {
+            type: 'SellSeat',
+            data: {
+              scheduleId: state.scheduleId,
+              seatId,
+              reservationId: attempt.reservationId,
+              paymentId: attempt.paymentId,
+            },
+          },
           { maxRetries: 3 },
         );
         position = sold.position ?? position;
@@ -176,7 +194,10 @@ export const failureSteps: ReadonlyArray<{
         ctx,
         walletStreamId(attempt.userId),
         walletDecider,
-        { type: 'CreditWallet', data: { userId: attempt.userId, paymentId: attempt.paymentId, amount: attempt.amount, now: ctx.now() } },
+        {
+          type: 'CreditWallet',
+          data: { userId: attempt.userId, paymentId: attempt.paymentId, amount: attempt.amount, now: ctx.now() },
+        },
         { maxRetries: 10 },
       );
       return { position: credited.position };
@@ -213,7 +234,11 @@ export async function resumePayment(ctx: CommandContext, reservationId: string):
 export async function* paymentRun(ctx: CommandContext, reservationId: string): AsyncGenerator<string, PaymentOutcome> {
   const { state } = await loadStream(ctx, paymentStreamId(reservationId), paymentDecider);
   if (state.status === 'None') throw new ReservationNotFoundError(reservationId);
-  const outcome = (status: PaymentOutcome['status'], position: GlobalPosition | undefined, reason?: PaymentFailureReason): PaymentOutcome => ({
+  const outcome = (
+    status: PaymentOutcome['status'],
+    position: GlobalPosition | undefined,
+    reason?: PaymentFailureReason,
+  ): PaymentOutcome => ({
     reservationId,
     paymentId: state.paymentId,
     amount: state.amount,

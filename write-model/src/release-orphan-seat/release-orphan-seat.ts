@@ -1,4 +1,10 @@
-import { HoldNotExpiredError, reservationDecider, reservationStreamId, seatDecider, seatStreamId } from '@concert/domain';
+import {
+  HoldNotExpiredError,
+  reservationDecider,
+  reservationStreamId,
+  seatDecider,
+  seatStreamId,
+} from '@concert/domain';
 import type { GlobalPosition } from '@concert/infra';
 import type { CommandContext } from '../command-loop/command-context.js';
 import { loadStream } from '../command-loop/handle-command.js';
@@ -24,7 +30,8 @@ export async function releaseOrphanSeat(
   if (input.reservationId !== undefined && seat.reservationId !== input.reservationId) {
     return { outcome: 'superseded', position: undefined };
   }
-  if (new Date(seat.holdExpiresAt).getTime() > ctx.now().getTime()) return { outcome: 'hold-not-expired', position: undefined };
+  if (new Date(seat.holdExpiresAt).getTime() > ctx.now().getTime())
+    return { outcome: 'hold-not-expired', position: undefined };
 
   const { state: reservation } = await loadStream(ctx, reservationStreamId(seat.reservationId), reservationDecider);
   let position: GlobalPosition | undefined;

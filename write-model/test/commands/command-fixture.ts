@@ -34,7 +34,11 @@ export async function givenSchedule(
   const scheduleId = randomUUID();
   const ctx = contextFor(store, clock, 'admin');
   await createConcert(ctx, { concertId, title: 'Test concert', venue: 'Hall' });
-  const seats = Array.from({ length: seatCount }, (_, i) => ({ seatId: `A-${i + 1}`, grade: 'R', price: 100 + 10 * i }));
+  const seats = Array.from({ length: seatCount }, (_, i) => ({
+    seatId: `A-${i + 1}`,
+    grade: 'R',
+    price: 100 + 10 * i,
+  }));
   await addSchedule(ctx, { concertId, scheduleId, startsAt: '2027-01-01T19:00:00.000Z', seats });
   const prices = new Map(seats.map((s) => [s.seatId, s.price]));
   return { concertId, scheduleId, seatIds: seats.map((s) => s.seatId), priceOf: (seatId) => prices.get(seatId)! };

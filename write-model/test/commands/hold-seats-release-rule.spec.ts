@@ -4,7 +4,15 @@ import { reservationDecider, reservationStreamId } from '@concert/domain';
 import { loadStream } from '../../src/command-loop/handle-command.js';
 import { holdSeats, type HoldSeatsDeps } from '../../src/hold-seats/hold-seats.js';
 import type { PostgresEventStore } from '@concert/infra';
-import { contextFor, failingAppends, givenSchedule, newCatalog, openTestStore, seatState, TestClock } from './command-fixture.js';
+import {
+  contextFor,
+  failingAppends,
+  givenSchedule,
+  newCatalog,
+  openTestStore,
+  seatState,
+  TestClock,
+} from './command-fixture.js';
 
 /**
  * Defect 12.3: on the sequential path (EventStoreDB's), a failed ReservationHeld append must
@@ -30,12 +38,18 @@ describe('Given a sequential store (EventStoreDB) whose ReservationHeld append f
     const reservationId = randomUUID();
     const faulty = failingAppends(store, { ReservationHeld: 'after-commit' });
 
-    const hold = await holdSeats(contextFor(faulty, clock, 'u1'), deps(), { reservationId, userId: 'u1', scheduleId, seatIds: ['A-1', 'A-2'] });
+    const hold = await holdSeats(contextFor(faulty, clock, 'u1'), deps(), {
+      reservationId,
+      userId: 'u1',
+      scheduleId,
+      seatIds: ['A-1', 'A-2'],
+    });
 
     expect(hold).to.deep.include({ reservationId, seatIds: ['A-1', 'A-2'], amount: 210 });
     expect(hold.position).to.not.equal(undefined);
     expect(await reservationStatus(reservationId)).to.equal('Held');
-    for (const seatId of ['A-1', 'A-2']) expect(await seatState(store, scheduleId, seatId)).to.deep.include({ status: 'Held', reservationId });
+    for (const seatId of ['A-1', 'A-2'])
+      expect(await seatState(store, scheduleId, seatId)).to.deep.include({ status: 'Held', reservationId });
   });
 
   it('When the append failed before committing, Then the reservation is made terminal (EXPIRED) before its seats are freed, and the error reaches the client', async () => {
@@ -44,14 +58,20 @@ describe('Given a sequential store (EventStoreDB) whose ReservationHeld append f
     const reservationId = randomUUID();
     const faulty = failingAppends(store, { ReservationHeld: 'before-commit' });
 
-    const error = await holdSeats(contextFor(faulty, clock, 'u1'), deps(), { reservationId, userId: 'u1', scheduleId, seatIds: ['A-1', 'A-2'] }).then(
+    const error = await holdSeats(contextFor(faulty, clock, 'u1'), deps(), {
+      reservationId,
+      userId: 'u1',
+      scheduleId,
+      seatIds: ['A-1', 'A-2'],
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );
 
     expect(String(error)).to.match(/injected: connection lost before ReservationHeld/);
     expect(await reservationStatus(reservationId)).to.equal('Expired');
-    for (const seatId of ['A-1', 'A-2']) expect((await seatState(store, scheduleId, seatId)).status).to.equal('Available');
+    for (const seatId of ['A-1', 'A-2'])
+      expect((await seatState(store, scheduleId, seatId)).status).to.equal('Available');
   });
 
   it('When the terminal ReservationExpired cannot be written either (the store is down), Then the seats stay held for the saga and nothing is released', async () => {
@@ -60,7 +80,12 @@ describe('Given a sequential store (EventStoreDB) whose ReservationHeld append f
     const reservationId = randomUUID();
     const faulty = failingAppends(store, { ReservationHeld: 'before-commit', ReservationExpired: 'before-commit' });
 
-    const error = await holdSeats(contextFor(faulty, clock, 'u1'), deps(), { reservationId, userId: 'u1', scheduleId, seatIds: ['A-1'] }).then(
+    const error = await holdSeats(contextFor(faulty, clock, 'u1'), deps(), {
+      reservationId,
+      userId: 'u1',
+      scheduleId,
+      seatIds: ['A-1'],
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );

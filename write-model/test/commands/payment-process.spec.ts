@@ -20,7 +20,15 @@ import {
 } from '../../src/pay/payment-process.js';
 import type { ScheduleCatalog } from '../../src/command-loop/schedule-catalog.js';
 import type { PostgresEventStore } from '@concert/infra';
-import { contextFor, givenSchedule, newCatalog, openTestStore, seatState, TestClock, walletState } from './command-fixture.js';
+import {
+  contextFor,
+  givenSchedule,
+  newCatalog,
+  openTestStore,
+  seatState,
+  TestClock,
+  walletState,
+} from './command-fixture.js';
 
 const HOLD_MS = 60_000;
 
@@ -55,7 +63,15 @@ describe('payment process (exactly once)', () => {
       { catalog, holdDurationMs: HOLD_MS, lockTtlMs: 5000 },
       { reservationId, userId, scheduleId: schedule.scheduleId, seatIds: ['A-2', 'A-1'] },
     );
-    return { clock, catalog, userId, scheduleId: schedule.scheduleId, reservationId, seatIds: hold.seatIds, amount: hold.amount };
+    return {
+      clock,
+      catalog,
+      userId,
+      scheduleId: schedule.scheduleId,
+      reservationId,
+      seatIds: hold.seatIds,
+      amount: hold.amount,
+    };
   }
 
   async function reservationStatus(reservationId: string): Promise<string> {
@@ -79,11 +95,16 @@ describe('payment process (exactly once)', () => {
   it('When the owner pays a held reservation with enough funds, Then it is confirmed, its seats sold and the wallet debited once', async () => {
     const s = await givenHeldReservation(1000);
     const paymentId = randomUUID();
-    const outcome = await requestPayment(contextFor(store, s.clock, s.userId), { reservationId: s.reservationId, userId: s.userId, paymentId });
+    const outcome = await requestPayment(contextFor(store, s.clock, s.userId), {
+      reservationId: s.reservationId,
+      userId: s.userId,
+      paymentId,
+    });
     expect(outcome).to.include({ status: 'COMPLETED', paymentId, amount: 210 });
     expect(outcome.position).to.not.equal(undefined);
     expect(await reservationStatus(s.reservationId)).to.equal('Confirmed');
-    for (const seatId of s.seatIds) expect(await seatState(store, s.scheduleId, seatId)).to.deep.include({ status: 'Sold', paymentId });
+    for (const seatId of s.seatIds)
+      expect(await seatState(store, s.scheduleId, seatId)).to.deep.include({ status: 'Sold', paymentId });
     expect((await walletState(store, s.userId)).balance).to.equal(790);
   });
 
@@ -105,20 +126,32 @@ describe('payment process (exactly once)', () => {
     const ctx = contextFor(store, s.clock, s.userId);
     await requestPayment(ctx, { reservationId: s.reservationId, userId: s.userId, paymentId: randomUUID() });
     await chargeWallet(ctx, { userId: s.userId, chargeId: randomUUID(), amount: 500, maxAmount: 1_000_000 });
-    const outcome = await requestPayment(ctx, { reservationId: s.reservationId, userId: s.userId, paymentId: randomUUID() });
+    const outcome = await requestPayment(ctx, {
+      reservationId: s.reservationId,
+      userId: s.userId,
+      paymentId: randomUUID(),
+    });
     expect(outcome.status).to.equal('COMPLETED');
     await expectMoneyConserved(s, 600);
   });
 
   const refusals: Array<[string, (s: Scenario) => Promise<{ userId: string }>, string]> = [
-    ['the reservation is past its deadline', async (s) => (s.clock.advance(HOLD_MS), { userId: s.userId }), 'reservation-expired'],
+    [
+      'the reservation is past its deadline',
+      async (s) => (s.clock.advance(HOLD_MS), { userId: s.userId }),
+      'reservation-expired',
+    ],
     ['another user pays', async () => ({ userId: 'someone-else' }), 'forbidden'],
   ];
   for (const [situation, arrange, code] of refusals) {
     it(`When ${situation}, Then the payment is refused with ${code} and nothing is written`, async () => {
       const s = await givenHeldReservation(1000);
       const { userId } = await arrange(s);
-      const error = await requestPayment(contextFor(store, s.clock, userId), { reservationId: s.reservationId, userId, paymentId: randomUUID() }).then(
+      const error = await requestPayment(contextFor(store, s.clock, userId), {
+        reservationId: s.reservationId,
+        userId,
+        paymentId: randomUUID(),
+      }).then(
         () => undefined,
         (e: DomainError) => e,
       );
@@ -132,7 +165,11 @@ describe('payment process (exactly once)', () => {
     const s = await givenHeldReservation(1000);
     const ctx = contextFor(store, s.clock, s.userId);
     await openPayment(ctx, { reservationId: s.reservationId, userId: s.userId, paymentId: randomUUID() });
-    const error = await openPayment(ctx, { reservationId: s.reservationId, userId: s.userId, paymentId: randomUUID() }).then(
+    const error = await openPayment(ctx, {
+      reservationId: s.reservationId,
+      userId: s.userId,
+      paymentId: randomUUID(),
+    }).then(
       () => undefined,
       (e: DomainError) => e,
     );
@@ -155,7 +192,8 @@ describe('payment process (exactly once)', () => {
       expect(first.status).to.equal('COMPLETED');
       expect(second.status).to.equal('COMPLETED');
       expect(await paymentStatus(s.reservationId)).to.equal('Completed');
-      for (const seatId of s.seatIds) expect(await seatState(store, s.scheduleId, seatId)).to.deep.include({ status: 'Sold', paymentId });
+      for (const seatId of s.seatIds)
+        expect(await seatState(store, s.scheduleId, seatId)).to.deep.include({ status: 'Sold', paymentId });
       expect((await walletState(store, s.userId)).debits.size).to.equal(1);
       await expectMoneyConserved(s, 1000);
     });
@@ -179,7 +217,8 @@ describe('payment process (exactly once)', () => {
       await resumePayment(contextFor(store, s.clock), s.reservationId);
       expect(outcome).to.include({ status: 'FAILED', reason: 'reservation-expired' });
       expect(await reservationStatus(s.reservationId)).to.equal('Expired');
-      for (const seatId of s.seatIds) expect((await seatState(store, s.scheduleId, seatId)).status).to.equal('Available');
+      for (const seatId of s.seatIds)
+        expect((await seatState(store, s.scheduleId, seatId)).status).to.equal('Available');
       expect((await walletState(store, s.userId)).credits.size).to.equal(1);
       await expectMoneyConserved(s, 1000);
     });
@@ -195,11 +234,16 @@ describe('payment process (exactly once)', () => {
       const payerClock = new TestClock(new Date(deadline.getTime() - 1));
       const sagaClock = new TestClock(new Date(deadline.getTime() + 1));
       await Promise.allSettled([
-        requestPayment(contextFor(store, payerClock, s.userId), { reservationId: s.reservationId, userId: s.userId, paymentId: randomUUID() }),
+        requestPayment(contextFor(store, payerClock, s.userId), {
+          reservationId: s.reservationId,
+          userId: s.userId,
+          paymentId: randomUUID(),
+        }),
         expireReservation(contextFor(store, sagaClock), s.reservationId),
       ]);
       // A crashed or refused step is what the recovery worker finishes: resume if a payment was opened.
-      if ((await paymentStatus(s.reservationId)) === 'Requested') await resumePayment(contextFor(store, sagaClock), s.reservationId);
+      if ((await paymentStatus(s.reservationId)) === 'Requested')
+        await resumePayment(contextFor(store, sagaClock), s.reservationId);
 
       const status = await reservationStatus(s.reservationId);
       const seats = await Promise.all(s.seatIds.map((seatId) => seatState(store, s.scheduleId, seatId)));
@@ -225,12 +269,19 @@ describe('resuming a payment that was never requested (the recovery timeout comm
   after(() => store.close());
 
   for (const [given, reservationOf] of [
-    ['a held reservation without a payment', async (clock: TestClock) => {
-      const { scheduleId } = await givenSchedule(store, clock, 1);
-      const reservationId = randomUUID();
-      await holdSeats(contextFor(store, clock, 'fan'), { catalog: newCatalog(store), holdDurationMs: 60_000, lockTtlMs: 5000 }, { reservationId, userId: 'fan', scheduleId, seatIds: ['A-1'] });
-      return reservationId;
-    }],
+    [
+      'a held reservation without a payment',
+      async (clock: TestClock) => {
+        const { scheduleId } = await givenSchedule(store, clock, 1);
+        const reservationId = randomUUID();
+        await holdSeats(
+          contextFor(store, clock, 'fan'),
+          { catalog: newCatalog(store), holdDurationMs: 60_000, lockTtlMs: 5000 },
+          { reservationId, userId: 'fan', scheduleId, seatIds: ['A-1'] },
+        );
+        return reservationId;
+      },
+    ],
     ['a reservation that does not exist', async () => randomUUID()],
   ] as const)
     it(`Given ${given}, When resumed, Then it is refused as reservation-not-found`, async () => {

@@ -8,7 +8,15 @@ import { holdSeats } from '../../src/hold-seats/hold-seats.js';
 import { openPayment, paymentRun, requestPayment, resumePaymentAlone } from '../../src/pay/payment-process.js';
 import { paymentLockKey } from '../../src/pay/payment-lock.js';
 import type { PaymentOutcome } from '../../src/pay/payment-process.js';
-import { contextFor, givenSchedule, newCatalog, openTestStore, seatState, TestClock, walletState } from './command-fixture.js';
+import {
+  contextFor,
+  givenSchedule,
+  newCatalog,
+  openTestStore,
+  seatState,
+  TestClock,
+  walletState,
+} from './command-fixture.js';
 
 const HOLD_MS = 60_000;
 const FUNDS = 1000;
@@ -43,7 +51,11 @@ describe('Given one payment run twice at once (the request still running while r
     const reservationId = randomUUID();
     const ctx = contextFor(store, clock, userId);
     await chargeWallet(ctx, { userId, chargeId: randomUUID(), amount: FUNDS, maxAmount: 1_000_000 });
-    const hold = await holdSeats(ctx, { catalog: newCatalog(store), holdDurationMs: HOLD_MS, lockTtlMs: 5000 }, { reservationId, userId, scheduleId, seatIds: ['A-1', 'A-2'] });
+    const hold = await holdSeats(
+      ctx,
+      { catalog: newCatalog(store), holdDurationMs: HOLD_MS, lockTtlMs: 5000 },
+      { reservationId, userId, scheduleId, seatIds: ['A-1', 'A-2'] },
+    );
     await openPayment(ctx, { reservationId, userId, paymentId: randomUUID() });
     const deadline = hold.expiresAt.getTime();
     return {
@@ -57,16 +69,28 @@ describe('Given one payment run twice at once (the request still running while r
   }
 
   async function expectOneConsistentOutcome(s: Awaited<ReturnType<typeof givenOpenPayment>>): Promise<void> {
-    const reservation = (await loadStream({ store }, reservationStreamId(s.reservationId), reservationDecider)).state.status;
+    const reservation = (await loadStream({ store }, reservationStreamId(s.reservationId), reservationDecider)).state
+      .status;
     const payment = (await loadStream({ store }, paymentStreamId(s.reservationId), paymentDecider)).state.status;
     const wallet = await walletState(store, s.userId);
     const debited = [...wallet.debits.values()].reduce((a, b) => a + b, 0);
     const refunded = [...wallet.credits.values()].reduce((a, b) => a + b, 0);
-    const seats = await Promise.all(['A-1', 'A-2'].map(async (seatId) => (await seatState(store, s.scheduleId, seatId)).status));
+    const seats = await Promise.all(
+      ['A-1', 'A-2'].map(async (seatId) => (await seatState(store, s.scheduleId, seatId)).status),
+    );
     if (reservation === 'Confirmed') {
-      expect({ payment, paid: debited - refunded, seats }).to.deep.equal({ payment: 'Completed', paid: s.amount, seats: ['Sold', 'Sold'] });
+      expect({ payment, paid: debited - refunded, seats }).to.deep.equal({
+        payment: 'Completed',
+        paid: s.amount,
+        seats: ['Sold', 'Sold'],
+      });
     } else {
-      expect({ reservation, payment, paid: debited - refunded, seats }).to.deep.equal({ reservation: 'Expired', payment: 'Failed', paid: 0, seats: ['Available', 'Available'] });
+      expect({ reservation, payment, paid: debited - refunded, seats }).to.deep.equal({
+        reservation: 'Expired',
+        payment: 'Failed',
+        paid: 0,
+        seats: ['Available', 'Available'],
+      });
     }
     expect(wallet.balance).to.equal(FUNDS - (reservation === 'Confirmed' ? s.amount : 0));
   }
@@ -125,7 +149,11 @@ describe('Given one payment run twice at once (the request still running while r
       const reservationId = randomUUID();
       const ctx = { ...contextFor(store, clock, userId), paymentLock: lock };
       await chargeWallet(ctx, { userId, chargeId: randomUUID(), amount: FUNDS, maxAmount: 1_000_000 });
-      await holdSeats(ctx, { catalog: newCatalog(store), holdDurationMs: HOLD_MS, lockTtlMs: 5000 }, { reservationId, userId, scheduleId, seatIds: ['A-1'] });
+      await holdSeats(
+        ctx,
+        { catalog: newCatalog(store), holdDurationMs: HOLD_MS, lockTtlMs: 5000 },
+        { reservationId, userId, scheduleId, seatIds: ['A-1'] },
+      );
 
       let release!: () => void;
       let held!: () => void;

@@ -20,7 +20,12 @@ describe('releasing an orphaned seat (the saga timeout command for a seat)', () 
     const clock = new TestClock();
     const { scheduleId } = await givenSchedule(store, clock, 2);
     const reservationId = randomUUID();
-    await holdSeats(contextFor(store, clock, 'u1'), deps(), { reservationId, userId: 'u1', scheduleId, seatIds: ['A-1'] });
+    await holdSeats(contextFor(store, clock, 'u1'), deps(), {
+      reservationId,
+      userId: 'u1',
+      scheduleId,
+      seatIds: ['A-1'],
+    });
     clock.advance(60_001);
 
     const { outcome } = await releaseOrphanSeat(contextFor(store, clock), { scheduleId, seatId: 'A-1', reservationId });
@@ -35,11 +40,20 @@ describe('releasing an orphaned seat (the saga timeout command for a seat)', () 
     const clock = new TestClock();
     const { scheduleId } = await givenSchedule(store, clock, 2);
     const later = randomUUID();
-    await holdSeats(contextFor(store, clock, 'u2'), deps(), { reservationId: later, userId: 'u2', scheduleId, seatIds: ['A-2'] });
+    await holdSeats(contextFor(store, clock, 'u2'), deps(), {
+      reservationId: later,
+      userId: 'u2',
+      scheduleId,
+      seatIds: ['A-2'],
+    });
     clock.advance(60_001);
     const before = await store.streamInfo(reservationStreamId(later));
 
-    const { outcome, position } = await releaseOrphanSeat(contextFor(store, clock), { scheduleId, seatId: 'A-2', reservationId: randomUUID() });
+    const { outcome, position } = await releaseOrphanSeat(contextFor(store, clock), {
+      scheduleId,
+      seatId: 'A-2',
+      reservationId: randomUUID(),
+    });
 
     expect(outcome).to.equal('superseded');
     expect(position).to.equal(undefined);
@@ -51,7 +65,12 @@ describe('releasing an orphaned seat (the saga timeout command for a seat)', () 
     const clock = new TestClock();
     const { scheduleId } = await givenSchedule(store, clock, 1);
     const reservationId = randomUUID();
-    await holdSeats(contextFor(store, clock, 'u3'), deps(), { reservationId, userId: 'u3', scheduleId, seatIds: ['A-1'] });
+    await holdSeats(contextFor(store, clock, 'u3'), deps(), {
+      reservationId,
+      userId: 'u3',
+      scheduleId,
+      seatIds: ['A-1'],
+    });
 
     const { outcome } = await releaseOrphanSeat(contextFor(store, clock), { scheduleId, seatId: 'A-1', reservationId });
 

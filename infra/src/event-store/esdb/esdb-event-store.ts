@@ -25,7 +25,11 @@ import {
   type SubscribeOptions,
 } from '../event-store.js';
 import type { GlobalPosition } from '../global-position.js';
-import { EsdbFeedSubscription, DEFAULT_SUBSCRIPTION_SETTINGS, type EsdbFeedSubscriptionSettings } from './esdb-feed-subscription.js';
+import {
+  EsdbFeedSubscription,
+  DEFAULT_SUBSCRIPTION_SETTINGS,
+  type EsdbFeedSubscriptionSettings,
+} from './esdb-feed-subscription.js';
 import {
   feedPredicate,
   isAfter,
@@ -53,11 +57,18 @@ export class EsdbEventStore implements EventStore {
   }
 
   /** e.g. `esdb://localhost:2113?tls=false`. */
-  static connect(connectionString: string, subscriptionSettings?: Partial<EsdbFeedSubscriptionSettings>): EsdbEventStore {
+  static connect(
+    connectionString: string,
+    subscriptionSettings?: Partial<EsdbFeedSubscriptionSettings>,
+  ): EsdbEventStore {
     return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString), subscriptionSettings);
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
     if (events.length === 0) throw new TypeError(`append to ${streamId}: at least one event is required`);
     const proposed = events.map((e) =>
       jsonEvent({ id: e.id ?? randomUUID(), type: e.type, data: toJsonData(e.data, e.type), metadata: e.metadata }),
@@ -114,7 +125,11 @@ export class EsdbEventStore implements EventStore {
     const pageSize = Math.max(options.maxCount + 1, FEED_PAGE);
     let cursor = options.after;
     for (;;) {
-      const page = this.client.readAll({ direction: FORWARDS, fromPosition: toReadPosition(cursor), maxCount: pageSize });
+      const page = this.client.readAll({
+        direction: FORWARDS,
+        fromPosition: toReadPosition(cursor),
+        maxCount: pageSize,
+      });
       let raw = 0;
       let advanced = false;
       for await (const resolved of page) {
@@ -139,8 +154,11 @@ export class EsdbEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): FeedSubscription {
-    const subscription: EsdbFeedSubscription = new EsdbFeedSubscription(this.client, options, this.subscriptionSettings, () =>
-      this.subscriptions.delete(subscription),
+    const subscription: EsdbFeedSubscription = new EsdbFeedSubscription(
+      this.client,
+      options,
+      this.subscriptionSettings,
+      () => this.subscriptions.delete(subscription),
     );
     this.subscriptions.add(subscription);
     return subscription;

@@ -14,7 +14,13 @@ import {
   type WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import { WrongExpectedVersion } from '../errors.js';
-import { categoryOf, type EventMetadata, type ExpectedRevision, type FeedFilter, type RecordedEvent } from '../event-store.js';
+import {
+  categoryOf,
+  type EventMetadata,
+  type ExpectedRevision,
+  type FeedFilter,
+  type RecordedEvent,
+} from '../event-store.js';
 import { comparePositions, type GlobalPosition } from '../global-position.js';
 
 /** Pure conversions between our event-store types and @eventstore/db-client 6.2's. */
@@ -42,7 +48,11 @@ export function toWrongExpectedVersion(
   expected: ExpectedRevision,
 ): WrongExpectedVersion {
   const actual = error.actualVersion;
-  return new WrongExpectedVersion(streamId, expected, typeof actual === 'bigint' && actual >= 0n ? actual : 'no-stream');
+  return new WrongExpectedVersion(
+    streamId,
+    expected,
+    typeof actual === 'bigint' && actual >= 0n ? actual : 'no-stream',
+  );
 }
 
 /** `fromPosition` for reads and subscriptions; our START (0/0) is the client's START. */

@@ -37,7 +37,11 @@ export class InMemoryEventStore implements EventStore {
   private commits = 0n;
   private closed = false;
 
-  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
     if (events.length === 0) throw new TypeError(`append to ${streamId}: at least one event is required`);
     const [result] = this.commit([{ streamId, events, expectedRevision }]);
     return result!;
@@ -45,8 +49,10 @@ export class InMemoryEventStore implements EventStore {
 
   async appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
     if (writes.length === 0) return [];
-    if (writes.some((w) => w.events.length === 0)) throw new TypeError('appendMany: every stream needs at least one event');
-    if (new Set(writes.map((w) => w.streamId)).size !== writes.length) throw new TypeError('appendMany: a stream may appear once');
+    if (writes.some((w) => w.events.length === 0))
+      throw new TypeError('appendMany: every stream needs at least one event');
+    if (new Set(writes.map((w) => w.streamId)).size !== writes.length)
+      throw new TypeError('appendMany: a stream may appear once');
     return this.commit(writes);
   }
 
@@ -56,7 +62,8 @@ export class InMemoryEventStore implements EventStore {
     const backwards = options.direction === 'backwards';
     const ordered = backwards ? [...stream].reverse() : stream;
     const from = options.fromRevision;
-    const window = from === undefined ? ordered : ordered.filter((e) => (backwards ? e.revision <= from : e.revision >= from));
+    const window =
+      from === undefined ? ordered : ordered.filter((e) => (backwards ? e.revision <= from : e.revision >= from));
     return window.slice(0, options.maxCount ?? window.length).map(copyOf);
   }
 
@@ -73,7 +80,11 @@ export class InMemoryEventStore implements EventStore {
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
     const page: RecordedEvent[] = [];
-    for (let i = this.firstIndexAfter(options.after ?? START); i < this.feed.length && page.length < options.maxCount; i++) {
+    for (
+      let i = this.firstIndexAfter(options.after ?? START);
+      i < this.feed.length && page.length < options.maxCount;
+      i++
+    ) {
       const event = this.feed[i]!;
       if (options.until && comparePositions(event.position, options.until) > 0) break;
       if (options.recordedFrom && event.recordedAt < options.recordedFrom) continue;

@@ -70,7 +70,10 @@ export function feedQuery(
 }
 
 /** Whether any matching event after the position has committed, visible to the feed yet or not. */
-export function committedAfterQuery(after: GlobalPosition, filter: FeedFilter | undefined): { text: string; values: unknown[] } {
+export function committedAfterQuery(
+  after: GlobalPosition,
+  filter: FeedFilter | undefined,
+): { text: string; values: unknown[] } {
   const { where, values } = afterPosition(after, filter);
   return { text: `SELECT EXISTS (SELECT 1 FROM es_events WHERE ${where}) AS found`, values };
 }

@@ -31,7 +31,8 @@ export interface PostgresEventStoreOptions {
 const NOTIFY_COALESCE_MS = 2;
 const APPEND_MANY_SQL =
   'SELECT out_stream_id, out_revision::text, out_transaction_id::text, out_position::text FROM es_append_many($1, $2, $3, $4, $5, $6, $7)';
-const APPEND_SQL = 'SELECT out_revision::text, out_transaction_id::text, out_position::text FROM es_append($1, $2, $3, $4, $5, $6)';
+const APPEND_SQL =
+  'SELECT out_revision::text, out_transaction_id::text, out_position::text FROM es_append($1, $2, $3, $4, $5, $6)';
 
 const EVENT_COLUMNS = `transaction_id::text AS commit_text, global_position::text AS prepare_text,
   stream_id, stream_revision::text AS revision_text, category, event_id, event_type, data, metadata, recorded_at`;
@@ -49,7 +50,11 @@ export class PostgresEventStore implements EventStore {
     this.pool.on('error', () => undefined);
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
     if (events.length === 0) throw new TypeError(`append to ${streamId}: at least one event is required`);
     const expected = typeof expectedRevision === 'bigint' ? expectedRevision.toString() : expectedRevision;
     try {
@@ -78,15 +83,24 @@ export class PostgresEventStore implements EventStore {
 
   async appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
     if (writes.length === 0) return [];
-    if (writes.some((w) => w.events.length === 0)) throw new TypeError('appendMany: every stream needs at least one event');
-    if (new Set(writes.map((w) => w.streamId)).size !== writes.length) throw new TypeError('appendMany: a stream may appear once');
+    if (writes.some((w) => w.events.length === 0))
+      throw new TypeError('appendMany: every stream needs at least one event');
+    if (new Set(writes.map((w) => w.streamId)).size !== writes.length)
+      throw new TypeError('appendMany: a stream may appear once');
     const events = writes.flatMap((w) => w.events);
     try {
-      const { rows } = await this.query<{ out_stream_id: string; out_revision: string; out_transaction_id: string; out_position: string }>(
+      const { rows } = await this.query<{
+        out_stream_id: string;
+        out_revision: string;
+        out_transaction_id: string;
+        out_position: string;
+      }>(
         APPEND_MANY_SQL,
         [
           writes.map((w) => w.streamId),
-          writes.map((w) => (typeof w.expectedRevision === 'bigint' ? w.expectedRevision.toString() : w.expectedRevision)),
+          writes.map((w) =>
+            typeof w.expectedRevision === 'bigint' ? w.expectedRevision.toString() : w.expectedRevision,
+          ),
           writes.map((w) => w.events.length),
           events.map((e) => e.id ?? randomUUID()),
           events.map((e) => e.type),
@@ -219,7 +233,11 @@ export class PostgresEventStore implements EventStore {
     if (!(err instanceof Error) || !('code' in err)) return err;
     const { code, constraint, detail } = err as pg.DatabaseError;
     if (code === 'ES409') {
-      return new WrongExpectedVersion(streamId, expected, detail === 'no-stream' || !detail ? 'no-stream' : BigInt(detail));
+      return new WrongExpectedVersion(
+        streamId,
+        expected,
+        detail === 'no-stream' || !detail ? 'no-stream' : BigInt(detail),
+      );
     }
     if (code === '23505' && constraint === 'es_events_event_id') return new DuplicateEventId(streamId, detail ?? '');
     if (code === '23505') {

@@ -58,5 +58,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw('DROP TABLE IF EXISTS rm_stats_reservations, rm_stats_by_minute, rm_stats_schedules, rm_stats_concerts');
+  await knex.raw(
+    'DROP TABLE IF EXISTS rm_stats_reservations, rm_stats_by_minute, rm_stats_schedules, rm_stats_concerts',
+  );
 }

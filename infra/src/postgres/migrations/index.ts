@@ -13,4 +13,11 @@ export interface Migration {
 }
 
 /** In order. Listed here rather than discovered on disk so that they run the same from TS and compiled JS. */
-export const migrations: readonly Migration[] = [eventStore, readModels, holdDeadlines, notifications, statistics, deadlineFeedCheckpoints];
+export const migrations: readonly Migration[] = [
+  eventStore,
+  readModels,
+  holdDeadlines,
+  notifications,
+  statistics,
+  deadlineFeedCheckpoints,
+];

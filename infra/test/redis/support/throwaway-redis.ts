@@ -28,28 +28,47 @@ export async function startRedisServers(count: number, options: { cluster: boole
   try {
     for (let i = 0; i < count; i += 1) ports.push(await freePort(options.cluster));
     for (const port of ports) {
-      await run('redis-server', [
-        '--port', String(port),
-        '--bind', '127.0.0.1',
-        '--dir', dir,
-        '--save', '',
-        '--appendonly', 'no',
-        '--daemonize', 'yes',
-        '--pidfile', join(dir, `${port}.pid`),
-        '--logfile', join(dir, `${port}.log`),
-        ...(options.cluster
-          ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`)]
-          : []),
-      ], { timeout: 5000 });
+      await run(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          dir,
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--daemonize',
+          'yes',
+          '--pidfile',
+          join(dir, `${port}.pid`),
+          '--logfile',
+          join(dir, `${port}.log`),
+          ...(options.cluster
+            ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`)]
+            : []),
+        ],
+        { timeout: 5000 },
+      );
     }
-    for (const port of ports) await waitFor(`redis on ${port} to answer PING`, () => answers(port, ['ping'], 'PONG'), 5000, 50);
+    for (const port of ports)
+      await waitFor(`redis on ${port} to answer PING`, () => answers(port, ['ping'], 'PONG'), 5000, 50);
     if (options.cluster) {
-      await run('redis-cli', [
-        '--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`),
-        '--cluster-replicas', '0', '--cluster-yes',
-      ], { timeout: 15_000 });
+      await run(
+        'redis-cli',
+        ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'],
+        { timeout: 15_000 },
+      );
       for (const port of ports) {
-        await waitFor(`cluster_state:ok on ${port}`, () => answers(port, ['cluster', 'info'], 'cluster_state:ok'), 5000, 50);
+        await waitFor(
+          `cluster_state:ok on ${port}`,
+          () => answers(port, ['cluster', 'info'], 'cluster_state:ok'),
+          5000,
+          50,
+        );
       }
     }
   } catch (error) {

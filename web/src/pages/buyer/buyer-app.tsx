@@ -2,10 +2,34 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, devLogin, newKey } from '../common/api.js';
 import { SeatMap, type Seat } from './seat-map.js';
 
-interface Concert { concertId: string; title: string; venue: string }
-interface Schedule { scheduleId: string; startsAt: string; totalSeats: number; availableSeats: number }
-interface QueueEntry { entryId: string; status: string; position: number; peopleAhead?: number; estimatedWaitSeconds: number; queueToken?: string; expiresAt?: string }
-interface Reservation { reservationId: string; status: string; seatIds: string[]; amount: number; expiresAt: string; paymentId?: string }
+interface Concert {
+  concertId: string;
+  title: string;
+  venue: string;
+}
+interface Schedule {
+  scheduleId: string;
+  startsAt: string;
+  totalSeats: number;
+  availableSeats: number;
+}
+interface QueueEntry {
+  entryId: string;
+  status: string;
+  position: number;
+  peopleAhead?: number;
+  estimatedWaitSeconds: number;
+  queueToken?: string;
+  expiresAt?: string;
+}
+interface Reservation {
+  reservationId: string;
+  status: string;
+  seatIds: string[];
+  amount: number;
+  expiresAt: string;
+  paymentId?: string;
+}
 
 const MAX_SEATS = 4;
 const QUEUE_POLL_MS = 1000;
@@ -91,7 +115,10 @@ export function BuyerApp() {
   const joinQueue = (s: Schedule) =>
     act(async () => {
       setSchedule(s);
-      const answer = await api<QueueEntry>('POST', '/queue/entries', { token, body: { concertId: concert!.concertId } });
+      const answer = await api<QueueEntry>('POST', '/queue/entries', {
+        token,
+        body: { concertId: concert!.concertId },
+      });
       setEntry(answer.body);
     });
 
@@ -153,7 +180,11 @@ export function BuyerApp() {
   const chargeWallet = () =>
     act(async () => {
       const amount = Number(charge);
-      const answer = await api<{ balance: number }>('POST', '/wallet/charges', { token, body: { amount }, headers: { 'idempotency-key': newKey() } });
+      const answer = await api<{ balance: number }>('POST', '/wallet/charges', {
+        token,
+        body: { amount },
+        headers: { 'idempotency-key': newKey() },
+      });
       setBalance(answer.body.balance);
       setNotice(`wallet charged with ${amount}`);
     });
@@ -176,20 +207,32 @@ export function BuyerApp() {
           headers: { ...queueHeaders(), 'idempotency-key': key },
         });
       } catch (e) {
-        const retryable = e instanceof ApiError && (e.status === 0 || e.status >= 500 || e.problem.code === 'idempotency-key-in-use');
+        const retryable =
+          e instanceof ApiError && (e.status === 0 || e.status >= 500 || e.problem.code === 'idempotency-key-in-use');
         if (!retryable) sessionStorage.removeItem(keyName);
         throw e;
       }
       sessionStorage.removeItem(keyName);
       setReservation({ ...r, status: 'CONFIRMED', paymentId: answer.body.paymentId });
       setConsistency(answer.headers.get('x-consistency-token') ?? undefined);
-      setNotice(`paid ${answer.body.amount}: payment ${answer.body.paymentId}${answer.headers.get('idempotent-replayed') ? ' (replayed)' : ''}`);
-      setBalance((await api<{ balance: number }>('GET', '/me/wallet', { token, headers: { 'x-consistency-token': answer.headers.get('x-consistency-token') ?? '' } })).body.balance);
+      setNotice(
+        `paid ${answer.body.amount}: payment ${answer.body.paymentId}${answer.headers.get('idempotent-replayed') ? ' (replayed)' : ''}`,
+      );
+      setBalance(
+        (
+          await api<{ balance: number }>('GET', '/me/wallet', {
+            token,
+            headers: { 'x-consistency-token': answer.headers.get('x-consistency-token') ?? '' },
+          })
+        ).body.balance,
+      );
     });
 
   const cancel = () =>
     act(async () => {
-      const answer = await api<{ status: string }>('POST', `/reservations/${reservation!.reservationId}/cancel`, { token });
+      const answer = await api<{ status: string }>('POST', `/reservations/${reservation!.reservationId}/cancel`, {
+        token,
+      });
       setReservation({ ...reservation!, status: answer.body.status });
       setConsistency(answer.headers.get('x-consistency-token') ?? undefined);
     });
@@ -203,30 +246,54 @@ export function BuyerApp() {
         <span class="muted">a client of the public API</span>
         {token && (
           <span class="who">
-            {stored('userId')} · wallet <b data-testid="balance">{balance ?? '…'}</b> <button onClick={logout}>Log out</button>
+            {stored('userId')} · wallet <b data-testid="balance">{balance ?? '…'}</b>{' '}
+            <button onClick={logout}>Log out</button>
           </span>
         )}
       </header>
       <main>
-        {error && <div class="error" role="alert" data-testid="error">{error}</div>}
-        {notice && <div class="ok" data-testid="notice">{notice}</div>}
+        {error && (
+          <div class="error" role="alert" data-testid="error">
+            {error}
+          </div>
+        )}
+        {notice && (
+          <div class="ok" data-testid="notice">
+            {notice}
+          </div>
+        )}
         {!token && (
           <section>
             <h2>Log in (development)</h2>
             <div class="row">
-              <label>User id <input value={userId} onInput={(e) => setUserId(e.currentTarget.value)} data-testid="user-id" /></label>
-              <button class="primary" onClick={login} disabled={busy || !userId.trim()} data-testid="login">Log in</button>
+              <label>
+                User id <input value={userId} onInput={(e) => setUserId(e.currentTarget.value)} data-testid="user-id" />
+              </label>
+              <button class="primary" onClick={login} disabled={busy || !userId.trim()} data-testid="login">
+                Log in
+              </button>
             </div>
-            <p class="muted">POST /auth/token: only when the gateway runs with AUTH_DEV_LOGIN=true (as under npm start).</p>
+            <p class="muted">
+              POST /auth/token: only when the gateway runs with AUTH_DEV_LOGIN=true (as under npm start).
+            </p>
           </section>
         )}
         {token && (
           <section>
             <h2>Concerts</h2>
-            {concerts?.length === 0 && <p class="muted">No concerts yet: run <code>npm run seed</code>.</p>}
+            {concerts?.length === 0 && (
+              <p class="muted">
+                No concerts yet: run <code>npm run seed</code>.
+              </p>
+            )}
             <div class="row">
               {concerts?.map((c) => (
-                <button key={c.concertId} class={concert?.concertId === c.concertId ? 'primary' : ''} onClick={() => chooseConcert(c)} data-testid="concert">
+                <button
+                  key={c.concertId}
+                  class={concert?.concertId === c.concertId ? 'primary' : ''}
+                  onClick={() => chooseConcert(c)}
+                  data-testid="concert"
+                >
                   {c.title} <span class="muted">· {c.venue}</span>
                 </button>
               ))}
@@ -236,8 +303,17 @@ export function BuyerApp() {
                 <h2 style="margin-top: 12px">Dates</h2>
                 <div class="row">
                   {schedules.map((s) => (
-                    <button key={s.scheduleId} class={schedule?.scheduleId === s.scheduleId ? 'primary' : ''} onClick={() => joinQueue(s)} disabled={busy} data-testid="schedule">
-                      {new Date(s.startsAt).toLocaleString()} <span class="muted">· {s.availableSeats}/{s.totalSeats} left</span>
+                    <button
+                      key={s.scheduleId}
+                      class={schedule?.scheduleId === s.scheduleId ? 'primary' : ''}
+                      onClick={() => joinQueue(s)}
+                      disabled={busy}
+                      data-testid="schedule"
+                    >
+                      {new Date(s.startsAt).toLocaleString()}{' '}
+                      <span class="muted">
+                        · {s.availableSeats}/{s.totalSeats} left
+                      </span>
                     </button>
                   ))}
                 </div>
@@ -250,7 +326,8 @@ export function BuyerApp() {
             <h2>Waiting room</h2>
             {entry.status === 'WAITING' ? (
               <p>
-                Position <b class="big">{entry.position}</b> · {entry.peopleAhead ?? '…'} ahead of you · about <b>{entry.estimatedWaitSeconds}</b> s
+                Position <b class="big">{entry.position}</b> · {entry.peopleAhead ?? '…'} ahead of you · about{' '}
+                <b>{entry.estimatedWaitSeconds}</b> s
               </p>
             ) : (
               <p>
@@ -263,13 +340,28 @@ export function BuyerApp() {
         {entry?.status === 'ADMITTED' && schedule && (
           <section>
             <h2>
-              Seats <span class="pill good" data-testid="admitted">admitted</span>{' '}
+              Seats{' '}
+              <span class="pill good" data-testid="admitted">
+                admitted
+              </span>{' '}
               {entry.expiresAt && <span class="muted">until {new Date(entry.expiresAt).toLocaleTimeString()}</span>}
             </h2>
-            <SeatMap seats={seats} selected={selected} onToggle={toggle} disabled={busy || reservation?.status === 'HELD'} />
+            <SeatMap
+              seats={seats}
+              selected={selected}
+              onToggle={toggle}
+              disabled={busy || reservation?.status === 'HELD'}
+            />
             <div class="row" style="margin-top: 10px">
-              <span>{selected.length} of up to {MAX_SEATS} picked{selected.length > 0 && `: ${selected.join(', ')}`}</span>
-              <button class="primary" onClick={hold} disabled={busy || selected.length === 0 || reservation?.status === 'HELD'} data-testid="hold">
+              <span>
+                {selected.length} of up to {MAX_SEATS} picked{selected.length > 0 && `: ${selected.join(', ')}`}
+              </span>
+              <button
+                class="primary"
+                onClick={hold}
+                disabled={busy || selected.length === 0 || reservation?.status === 'HELD'}
+                data-testid="hold"
+              >
                 Hold
               </button>
             </div>
@@ -277,21 +369,44 @@ export function BuyerApp() {
         )}
         {reservation && (
           <section data-testid="reservation">
-            <h2>Reservation <span class="pill" data-testid="reservation-status">{reservation.status}</span></h2>
+            <h2>
+              Reservation{' '}
+              <span class="pill" data-testid="reservation-status">
+                {reservation.status}
+              </span>
+            </h2>
             <p>
               Seats {reservation.seatIds.join(', ')} · amount <b>{reservation.amount}</b>
               {reservation.status === 'HELD' && (
                 <>
-                  {' '}· held for <span class="countdown" data-testid="countdown">{Math.floor(secondsLeft / 60)}:{String(secondsLeft % 60).padStart(2, '0')}</span>
+                  {' '}
+                  · held for{' '}
+                  <span class="countdown" data-testid="countdown">
+                    {Math.floor(secondsLeft / 60)}:{String(secondsLeft % 60).padStart(2, '0')}
+                  </span>
                 </>
               )}
             </p>
             {reservation.status === 'HELD' && (
               <div class="row">
-                <label>Charge wallet <input value={charge} onInput={(e) => setCharge(e.currentTarget.value)} size={8} data-testid="charge-amount" /></label>
-                <button onClick={chargeWallet} disabled={busy} data-testid="charge">Charge</button>
-                <button class="primary" onClick={pay} disabled={busy} data-testid="pay">Pay {reservation.amount}</button>
-                <button onClick={cancel} disabled={busy} data-testid="cancel">Cancel</button>
+                <label>
+                  Charge wallet{' '}
+                  <input
+                    value={charge}
+                    onInput={(e) => setCharge(e.currentTarget.value)}
+                    size={8}
+                    data-testid="charge-amount"
+                  />
+                </label>
+                <button onClick={chargeWallet} disabled={busy} data-testid="charge">
+                  Charge
+                </button>
+                <button class="primary" onClick={pay} disabled={busy} data-testid="pay">
+                  Pay {reservation.amount}
+                </button>
+                <button onClick={cancel} disabled={busy} data-testid="cancel">
+                  Cancel
+                </button>
               </div>
             )}
           </section>

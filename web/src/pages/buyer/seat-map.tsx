@@ -13,18 +13,34 @@ function rowsOf(seats: readonly Seat[]): [string, Seat[]][] {
     rows.set(row, [...(rows.get(row) ?? []), seat]);
   }
   const number = (id: string): number => Number(id.slice(id.lastIndexOf('-') + 1)) || 0;
-  return [...rows].map(([row, list]) => [row, list.sort((a, b) => number(a.seatId) - number(b.seatId) || a.seatId.localeCompare(b.seatId))]);
+  return [...rows].map(([row, list]) => [
+    row,
+    list.sort((a, b) => number(a.seatId) - number(b.seatId) || a.seatId.localeCompare(b.seatId)),
+  ]);
 }
 
 /** The seat map: one button per seat, coloured by status; AVAILABLE seats toggle the selection. */
-export function SeatMap(props: { seats: readonly Seat[]; selected: readonly string[]; onToggle: (seatId: string) => void; disabled: boolean }) {
+export function SeatMap(props: {
+  seats: readonly Seat[];
+  selected: readonly string[];
+  onToggle: (seatId: string) => void;
+  disabled: boolean;
+}) {
   return (
     <div>
       <div class="legend muted">
-        <span><i style="background: var(--available)" /> available</span>
-        <span><i style="background: var(--held)" /> held</span>
-        <span><i style="background: var(--sold)" /> sold</span>
-        <span><i style="border: 2px solid var(--mine)" /> your pick</span>
+        <span>
+          <i style="background: var(--available)" /> available
+        </span>
+        <span>
+          <i style="background: var(--held)" /> held
+        </span>
+        <span>
+          <i style="background: var(--sold)" /> sold
+        </span>
+        <span>
+          <i style="border: 2px solid var(--mine)" /> your pick
+        </span>
       </div>
       <div class="seats" data-testid="seat-map">
         {rowsOf(props.seats).map(([row, seats]) => (

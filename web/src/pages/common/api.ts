@@ -37,9 +37,16 @@ export async function api<T>(method: 'GET' | 'POST', path: string, options: Requ
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
+    response = await fetch(path, {
+      method,
+      headers,
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
   } catch (error) {
-    throw new ApiError(0, { title: 'Network error', detail: `the gateway did not answer (${(error as Error).message}); try again` });
+    throw new ApiError(0, {
+      title: 'Network error',
+      detail: `the gateway did not answer (${(error as Error).message}); try again`,
+    });
   }
   const text = await response.text();
   let body: unknown = undefined;

@@ -7,7 +7,12 @@ export interface Series {
 }
 
 /** A live line chart (uPlot): x = Unix seconds, one y array per series; redrawn when the data changes. */
-export function RateChart(props: { series: readonly Series[]; data: [number[], ...(number | null)[][]]; height?: number; bars?: boolean }) {
+export function RateChart(props: {
+  series: readonly Series[];
+  data: [number[], ...(number | null)[][]];
+  height?: number;
+  bars?: boolean;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | undefined>(undefined);
   useEffect(() => {
@@ -32,7 +37,8 @@ export function RateChart(props: { series: readonly Series[]; data: [number[], .
       props.data as uPlot.AlignedData,
       element,
     );
-    const resize = (): void => plot.current?.setSize({ width: Math.max(300, element.clientWidth), height: props.height ?? 160 });
+    const resize = (): void =>
+      plot.current?.setSize({ width: Math.max(300, element.clientWidth), height: props.height ?? 160 });
     window.addEventListener('resize', resize);
     return () => {
       window.removeEventListener('resize', resize);

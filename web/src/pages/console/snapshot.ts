@@ -6,7 +6,13 @@ export interface Snapshot {
     holdsPerSecond: number | null;
     conflictsPerSecond: number | null;
     paymentsPerSecond: number | null;
-    routes: { process: string; method: string; route: string; requestsPerSecond: number | null; p99Ms: number | null }[];
+    routes: {
+      process: string;
+      method: string;
+      route: string;
+      requestsPerSecond: number | null;
+      p99Ms: number | null;
+    }[];
   };
   concerts: ConcertView[] | { error: string };
   projections: { projections: ProjectionView[]; parked: ParkedView[]; parkedTotal: number } | { error: string };
@@ -19,7 +25,9 @@ export interface ConcertView {
   concertId: string;
   title: string;
   venue: string;
-  waitingRoom: { waiting: number; admitted: number; admissionRatePerSecond: number; lastInLineWaitSeconds: number } | { error: string };
+  waitingRoom:
+    | { waiting: number; admitted: number; admissionRatePerSecond: number; lastInLineWaitSeconds: number }
+    | { error: string };
   schedules: {
     scheduleId: string;
     startsAt: string;
