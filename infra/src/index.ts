@@ -3,7 +3,7 @@ export * from './api-contract/index.js';
 export * from './event-store/event-store.js';
 export * from './event-store/errors.js';
 export * from './event-store/global-position.js';
-export { PostgresEventStore, type PostgresEventStoreOptions } from './event-store/postgres/pg-event-store.js';
+export { PostgresEventStore } from './event-store/postgres/pg-event-store.js';
 export { InMemoryEventStore } from './event-store/memory/in-memory-event-store.js';
 export { migrateToLatest } from './postgres/migrate.js';
 export { ensureDatabase, dropDatabase } from './postgres/ensure-database.js';
@@ -11,86 +11,58 @@ export { PostgresAdvisoryLock } from './postgres/advisory-lock.js';
 export {
   unreachableServices,
   unreachableServiceChecks,
-  describeUnreachable,
   isReachable,
   servicesOf,
   type ServiceCheck,
-  type ServiceStarter,
 } from './preflight/check-services.js';
 export {
   startDecision,
   startInstalledServices,
   installedOnThisMachine,
-  type StartDecision,
   type Installed,
 } from './preflight/start-service.js';
 export { createEventStore } from './event-store/create-event-store.js';
-export { createRedis, type RedisClient, type CreateRedisOptions } from './redis/create-redis.js';
+export { createRedis, type RedisClient } from './redis/create-redis.js';
 export { redisReady } from './redis/redis-ready.js';
 export { RedisUnavailableError } from './redis/redis-unavailable-error.js';
 export { RedisSeatLocks, type SeatLocks, type SeatLockResult } from './redis/seat-locks.js';
 export { seatLockKey } from './redis/seat-lock-key.js';
 export { deleteKeysWithPrefix } from './redis/key-prefix.js';
 export { createLogger, type Logger } from './logging/logger.js';
-export {
-  HttpProblem,
-  isHttpProblem,
-  sendProblem,
-  problemBody,
-  problemType,
-  type HttpProblemInit,
-  type ProblemBody,
-  type ProblemExtra,
-} from './http/problem.js';
+export { HttpProblem, isHttpProblem, sendProblem } from './http/problem.js';
 export {
   validationProblem,
-  unauthenticatedProblem,
   forbiddenProblem,
   notFoundProblem,
-  payloadTooLargeProblem,
-  unsupportedMediaTypeProblem,
   unavailableProblem,
   queueTokenRequiredProblem,
   queueTokenInvalidProblem,
-  type FieldError,
 } from './http/common-problems.js';
 export {
   requestContext,
   requestIdOf,
   loggerOf,
   requestLogPolicy,
-  DEFAULT_REQUEST_LOG_POLICY,
   type RequestLogPolicy,
 } from './http/request-context.js';
-export { jsonBody, rawBodyOf, DEFAULT_BODY_LIMIT_BYTES, type JsonBodyOptions } from './http/json-body.js';
+export { jsonBody, rawBodyOf, DEFAULT_BODY_LIMIT_BYTES } from './http/json-body.js';
 export { idempotencyKeyOf } from './http/idempotency-key-header.js';
 export { parseBody, parseParams, parseQuery, parseHeaders } from './http/validate.js';
-export { errorHandler, notFoundHandler, type ErrorHandlerOptions } from './http/error-handler.js';
-export { DEFAULT_CODE_TO_STATUS, domainProblem, type CodeToStatus } from './http/domain-problem.js';
+export { errorHandler, notFoundHandler } from './http/error-handler.js';
 export { isDependencyUnavailable } from './http/dependency-unavailable.js';
-export {
-  createJwtVerifier,
-  signDevToken,
-  InvalidTokenError,
-  type AuthClaims,
-  type JwtConfig,
-  type JwtVerifier,
-  type DevTokenRequest,
-} from './auth/jwt.js';
+export { createJwtVerifier, signDevToken, type JwtConfig, type JwtVerifier } from './auth/jwt.js';
 export { authenticate, requireRole, authOf } from './http/authenticate.js';
-export { createMetricsRegistry, metricsRegistry, httpMetrics, metricsRouter, Registry } from './metrics/metrics.js';
+export { createMetricsRegistry, metricsRegistry, metricsRouter, Registry } from './metrics/metrics.js';
 export {
   bucketDelta,
   bucketsOf,
   parsePrometheusText,
   quantileOf,
-  samplesOf,
   sumOf,
-  type LabelFilter,
   type Sample,
 } from './metrics/prometheus-text.js';
 export { healthRouter, type ReadinessCheck } from './http/health.js';
-export { serve, KEEP_ALIVE_TIMEOUT_MS, type ServeOptions, type RunningServer } from './http/serve.js';
+export { serve, KEEP_ALIVE_TIMEOUT_MS, type RunningServer } from './http/serve.js';
 export { createApp, type CreateAppOptions } from './http/create-app.js';
 export { cacheKeys } from './read-models/cache-keys.js';
 export type { Projection, ProjectedEvent } from './read-models/projection.js';
@@ -109,17 +81,14 @@ export {
   swapInShadowTables,
   dropSchema,
 } from './read-models/shadow-tables.js';
-export { migrateIdempotencyDatabase, IDEMPOTENCY_SCHEMA } from './idempotency/migrate-idempotency-database.js';
+export { migrateIdempotencyDatabase } from './idempotency/migrate-idempotency-database.js';
 export type {
   IdempotencyStore,
   IdempotencyClaim,
   BeginResult,
   StoredResponse,
 } from './idempotency/idempotency-store.js';
-export {
-  PostgresIdempotencyStore,
-  type PostgresIdempotencyStoreOptions,
-} from './idempotency/postgres-idempotency-store.js';
+export { PostgresIdempotencyStore } from './idempotency/postgres-idempotency-store.js';
 export { createIdempotencyStore } from './idempotency/create-idempotency-store.js';
 export {
   consumeRateBudgets,
