@@ -150,6 +150,14 @@ describe('Given the system running and its pages built, in Chromium', function (
         { timeout: 15_000 },
       );
     }
+    // The balance is read back with the payment's consistency token: it shows once the wallet's read model has the debit.
+    await page
+      .waitForFunction(
+        (expected) => document.querySelector('[data-testid="balance"]')?.textContent === expected,
+        String(40000 - 30000),
+        { timeout: 15_000 },
+      )
+      .catch(() => undefined);
     expect(await page.getByTestId('balance').textContent()).to.equal(String(40000 - 30000));
     if (DOC_SHOTS) {
       await mkdir(DOC_SHOTS, { recursive: true });

@@ -74,7 +74,8 @@ function registeredMetrics(pkg: string): Set<string> {
     if (!source.includes("from 'prom-client'") && !file.endsWith('metrics.ts')) continue;
     const patterns = [
       /\bname: '([a-z_:][a-z0-9_:]*)'/g,
-      /\(registry, '([a-z_:][a-z0-9_:]*)'/g,
+      // Across lines too: a formatter may break a long call after its opening parenthesis.
+      /\(\s*registry,\s*'([a-z_:][a-z0-9_:]*)'/g,
       /getSingleMetric\('([a-z_:][a-z0-9_:]*)'\)/g,
       /_METRIC = '([a-z_:][a-z0-9_:]*)'/g,
     ];
