@@ -23,6 +23,7 @@ import {
   type GlobalPosition,
   type NewEvent,
 } from '@concert/infra';
+import { plainInsertRate } from './baselines.js';
 import { formatNumber, formatTable } from './print-table.js';
 import { createScratchDatabase } from './scratch-database.js';
 
@@ -467,6 +468,10 @@ async function main(): Promise<void> {
       }
     }
 
+    process.stdout.write('running: baseline, plain single-row INSERT commits, 16 connections ... ');
+    const plainInserts = await plainInsertRate(connectionString, 16, durationMs / 1000);
+    console.log(`${formatNumber(plainInserts)} commits/s`);
+
     const { rows: counted } = await admin.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM es_events');
     const written = counted[0]?.n ?? 0;
     await fillFeed(admin, written, feedEvents);
@@ -545,6 +550,10 @@ async function main(): Promise<void> {
         (d16
           ? `${formatNumber(d16.appendsPerSec)} /s vs target >= ${formatNumber(TARGET_DISTINCT_16)} /s -> ${d16.appendsPerSec >= TARGET_DISTINCT_16 ? 'met' : 'BELOW'}`
           : 'not run (add 16 to --writers)'),
+    );
+    console.log(
+      `  same-run baseline: plain single-row INSERT commits, 16 connections: ${formatNumber(plainInserts)} /s` +
+        (d16 ? ` (appends reach ${formatNumber((d16.appendsPerSec / plainInserts) * 100)}% of it)` : ''),
     );
     for (const r of reads) {
       const rate = (r.events / r.ms) * 1000;

@@ -28,6 +28,7 @@ import {
   redisReady,
   signDevToken,
 } from '@concert/infra';
+import { bareExpressRate } from './baselines.js';
 import { summarizeCpuProfile } from './cpu-profile-summary.js';
 import { percentile } from './latency.js';
 import { formatNumber, formatTable } from './print-table.js';
@@ -179,6 +180,8 @@ try {
   const direct = merge(direct1, direct2);
   const viaGateway = merge(gateway1, gateway2);
 
+  console.log(`baseline: a bare express JSON route, ${holdClients} clients, 5 s...`);
+  const bareExpress = await bareExpressRate(holdClients, 5);
   const directP99 = percentile(direct.latencies, 99);
   const gatewayP99 = percentile(viaGateway.latencies, 99);
   console.log(
@@ -198,6 +201,7 @@ try {
         ['(a) entry p50 / p99 (ms)', pair(entering.latencies), ''],
         ['(a) entry answers', statusList(entering.statuses), '202 only'],
         ['(a) status polls/s', formatNumber(polling.rate), '>= 5,000'],
+        [`same-run baseline: bare express JSON route, ${holdClients} clients (req/s)`, formatNumber(bareExpress), ''],
         ['(a) status poll p50 / p99 (ms)', pair(polling.latencies), ''],
         ['(a) status poll answers', statusList(polling.statuses), '200 only'],
         ['(a) statuses seen', [...pollStatuses.entries()].map(([s, n]) => `${s} x${formatNumber(n)}`).join(', '), ''],

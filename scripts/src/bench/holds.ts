@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { Agent, fetch as undiciFetch } from 'undici';
 import pg from 'pg';
 import { createRedis, deleteKeysWithPrefix, loadConfig, signDevToken } from '@concert/infra';
+import { bareExpressRate } from './baselines.js';
 import { summarizeCpuProfile } from './cpu-profile-summary.js';
 import { percentile } from './latency.js';
 import { createScratchDatabase } from './scratch-database.js';
@@ -85,6 +86,8 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const metrics = await (await undiciFetch(`${url}/metrics`, { dispatcher })).text();
   const doubleHolds = await countDoubleHolds();
+  process.stderr.write('baseline: a bare express JSON route, same clients, 5 s...\n');
+  const bareExpress = await bareExpressRate(clients, 5);
 
   latencies.sort((a, b) => a - b);
   const held = statuses.get(201) ?? 0;
@@ -98,6 +101,8 @@ try {
       ['measure', 'value', 'target'],
       [
         ['wall time (s)', formatNumber(seconds, 2), ''],
+        ['decided attempts/s (201 + 409)', formatNumber((held + refused) / seconds), '>= 3,000'],
+        [`same-run baseline: bare express JSON route, ${clients} clients (req/s)`, formatNumber(bareExpress), ''],
         ['successful holds/s', formatNumber(held / seconds), '>= 1,500'],
         ['409 seat-unavailable/s', formatNumber(refused / seconds), ''],
         ['successful holds', formatNumber(held), ''],
