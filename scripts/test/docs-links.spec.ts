@@ -78,7 +78,7 @@ describe('Given the repository documentation (README.md and docs/)', () => {
   const files = trackedFiles().filter((file) => file !== THIS_FILE);
   const markdown = files.filter((file) => file === 'README.md' || /^docs\/[^/]+\.md$/.test(file));
 
-  it('When the tracked files are read, Then none points outside the repository (`../shared`)', () => {
+  it('When the tracked files are read, Then none points at a shared folder beside the repository', () => {
     expect(shown(findAll(files, /\.\.\/shared\b[^\s)'"`]*/g))).to.deep.equal([]);
   });
 
