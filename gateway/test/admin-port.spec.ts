@@ -1,7 +1,6 @@
-import { waitFor } from '@concert/infra/testing';
 import { expect } from 'chai';
 import { InProcessGateway, metricValue, runId, send } from './gateway-harness.js';
-import { freePort } from './idempotency/command-api-fixture.js';
+import { freePort } from '@concert/infra/testing';
 
 /**
  * The gateway's operational endpoints are not the public's: /metrics and the detailed /ready
@@ -20,17 +19,7 @@ describe('Given a gateway with its public and admin ports', function () {
       COMMAND_API_URLS: nobody,
       QUERY_API_URLS: nobody,
     }).start();
-    const redisCheck = gateway.deps!.readinessChecks.redis!;
-    await waitFor(
-      'the gateway to reach Redis',
-      () =>
-        redisCheck().then(
-          () => true,
-          () => false,
-        ),
-      10_000,
-      100,
-    );
+    await gateway.untilRedisAnswers();
   });
 
   after(async () => {

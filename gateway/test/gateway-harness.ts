@@ -8,7 +8,7 @@ import {
   signDevToken,
   type Config,
 } from '@concert/infra';
-import { startPatiently, type ServiceProcess } from '@concert/infra/testing';
+import { startPatiently, waitFor, type ServiceProcess } from '@concert/infra/testing';
 import { createGatewayAdminApp, createGatewayApp } from '../src/gateway-app.js';
 import type { GatewayDeps } from '../src/gateway-deps.js';
 import { openGateway } from '../src/open-gateway.js';
@@ -54,6 +54,21 @@ export class InProcessGateway {
       await server.close();
     };
     return this;
+  }
+
+  /** Resolves once the gateway reaches Redis: until then rate limits are skipped, as designed. */
+  async untilRedisAnswers(): Promise<void> {
+    const redisCheck = this.deps!.readinessChecks.redis!;
+    await waitFor(
+      'the gateway to reach Redis',
+      () =>
+        redisCheck().then(
+          () => true,
+          () => false,
+        ),
+      10_000,
+      100,
+    );
   }
 
   async close(): Promise<void> {

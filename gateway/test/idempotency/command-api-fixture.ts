@@ -1,17 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { signDevToken, type Config } from '@concert/infra';
-import { startService, type ServiceProcess } from '@concert/infra/testing';
-
-/** A free TCP port: listen on 0, read it, close. */
-export async function freePort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort, startService, type ServiceProcess } from '@concert/infra/testing';
 
 export interface Answer {
   status: number;

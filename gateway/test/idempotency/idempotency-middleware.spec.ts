@@ -15,7 +15,8 @@ import {
 } from '@concert/infra';
 import { waitFor } from '@concert/infra/testing';
 import { requestFingerprint } from '../../src/idempotency/index.js';
-import { CommandApiFixture, freePort, send } from './command-api-fixture.js';
+import { freePort } from '@concert/infra/testing';
+import { CommandApiFixture, send } from './command-api-fixture.js';
 import { hits, startTestGateway, type TestGateway } from './test-gateway.js';
 
 /**

@@ -1,4 +1,3 @@
-import { waitFor } from '@concert/infra/testing';
 import { expect } from 'chai';
 import { deleteRedisPrefix, InProcessGateway, runId, token } from '../gateway-harness.js';
 
@@ -29,18 +28,8 @@ describe('Given the per-IP polling budget of a real gateway', function () {
       ...extra,
     }).start();
     gateways.push(gateway);
-    // Until Redis answers, the limits are skipped (as designed): count only from then on.
-    const redisCheck = gateway.deps!.readinessChecks.redis!;
-    await waitFor(
-      'the gateway to reach Redis',
-      () =>
-        redisCheck().then(
-          () => true,
-          () => false,
-        ),
-      10_000,
-      100,
-    );
+    // Count only once Redis answers (the limits are skipped until then).
+    await gateway.untilRedisAnswers();
     return gateway;
   };
 
