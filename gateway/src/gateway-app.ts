@@ -25,8 +25,9 @@ import { webPages } from './web/web-pages.js';
  * the detailed /ready are on the admin port) -> its own public routes (/openapi.json, POST
  * /auth/token, the static pages GET /, /console and /assets/*) -> the allow-list (404 for
  * anything else) ->
- * authentication (and the admin role on /admin/*) -> rate limits -> JSON body -> the waiting
- * room -> Idempotency-Key -> queue token -> the proxy to a healthy upstream instance.
+ * authentication (and the admin role on /admin/*) -> rate limits -> JSON body ->
+ * Idempotency-Key -> the waiting room and the console's data -> queue token -> the proxy to a
+ * healthy upstream instance.
  * Each refusal happens before anything reaches an upstream.
  */
 export function createGatewayApp(deps: GatewayDeps): Express {
@@ -53,9 +54,10 @@ export function createGatewayApp(deps: GatewayDeps): Express {
     bodyLimitBytes: (_req, res) => bodyLimitOf(publicRouteOf(res)),
     keepRawBody: true,
     routes: (app) => {
+      // Before every route that answers a POST, the gateway's own included: a key is honoured on each.
+      if (stages.idempotency) app.use(stages.idempotency);
       if (stages.queueRouter) app.use(stages.queueRouter);
       if (stages.console) app.use(stages.console);
-      if (stages.idempotency) app.use(stages.idempotency);
       if (stages.requireQueueToken) app.use(stages.requireQueueToken);
       app.use(proxyRouter(deps));
     },

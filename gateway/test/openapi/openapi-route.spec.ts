@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { holdSeatsBody } from '@concert/infra';
 import { z } from 'zod';
-import { InProcessGateway, runId, send } from './gateway-harness.js';
+import { InProcessGateway, runId, send } from '../gateway-harness.js';
 
 /** Every public endpoint of docs/api.md, as the gateway serves it, and the read endpoints of issue 6 (notifications, statistics). */
 const API_MD_ENDPOINTS = [
@@ -28,6 +28,7 @@ const API_MD_ENDPOINTS = [
   'post /admin/console/parked/{id}/retry',
   'get /health',
   'get /ready',
+  'get /openapi.json',
 ];
 
 type Json = Record<string, unknown>;
@@ -55,6 +56,16 @@ describe('gateway: GET /openapi.json', function () {
   });
 
   const paths = (): Record<string, Record<string, Json>> => document.paths as Record<string, Record<string, Json>>;
+
+  /** A `$ref` of this document, resolved. */
+  const resolve = (node: Json): Json => {
+    const ref = node.$ref;
+    if (typeof ref !== 'string') return node;
+    return ref
+      .slice(2)
+      .split('/')
+      .reduce<Json>((at, key) => at[key] as Json, document);
+  };
 
   it('When fetched without a token, Then it is an OpenAPI 3.1 document', () => {
     expect(document.openapi).to.match(/^3\.1\.\d+$/);
@@ -90,7 +101,9 @@ describe('gateway: GET /openapi.json', function () {
 
   it('Then a request body is the zod schema the command API validates with', () => {
     const hold = paths()['/reservations']!.post!;
-    const schema = ((hold.requestBody as Json).content as Record<string, Json>)['application/json']!.schema as Json;
+    const schema = resolve(
+      ((hold.requestBody as Json).content as Record<string, Json>)['application/json']!.schema as Json,
+    );
     expect(schema.required).to.have.members(['scheduleId', 'seatIds']);
     expect(schema.additionalProperties).to.equal(false);
     const seatIds = (schema.properties as Record<string, Json>).seatIds!;
@@ -100,13 +113,56 @@ describe('gateway: GET /openapi.json', function () {
     expect(seatIds.maxItems).to.equal(bounds.properties.seatIds!.maxItems);
   });
 
+  const operationsOf = (): [string, Json][] =>
+    Object.entries(paths()).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => [`${method} ${path}`, operation] as [string, Json]),
+    );
+  const headerParameters = (operation: Json): Json[] =>
+    ((operation.parameters as Json[] | undefined) ?? []).map(resolve).filter((p) => p.in === 'header');
+
   it('Then the operations that need them declare the Queue-Token and Idempotency-Key headers', () => {
-    const headersOf = (path: string): unknown[] =>
-      ((paths()[path]!.post!.parameters as Json[] | undefined) ?? [])
-        .filter((p) => p.in === 'header')
+    const required = (path: string): unknown[] =>
+      headerParameters(paths()[path]!.post!)
+        .filter((p) => p.required === true)
         .map((p) => p.name);
-    expect(headersOf('/reservations')).to.include('queue-token');
-    expect(headersOf('/payments')).to.include.members(['queue-token', 'idempotency-key']);
-    expect(headersOf('/wallet/charges')).to.include('idempotency-key');
+    expect(required('/reservations')).to.include('Queue-Token');
+    expect(required('/payments')).to.include.members(['Queue-Token', 'Idempotency-Key']);
+    expect(required('/wallet/charges')).to.include('Idempotency-Key');
+  });
+
+  it('Then every POST behind authentication takes an Idempotency-Key, and every GET an If-None-Match with its 304', () => {
+    for (const [where, operation] of operationsOf()) {
+      const names = headerParameters(operation).map((p) => p.name);
+      if (where.startsWith('post ') && where !== 'post /auth/token') expect(names, where).to.include('Idempotency-Key');
+      if (where.startsWith('get ')) {
+        expect(names, where).to.include('If-None-Match');
+        expect(operation.responses as Json, where).to.have.property('304');
+      }
+    }
+  });
+
+  it('Then every operation has a unique operationId, and only the public ones need no bearer token', () => {
+    const ids = operationsOf().map(([, operation]) => operation.operationId);
+    expect(
+      ids.every((id) => typeof id === 'string' && id !== ''),
+      'every operation has one',
+    ).to.equal(true);
+    expect(new Set(ids).size).to.equal(ids.length);
+    expect(document.security).to.deep.equal([{ bearer: [] }]);
+    const open = operationsOf()
+      .filter(([, operation]) => Array.isArray(operation.security) && operation.security.length === 0)
+      .map(([where]) => where);
+    expect(open).to.have.members(['post /auth/token', 'get /health', 'get /ready', 'get /openapi.json']);
+  });
+
+  it('Then problems are the named Problem schema, with errors[] and instance, and lists take an integer limit of 1 to 100', () => {
+    const problem = (document.components as Record<string, Record<string, Json>>).schemas!.Problem!;
+    expect(problem.required).to.include.members(['type', 'title', 'status', 'detail', 'code']);
+    expect(problem.properties).to.include.keys('errors', 'instance');
+    const limit = (paths()['/concerts']!.get!.parameters as Json[]).find((p) => p.name === 'limit')!;
+    expect(limit.schema).to.include({ type: 'integer', minimum: 1, maximum: 100 });
+    const hold = paths()['/reservations']!.post!.responses as Record<string, Json>;
+    expect(resolve(hold['409']!).description).to.include('seat-unavailable');
+    expect(Object.keys(resolve(hold['201']!).headers as Json)).to.include.members(['Location', 'X-Consistency-Token']);
   });
 });
