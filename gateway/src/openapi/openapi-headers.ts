@@ -93,7 +93,8 @@ export const REQUEST_HEADERS = {
     name: 'If-None-Match',
     in: 'header',
     required: false,
-    description: 'The ETag of an earlier answer: 304 without a body while it is unchanged.',
+    description:
+      'The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`.',
     schema: text,
   },
   RequestId: {

@@ -743,7 +743,7 @@ export interface components {
     QueueToken: string;
     /** @description A command's X-Consistency-Token: the query waits (at most CONSISTENCY_WAIT_MS, then 503 `read-model-lagging`) until what it reads includes that write. */
     ConsistencyToken: string;
-    /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+    /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
     IfNoneMatch: string;
     /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
     RequestId: string;
@@ -936,7 +936,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
         /** @description A command's X-Consistency-Token: the query waits (at most CONSISTENCY_WAIT_MS, then 503 `read-model-lagging`) until what it reads includes that write. */
         'X-Consistency-Token'?: components['parameters']['ConsistencyToken'];
@@ -988,7 +988,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
         /** @description A command's X-Consistency-Token: the query waits (at most CONSISTENCY_WAIT_MS, then 503 `read-model-lagging`) until what it reads includes that write. */
         'X-Consistency-Token'?: components['parameters']['ConsistencyToken'];
@@ -1049,7 +1049,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
         /** @description A command's X-Consistency-Token: the query waits (at most CONSISTENCY_WAIT_MS, then 503 `read-model-lagging`) until what it reads includes that write. */
         'X-Consistency-Token'?: components['parameters']['ConsistencyToken'];
@@ -1185,7 +1185,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
       };
       path: {
@@ -1405,7 +1405,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
         /** @description A command's X-Consistency-Token: the query waits (at most CONSISTENCY_WAIT_MS, then 503 `read-model-lagging`) until what it reads includes that write. */
         'X-Consistency-Token'?: components['parameters']['ConsistencyToken'];
@@ -1472,7 +1472,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
         /** @description A command's X-Consistency-Token: the query waits (at most CONSISTENCY_WAIT_MS, then 503 `read-model-lagging`) until what it reads includes that write. */
         'X-Consistency-Token'?: components['parameters']['ConsistencyToken'];
@@ -1599,7 +1599,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
         /** @description A command's X-Consistency-Token: the query waits (at most CONSISTENCY_WAIT_MS, then 503 `read-model-lagging`) until what it reads includes that write. */
         'X-Consistency-Token'?: components['parameters']['ConsistencyToken'];
@@ -1752,7 +1752,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
         /** @description A command's X-Consistency-Token: the query waits (at most CONSISTENCY_WAIT_MS, then 503 `read-model-lagging`) until what it reads includes that write. */
         'X-Consistency-Token'?: components['parameters']['ConsistencyToken'];
@@ -1819,7 +1819,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
         /** @description A command's X-Consistency-Token: the query waits (at most CONSISTENCY_WAIT_MS, then 503 `read-model-lagging`) until what it reads includes that write. */
         'X-Consistency-Token'?: components['parameters']['ConsistencyToken'];
@@ -1872,7 +1872,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
         /** @description A command's X-Consistency-Token: the query waits (at most CONSISTENCY_WAIT_MS, then 503 `read-model-lagging`) until what it reads includes that write. */
         'X-Consistency-Token'?: components['parameters']['ConsistencyToken'];
@@ -1937,7 +1937,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
         /** @description A command's X-Consistency-Token: the query waits (at most CONSISTENCY_WAIT_MS, then 503 `read-model-lagging`) until what it reads includes that write. */
         'X-Consistency-Token'?: components['parameters']['ConsistencyToken'];
@@ -1999,7 +1999,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
       };
       path?: never;
@@ -2152,7 +2152,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
       };
       path?: never;
@@ -2181,7 +2181,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
       };
       path?: never;
@@ -2224,7 +2224,7 @@ export interface operations {
       header?: {
         /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
         'X-Request-Id'?: components['parameters']['RequestId'];
-        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. */
+        /** @description The ETag of an earlier answer: 304 without a body while it is unchanged. fetch() adds `Cache-Control: no-cache` to a request carrying it (which asks for a full answer) unless the request sets Cache-Control itself, e.g. `max-age=0`. */
         'If-None-Match'?: components['parameters']['IfNoneMatch'];
       };
       path?: never;
