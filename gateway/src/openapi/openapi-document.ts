@@ -49,10 +49,11 @@ import {
 import {
   EVERY_RESPONSE,
   HEADERS_TOO_LARGE,
-  problemResponseObject,
   problemResponseOf,
   problemSchema,
+  ROUTE_HEADERS,
   SHARED_PROBLEMS,
+  sharedProblemResponseObject,
   type ProblemCase,
 } from './openapi-problems.js';
 
@@ -133,13 +134,13 @@ function operations(s: Schemas): Record<string, Operation> {
       operationId: 'createConcert',
       summary: 'Create a concert (admin)',
       request: { body: json(s.CreateConcertRequest) },
-      success: { status: 201, description: 'Created.', schema: s.ConcertCreated, headers: ['Location'] },
+      success: { status: 201, description: 'Created; Location: its dates.', schema: s.ConcertCreated },
     },
     'POST /admin/concerts/:concertId/schedules': {
       operationId: 'addSchedule',
       summary: 'Add a date with its seat map (admin)',
       request: { params: concertIdParams, body: json(s.AddScheduleRequest) },
-      success: { status: 201, description: 'Added.', schema: s.ScheduleAdded },
+      success: { status: 201, description: 'Added; Location: its seat map.', schema: s.ScheduleAdded },
       problems: { 404: ['concert-not-found'] },
     },
     'GET /concerts': {
@@ -184,7 +185,7 @@ function operations(s: Schemas): Record<string, Operation> {
       operationId: 'holdSeats',
       summary: 'Hold 1 to 4 seats',
       request: { body: json(s.HoldSeatsRequest) },
-      success: { status: 201, description: 'Held.', schema: s.ReservationHeld, headers: ['Location'] },
+      success: { status: 201, description: 'Held.', schema: s.ReservationHeld },
       problems: { 404: ['schedule-not-found', 'seat-not-found'], 409: ['seat-unavailable'] },
       queueToken: true,
     },
@@ -216,7 +217,7 @@ function operations(s: Schemas): Record<string, Operation> {
       operationId: 'chargeWallet',
       summary: "Charge the caller's wallet",
       request: { body: json(s.ChargeWalletRequest) },
-      success: { status: 201, description: 'The new balance.', schema: s.WalletBalance },
+      success: { status: 201, description: 'The new balance; Location: the wallet.', schema: s.WalletBalance },
     },
     'GET /me/wallet': {
       operationId: 'getMyWallet',
@@ -229,7 +230,7 @@ function operations(s: Schemas): Record<string, Operation> {
       description:
         'A refused payment is recorded: its 409/422 carries `paymentId` and `reservationId`, and an X-Consistency-Token.',
       request: { body: json(s.PayRequest) },
-      success: { status: 201, description: 'Paid.', schema: s.Payment, headers: ['Location'] },
+      success: { status: 201, description: 'Paid.', schema: s.Payment },
       problems: {
         403: ['forbidden'],
         404: ['reservation-not-found'],
@@ -311,11 +312,11 @@ export function openApiDocument(options: OpenApiOptions): object {
   for (const [name, parameter] of Object.entries(REQUEST_HEADERS))
     registerPlain(registry, 'parameters', name, parameter);
   for (const [name, problem] of Object.entries(SHARED_PROBLEMS))
-    registerPlain(registry, 'responses', name, problemResponseObject(problem));
+    registerPlain(registry, 'responses', name, sharedProblemResponseObject(problem));
   registerPlain(registry, 'responses', 'HeadersTooLarge', HEADERS_TOO_LARGE);
   registerPlain(registry, 'responses', 'NotModified', {
     description: 'Not Modified: the If-None-Match ETag still matches.',
-    headers: responseHeaders(EVERY_RESPONSE),
+    headers: responseHeaders([...EVERY_RESPONSE, ...ROUTE_HEADERS]),
   });
   const schemas = namedSchemas(registry, options.walletMaxCharge);
   const byRoute = operations(schemas);
@@ -330,8 +331,12 @@ export function openApiDocument(options: OpenApiOptions): object {
     info: {
       title: 'Concert reservations',
       version: '1.0.0',
-      description:
+      description: [
         'The public API, served by the gateway (docs/api.md). Every error is application/problem+json with a stable `code`.',
+        'Besides the operations listed: a known path asked with another method is 405 `method-not-allowed` with `Allow`;',
+        '`OPTIONS` on a known path answers 204 with `Allow` (and, for an origin of CORS_ORIGINS, the preflight',
+        'Access-Control-Allow-Methods/-Headers/-Max-Age), without a token; `HEAD` is answered wherever `GET` is.',
+      ].join(' '),
       license: { name: 'Proprietary', url: 'https://example.invalid/license' },
     },
     servers: [{ url: '/', description: 'The gateway that served this document.' }],
@@ -433,7 +438,14 @@ function routeConfig(route: PublicRoute, operation: Operation): RouteConfig {
   if (!post) parameters.push('IfNoneMatch');
   if (route.target === 'query-api') parameters.push('ConsistencyToken');
 
-  const successHeaders: ResponseHeaderName[] = [...EVERY_RESPONSE, ...(success.headers ?? [])];
+  // Every POST behind authentication spends the command budget, a status poll the poll budget.
+  const rateLimited = post || route.path === '/queue/entries/:entryId';
+  const routeHeaders: ResponseHeaderName[] = [
+    ...(rateLimited ? (['RateLimit', 'RateLimit-Policy'] as const) : []),
+    ...(route.target === 'query-api' ? (['Cache-Control'] as const) : []),
+  ];
+  const successHeaders: ResponseHeaderName[] = [...EVERY_RESPONSE, ...routeHeaders, ...(success.headers ?? [])];
+  if (success.status === 201) successHeaders.push('Location');
   if (post) successHeaders.push('Idempotent-Replayed');
   if (command) successHeaders.push('X-Consistency-Token');
   if (paginated) successHeaders.push('X-Next-Cursor', 'Link');
@@ -467,7 +479,9 @@ function routeConfig(route: PublicRoute, operation: Operation): RouteConfig {
   for (const [status, names] of Object.entries(own)) add(Number(status), ...names);
 
   const headersOf = (status: number): ResponseHeaderName[] => {
-    const headers: ResponseHeaderName[] = [...(problemHeaders[status] ?? [])];
+    // A 401 `unauthenticated` comes before the rate limits (a queue-token refusal after them).
+    const beforeLimits = status === 401 && codes.get(401)?.size === 1;
+    const headers: ResponseHeaderName[] = [...(beforeLimits ? [] : routeHeaders), ...(problemHeaders[status] ?? [])];
     if (status === 401 && codes.get(401)?.has('unauthenticated')) headers.push('WWW-Authenticate');
     if (status === 409 || status === 429 || status === 503) headers.push('Retry-After');
     // A repeat of a POST whose first answer was this refusal gets the stored answer.

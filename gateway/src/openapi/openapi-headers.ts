@@ -48,7 +48,31 @@ export const RESPONSE_HEADERS = {
     schema: text,
   },
   'Cache-Control': {
-    description: 'How long, if at all, the answer may be cached.',
+    description:
+      "Reads: `no-cache` for the catalog (any cache may keep it, revalidated with its ETag on every use), `private, no-cache` for a user's data and the statistics. `no-store` on the development token, /ready and the console snapshot.",
+    schema: text,
+  },
+  RateLimit: {
+    description:
+      'On a request that spent a rate budget (every POST behind authentication, queue status polls), what is left of each: `"commands-user";r=117;t=42` (r requests left, t seconds until the window ends); r=0 on the 429. Absent while the limits are skipped (Redis unreachable).',
+    schema: text,
+  },
+  'RateLimit-Policy': {
+    description:
+      'With RateLimit, the budgets the request spent: `"commands-user";q=120;w=60` (q requests per window of w seconds).',
+    schema: text,
+  },
+  Vary: {
+    description:
+      "`Origin` whenever CORS is on (CORS_ORIGINS), so that a cache never hands one origin's answer to another.",
+    schema: text,
+  },
+  'Access-Control-Allow-Origin': {
+    description: "CORS: the request's Origin, echoed when it is one of CORS_ORIGINS (never `*`; no credentials).",
+    schema: text,
+  },
+  'Access-Control-Expose-Headers': {
+    description: 'CORS: the response headers a page on an allowed origin may read.',
     schema: text,
   },
 } as const;

@@ -21,8 +21,20 @@ export const problemSchema = problemResponse
   })
   .catchall(z.unknown());
 
-/** Every answer carries these. */
-export const EVERY_RESPONSE: readonly ResponseHeaderName[] = ['X-Request-Id', 'ETag'];
+/** Every answer carries these (the CORS ones when CORS_ORIGINS lists the request's Origin). */
+export const EVERY_RESPONSE: readonly ResponseHeaderName[] = [
+  'X-Request-Id',
+  'ETag',
+  'Vary',
+  'Access-Control-Allow-Origin',
+  'Access-Control-Expose-Headers',
+];
+
+/**
+ * What a route adds to each of its answers: its rate budget's state (RateLimit) or a read's
+ * Cache-Control. The shared refusals declare them all, since they serve every such route.
+ */
+export const ROUTE_HEADERS: readonly ResponseHeaderName[] = ['RateLimit', 'RateLimit-Policy', 'Cache-Control'];
 
 /** A refusal: its status, the `code`s it may carry, and the headers beyond EVERY_RESPONSE. */
 export interface ProblemCase {
@@ -57,27 +69,37 @@ export const HEADERS_TOO_LARGE = {
 
 /** The plain OpenAPI response object of a refusal. */
 export function problemResponseObject(problem: ProblemCase): ResponseConfig {
+  return problemResponseWith(problem, [...EVERY_RESPONSE, ...(problem.headers ?? [])]);
+}
+
+/** The plain OpenAPI response object of a shared refusal: with every route's headers. */
+export function sharedProblemResponseObject(problem: ProblemCase): ResponseConfig {
+  return problemResponseWith(problem, [...EVERY_RESPONSE, ...ROUTE_HEADERS, ...(problem.headers ?? [])]);
+}
+
+function problemResponseWith(problem: ProblemCase, headers: readonly ResponseHeaderName[]): ResponseConfig {
   const codes = problem.codes.map((code) => `\`${code}\``).join(', ');
   return {
     description: `Problem: ${codes}.`,
-    headers: responseHeaders([...EVERY_RESPONSE, ...(problem.headers ?? [])]),
+    headers: responseHeaders(headers),
     content: { 'application/problem+json': { schema: PROBLEM_REF } },
   };
 }
 
-/** A $ref to the shared response when `problem` is one, the response itself otherwise. */
+/**
+ * A $ref to the shared response when `problem` is one (same status and codes, its headers
+ * among those the shared one declares), the response itself otherwise.
+ */
 export function problemResponseOf(problem: ProblemCase): ResponseConfig | { $ref: string } {
-  const key = JSON.stringify(normalised(problem));
-  for (const [name, shared] of Object.entries(SHARED_PROBLEMS)) {
-    if (JSON.stringify(normalised(shared)) === key) return { $ref: `#/components/responses/${name}` };
+  const codes = [...problem.codes].sort().join();
+  for (const [name, shared] of Object.entries(SHARED_PROBLEMS) as [string, ProblemCase][]) {
+    const declared = new Set([...ROUTE_HEADERS, ...(shared.headers ?? [])]);
+    if (
+      shared.status === problem.status &&
+      [...shared.codes].sort().join() === codes &&
+      (problem.headers ?? []).every((header) => declared.has(header))
+    )
+      return { $ref: `#/components/responses/${name}` };
   }
   return problemResponseObject(problem);
-}
-
-function normalised(problem: ProblemCase): ProblemCase {
-  return {
-    status: problem.status,
-    codes: [...problem.codes].sort(),
-    headers: [...new Set(problem.headers ?? [])].sort(),
-  };
 }

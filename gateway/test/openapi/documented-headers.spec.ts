@@ -8,6 +8,8 @@ type Json = Record<string, unknown>;
 /** Framing headers every HTTP answer may carry: the only ones the document need not name. */
 const FRAMING = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
 
+const PAGE_ORIGIN = 'http://tickets.test';
+
 interface Seen {
   method: string;
   /** The document's path template the request matched. */
@@ -52,7 +54,11 @@ describe('gateway: the OpenAPI document declares every header the services send'
     createApiClient({
       baseUrl: gateway.url,
       fetch: recordingFetch,
-      ...(accessToken === undefined ? {} : { headers: { Authorization: `Bearer ${accessToken}` } }),
+      // From a page on an allowed origin: the CORS headers are on every answer, and checked too.
+      headers: {
+        Origin: PAGE_ORIGIN,
+        ...(accessToken === undefined ? {} : { Authorization: `Bearer ${accessToken}` }),
+      },
     });
 
   before(async () => {
@@ -73,6 +79,7 @@ describe('gateway: the OpenAPI document declares every header the services send'
     gateway = await new InProcessGateway({
       ...env,
       AUTH_DEV_LOGIN: 'true',
+      CORS_ORIGINS: PAGE_ORIGIN,
       GATEWAY_HEALTH_CHECK_INTERVAL_MS: '500',
       GATEWAY_UPSTREAM_TIMEOUT_MS: '30000',
       QUEUE_ADMIT_PER_SECOND: '1000',
@@ -111,7 +118,9 @@ describe('gateway: the OpenAPI document declares every header the services send'
     for (const title of ['Headers A', 'Headers B']) {
       const created = await admin.POST('/admin/concerts', { body: { title, venue: 'Hall' } });
       const at = { path: '/admin/concerts', method: 'post', status: 201 } as const;
-      expect(documentedHeader(created.response, at, 'Location')).to.equal(`/concerts/${created.data!.concertId}`);
+      expect(documentedHeader(created.response, at, 'Location')).to.equal(
+        `/concerts/${created.data!.concertId}/schedules`,
+      );
       concertId = created.data!.concertId;
     }
     const added = await admin.POST('/admin/concerts/{concertId}/schedules', {
@@ -291,6 +300,12 @@ describe('gateway: the OpenAPI document declares every header the services send'
       'retry-after',
       'idempotent-replayed',
       'www-authenticate',
+      'ratelimit',
+      'ratelimit-policy',
+      'cache-control',
+      'vary',
+      'access-control-allow-origin',
+      'access-control-expose-headers',
     ]);
     const missing: string[] = [];
     for (const answer of seen) {

@@ -32,15 +32,15 @@ describe('RedisRateLimiter', function () {
     const limiter = new RedisRateLimiter(redis, { name: 'spend', points: 3, windowSeconds: 60 });
     const decisions = [];
     for (let i = 0; i < 4; i++) decisions.push(await limiter.consume('alice'));
-    expect(decisions.slice(0, 3)).to.deep.equal([
-      { allowed: true, remaining: 2 },
-      { allowed: true, remaining: 1 },
-      { allowed: true, remaining: 0 },
-    ]);
+    for (const [i, decision] of decisions.slice(0, 3).entries()) {
+      if (!decision.allowed) throw new Error(`expected request ${i + 1} to be allowed`);
+      expect(decision.remaining).to.equal(2 - i);
+      expect(decision.resetMs, 'time left in the window').to.be.greaterThan(0).and.at.most(60_000);
+    }
     const refused = decisions[3]!;
     if (refused.allowed) throw new Error('expected a refusal');
     expect(refused.retryAfterMs).to.be.greaterThan(0).and.at.most(60_000);
-    expect(await limiter.consume('bob')).to.deep.equal({ allowed: true, remaining: 2 });
+    expect(await limiter.consume('bob')).to.include({ allowed: true, remaining: 2 });
   });
 
   it('When two limiters (two gateways) share Redis, Then they spend one budget', async () => {
