@@ -459,7 +459,7 @@ function routeConfig(route: PublicRoute, operation: Operation): RouteConfig {
   };
   add(400, 'validation');
   add(401, 'unauthenticated');
-  add(429, 'rate-limited');
+  if (rateLimited) add(429, 'rate-limited');
   add(503, 'unavailable');
   if (route.role === 'admin') add(403, 'forbidden');
   if (post) {

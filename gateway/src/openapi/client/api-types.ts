@@ -1072,7 +1072,6 @@ export interface operations {
       304: components['responses']['NotModified'];
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      429: components['responses']['RateLimited'];
       431: components['responses']['HeadersTooLarge'];
       502: components['responses']['BadGateway'];
       /** @description Problem: `unavailable`, `read-model-lagging`. */
@@ -1147,7 +1146,6 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      429: components['responses']['RateLimited'];
       431: components['responses']['HeadersTooLarge'];
       502: components['responses']['BadGateway'];
       /** @description Problem: `unavailable`, `read-model-lagging`. */
@@ -1220,7 +1218,6 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      429: components['responses']['RateLimited'];
       431: components['responses']['HeadersTooLarge'];
       502: components['responses']['BadGateway'];
       /** @description Problem: `unavailable`, `read-model-lagging`. */
@@ -1664,7 +1661,6 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      429: components['responses']['RateLimited'];
       431: components['responses']['HeadersTooLarge'];
       502: components['responses']['BadGateway'];
       /** @description Problem: `unavailable`, `read-model-lagging`. */
@@ -1727,7 +1723,6 @@ export interface operations {
       304: components['responses']['NotModified'];
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      429: components['responses']['RateLimited'];
       431: components['responses']['HeadersTooLarge'];
       502: components['responses']['BadGateway'];
       /** @description Problem: `unavailable`, `read-model-lagging`. */
@@ -1881,7 +1876,6 @@ export interface operations {
       304: components['responses']['NotModified'];
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      429: components['responses']['RateLimited'];
       431: components['responses']['HeadersTooLarge'];
       502: components['responses']['BadGateway'];
       /** @description Problem: `unavailable`, `read-model-lagging`. */
@@ -2090,7 +2084,6 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      429: components['responses']['RateLimited'];
       431: components['responses']['HeadersTooLarge'];
       502: components['responses']['BadGateway'];
       /** @description Problem: `unavailable`, `read-model-lagging`. */
@@ -2153,7 +2146,6 @@ export interface operations {
       304: components['responses']['NotModified'];
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      429: components['responses']['RateLimited'];
       431: components['responses']['HeadersTooLarge'];
       502: components['responses']['BadGateway'];
       /** @description Problem: `unavailable`, `read-model-lagging`. */
@@ -2230,7 +2222,6 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      429: components['responses']['RateLimited'];
       431: components['responses']['HeadersTooLarge'];
       502: components['responses']['BadGateway'];
       /** @description Problem: `unavailable`, `read-model-lagging`. */
@@ -2307,7 +2298,6 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      429: components['responses']['RateLimited'];
       431: components['responses']['HeadersTooLarge'];
       502: components['responses']['BadGateway'];
       /** @description Problem: `unavailable`, `read-model-lagging`. */
@@ -2366,7 +2356,6 @@ export interface operations {
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['Forbidden'];
-      429: components['responses']['RateLimited'];
       431: components['responses']['HeadersTooLarge'];
       503: components['responses']['Unavailable'];
     };
