@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { holdSeatsBody } from '@concert/infra';
 import { z } from 'zod';
+import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../../src/cors/cors-policy.js';
 import { InProcessGateway, runId, send } from '../gateway-harness.js';
 
 /** Every public endpoint of docs/api.md, as the gateway serves it, and the read endpoints of issue 6 (notifications, statistics). */
@@ -164,5 +165,14 @@ describe('gateway: GET /openapi.json', function () {
     const hold = paths()['/reservations']!.post!.responses as Record<string, Json>;
     expect(resolve(hold['409']!).description).to.include('seat-unavailable');
     expect(Object.keys(resolve(hold['201']!).headers as Json)).to.include.members(['Location', 'X-Consistency-Token']);
+  });
+
+  it('Then every header CORS lets a page send or read is one the document declares', () => {
+    const components = document.components as Record<string, Record<string, Json>>;
+    expect(Object.keys(components.headers!)).to.include.members([...CORS_EXPOSED_HEADERS]);
+    const requestHeaders = Object.values(components.parameters!).map((p) => p.name);
+    // Authorization is the bearer security scheme; Content-Type is each body's media type.
+    const declared = [...requestHeaders, 'Authorization', 'Content-Type'];
+    expect(declared).to.include.members([...CORS_ALLOWED_HEADERS]);
   });
 });
