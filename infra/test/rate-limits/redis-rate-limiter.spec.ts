@@ -85,13 +85,12 @@ describe('RedisRateLimiter', function () {
       ];
       const first = await consumeRateBudgets(single, spends);
       expect(sent).to.equal(1);
-      expect(first).to.deep.equal([
-        { allowed: true, remaining: 0 },
-        { allowed: true, remaining: 1 },
-      ]);
+      expect(first).to.have.length(2);
+      expect(first[0]).to.include({ allowed: true, remaining: 0 });
+      expect(first[1]).to.include({ allowed: true, remaining: 1 });
       const second = await consumeRateBudgets(single, spends);
       expect(second[0]!.allowed).to.equal(false);
-      expect(second[1]).to.deep.equal({ allowed: true, remaining: 0 });
+      expect(second[1]).to.include({ allowed: true, remaining: 0 });
     } finally {
       single.disconnect();
     }
