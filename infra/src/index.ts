@@ -80,6 +80,7 @@ export {
   createShadowTables,
   swapInShadowTables,
   dropSchema,
+  describeTables,
 } from './read-models/shadow-tables.js';
 export { migrateIdempotencyDatabase } from './idempotency/migrate-idempotency-database.js';
 export type {
