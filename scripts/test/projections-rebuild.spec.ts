@@ -429,6 +429,10 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
 
   it('Given shadow tables left by an interrupted dry run, When `rebuild --all --discard` runs, Then it drops them with their progress and says what it dropped', async () => {
     await interruptedCatalogRebuild(true);
+    const status = JSON.parse((await cli('status', '--json')).stdout) as {
+      projectors: { projector: string; rebuildAt?: string; rebuildByDryRun?: boolean }[];
+    };
+    expect(status.projectors.find((p) => p.projector === 'catalog')).to.include({ rebuildByDryRun: true });
 
     const discarded = await cli('rebuild', '--all', '--discard');
     expect(discarded.code, discarded.stderr).to.equal(0);

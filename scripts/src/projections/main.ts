@@ -184,7 +184,7 @@ program
             formatNumber(r.lagSeconds, 1),
             String(r.parked),
             r.updatedAt?.toISOString() ?? '-',
-            r.rebuildAt ?? '-',
+            r.rebuildAt ? `${r.rebuildAt}${r.rebuildByDryRun ? ' (dry run)' : ''}` : '-',
           ]),
         ),
       );
