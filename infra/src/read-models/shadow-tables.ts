@@ -133,7 +133,11 @@ export async function describeTables(
       [qualified],
     );
     const unqualified = indexes.map((i) => i.line.replace(` ON ${qualified} `, ` ON ${table} `)).sort();
-    lines.push(`${table}:`, ...[...columns, ...constraints].map((c) => `  ${c.line}`), ...unqualified.map((i) => `  ${i}`));
+    lines.push(
+      `${table}:`,
+      ...[...columns, ...constraints].map((c) => `  ${c.line}`),
+      ...unqualified.map((i) => `  ${i}`),
+    );
   }
   return lines.join('\n');
 }

@@ -109,7 +109,10 @@ async function hasStateTable(knex: Knex | Knex.Transaction, schema: string): Pro
 }
 
 /** The stamp columns as JSON, whichever of them the table has; undefined without the table or its row. */
-async function readStampRow(knex: Knex | Knex.Transaction, schema: string): Promise<Record<string, unknown> | undefined> {
+async function readStampRow(
+  knex: Knex | Knex.Transaction,
+  schema: string,
+): Promise<Record<string, unknown> | undefined> {
   if (!(await hasStateTable(knex, schema))) return undefined;
   const { rows } = await knex.raw<{ rows: { row: Record<string, unknown> }[] }>(
     `SELECT to_jsonb(s) - 'commit_position' - 'prepare_position' AS row FROM ${schema}.${TABLE} s WHERE id = 1`,
