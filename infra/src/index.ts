@@ -34,6 +34,7 @@ export {
   validationProblem,
   forbiddenProblem,
   notFoundProblem,
+  methodNotAllowedProblem,
   unavailableProblem,
   queueTokenRequiredProblem,
   queueTokenInvalidProblem,
