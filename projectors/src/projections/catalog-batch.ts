@@ -1,5 +1,6 @@
 import { cacheKeys, type ProjectedEvent } from '@concert/infra';
 import type { Knex } from 'knex';
+import { ScheduleCounterDeltas } from './catalog-counters.js';
 import { counterOf, type ConcertRow, type ScheduleRow, type SeatRow } from './catalog-rows.js';
 import { eventTime } from './event-time.js';
 import { RowBatch } from './row-batch.js';
@@ -8,7 +9,9 @@ import { nextHolding } from './seat-transition.js';
 /**
  * The catalog's bulk form: the rules of catalog.ts, catalog-schedule.ts and catalog-seats.ts
  * folded over in-memory rows, then one upsert per table (instead of three statements per
- * seat event). Same rows, same stale cache keys.
+ * seat event). Same rows, same stale cache keys. Schedules are only read for the batch's
+ * ScheduleAdded events; seat events move the counters of the others by summed deltas, sent in
+ * one statement with the seats' upsert: a batch of seat events is two statements in all.
  */
 export async function applyCatalogBatch(trx: Knex.Transaction, events: readonly ProjectedEvent[]): Promise<string[]> {
   const concerts = new RowBatch<ConcertRow>({
@@ -42,7 +45,6 @@ export async function applyCatalogBatch(trx: Knex.Transaction, events: readonly 
       case 'SeatHeld':
       case 'SeatReleased':
       case 'SeatSold':
-        scheduleKeys.push({ schedule_id: event.data.scheduleId });
         seatKeys.push({ schedule_id: event.data.scheduleId, seat_id: event.data.seatId });
         break;
       default:
@@ -54,6 +56,7 @@ export async function applyCatalogBatch(trx: Knex.Transaction, events: readonly 
   await seats.load(trx, seatKeys);
 
   const stale = new Set<string>();
+  const deltas = new ScheduleCounterDeltas();
   for (const { recorded, event } of events) {
     switch (event.type) {
       case 'ConcertCreated': {
@@ -117,7 +120,10 @@ export async function applyCatalogBatch(trx: Knex.Transaction, events: readonly 
         stale.add(cacheKeys.scheduleSeats(scheduleId));
         if (next.status === current.status) break;
         const schedule = schedules.get({ schedule_id: scheduleId });
-        if (!schedule) break;
+        if (!schedule) {
+          deltas.move(scheduleId, current.status, next.status);
+          break;
+        }
         schedules.set({
           ...schedule,
           [counterOf[current.status]]: schedule[counterOf[current.status]] - 1,
@@ -132,6 +138,19 @@ export async function applyCatalogBatch(trx: Knex.Transaction, events: readonly 
   }
   await concerts.flush(trx);
   await schedules.flush(trx);
-  await seats.flush(trx);
+  // The counter UPDATE touches no schedule written above (those were in memory), so it can run
+  // in one statement with the (last) seats upsert.
+  const seatWrites = seats.upserts();
+  const lastSeats = seatWrites.pop();
+  for (const upsert of seatWrites) await trx.raw(upsert.sql, upsert.bindings);
+  const counters = deltas.statement();
+  if (counters) {
+    const sql = lastSeats ? `WITH seats AS (${lastSeats.sql}) ${counters.sql}` : counters.sql;
+    const bindings = lastSeats ? [...lastSeats.bindings, ...counters.bindings] : counters.bindings;
+    const { rows } = await trx.raw<{ rows: { concert_id: string }[] }>(sql, bindings);
+    for (const { concert_id } of rows) stale.add(cacheKeys.concertSchedules(concert_id));
+  } else if (lastSeats) {
+    await trx.raw(lastSeats.sql, lastSeats.bindings);
+  }
   return [...stale];
 }

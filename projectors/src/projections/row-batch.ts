@@ -68,20 +68,36 @@ export class RowBatch<Row extends object> {
 
   /** Writes every row set since the load: insert, or overwrite all columns of the existing row. */
   async flush(trx: Knex.Transaction): Promise<void> {
-    if (this.dirty.size === 0) return;
+    for (const upsert of this.upserts()) await trx.raw(upsert.sql, upsert.bindings);
+  }
+
+  /**
+   * The statements `flush` runs (one per few thousand rows), for a caller that sends the first
+   * together with a statement of its own (a data-modifying WITH); marks the rows written.
+   */
+  upserts(): Statement[] {
+    if (this.dirty.size === 0) return [];
     const { table, key, columns } = this.spec;
     const updates = columns.filter((c) => !key.includes(c)).map((c) => `${c} = excluded.${c}`);
     const changed = [...this.dirty].map((k) => this.rows.get(k)!);
+    const statements: Statement[] = [];
     for (let start = 0; start < changed.length; start += ROWS_PER_STATEMENT) {
       const json = JSON.stringify(changed.slice(start, start + ROWS_PER_STATEMENT).map((row) => pick(row, columns)));
-      await trx.raw(
-        `INSERT INTO ${table} AS t SELECT * FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb)
+      statements.push({
+        sql: `INSERT INTO ${table} AS t SELECT * FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb)
          ON CONFLICT (${key.join(', ')}) DO ${updates.length > 0 ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`,
-        [json],
-      );
+        bindings: [json],
+      });
     }
     this.dirty.clear();
+    return statements;
   }
+}
+
+/** One SQL statement with its positional (`?`) bindings. */
+export interface Statement {
+  sql: string;
+  bindings: string[];
 }
 
 function pick<Row>(row: Partial<Row>, columns: readonly (keyof Row & string)[]): Record<string, unknown> {
