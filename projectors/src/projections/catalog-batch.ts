@@ -3,15 +3,15 @@ import type { Knex } from 'knex';
 import { ScheduleCounterDeltas } from './catalog-counters.js';
 import { counterOf, type ConcertRow, type ScheduleRow, type SeatRow } from './catalog-rows.js';
 import { eventTime } from './event-time.js';
-import { RowBatch } from './row-batch.js';
+import { RowBatch, writeTogether } from './row-batch.js';
 import { nextHolding } from './seat-transition.js';
 
 /**
  * The catalog's bulk form: the rules of catalog.ts, catalog-schedule.ts and catalog-seats.ts
  * folded over in-memory rows, then one upsert per table (instead of three statements per
  * seat event). Same rows, same stale cache keys. Schedules are only read for the batch's
- * ScheduleAdded events; seat events move the counters of the others by summed deltas, sent in
- * one statement with the seats' upsert: a batch of seat events is two statements in all.
+ * ScheduleAdded events; seat events move the counters of the others by summed deltas; every
+ * write goes in one statement: a batch of seat events is two statements in all.
  */
 export async function applyCatalogBatch(trx: Knex.Transaction, events: readonly ProjectedEvent[]): Promise<string[]> {
   const concerts = new RowBatch<ConcertRow>({
@@ -136,21 +136,15 @@ export async function applyCatalogBatch(trx: Knex.Transaction, events: readonly 
         break;
     }
   }
-  await concerts.flush(trx);
-  await schedules.flush(trx);
-  // The counter UPDATE touches no schedule written above (those were in memory), so it can run
-  // in one statement with the (last) seats upsert.
-  const seatWrites = seats.upserts();
-  const lastSeats = seatWrites.pop();
-  for (const upsert of seatWrites) await trx.raw(upsert.sql, upsert.bindings);
+  // One statement for every write: each row is written by one of its parts (the counter deltas
+  // are for schedules not in memory, so not among those upserted).
   const counters = deltas.statement();
-  if (counters) {
-    const sql = lastSeats ? `WITH seats AS (${lastSeats.sql}) ${counters.sql}` : counters.sql;
-    const bindings = lastSeats ? [...lastSeats.bindings, ...counters.bindings] : counters.bindings;
-    const { rows } = await trx.raw<{ rows: { concert_id: string }[] }>(sql, bindings);
-    for (const { concert_id } of rows) stale.add(cacheKeys.concertSchedules(concert_id));
-  } else if (lastSeats) {
-    await trx.raw(lastSeats.sql, lastSeats.bindings);
-  }
+  const rows = await writeTogether<{ concert_id: string }>(trx, [
+    ...concerts.upserts(),
+    ...schedules.upserts(),
+    ...seats.upserts(),
+    ...(counters ? [counters] : []),
+  ]);
+  if (counters) for (const { concert_id } of rows) stale.add(cacheKeys.concertSchedules(concert_id));
   return [...stale];
 }

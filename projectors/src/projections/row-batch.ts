@@ -68,12 +68,12 @@ export class RowBatch<Row extends object> {
 
   /** Writes every row set since the load: insert, or overwrite all columns of the existing row. */
   async flush(trx: Knex.Transaction): Promise<void> {
-    for (const upsert of this.upserts()) await trx.raw(upsert.sql, upsert.bindings);
+    await writeTogether(trx, this.upserts());
   }
 
   /**
-   * The statements `flush` runs (one per few thousand rows), for a caller that sends the first
-   * together with a statement of its own (a data-modifying WITH); marks the rows written.
+   * The statements `flush` runs (one per few thousand rows, each row in one), for a caller that
+   * sends them with its other writes (writeTogether); marks the rows written.
    */
   upserts(): Statement[] {
     if (this.dirty.size === 0) return [];
@@ -92,6 +92,25 @@ export class RowBatch<Row extends object> {
     this.dirty.clear();
     return statements;
   }
+}
+
+/**
+ * Runs statements as one, in one round trip: all but the last as data-modifying WITH queries of
+ * the last, whose rows it returns. Only for statements that write no row another of them reads
+ * or writes (they all see the snapshot from before any of them): a batch's upserts of different
+ * tables, or of different rows of one.
+ */
+export async function writeTogether<Row = unknown>(
+  trx: Knex.Transaction,
+  statements: readonly Statement[],
+): Promise<Row[]> {
+  const last = statements.at(-1);
+  if (!last) return [];
+  const earlier = statements.slice(0, -1);
+  const sql =
+    earlier.length === 0 ? last.sql : `WITH ${earlier.map((s, i) => `w${i} AS (${s.sql})`).join(', ')} ${last.sql}`;
+  const { rows } = await trx.raw<{ rows: Row[] }>(sql, [...statements.flatMap((s) => s.bindings)]);
+  return rows;
 }
 
 /** One SQL statement with its positional (`?`) bindings. */
