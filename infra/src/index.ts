@@ -71,7 +71,12 @@ export { PROJECTION_NAMES, type ProjectionName } from './read-models/projection-
 export * from './nats/index.js';
 export { abortableSleep } from './runtime/abortable-sleep.js';
 export { catalogCachePrefixes } from './read-models/cache-keys.js';
-export { lockProjectionShared, lockProjectionExclusive } from './read-models/projection-lock.js';
+export {
+  lockProjectionShared,
+  lockProjectionExclusive,
+  projectionFenceKey,
+  SHARED_FENCE_SQL,
+} from './read-models/projection-lock.js';
 export {
   LIVE_SCHEMA,
   identifier,
@@ -81,6 +86,7 @@ export {
   createShadowTables,
   swapInShadowTables,
   dropSchema,
+  describeTables,
 } from './read-models/shadow-tables.js';
 export { migrateIdempotencyDatabase } from './idempotency/migrate-idempotency-database.js';
 export type {

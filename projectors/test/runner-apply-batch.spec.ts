@@ -1,9 +1,10 @@
-import type { Projection } from '@concert/infra';
+import { encodeEvent, type Projection } from '@concert/infra';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { applyBatch } from '../src/runner/apply-batch.js';
 import { readCheckpoint } from '../src/runner/checkpoint-store.js';
 import { parkEvent } from '../src/runner/park-event.js';
+import { UndecodedEvent } from '../src/runner/undecoded-event.js';
 import { recordedCharge, recordedOther } from './support/charge-events.js';
 import { chargesProjection, createChargesTable, readCharges } from './support/charges-projection.js';
 import { openKnex } from './support/test-database.js';
@@ -84,6 +85,32 @@ describe('applyBatch: one transaction per batch with the checkpoint (real Postgr
       position: { commit: 1n, prepare: 1n },
       streamSequence: 1,
     });
+  });
+
+  it('Given messages of a type the projection does not read left undecoded, When the batch is applied after a known sequence, Then only the last one is decoded, for the checkpoint position', async () => {
+    await applyBatch(knex, projection, [recordedCharge(1, 'u1')], { streamSequences: [1] });
+    // Not even JSON: decoding it would fail the batch.
+    const unreadable = new UndecodedEvent('SalesOpened', new TextEncoder().encode('not an event'));
+    const last = new UndecodedEvent('SalesOpened', encodeEvent(recordedOther(4)));
+    const result = await applyBatch(knex, projection, [unreadable, recordedCharge(3, 'u1'), last], {
+      streamSequences: [2, 3, 4],
+    });
+    expect(result.outcomes).to.deep.equal(['passed', 'applied', 'passed']);
+    expect((await readCharges(knex, table))[0]?.charges).to.deep.equal(['c1', 'c3']);
+    expect(await readCheckpoint(knex, projection.name)).to.deep.equal({
+      position: { commit: 4n, prepare: 4n },
+      streamSequence: 4,
+    });
+    const again = await applyBatch(knex, projection, [unreadable], { streamSequences: [2] });
+    expect(again.outcomes).to.deep.equal(['duplicate']);
+  });
+
+  it('Given an undecoded message after a gap, When the batch is applied, Then it is decoded and deferred like any event out of order', async () => {
+    await applyBatch(knex, projection, [recordedCharge(1, 'u1')], { streamSequences: [1] });
+    const afterGap = new UndecodedEvent('SalesOpened', encodeEvent(recordedOther(3)));
+    const result = await applyBatch(knex, projection, [afterGap, recordedCharge(4, 'u1')], { streamSequences: [3, 4] });
+    expect(result.outcomes).to.deep.equal(['deferred', 'deferred']);
+    expect((await readCheckpoint(knex, projection.name))?.streamSequence).to.equal(1);
   });
 
   it('When a stream sequence is missing, Then the events after the gap are deferred, not applied, until the gap is filled', async () => {

@@ -9,7 +9,7 @@ import {
   type DeadlineKey,
   type DueDeadline,
 } from '../src/deadlines/deadline.js';
-import { claimDue, postponeDeadline, recordChanges, settleDeadlines } from '../src/deadlines/deadline-store.js';
+import { claimDue, postponeDeadlines, recordChanges, settleDeadlines } from '../src/deadlines/deadline-store.js';
 
 describe('hold deadlines table: recording and claiming (real PostgreSQL)', () => {
   let knex: Knex;
@@ -85,7 +85,7 @@ describe('hold deadlines table: recording and claiming (real PostgreSQL)', () =>
     const first = a;
     expect(mine(await claimDue(knex, now, 100, lease)), 'leased: not claimed again').to.deep.equal([]);
     await settleDeadlines(knex, [{ key: first[0]!, settledBy: 'timer:expired' }]);
-    await postponeDeadline(knex, first[1]!, 'boom', new Date(now.getTime() + 60_000));
+    await postponeDeadlines(knex, [{ key: first[1]!, error: 'boom', retryAt: new Date(now.getTime() + 60_000) }]);
 
     const afterLease = new Date(now.getTime() + lease + 1);
     const again = mine(await claimDue(knex, afterLease, 100, lease));
@@ -117,5 +117,29 @@ describe('hold deadlines table: recording and claiming (real PostgreSQL)', () =>
     expect(await claimMine()).to.deep.equal([deadlineId(orphan)]);
     await recordChanges(knex, [settle(reservationDeadline(reservationId))]);
     expect((await claimMine()).sort()).to.deep.equal([deadlineId(orphan), deadlineId(seat)].sort());
+  });
+
+  it("When the timer settles an expired reservation with its seats, Then every seat deadline of that reservation is settled and no other reservation's", async () => {
+    const now = new Date();
+    const past = new Date(now.getTime() - 1000);
+    const expired = newReservation();
+    const other = newReservation();
+    const seats = [seatDeadline(expired, 's-1', 'A-1'), seatDeadline(expired, 's-1', 'A-2')];
+    const otherSeat = seatDeadline(other, 's-1', 'A-3');
+    await recordChanges(knex, [
+      set(reservationDeadline(expired), past),
+      ...seats.map((key) => set(key, past)),
+      set(otherSeat, past),
+    ]);
+
+    await settleDeadlines(
+      knex,
+      [{ key: reservationDeadline(expired), settledBy: 'timer:expired' }],
+      [{ reservationId: expired, settledBy: 'timer:expired' }],
+    );
+
+    expect(await openDeadlines()).to.deep.equal([deadlineId(otherSeat)]);
+    const claimed = (await claimDue(knex, now, 100, 0)).filter((d) => reservations.includes(d.reservationId));
+    expect(claimed.map(deadlineId)).to.deep.equal([deadlineId(otherSeat)]);
   });
 });

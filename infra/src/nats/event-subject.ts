@@ -17,6 +17,15 @@ export function categorySubject(prefix: string, category: string): string {
   return `${prefix}.${subjectToken(category)}.>`;
 }
 
+/**
+ * The event-type token of a feed subject (its last token). It equals the event's type whenever
+ * that type is a plain name (every domain type is); a type with characters replaced gives a token
+ * that matches no plain name.
+ */
+export function eventTypeToken(subject: string): string {
+  return subject.slice(subject.lastIndexOf('.') + 1);
+}
+
 const UNSAFE = /[^A-Za-z0-9_-]/g;
 
 function subjectToken(part: string): string {

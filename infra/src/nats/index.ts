@@ -15,7 +15,7 @@ export {
   EventDecodeError,
   type EventJson,
 } from './event-codec.js';
-export { eventSubject, allEventsSubject, categorySubject } from './event-subject.js';
+export { eventSubject, allEventsSubject, categorySubject, eventTypeToken } from './event-subject.js';
 export { readStreamTail, type StreamTail } from './read-stream-tail.js';
 export { JetStreamErrorCode, jetStreamErrorCode, isJetStreamError, isConnectionClosed } from './jetstream-errors.js';
 // The client types services need, so that they depend on `nats` only through infra.

@@ -1,7 +1,7 @@
 import { parseEvent } from '@concert/domain';
-import { eventFromJson, lockProjectionShared, type Projection } from '@concert/infra';
+import { eventFromJson, type Projection } from '@concert/infra';
 import { applyEvents } from '../runner/apply-batch.js';
-import { lockCheckpoint } from '../runner/checkpoint-store.js';
+import { lockFencedCheckpoint } from '../runner/checkpoint-store.js';
 import type { Knex } from 'knex';
 
 export interface ParkedEvent {
@@ -77,8 +77,7 @@ export async function retryParked(knex: Knex, projections: readonly Projection[]
   if (!projection) throw new Error(`parked event ${id} belongs to an unknown projection "${row.projection}"`);
   try {
     const staleKeys = await knex.transaction(async (trx) => {
-      await lockProjectionShared(trx, projection.name);
-      await lockCheckpoint(trx, projection.name);
+      await lockFencedCheckpoint(trx, projection.name);
       const recorded = eventFromJson(row.event);
       const event = parseEvent(recorded.type, recorded.metadata.schemaVersion, recorded.data);
       const keys = await applyEvents(trx, projection, [{ recorded, event }]);

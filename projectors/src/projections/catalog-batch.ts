@@ -1,14 +1,17 @@
 import { cacheKeys, type ProjectedEvent } from '@concert/infra';
 import type { Knex } from 'knex';
+import { ScheduleCounterDeltas } from './catalog-counters.js';
 import { counterOf, type ConcertRow, type ScheduleRow, type SeatRow } from './catalog-rows.js';
 import { eventTime } from './event-time.js';
-import { RowBatch } from './row-batch.js';
+import { RowBatch, writeTogether } from './row-batch.js';
 import { nextHolding } from './seat-transition.js';
 
 /**
  * The catalog's bulk form: the rules of catalog.ts, catalog-schedule.ts and catalog-seats.ts
  * folded over in-memory rows, then one upsert per table (instead of three statements per
- * seat event). Same rows, same stale cache keys.
+ * seat event). Same rows, same stale cache keys. Schedules are only read for the batch's
+ * ScheduleAdded events; seat events move the counters of the others by summed deltas; every
+ * write goes in one statement: a batch of seat events is two statements in all.
  */
 export async function applyCatalogBatch(trx: Knex.Transaction, events: readonly ProjectedEvent[]): Promise<string[]> {
   const concerts = new RowBatch<ConcertRow>({
@@ -42,7 +45,6 @@ export async function applyCatalogBatch(trx: Knex.Transaction, events: readonly 
       case 'SeatHeld':
       case 'SeatReleased':
       case 'SeatSold':
-        scheduleKeys.push({ schedule_id: event.data.scheduleId });
         seatKeys.push({ schedule_id: event.data.scheduleId, seat_id: event.data.seatId });
         break;
       default:
@@ -54,6 +56,7 @@ export async function applyCatalogBatch(trx: Knex.Transaction, events: readonly 
   await seats.load(trx, seatKeys);
 
   const stale = new Set<string>();
+  const deltas = new ScheduleCounterDeltas();
   for (const { recorded, event } of events) {
     switch (event.type) {
       case 'ConcertCreated': {
@@ -117,7 +120,10 @@ export async function applyCatalogBatch(trx: Knex.Transaction, events: readonly 
         stale.add(cacheKeys.scheduleSeats(scheduleId));
         if (next.status === current.status) break;
         const schedule = schedules.get({ schedule_id: scheduleId });
-        if (!schedule) break;
+        if (!schedule) {
+          deltas.move(scheduleId, current.status, next.status);
+          break;
+        }
         schedules.set({
           ...schedule,
           [counterOf[current.status]]: schedule[counterOf[current.status]] - 1,
@@ -130,8 +136,15 @@ export async function applyCatalogBatch(trx: Knex.Transaction, events: readonly 
         break;
     }
   }
-  await concerts.flush(trx);
-  await schedules.flush(trx);
-  await seats.flush(trx);
+  // One statement for every write: each row is written by one of its parts (the counter deltas
+  // are for schedules not in memory, so not among those upserted).
+  const counters = deltas.statement();
+  const rows = await writeTogether<{ concert_id: string }>(trx, [
+    ...concerts.upserts(),
+    ...schedules.upserts(),
+    ...seats.upserts(),
+    ...(counters ? [counters] : []),
+  ]);
+  if (counters) for (const { concert_id } of rows) stale.add(cacheKeys.concertSchedules(concert_id));
   return [...stale];
 }

@@ -68,20 +68,55 @@ export class RowBatch<Row extends object> {
 
   /** Writes every row set since the load: insert, or overwrite all columns of the existing row. */
   async flush(trx: Knex.Transaction): Promise<void> {
-    if (this.dirty.size === 0) return;
+    await writeTogether(trx, this.upserts());
+  }
+
+  /**
+   * The statements `flush` runs (one per few thousand rows, each row in one), for a caller that
+   * sends them with its other writes (writeTogether); marks the rows written.
+   */
+  upserts(): Statement[] {
+    if (this.dirty.size === 0) return [];
     const { table, key, columns } = this.spec;
     const updates = columns.filter((c) => !key.includes(c)).map((c) => `${c} = excluded.${c}`);
     const changed = [...this.dirty].map((k) => this.rows.get(k)!);
+    const statements: Statement[] = [];
     for (let start = 0; start < changed.length; start += ROWS_PER_STATEMENT) {
       const json = JSON.stringify(changed.slice(start, start + ROWS_PER_STATEMENT).map((row) => pick(row, columns)));
-      await trx.raw(
-        `INSERT INTO ${table} AS t SELECT * FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb)
+      statements.push({
+        sql: `INSERT INTO ${table} AS t SELECT * FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb)
          ON CONFLICT (${key.join(', ')}) DO ${updates.length > 0 ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`,
-        [json],
-      );
+        bindings: [json],
+      });
     }
     this.dirty.clear();
+    return statements;
   }
+}
+
+/**
+ * Runs statements as one, in one round trip: all but the last as data-modifying WITH queries of
+ * the last, whose rows it returns. Only for statements that write no row another of them reads
+ * or writes (they all see the snapshot from before any of them): a batch's upserts of different
+ * tables, or of different rows of one.
+ */
+export async function writeTogether<Row = unknown>(
+  trx: Knex.Transaction,
+  statements: readonly Statement[],
+): Promise<Row[]> {
+  const last = statements.at(-1);
+  if (!last) return [];
+  const earlier = statements.slice(0, -1);
+  const sql =
+    earlier.length === 0 ? last.sql : `WITH ${earlier.map((s, i) => `w${i} AS (${s.sql})`).join(', ')} ${last.sql}`;
+  const { rows } = await trx.raw<{ rows: Row[] }>(sql, [...statements.flatMap((s) => s.bindings)]);
+  return rows;
+}
+
+/** One SQL statement with its positional (`?`) bindings. */
+export interface Statement {
+  sql: string;
+  bindings: string[];
 }
 
 function pick<Row>(row: Partial<Row>, columns: readonly (keyof Row & string)[]): Record<string, unknown> {

@@ -1,10 +1,10 @@
 import type { ProjectedEvent } from '@concert/infra';
 import type { Knex } from 'knex';
 import { eventTime, minuteOf } from './event-time.js';
-import { RowBatch } from './row-batch.js';
+import { RowBatch, writeTogether } from './row-batch.js';
 import type { SalesByMinuteRow, SalesByScheduleRow } from './sales.js';
 
-/** The sales projection's bulk form: sales.ts's counting over in-memory rows, one upsert per table. */
+/** The sales projection's bulk form: sales.ts's counting over in-memory rows, both tables' upserts in one statement. */
 export async function applySalesBatch(trx: Knex.Transaction, events: readonly ProjectedEvent[]): Promise<void> {
   const bySchedule = new RowBatch<SalesByScheduleRow>({
     table: 'rm_sales_by_schedule',
@@ -59,6 +59,5 @@ export async function applySalesBatch(trx: Knex.Transaction, events: readonly Pr
         break;
     }
   }
-  await bySchedule.flush(trx);
-  await byMinute.flush(trx);
+  await writeTogether(trx, [...bySchedule.upserts(), ...byMinute.upserts()]);
 }

@@ -1,8 +1,8 @@
 import type { ProjectedEvent } from '@concert/infra';
 import type { Knex } from 'knex';
 import { eventTime, minuteOf } from './event-time.js';
-import { RowBatch } from './row-batch.js';
-import { addToMinutes, MinuteDeltas } from './statistics-minutes.js';
+import { RowBatch, writeTogether } from './row-batch.js';
+import { minuteUpserts, MinuteDeltas } from './statistics-minutes.js';
 import type { StatsReservationRow } from './statistics-reservations.js';
 
 interface StatsConcertRow {
@@ -18,7 +18,8 @@ interface StatsScheduleRow {
  * The statistics projection's bulk form: statistics.ts's rules folded over in-memory rows.
  * Each reservation's lifecycle row decides, as there, whether an event counts (a hold once,
  * one terminal event once and only after a hold); the minute counters it yields are summed
- * per schedule and minute and added in one upsert, as addToMinute adds them one by one.
+ * per schedule and minute and added in one upsert, as addToMinute adds them one by one. Every
+ * write of the batch goes in one statement (writeTogether).
  */
 export async function applyStatisticsBatch(trx: Knex.Transaction, events: readonly ProjectedEvent[]): Promise<void> {
   const concerts = new RowBatch<StatsConcertRow>({
@@ -105,8 +106,10 @@ export async function applyStatisticsBatch(trx: Knex.Transaction, events: readon
         break;
     }
   }
-  await concerts.flush(trx);
-  await schedules.flush(trx);
-  await reservations.flush(trx);
-  await addToMinutes(trx, minutes);
+  await writeTogether(trx, [
+    ...concerts.upserts(),
+    ...schedules.upserts(),
+    ...reservations.upserts(),
+    ...minuteUpserts(minutes),
+  ]);
 }

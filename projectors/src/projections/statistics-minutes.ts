@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Statement } from './row-batch.js';
 
 /** The counters of one schedule in one UTC minute (rm_stats_by_minute). */
 export interface StatsMinuteCounters {
@@ -81,17 +82,20 @@ export class MinuteDeltas {
 }
 
 /**
- * The bulk form of addToMinute: adds the summed deltas to their minutes' counters, creating
- * each minute's row at its first event, in one upsert per few thousand rows (a jsonb parameter).
+ * The bulk form of addToMinute: the statements that add the summed deltas to their minutes'
+ * counters, creating each minute's row at its first event, one upsert per few thousand rows (a
+ * jsonb parameter), for writeTogether.
  */
-export async function addToMinutes(trx: Knex.Transaction, deltas: MinuteDeltas): Promise<void> {
+export function minuteUpserts(deltas: MinuteDeltas): Statement[] {
   const rows = deltas.rows();
   const merge = COUNTERS.map((counter) => `${counter} = t.${counter} + excluded.${counter}`).join(', ');
+  const statements: Statement[] = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    await trx.raw(
-      `INSERT INTO rm_stats_by_minute AS t SELECT * FROM jsonb_populate_recordset(NULL::rm_stats_by_minute, ?::jsonb)
+    statements.push({
+      sql: `INSERT INTO rm_stats_by_minute AS t SELECT * FROM jsonb_populate_recordset(NULL::rm_stats_by_minute, ?::jsonb)
        ON CONFLICT (schedule_id, minute) DO UPDATE SET ${merge}`,
-      [JSON.stringify(rows.slice(start, start + ROWS_PER_STATEMENT))],
-    );
+      bindings: [JSON.stringify(rows.slice(start, start + ROWS_PER_STATEMENT))],
+    });
   }
+  return statements;
 }

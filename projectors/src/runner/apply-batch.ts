@@ -1,8 +1,9 @@
 import { parseEvent } from '@concert/domain';
-import { lockProjectionShared, type ProjectedEvent, type Projection, type RecordedEvent } from '@concert/infra';
+import { comparePositions, type ProjectedEvent, type Projection, type RecordedEvent } from '@concert/infra';
 import type { Knex } from 'knex';
-import { lockCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint-store.js';
-import { advance, continuityOf, passDuplicate } from './continuity.js';
+import { lockFencedCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint-store.js';
+import { advance, continuityBySequence, continuityOf, passDuplicate } from './continuity.js';
+import { UndecodedEvent } from './undecoded-event.js';
 
 /**
  * What happened to each event of a batch:
@@ -30,6 +31,9 @@ export interface BatchResult {
  * Applies events to one projection in ONE transaction together with its checkpoint, so that
  * each event changes the read model exactly once however often it is delivered. Events must
  * be in feed order. Any error rolls back the whole batch (nothing applied, checkpoint unmoved).
+ * Events left undecoded (UndecodedEvent: types the projection does not read) are taken by their
+ * stream sequence when that settles their order, and decoded only when it does not, or to give
+ * the checkpoint the position of the batch's last event.
  */
 export async function applyBatch(
   knex: Knex,
@@ -40,20 +44,32 @@ export async function applyBatch(
   const handled = handledTypes(projection);
   return knex.transaction(async (trx) => {
     // Fenced against a rebuild's swap of this projection's tables (projection-lock.ts).
-    await lockProjectionShared(trx, projection.name);
-    const initial = await lockCheckpoint(trx, projection.name);
+    const initial = await lockFencedCheckpoint(trx, projection.name);
     let checkpoint = initial;
     const outcomes: EventOutcome[] = [];
     const toApply: ProjectedEvent[] = [];
+    // The last event taken, while it is one left undecoded: the checkpoint's position comes from it at the end.
+    let undecodedLast: UndecodedEvent | undefined;
     for (const [i, recorded] of events.entries()) {
       const sequence = options.streamSequences?.[i];
-      const continuity = continuityOf(checkpoint, recorded, sequence, options.contiguous);
+      const passing = recorded instanceof UndecodedEvent && !handled.has(recorded.subjectType);
+      const continuity =
+        (passing ? continuityBySequence(checkpoint, sequence, options.contiguous) : undefined) ??
+        continuityOf(checkpoint, recorded, sequence, options.contiguous);
       if (continuity === 'out-of-order') break;
       if (continuity === 'duplicate') {
         checkpoint = passDuplicate(checkpoint, sequence);
         outcomes.push('duplicate');
         continue;
       }
+      if (passing) {
+        // A type it does not read, taken by its sequence: its position is only read if it ends the batch.
+        checkpoint = { position: checkpoint.position, streamSequence: sequence ?? checkpoint.streamSequence };
+        undecodedLast = recorded;
+        outcomes.push('passed');
+        continue;
+      }
+      undecodedLast = undefined;
       if (handled.has(recorded.type)) {
         // Only events the projection reads are parsed: an unknown type elsewhere in the feed
         // (a newer writer) must not stop a projection that does not care about it.
@@ -65,6 +81,8 @@ export async function applyBatch(
       }
       checkpoint = advance(checkpoint, recorded, sequence);
     }
+    if (undecodedLast && comparePositions(undecodedLast.position, checkpoint.position) > 0)
+      checkpoint = { position: undecodedLast.position, streamSequence: checkpoint.streamSequence };
     while (outcomes.length < events.length) outcomes.push('deferred');
     const staleKeys = await applyEvents(trx, projection, toApply);
     if (checkpoint !== initial) await writeCheckpoint(trx, projection.name, checkpoint);

@@ -1,4 +1,10 @@
-import { comparePositions, lockProjectionShared, type GlobalPosition } from '@concert/infra';
+import {
+  comparePositions,
+  lockProjectionShared,
+  projectionFenceKey,
+  SHARED_FENCE_SQL,
+  type GlobalPosition,
+} from '@concert/infra';
 import type { Knex } from 'knex';
 
 /** Where a projection (or the relay) has got to: the feed position and the JetStream sequence of that event. */
@@ -37,6 +43,25 @@ export async function lockCheckpoint(trx: Knex.Transaction, name: string): Promi
   return fromRow(row);
 }
 
+/**
+ * How every live transaction of a projection begins: its fence taken shared (projection-lock.ts),
+ * then its checkpoint read and locked as lockCheckpoint does. One round trip when the checkpoint
+ * exists, instead of three: the fence is a one-row subquery joined to the checkpoint row, and the
+ * row lock (LockRows, at the top of any plan) is only taken once the join has evaluated the fence,
+ * so the order "fence first, then the row" holds as with the separate statements. A missing
+ * checkpoint takes the separate steps, which create it.
+ */
+export async function lockFencedCheckpoint(trx: Knex.Transaction, name: string): Promise<Checkpoint> {
+  const { rows } = await trx.raw<{ rows: Omit<CheckpointRow, 'projection'>[] }>(
+    `SELECT c.${COLUMNS.join(', c.')} FROM (SELECT ${SHARED_FENCE_SQL}) AS fence, ${TABLE} c
+     WHERE c.projection = ? FOR UPDATE OF c`,
+    [projectionFenceKey(name), name],
+  );
+  if (rows[0]) return fromRow(rows[0]);
+  await lockProjectionShared(trx, name);
+  return lockCheckpoint(trx, name);
+}
+
 export async function writeCheckpoint(trx: Knex.Transaction, name: string, checkpoint: Checkpoint): Promise<void> {
   await trx(TABLE)
     .where({ projection: name })
@@ -50,8 +75,7 @@ export async function writeCheckpoint(trx: Knex.Transaction, name: string, check
  */
 export async function passCheckpoint(knex: Knex, name: string, to: Checkpoint): Promise<Checkpoint | undefined> {
   return knex.transaction(async (trx) => {
-    await lockProjectionShared(trx, name);
-    const current = await lockCheckpoint(trx, name);
+    const current = await lockFencedCheckpoint(trx, name);
     if (comparePositions(to.position, current.position) <= 0 || to.streamSequence < current.streamSequence)
       return undefined;
     await writeCheckpoint(trx, name, to);

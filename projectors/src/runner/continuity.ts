@@ -28,6 +28,22 @@ export function continuityOf(
   return streamSequence === checkpoint.streamSequence + 1 ? 'next' : 'out-of-order';
 }
 
+/**
+ * The continuity of a message of a consumer of the whole stream from its stream sequence alone,
+ * when that settles it: the stream is in position order (the relay's fence), so with a known
+ * checkpoint sequence the next sequence is the next event and a lower one a duplicate. Undefined
+ * when only the event's position can tell (no sequence yet, or a gap: continuityOf).
+ */
+export function continuityBySequence(
+  checkpoint: Checkpoint,
+  streamSequence: number | undefined,
+  contiguous = true,
+): Continuity | undefined {
+  if (!contiguous || streamSequence === undefined || checkpoint.streamSequence === 0) return undefined;
+  if (streamSequence === checkpoint.streamSequence + 1) return 'next';
+  return streamSequence <= checkpoint.streamSequence ? 'duplicate' : undefined;
+}
+
 /** The checkpoint after taking this event. */
 export function advance(checkpoint: Checkpoint, event: RecordedEvent, streamSequence: number | undefined): Checkpoint {
   return { position: event.position, streamSequence: streamSequence ?? checkpoint.streamSequence };

@@ -1,6 +1,6 @@
-import { eventToJson, lockProjectionShared, type Projection, type RecordedEvent } from '@concert/infra';
+import { eventToJson, type Projection, type RecordedEvent } from '@concert/infra';
 import type { Knex } from 'knex';
-import { lockCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint-store.js';
+import { lockFencedCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint-store.js';
 import { advance, continuityOf, passDuplicate } from './continuity.js';
 
 export type ParkOutcome = 'parked' | 'duplicate' | 'deferred';
@@ -21,8 +21,7 @@ export async function parkEvent(
   failure: { error: unknown; attempts: number; streamSequence?: number; contiguous?: boolean },
 ): Promise<{ outcome: ParkOutcome; checkpoint: Checkpoint }> {
   return knex.transaction(async (trx) => {
-    await lockProjectionShared(trx, projection.name);
-    const checkpoint = await lockCheckpoint(trx, projection.name);
+    const checkpoint = await lockFencedCheckpoint(trx, projection.name);
     const continuity = continuityOf(checkpoint, recorded, failure.streamSequence, failure.contiguous);
     if (continuity === 'out-of-order') return { outcome: 'deferred', checkpoint };
     if (continuity === 'duplicate') {

@@ -1,6 +1,7 @@
 import {
   abortableSleep as sleep,
   decodeEvent,
+  eventTypeToken,
   isConnectionClosed,
   metricsRegistry,
   type JsMsg,
@@ -11,11 +12,12 @@ import {
   type Registry,
 } from '@concert/infra';
 import type { Knex } from 'knex';
-import { applyBatch, type BatchResult } from './apply-batch.js';
+import { applyBatch, handledTypes, type BatchResult } from './apply-batch.js';
 import { passCheckpoint, readCheckpoint, type Checkpoint } from './checkpoint-store.js';
 import { invalidateCache } from './invalidate-cache.js';
 import { parkEvent } from './park-event.js';
 import type { ProjectionFeed } from './projection-feed.js';
+import { UndecodedEvent } from './undecoded-event.js';
 import { projectorMetrics, type ProjectorMetrics } from './projector-metrics.js';
 import type { LeaderElection } from '../leadership/leader-election.js';
 
@@ -442,13 +444,24 @@ class ProjectorRunner implements RunningProjector {
 
   /**
    * Decodes the batch up to the first message that is not an event. That one is held back
-   * like a gap rather than dropped: skipping it would lose an event without a trace.
+   * like a gap rather than dropped: skipping it would lose an event without a trace. (A message
+   * left undecoded is only ever passed over: nothing of it is lost to this projection.)
    */
   private decode(batch: readonly JsMsg[]): Decoded {
     const decoded: Decoded = { messages: [], events: [], sequences: [] };
+    const handled = handledTypes(this.options.projection);
+    const last = batch.length - 1;
     for (const [i, message] of batch.entries()) {
       try {
-        decoded.events.push(decodeEvent(message.data));
+        // A consumer of the whole stream gets every type; those it does not read (by the type
+        // token of the subject) stay undecoded, except the last one, whose position is the
+        // checkpoint's and which is held back here if it is not an event.
+        const type = eventTypeToken(message.subject);
+        decoded.events.push(
+          this.contiguous && i < last && !handled.has(type)
+            ? new UndecodedEvent(type, message.data)
+            : decodeEvent(message.data),
+        );
       } catch (error) {
         this.logger.error({ err: error, streamSequence: message.info.streamSequence }, 'undecodable message held back');
         this.resync(batch.slice(i));

@@ -2,11 +2,17 @@ import type { Knex } from 'knex';
 import { deadlineId, type DeadlineChange, type DeadlineKey, type DueDeadline } from './deadline.js';
 
 const KEY = '(reservation_id, kind, schedule_id, seat_id)';
+/** The one order every statement that may wait on a deadline row locks its rows in: the key's. */
+const KEY_ORDER = 'h.reservation_id, h.kind, h.schedule_id, h.seat_id';
+/** A locked row (`l`) matched back to the table (`d`). */
+const SAME_ROW =
+  '(d.reservation_id, d.kind, d.schedule_id, d.seat_id) = (l.reservation_id, l.kind, l.schedule_id, l.seat_id)';
 
 /**
  * Applies a batch of changes in ONE statement. Changes to one deadline are merged first (a
- * settle wins over a set: the hold has ended), and rows go in one order, so two recorders
- * writing overlapping deadlines lock them in the same order and cannot deadlock.
+ * settle wins over a set: the hold has ended), and rows go in key order (sorted by the server),
+ * the order settleDeadlines and postponeDeadlines lock them in too: two recorders, or a recorder and a
+ * timer, writing overlapping deadlines cannot deadlock.
  *
  * A set never touches an existing row: a redelivered hold is a no-op, and a settled row (a
  * tombstone) is never revived by a hold event that arrives after its end. A settle marks the
@@ -30,10 +36,9 @@ export async function recordChanges(db: Knex | Knex.Transaction, changes: readon
     merged.set(id, row);
   }
   if (merged.size === 0) return;
-  const rows = [...merged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
   // One JSON parameter rather than an array per column: a NULL inside a text[] binding is
-  // beyond knex's types, and jsonb_to_recordset keeps the rows in order.
-  const json = rows.map((r) => ({
+  // beyond knex's types.
+  const json = [...merged.values()].map((r) => ({
     r: r.key.reservationId,
     k: r.key.kind,
     sc: r.key.scheduleId,
@@ -48,6 +53,7 @@ export async function recordChanges(db: Knex | Knex.Transaction, changes: readon
        (reservation_id, kind, schedule_id, seat_id, due_at, next_attempt_at, source_event_id, correlation_id, settled_at, settled_by)
      SELECT c.r, c.k, c.sc, c.se, c.due, c.due, c.src, c.corr, CASE WHEN c.sb IS NULL THEN NULL ELSE now() END, c.sb
      FROM jsonb_to_recordset(?::jsonb) AS c(r text, k text, sc text, se text, due timestamptz, src text, corr text, sb text)
+     ORDER BY c.r, c.k, c.sc, c.se
      ON CONFLICT ${KEY} DO UPDATE SET settled_at = now(), settled_by = excluded.settled_by
        WHERE d.settled_at IS NULL AND excluded.settled_by IS NOT NULL`,
     [JSON.stringify(json)],
@@ -122,37 +128,73 @@ export async function claimDue(
     }));
 }
 
-/** Marks deadlines done (their timeout ran, or there was nothing left to do), each with why. */
+/**
+ * Marks deadlines done (their timeout ran, or there was nothing left to do), each with why, in
+ * one statement and no transaction. `seatsOf`: reservations whose expiry committed, so every
+ * seat deadline of theirs is done too (the expiry released those seats in the same commit, or
+ * they were free or someone else's already); settled here, they never come due behind a
+ * recorder that has not yet seen the SeatReleased.
+ * Rows are locked in key order, as recordChanges writes them, so the two never deadlock.
+ */
 export async function settleDeadlines(
-  trx: Knex | Knex.Transaction,
+  db: Knex | Knex.Transaction,
   settled: ReadonlyArray<{ key: DeadlineKey; settledBy: string }>,
+  seatsOf: ReadonlyArray<{ reservationId: string; settledBy: string }> = [],
 ): Promise<void> {
-  if (settled.length === 0) return;
-  const json = settled.map((s) => ({
-    r: s.key.reservationId,
-    k: s.key.kind,
-    sc: s.key.scheduleId,
-    se: s.key.seatId,
-    sb: s.settledBy,
-  }));
-  await trx.raw(
-    `UPDATE hold_deadlines AS d SET settled_at = now(), settled_by = s.sb, last_error = NULL
-     FROM jsonb_to_recordset(?::jsonb) AS s(r text, k text, sc text, se text, sb text)
-     WHERE (d.reservation_id, d.kind, d.schedule_id, d.seat_id) = (s.r, s.k, s.sc, s.se) AND d.settled_at IS NULL`,
+  if (settled.length === 0 && seatsOf.length === 0) return;
+  // A row with no schedule and seat stands for every seat deadline of its reservation.
+  const json = [
+    ...settled.map((s) => ({
+      r: s.key.reservationId,
+      k: s.key.kind,
+      sc: s.key.scheduleId,
+      se: s.key.seatId,
+      sb: s.settledBy,
+    })),
+    ...seatsOf.map((s) => ({ r: s.reservationId, k: 'seat', sc: null, se: null, sb: s.settledBy })),
+  ];
+  await db.raw(
+    `UPDATE hold_deadlines AS d SET settled_at = now(), settled_by = l.sb, last_error = NULL
+     FROM (
+       SELECT h.reservation_id, h.kind, h.schedule_id, h.seat_id, s.sb
+       FROM jsonb_to_recordset(?::jsonb) AS s(r text, k text, sc text, se text, sb text)
+       JOIN hold_deadlines h ON h.reservation_id = s.r AND h.kind = s.k
+         AND (s.sc IS NULL OR (h.schedule_id, h.seat_id) = (s.sc, s.se))
+       WHERE h.settled_at IS NULL
+       ORDER BY ${KEY_ORDER}
+       FOR UPDATE OF h
+     ) AS l
+     WHERE ${SAME_ROW} AND d.settled_at IS NULL`,
     [JSON.stringify(json)],
   );
 }
 
-/** A failed run: counted, its error kept for ops, tried again at `retryAt`. */
-export async function postponeDeadline(
-  trx: Knex | Knex.Transaction,
-  key: DeadlineKey,
-  error: string,
-  retryAt: Date,
+/** Failed runs: counted, their errors kept for ops, each tried again at its `retryAt`; one statement. */
+export async function postponeDeadlines(
+  db: Knex | Knex.Transaction,
+  postponed: ReadonlyArray<{ key: DeadlineKey; error: string; retryAt: Date }>,
 ): Promise<void> {
-  await trx('hold_deadlines')
-    .where({ reservation_id: key.reservationId, kind: key.kind, schedule_id: key.scheduleId, seat_id: key.seatId })
-    .update({ attempts: trx.raw('attempts + 1'), last_error: error, next_attempt_at: retryAt });
+  if (postponed.length === 0) return;
+  const json = postponed.map((p) => ({
+    r: p.key.reservationId,
+    k: p.key.kind,
+    sc: p.key.scheduleId,
+    se: p.key.seatId,
+    err: p.error,
+    at: p.retryAt.toISOString(),
+  }));
+  await db.raw(
+    `UPDATE hold_deadlines AS d SET attempts = d.attempts + 1, last_error = l.err, next_attempt_at = l.at
+     FROM (
+       SELECT h.reservation_id, h.kind, h.schedule_id, h.seat_id, p.err, p.at
+       FROM jsonb_to_recordset(?::jsonb) AS p(r text, k text, sc text, se text, err text, at timestamptz)
+       JOIN hold_deadlines h ON (h.reservation_id, h.kind, h.schedule_id, h.seat_id) = (p.r, p.k, p.sc, p.se)
+       ORDER BY ${KEY_ORDER}
+       FOR UPDATE OF h
+     ) AS l
+     WHERE ${SAME_ROW}`,
+    [JSON.stringify(json)],
+  );
 }
 
 /** Drops tombstones older than `retentionMs`: by then no redelivery of their hold can come. */

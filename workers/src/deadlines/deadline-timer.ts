@@ -5,7 +5,7 @@ import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { mapBounded } from '../runtime/map-bounded.js';
 import { startPeriodicLoop, type PeriodicLoop } from '../runtime/periodic-loop.js';
 import { deadlineId, type DueDeadline } from './deadline.js';
-import { claimDue, postponeDeadline, purgeSettled, settleDeadlines } from './deadline-store.js';
+import { claimDue, postponeDeadlines, purgeSettled, settleDeadlines } from './deadline-store.js';
 import { retryDelayMs } from './retry-delay.js';
 import { runExpiries, runTimeoutCommand, type TimeoutResult } from './timeout-command.js';
 
@@ -36,15 +36,22 @@ const DEFAULT_LEASE_MS = 5000;
 /** Reservations expired per multi-stream append: a few hundred events in one commit. */
 const EXPIRIES_PER_APPEND = 64;
 const DEFAULT_RETENTION_MS = 3_600_000;
+/**
+ * The reservation outcomes after which none of its seats is left held by it: the expiry's
+ * releases committed with ReservationExpired (or before, on a second run), so the seat
+ * deadlines of the reservation are settled with it rather than coming due on their own.
+ */
+const RELEASED_SEATS: ReadonlySet<string> = new Set(['expired', 'already-expired']);
 const PURGE_INTERVAL_MS = 60_000;
 const MAX_ERROR_TEXT = 2000;
 
 /**
  * The expiry saga's clock: `loops` claim loops, each of which every tick (and at once at
  * start, so a worker that was down catches up) leases the due deadlines (claimDue: one
- * statement, committed at once), issues their timeout commands, then settles or postpones them
- * in one short transaction. No transaction is open while commands run. Several loops keep
- * claims, commands and completions overlapping. A leased deadline is not claimed again until
+ * statement, committed at once), issues their timeout commands, then postpones and settles
+ * them, one statement each (an expired reservation's seat deadlines are settled with it). No
+ * transaction is open while commands run. Several loops keep claims, commands and completions
+ * overlapping. A leased deadline is not claimed again until
  * its lease ends; a crash leaves it to come due then, and the idempotent command runs again.
  */
 export function startDeadlineTimer(options: DeadlineTimerOptions): PeriodicLoop {
@@ -98,14 +105,19 @@ export async function runDueDeadlines(options: DeadlineTimerOptions): Promise<bo
     metrics.timeoutCommands.inc({ kind: deadline.kind, outcome: run.ok ? 'not-yet' : 'failed' });
     postponed.push({ deadline, error, attempts, retryAt: new Date(options.now().getTime() + retryDelayMs(attempts)) });
   }
-  await knex.transaction(async (trx) => {
-    for (const { deadline, error, retryAt } of postponed)
-      await postponeDeadline(trx, deadline, errorText(error), retryAt);
-    await settleDeadlines(
-      trx,
-      settled.map(({ deadline, outcome }) => ({ key: deadline, settledBy: `timer:${outcome}` })),
-    );
-  });
+  // Two statements, no transaction: each row is settled or postponed once either way, and a
+  // crash in between leaves the rest to come due again when the lease ends.
+  await postponeDeadlines(
+    knex,
+    postponed.map(({ deadline, error, retryAt }) => ({ key: deadline, error: errorText(error), retryAt })),
+  );
+  await settleDeadlines(
+    knex,
+    settled.map(({ deadline, outcome }) => ({ key: deadline, settledBy: `timer:${outcome}` })),
+    settled
+      .filter(({ deadline, outcome }) => deadline.kind === 'reservation' && RELEASED_SEATS.has(outcome))
+      .map(({ deadline, outcome }) => ({ reservationId: deadline.reservationId, settledBy: `timer:${outcome}` })),
+  );
   for (const { deadline, error, attempts, retryAt } of postponed) {
     logger.warn(
       { err: error, deadline: deadlineId(deadline), attempts, retryAt },

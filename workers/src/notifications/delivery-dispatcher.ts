@@ -3,7 +3,13 @@ import type { Knex } from 'knex';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { mapBounded } from '../runtime/map-bounded.js';
 import { startPeriodicLoop, type PeriodicLoop } from '../runtime/periodic-loop.js';
-import { claimDueDeliveries, deadLetter, markDelivered, postponeDelivery } from './delivery-store.js';
+import {
+  claimDueDeliveries,
+  deadLetter,
+  markDelivered,
+  postponeDelivery,
+  type PendingDelivery,
+} from './delivery-store.js';
 import type { NotificationSender } from './notification.js';
 
 export interface DeliveryDispatcherOptions {
@@ -33,7 +39,8 @@ export function deliveryRetryDelayMs(baseMs: number, failed: number): number {
 /**
  * Sends the outbox's due notifications through the sender: each tick (and at once at start,
  * so retries left by a stopped worker resume), claims a batch with FOR UPDATE SKIP LOCKED,
- * sends with bounded concurrency, and records each outcome before committing. A failure is
+ * sends it (in one call where the sender has sendAll, else with bounded concurrency), and
+ * records each outcome before committing. A failure is
  * retried with exponential backoff; the last one leaves a dead letter.
  *
  * A claimed row stays locked while it is sent, so no other instance sends it meanwhile, and
@@ -56,14 +63,7 @@ export async function dispatchDue(options: DeliveryDispatcherOptions): Promise<b
   return knex.transaction(async (trx) => {
     const due = await claimDueDeliveries(trx, options.now(), options.batchSize);
     if (due.length === 0) return false;
-    const outcomes = await mapBounded(due, options.concurrency, async (delivery) => {
-      try {
-        await sender.send(delivery.notification);
-        return { delivery, error: undefined };
-      } catch (error) {
-        return { delivery, error: errorText(error) };
-      }
-    });
+    const outcomes = (await sentAll(sender, due)) ?? (await sentOneByOne(sender, due, options.concurrency));
 
     const delivered = outcomes.filter((o) => o.error === undefined).map((o) => o.delivery);
     await markDelivered(
@@ -95,6 +95,38 @@ export async function dispatchDue(options: DeliveryDispatcherOptions): Promise<b
     for (const d of delivered) metrics.notificationsDelivered.inc({ kind: d.notification.kind, sender: sender.name });
     if (dead > 0) metrics.notificationDeadLetters.inc({ sender: sender.name }, dead);
     return due.length === options.batchSize;
+  });
+}
+
+type Outcome = { delivery: PendingDelivery; error: string | undefined };
+
+/**
+ * The whole batch in one call where the sender has one (the inbox: one INSERT instead of a
+ * query per notification, which under a wave of expiries was the worker's most frequent
+ * statement). Undefined when it has none or it failed: then each is sent alone.
+ */
+async function sentAll(sender: NotificationSender, due: readonly PendingDelivery[]): Promise<Outcome[] | undefined> {
+  if (!sender.sendAll || due.length < 2) return undefined;
+  try {
+    await sender.sendAll(due.map((d) => d.notification));
+    return due.map((delivery) => ({ delivery, error: undefined }));
+  } catch {
+    return undefined;
+  }
+}
+
+async function sentOneByOne(
+  sender: NotificationSender,
+  due: readonly PendingDelivery[],
+  concurrency: number,
+): Promise<Outcome[]> {
+  return mapBounded(due, concurrency, async (delivery) => {
+    try {
+      await sender.send(delivery.notification);
+      return { delivery, error: undefined };
+    } catch (error) {
+      return { delivery, error: errorText(error) };
+    }
   });
 }
 

@@ -10,17 +10,27 @@ export function inboxSender(db: Knex): NotificationSender {
   return {
     name: 'inbox',
     async send(n: Notification) {
-      await db('notifications')
-        .insert({
-          event_id: n.id,
-          user_id: n.userId,
-          kind: n.kind,
-          reservation_id: n.reservationId,
-          occurred_at: n.occurredAt,
-          payload: JSON.stringify(n.payload),
-        })
-        .onConflict('event_id')
-        .ignore();
+      await insertAll(db, [n]);
+    },
+    async sendAll(notifications: readonly Notification[]) {
+      await insertAll(db, notifications);
     },
   };
+}
+
+async function insertAll(db: Knex, notifications: readonly Notification[]): Promise<void> {
+  if (notifications.length === 0) return;
+  await db('notifications')
+    .insert(
+      notifications.map((n) => ({
+        event_id: n.id,
+        user_id: n.userId,
+        kind: n.kind,
+        reservation_id: n.reservationId,
+        occurred_at: n.occurredAt,
+        payload: JSON.stringify(n.payload),
+      })),
+    )
+    .onConflict('event_id')
+    .ignore();
 }

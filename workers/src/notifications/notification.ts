@@ -21,4 +21,9 @@ export interface NotificationSender {
   readonly name: string;
   /** Resolves once the notification is delivered; rejects to have it retried later. */
   send(notification: Notification): Promise<void>;
+  /**
+   * Optional: delivers many at once (one statement for the inbox). All or nothing: on a
+   * rejection the dispatcher sends each alone, so every one still gets its own outcome.
+   */
+  sendAll?(notifications: readonly Notification[]): Promise<void>;
 }
