@@ -28,7 +28,8 @@ export async function up(knex: Knex): Promise<void> {
       p_data jsonb[],
       p_metadata jsonb[]
     ) RETURNS TABLE (out_index int, out_ok boolean, out_current bigint, out_transaction_id xid8, out_position bigint)
-    LANGUAGE plpgsql AS $fn$
+    -- Generic plans, as es_append (006): the plans do not depend on the values.
+    LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $fn$
     DECLARE
       v_current bigint[];
       v_ok boolean[];
