@@ -21,6 +21,9 @@ const CONNECT_TIMEOUT_MS = 2000;
  * Redis is an optimisation here, never the source of truth: a dead Redis must fail a command
  * at once (no offline queue, one retry) so the caller can fall back to the event store's fence,
  * instead of queueing requests until Redis returns. Reconnecting goes on in the background.
+ * Auto-pipelining: the commands that concurrent requests issue in one event-loop turn leave in
+ * one socket write; a profile of the gateway under status polls showed a write syscall per
+ * command (rate limit, queue lookups) as its largest single cost.
  */
 export function createRedis(options: CreateRedisOptions): RedisClient {
   const urls = options.url
@@ -38,6 +41,7 @@ export function createRedis(options: CreateRedisOptions): RedisClient {
     urls.length === 1
       ? new Redis(first, {
           keyPrefix,
+          enableAutoPipelining: true,
           maxRetriesPerRequest: 1,
           enableOfflineQueue: false,
           lazyConnect: false,
@@ -46,6 +50,7 @@ export function createRedis(options: CreateRedisOptions): RedisClient {
         })
       : new Cluster(urls.map(clusterNode), {
           keyPrefix,
+          enableAutoPipelining: true,
           enableOfflineQueue: false,
           lazyConnect: false,
           slotsRefreshTimeout: CONNECT_TIMEOUT_MS,
