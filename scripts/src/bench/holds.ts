@@ -197,8 +197,9 @@ async function stopCommandApi(): Promise<void> {
   await exited;
 }
 
+/** Up to 60 s: on a loaded machine loading the TypeScript sources alone took longer than the 10 s this allowed before. */
 async function waitUntilReady(): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 600; i++) {
     try {
       if ((await undiciFetch(`${url}/ready`, { dispatcher })).status === 200) return;
     } catch {
