@@ -157,7 +157,7 @@ describe('command API: the reservation flow through HTTP', () => {
       expect(concert.body).to.have.keys('concertId');
       const concertId = String(concert.body.concertId);
       expect(concertId).to.match(UUID);
-      expect(concert.headers.get('location')).to.equal(`/concerts/${concertId}`);
+      expect(concert.headers.get('location')).to.equal(`/concerts/${concertId}/schedules`);
       const concertToken = concert.headers.get('x-consistency-token') ?? '';
       expect(concertToken).to.match(CONSISTENCY_TOKEN);
 
@@ -169,6 +169,7 @@ describe('command API: the reservation flow through HTTP', () => {
       expect(schedule.body).to.have.keys('scheduleId');
       const scheduleId = String(schedule.body.scheduleId);
       expect(scheduleId).to.match(UUID);
+      expect(schedule.headers.get('location')).to.equal(`/schedules/${scheduleId}/seats`);
       const scheduleToken = schedule.headers.get('x-consistency-token') ?? '';
       expect(scheduleToken).to.match(CONSISTENCY_TOKEN);
       expect(comparePositions(parsePosition(scheduleToken)!, parsePosition(concertToken)!)).to.equal(1);

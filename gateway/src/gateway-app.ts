@@ -11,9 +11,10 @@ import {
 } from '@concert/infra';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import { devTokenRoute } from './auth/dev-token-route.js';
+import { corsPolicy } from './cors/cors-policy.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { openApiRoute } from './openapi/openapi-route.js';
-import { matchPublicRoute, publicRouteOf } from './routing/match-public-route.js';
+import { matchPublicRoute, publicRouteOf, type OwnRoute } from './routing/match-public-route.js';
 import { originFormOnly } from './routing/origin-form-only.js';
 import { bodyLimitOf, PUBLIC_ROUTES } from './routing/public-routes.js';
 import { proxyToUpstream } from './upstream/proxy-to-upstream.js';
@@ -22,9 +23,9 @@ import { webPages } from './web/web-pages.js';
 /**
  * The gateway's pipeline, the shared app chain (createApp) in the one order that is correct:
  * request id, logging and metrics -> /health and /ready with its status only (/metrics and
- * the detailed /ready are on the admin port) -> its own public routes (/openapi.json, POST
+ * the detailed /ready are on the admin port) -> the CORS headers (CORS_ORIGINS) -> its own public routes (/openapi.json, POST
  * /auth/token, the static pages GET /, /console and /assets/*) -> the allow-list (404 for
- * anything else) ->
+ * anything else, 405 for a known path's other methods, OPTIONS and preflights answered) ->
  * authentication (and the admin role on /admin/*) -> rate limits -> JSON body -> the waiting
  * room -> Idempotency-Key -> queue token -> the proxy to a healthy upstream instance.
  * Each refusal happens before anything reaches an upstream.
@@ -41,11 +42,13 @@ export function createGatewayApp(deps: GatewayDeps): Express {
     // Whose address `req.ip` is (the per-IP rate limits): the connection's unless a proxy is trusted.
     trustProxy: deps.config.TRUST_PROXY,
     publicRoutes: (app) => {
+      const cors = corsPolicy(deps.config.CORS_ORIGINS);
+      app.use(cors.headers);
       app.use(originFormOnly());
       openApiRoute(app, { walletMaxCharge: deps.config.WALLET_MAX_CHARGE, devLogin: deps.config.AUTH_DEV_LOGIN });
       if (deps.config.AUTH_DEV_LOGIN) devTokenRoute(app, deps.config, deps.config.AUTH_DEV_TOKEN_TTL_S);
       if (deps.webDir !== undefined) app.use(webPages(deps.webDir));
-      app.use(matchPublicRoute(PUBLIC_ROUTES));
+      app.use(matchPublicRoute(PUBLIC_ROUTES, ownRoutes(deps.config.AUTH_DEV_LOGIN), cors));
     },
     authenticate: authenticate(deps.verifier),
     beforeBody: [adminRoutesOnly(), ...(stages.rateLimit ? [stages.rateLimit] : [])],
@@ -75,6 +78,16 @@ export function createGatewayAdminApp(deps: Pick<GatewayDeps, 'logger' | 'regist
   app.use(notFoundHandler());
   app.use(errorHandler({ logger: deps.logger }));
   return app;
+}
+
+/** What the gateway answers itself: their paths are known (405 for another method, OPTIONS). */
+function ownRoutes(devLogin: boolean): OwnRoute[] {
+  return [
+    { method: 'GET', path: '/health' },
+    { method: 'GET', path: '/ready' },
+    { method: 'GET', path: '/openapi.json' },
+    ...(devLogin ? [{ method: 'POST', path: '/auth/token' } as const] : []),
+  ];
 }
 
 /** The `admin` role on every route the table marks so (403 `forbidden`). */

@@ -34,6 +34,7 @@ export type GatewayConfig = Pick<
   | 'JWT_AUDIENCE'
   | 'JWT_CLOCK_TOLERANCE_S'
   | 'TRUST_PROXY'
+  | 'CORS_ORIGINS'
 >;
 
 /** Everything the gateway app uses, built once per process (open-gateway.ts) or per test. */

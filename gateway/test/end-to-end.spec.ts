@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { ensureDatabase, loadConfig, migrateIdempotencyDatabase, migrateToLatest, type Config } from '@concert/infra';
 import { removeRunResources, startPatiently, waitFor, type ServiceProcess } from '@concert/infra/testing';
@@ -138,6 +140,15 @@ describe('gateway end to end: two gateways over two instances of each API', func
     });
     expectStatus(schedules, 200);
     expect(schedules.list.map((s) => s.scheduleId)).to.deep.equal([scheduleId]);
+    // Each 201's Location resolves through the gateways, read with the answer's consistency token.
+    for (const created of [concert, schedule]) {
+      const location = created.headers.get('location') ?? '';
+      const read = await send('GET', `${gateway()}${location}`, {
+        token: fan,
+        headers: { 'x-consistency-token': created.headers.get('x-consistency-token') ?? '' },
+      });
+      expect(read.status, `GET ${location}: ${read.text}`).to.equal(200);
+    }
   });
 
   it('When a fan queues, is admitted, holds, charges, pays and reads back, Then every step succeeds through either gateway', async () => {
@@ -180,6 +191,20 @@ describe('gateway end to end: two gateways over two instances of each API', func
       headers: { 'x-consistency-token': paid.headers.get('x-consistency-token') ?? '' },
     });
     expectStatus(reservation, 200);
+    // Location of every 201 of the flow resolves; a list item is field for field the detail.
+    for (const created of [hold, charge, paid]) {
+      const location = created.headers.get('location') ?? '';
+      const read = await send('GET', `${gateway()}${location}`, {
+        token: fan,
+        headers: { 'x-consistency-token': paid.headers.get('x-consistency-token') ?? '' },
+      });
+      expect(read.status, `GET ${location}: ${read.text}`).to.equal(200);
+    }
+    const mine = await send('GET', `${gateway()}/me/reservations`, {
+      token: fan,
+      headers: { 'x-consistency-token': paid.headers.get('x-consistency-token') ?? '' },
+    });
+    expect(mine.list.find((item) => item.reservationId === reservationId)).to.deep.equal(reservation.body);
     expect(reservation.body).to.include({
       reservationId,
       status: 'CONFIRMED',
@@ -234,4 +259,37 @@ describe('gateway end to end: two gateways over two instances of each API', func
     expect(replay.headers.get('idempotent-replayed')).to.equal('true');
     expect(replay.body).to.deep.equal(paid.body);
   });
+
+  it("When a reader pastes the README's buyer flow (curl) against a gateway, Then it ends with their reservation CONFIRMED", async () => {
+    const flow = readmeBlock('### The buyer flow with curl').replace('G=http://127.0.0.1:8080', `G=${gateways[0]!}`);
+    const { stdout, stderr, code } = await runBash(flow, { ...process.env, ...env });
+    expect(code, `${stdout}\n${stderr}`).to.equal(0);
+    const last = stdout.trim().split('\n').at(-1) ?? '';
+    expect(JSON.parse(last), stdout).to.include({ status: 'CONFIRMED' });
+  });
 });
+
+/** The first fenced block after `heading` in the README, as a reader would copy it. */
+function readmeBlock(heading: string): string {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const at = readme.indexOf(`\n${heading}\n`);
+  const block = /```sh\n([\s\S]*?)\n```/.exec(readme.slice(at));
+  if (at === -1 || block === null) throw new Error(`no sh block under "${heading}" in README.md`);
+  return block[1]!;
+}
+
+function runBash(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-e', '-o', 'pipefail'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stdout, stderr, code }));
+    child.stdin.end(script);
+  });
+}

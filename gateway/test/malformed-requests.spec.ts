@@ -78,10 +78,10 @@ describe('gateway: malformed requests are refused with a 4xx, never a 5xx', func
       'unauthenticated',
     ],
     [
-      'an unknown method',
+      'a method the path does not take',
       () => send('PATCH', `${gateway.url}/reservations/r-1`, { token: fan, body: {} }),
-      404,
-      'not-found',
+      405,
+      'method-not-allowed',
     ],
     [
       'a deeply nested body with an Idempotency-Key',

@@ -34,6 +34,7 @@ export {
   validationProblem,
   forbiddenProblem,
   notFoundProblem,
+  methodNotAllowedProblem,
   unavailableProblem,
   queueTokenRequiredProblem,
   queueTokenInvalidProblem,
@@ -80,6 +81,7 @@ export {
   createShadowTables,
   swapInShadowTables,
   dropSchema,
+  describeTables,
 } from './read-models/shadow-tables.js';
 export { migrateIdempotencyDatabase } from './idempotency/migrate-idempotency-database.js';
 export type {

@@ -1,5 +1,6 @@
 import { authenticate, createApp } from '@concert/infra';
 import type { Express } from 'express';
+import { cacheControl, CATALOG_CACHE_CONTROL, PRIVATE_CACHE_CONTROL } from './cache-control.js';
 import { listConcertsRoute } from './concerts/list-concerts.js';
 import { listSchedulesRoute } from './concerts/list-schedules.js';
 import { listMyNotificationsRoute } from './notifications/list-my-notifications.js';
@@ -22,6 +23,8 @@ export function createQueryApp(deps: QueryApiDeps): Express {
     readinessChecks: deps.readinessChecks,
     authenticate: authenticate(deps.verifier),
     routes: (app) => {
+      app.use(['/concerts', '/schedules'], cacheControl(CATALOG_CACHE_CONTROL));
+      app.use(['/reservations', '/me', '/payments', '/admin'], cacheControl(PRIVATE_CACHE_CONTROL));
       listConcertsRoute(app, deps);
       listSchedulesRoute(app, deps);
       getScheduleRoute(app, deps);

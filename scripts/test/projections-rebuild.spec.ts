@@ -15,7 +15,7 @@ import {
   type GlobalPosition,
 } from '@concert/infra';
 import { allProjections, catalogProjection } from '@concert/projectors';
-import { removeRunResources, type ServiceProcess, startService } from '@concert/infra/testing';
+import { removeRunResources, type ServiceProcess, startPatiently } from '@concert/infra/testing';
 import { expect } from 'chai';
 import knexFactory, { type Knex } from 'knex';
 import { Workload, type Op } from '../src/bench/projection-workload.js';
@@ -82,8 +82,8 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
     db = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 4 } });
     store = createEventStore(config);
     services = await Promise.all([
-      startService('projectors/src/main.ts', ports.projectors, env),
-      startService('query-api/src/main.ts', ports.query, env),
+      startPatiently('projectors/src/main.ts', ports.projectors, env),
+      startPatiently('query-api/src/main.ts', ports.query, env),
     ]);
     workload = new Workload({ schedules: 2, seatsPerSchedule: 120, schedulesPerConcert: 2, users: 25 });
     for (const op of workload.setup()) await appendOp(op);
@@ -188,8 +188,9 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
       const [row] = await db(table).count<{ count: string }[]>('* as count');
       expect(Number(row?.count), table).to.be.greaterThan(0);
     }
-    // A dry run leaves its shadow tables to resume from, and swaps nothing.
-    expect(await schemaExists(db, shadowSchemaOf('catalog'))).to.equal(true);
+    // A dry run without --keep drops its shadow tables once compared.
+    for (const projection of allProjections)
+      expect(await schemaExists(db, shadowSchemaOf(projection.name)), projection.name).to.equal(false);
   });
 
   let corruptSeat: { schedule_id: string; seat_id: string; status: string };
@@ -334,6 +335,116 @@ describe('projections rebuild: shadow tables swapped in while the live system ru
     expect(secondRun.at(-1)).to.be.at.least(appended - 50);
     const diffs = second.results[0]!.diffs!;
     expect(diffs.map((d) => d.missing + d.extra + d.changed)).to.deep.equal([0, 0, 0]);
+    expect(second.results[0]!.restarted).to.equal(undefined);
+    expect(await schemaExists(db, shadowSchemaOf('catalog'))).to.equal(false);
+  });
+
+  /** Starts a catalog rebuild and interrupts it after two batches of 50; the shadow tables stay. */
+  async function interruptedCatalogRebuild(dryRun: boolean): Promise<void> {
+    const controller = new AbortController();
+    let batches = 0;
+    const outcome = await rebuildProjections({
+      knex: db,
+      eventStore: store,
+      projections: [catalogProjection],
+      batchSize: 50,
+      dryRun,
+      signal: controller.signal,
+      afterBatch: () => {
+        if (++batches === 2) controller.abort();
+      },
+    });
+    expect(outcome.aborted).to.equal(true);
+    expect(await schemaExists(db, shadowSchemaOf('catalog'))).to.equal(true);
+  }
+
+  /** Runs a catalog dry run to the end; what it read first, what it was told, and its result. */
+  async function catalogDryRun(projection = catalogProjection) {
+    const reads: number[] = [];
+    const notices: string[] = [];
+    const outcome = await rebuildProjections({
+      knex: db,
+      eventStore: store,
+      projections: [projection],
+      batchSize: 50,
+      dryRun: true,
+      afterBatch: (read) => reads.push(read),
+      notice: (message) => notices.push(message),
+    });
+    const result = outcome.results[0]!;
+    return {
+      firstRead: reads[0],
+      notices,
+      result,
+      differing: result.diffs!.filter((d) => d.missing + d.extra + d.changed > 0),
+    };
+  }
+
+  it('Given a dry run with --keep and a shadow seat row then edited by hand, When `rebuild catalog` runs, Then it starts again from scratch, says so on stderr, and the edit does not go live', async () => {
+    const kept = await cli('rebuild', 'catalog', '--dry-run', '--keep', '--batch-size', '200');
+    expect(kept.code, kept.stderr).to.equal(0);
+    expect(kept.stdout).to.include('shadow tables kept in rebuild_catalog');
+    const seat = (await db('rebuild_catalog.rm_seats')
+      .where({ status: 'AVAILABLE' })
+      .orderBy(['schedule_id', 'seat_id'])
+      .first('schedule_id', 'seat_id')) as { schedule_id: string; seat_id: string };
+    await db('rebuild_catalog.rm_seats').where(seat).update({ status: 'SOLD' });
+
+    const rebuilt = await cli('rebuild', 'catalog', '--batch-size', '200');
+    expect(rebuilt.code, rebuilt.stderr).to.equal(0);
+    expect(rebuilt.stderr).to.include(
+      'catalog: dropped the shadow tables in rebuild_catalog and starting again from the start of the feed: a dry run left them',
+    );
+    expect(await db('rm_seats').where(seat).first('status')).to.deep.equal({ status: 'AVAILABLE' });
+    expect(await schemaExists(db, shadowSchemaOf('catalog'))).to.equal(false);
+  });
+
+  it('Given an interrupted rebuild whose shadow table definition was changed, When it runs again, Then it starts again from the first event and the result equals the live tables', async () => {
+    await interruptedCatalogRebuild(false);
+    await db.raw('ALTER TABLE rebuild_catalog.rm_seats ADD COLUMN note text');
+
+    const { firstRead, notices, result, differing } = await catalogDryRun();
+    expect(firstRead).to.equal(50);
+    expect(notices).to.deep.equal([
+      "catalog: dropped the shadow tables in rebuild_catalog and starting again from the start of the feed: their definitions no longer match the live tables'",
+    ]);
+    expect(result.restarted).to.equal("their definitions no longer match the live tables'");
+    expect(differing).to.deep.equal([]);
+  });
+
+  it('Given an interrupted rebuild, When the projection version changed before it runs again, Then it starts again from the first event and says which versions', async () => {
+    await interruptedCatalogRebuild(false);
+
+    const { firstRead, notices, differing } = await catalogDryRun({
+      ...catalogProjection,
+      version: catalogProjection.version + 1,
+    });
+    expect(firstRead).to.equal(50);
+    expect(notices).to.have.length(1);
+    expect(notices[0]).to.include(
+      `they were built by version ${catalogProjection.version} of the projection, this is version ${catalogProjection.version + 1}`,
+    );
+    expect(differing).to.deep.equal([]);
+  });
+
+  it('Given shadow tables left by an interrupted dry run, When `rebuild --all --discard` runs, Then it drops them with their progress and says what it dropped', async () => {
+    await interruptedCatalogRebuild(true);
+    const status = JSON.parse((await cli('status', '--json')).stdout) as {
+      projectors: { projector: string; rebuildAt?: string; rebuildByDryRun?: boolean }[];
+    };
+    expect(status.projectors.find((p) => p.projector === 'catalog')).to.include({ rebuildByDryRun: true });
+
+    const discarded = await cli('rebuild', '--all', '--discard');
+    expect(discarded.code, discarded.stderr).to.equal(0);
+    expect(discarded.stdout).to.match(
+      /^catalog: dropped schema rebuild_catalog \(left by a dry run, at \d+\.\d+\): rebuild_state, rm_concerts, rm_schedules, rm_seats$/m,
+    );
+    expect(discarded.stdout).to.include('sales: no shadow tables');
+    expect(await schemaExists(db, shadowSchemaOf('catalog'))).to.equal(false);
+
+    const again = await cli('rebuild', 'catalog', '--discard', '--json');
+    expect(again.code, again.stderr).to.equal(0);
+    expect(JSON.parse(again.stdout)).to.deep.equal([{ projection: 'catalog' }]);
   });
 
   it('Given an event the wallets projector parked, When `parked list` and then `parked retry --all` after the cause is gone, Then it is listed, applied once, and removed', async () => {

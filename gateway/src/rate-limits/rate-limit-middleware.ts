@@ -37,7 +37,8 @@ type Scope = 'user' | 'ip';
 const WARN_EVERY_MS = 10_000;
 
 /**
- * Per-user and per-IP rate limits (429 `rate-limited` with Retry-After), with separate budgets
+ * Per-user and per-IP rate limits (429 `rate-limited` with Retry-After; `RateLimit` and
+ * `RateLimit-Policy` on every request that spent a budget), with separate budgets
  * for queue status polling and for commands. Mount it after authentication (the user id comes
  * from `authOf(res)`; an anonymous request is limited by IP only) and before anything costly.
  *
@@ -93,6 +94,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
       return;
     }
 
+    setRateLimitHeaders(res, spends, decisions);
     let retryAfterMs = -1;
     for (const [scope, decision] of decisions) {
       if (decision.allowed) continue;
@@ -113,6 +115,29 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
       }),
     );
   };
+}
+
+/**
+ * The budgets spent and what is left of each (IETF draft httpapi-ratelimit-headers):
+ * `RateLimit-Policy: "commands-user";q=120;w=60, "commands-ip";q=1200;w=60` and
+ * `RateLimit: "commands-user";r=117;t=42, "commands-ip";r=1190;t=42` (r: requests left in the
+ * window, t: seconds until it ends), on answers and refusals alike.
+ */
+function setRateLimitHeaders(
+  res: Response,
+  spends: readonly RateSpend[],
+  decisions: Array<[Scope, RateDecision]>,
+): void {
+  if (spends.length === 0) return;
+  const policy = spends.map(({ budget }) => `"${budget.name}";q=${budget.points};w=${budget.windowSeconds}`);
+  const current = spends.map(({ budget }, i) => {
+    const decision = decisions[i]![1];
+    const remaining = decision.allowed ? decision.remaining : 0;
+    const resetMs = decision.allowed ? decision.resetMs : decision.retryAfterMs;
+    return `"${budget.name}";r=${remaining};t=${Math.ceil(resetMs / 1000)}`;
+  });
+  res.setHeader('RateLimit-Policy', policy.join(', '));
+  res.setHeader('RateLimit', current.join(', '));
 }
 
 function userIdOf(res: Response): string | undefined {

@@ -188,7 +188,10 @@ function relay(data: Dispatcher.ResponseData, res: Response, done: (error: Error
   const headers = data.headers;
   for (const name of Object.keys(headers)) {
     const value = headers[name];
-    if (value !== undefined && !NOT_RETURNED.has(name)) res.setHeader(name, value);
+    if (value === undefined || NOT_RETURNED.has(name)) continue;
+    // Added to the gateway's own (Vary: Origin under CORS), not put in its place.
+    if (name === 'vary') res.vary(Array.isArray(value) ? value.join(', ') : value);
+    else res.setHeader(name, value);
   }
   res.writeHead(data.statusCode);
   pipeline(data.body, res, done);

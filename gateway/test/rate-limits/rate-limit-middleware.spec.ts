@@ -124,6 +124,36 @@ describe('rate limits at the gateway', function () {
     expect(await limited(gateway.registry, { budget: 'commands', scope: 'user' })).to.equal(1);
   });
 
+  it('When a user spends commands, Then each answer states the budgets (RateLimit-Policy) and what is left of them (RateLimit), down to r=0 on the 429', async () => {
+    const gateway = await startGateway({ ipMultiple: 100 }); // 3 per user, 300 per IP, 60 s windows
+    const dave = client(gateway);
+    const policy = '"commands-user";q=3;w=60, "commands-ip";q=300;w=60';
+    const seen: Array<[number, Record<string, { r: number; t: number }>]> = [];
+    for (let i = 0; i < 4; i++) {
+      const answer = await dave('POST', '/reservations');
+      expect(answer.headers.get('ratelimit-policy')).to.equal(policy);
+      seen.push([answer.status, rateLimitOf(answer.headers.get('ratelimit'))]);
+    }
+    expect(seen.map(([status, left]) => [status, left['commands-user']?.r, left['commands-ip']?.r])).to.deep.equal([
+      [200, 2, 299],
+      [200, 1, 298],
+      [200, 0, 297],
+      [429, 0, 296],
+    ]);
+    for (const [, left] of seen) expect(left['commands-user']?.t, 'seconds until the window ends').to.be.within(1, 60);
+  });
+
+  it('When a user polls the queue, Then the answers state the polling budget; reads that spend none carry no RateLimit', async () => {
+    const gateway = await startGateway({ ipMultiple: 0 });
+    const erin = client(gateway);
+    const poll = await erin('GET', '/queue/entries/e-1');
+    expect(poll.headers.get('ratelimit-policy')).to.equal('"polls-user";q=5;w=60');
+    expect(rateLimitOf(poll.headers.get('ratelimit'))['polls-user']?.r).to.equal(4);
+    const read = await erin('GET', '/concerts');
+    expect(read.headers.get('ratelimit')).to.equal(null);
+    expect(read.headers.get('ratelimit-policy')).to.equal(null);
+  });
+
   it('When many users share one IP, Then together they get the per-user budget times the multiple; another IP is not affected', async () => {
     const gateway = await startGateway({ ipMultiple: 2 }); // 3 x 2 = 6 commands per IP
     const ip = `10.2.${rand()}.${rand()}`;
@@ -191,6 +221,16 @@ describe('rate limits at the gateway', function () {
     expect(values.find((v) => v.labels.budget === 'commands')?.value).to.equal(5);
   });
 });
+
+/** `"name";r=2;t=41, ...` (the RateLimit field) -> {name: {r: 2, t: 41}}. */
+function rateLimitOf(field: string | null): Record<string, { r: number; t: number }> {
+  const result: Record<string, { r: number; t: number }> = {};
+  for (const item of (field ?? '').split(', ')) {
+    const match = /^"([^"]+)";r=(\d+);t=(\d+)$/.exec(item);
+    if (match) result[match[1]!] = { r: Number(match[2]), t: Number(match[3]) };
+  }
+  return result;
+}
 
 function rand(): number {
   return Math.floor(Math.random() * 250) + 1;

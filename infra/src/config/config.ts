@@ -137,6 +137,15 @@ const gateway = {
         'must be true, false, a number of hops, or a comma-separated list of addresses/subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8, fd00::/8)',
     })
     .default(false),
+  /**
+   * Origins (`scheme://host[:port]`, comma-separated) whose browser pages may call the API
+   * across origins (CORS); empty: no CORS headers at all, so only same-origin pages can.
+   */
+  CORS_ORIGINS: csv
+    .refine((origins) => origins.every((origin) => /^https?:\/\/[^/\s?#]+$/.test(origin)), {
+      message: 'must be comma-separated origins such as https://tickets.example.com (scheme://host[:port], no path)',
+    })
+    .default([]),
   /** Where the gateway's ops console reads each projectors / workers process (/ready, /metrics); default: 127.0.0.1 and PROJECTORS_PORT / WORKERS_PORT. */
   PROJECTORS_URLS: csv.optional(),
   WORKERS_URLS: csv.optional(),

@@ -57,3 +57,13 @@ export function queueTokenInvalidProblem(): HttpProblem {
     detail: 'the queue token is invalid, expired, or not for this user and concert; wait in the queue again',
   });
 }
+
+/** A known path asked with a method it does not take; `allow` lists those it does (the `Allow` header). */
+export function methodNotAllowedProblem(method: string, path: string, allow: readonly string[]): HttpProblem {
+  return new HttpProblem({
+    status: 405,
+    code: 'method-not-allowed',
+    detail: `${path} does not take ${method}; it takes ${allow.join(', ')}`,
+    headers: { Allow: allow.join(', ') },
+  });
+}

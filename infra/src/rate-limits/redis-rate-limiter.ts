@@ -11,7 +11,12 @@ export interface RateBudget {
   windowSeconds: number;
 }
 
-export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterMs: number };
+/**
+ * `remaining`: requests left in the window after this one; `resetMs` / `retryAfterMs`: until the
+ * window ends (the RateLimit header's `r` and `t`). Both from the same script call as the count.
+ */
+export type RateDecision =
+  { allowed: true; remaining: number; resetMs: number } | { allowed: false; retryAfterMs: number };
 
 /** One request of `subject`'s `budget`. */
 export interface RateSpend {
@@ -86,8 +91,9 @@ function keyOf(spend: RateSpend): string {
 function decisionOf(budget: RateBudget, reply: readonly unknown[], at: number): RateDecision {
   const consumed = Number(reply[at]);
   const ttlMs = Number(reply[at + 1]);
-  if (consumed <= budget.points) return { allowed: true, remaining: budget.points - consumed };
-  return { allowed: false, retryAfterMs: Math.max(0, ttlMs) };
+  const leftMs = Math.max(0, ttlMs);
+  if (consumed <= budget.points) return { allowed: true, remaining: budget.points - consumed, resetMs: leftMs };
+  return { allowed: false, retryAfterMs: leftMs };
 }
 
 const defined = new WeakSet<RedisClient>();

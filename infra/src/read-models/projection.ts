@@ -19,6 +19,12 @@ export interface ProjectedEvent {
  */
 export interface Projection {
   readonly name: string;
+  /**
+   * The version of its code: raise it whenever the same events would now leave different rows
+   * (a changed \`apply\`, a new handled type...). A rebuild stamps its shadow tables with it and
+   * starts again from scratch rather than resume tables an older version built.
+   */
+  readonly version: number;
   /** The event types it reads; others advance its checkpoint without being applied. */
   readonly handles: readonly DomainEventType[];
   /**

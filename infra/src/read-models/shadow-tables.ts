@@ -97,3 +97,52 @@ export async function dropSchema(knex: Knex | Knex.Transaction, schema: string):
 function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
+/**
+ * The definition of `tables` in `schema` as canonical text, the same for a live table and its
+ * shadow copy: columns in order (type, not null, default), constraints and indexes by name,
+ * with the schema left out. Tells whether shadow tables still match the live ones.
+ */
+export async function describeTables(
+  knex: Knex | Knex.Transaction,
+  schema: string,
+  tables: readonly string[],
+): Promise<string> {
+  const lines: string[] = [];
+  for (const table of tables) {
+    const qualified = `${identifier(schema)}.${identifier(table)}`;
+    if (!(await tableExists(knex, qualified))) {
+      lines.push(`${table}: missing`);
+      continue;
+    }
+    const { rows: columns } = await knex.raw<{ rows: { line: string }[] }>(
+      `SELECT concat_ws(' ', a.attname, format_type(a.atttypid, a.atttypmod),
+                        CASE WHEN a.attnotnull THEN 'not null' END,
+                        'default ' || pg_get_expr(d.adbin, d.adrelid)) AS line
+         FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+      [qualified],
+    );
+    const { rows: constraints } = await knex.raw<{ rows: { line: string }[] }>(
+      `SELECT 'constraint ' || conname || ' ' || pg_get_constraintdef(oid) AS line
+         FROM pg_constraint WHERE conrelid = ?::regclass ORDER BY conname`,
+      [qualified],
+    );
+    const { rows: indexes } = await knex.raw<{ rows: { line: string }[] }>(
+      `SELECT pg_get_indexdef(indexrelid) AS line FROM pg_index WHERE indrelid = ?::regclass`,
+      [qualified],
+    );
+    const unqualified = indexes.map((i) => i.line.replace(` ON ${qualified} `, ` ON ${table} `)).sort();
+    lines.push(
+      `${table}:`,
+      ...[...columns, ...constraints].map((c) => `  ${c.line}`),
+      ...unqualified.map((i) => `  ${i}`),
+    );
+  }
+  return lines.join('\n');
+}
+
+async function tableExists(knex: Knex | Knex.Transaction, qualified: string): Promise<boolean> {
+  const { rows } = await knex.raw<{ rows: { oid: string | null }[] }>('SELECT to_regclass(?) AS oid', [qualified]);
+  return rows[0]?.oid !== null && rows[0]?.oid !== undefined;
+}

@@ -32,15 +32,15 @@ describe('RedisRateLimiter', function () {
     const limiter = new RedisRateLimiter(redis, { name: 'spend', points: 3, windowSeconds: 60 });
     const decisions = [];
     for (let i = 0; i < 4; i++) decisions.push(await limiter.consume('alice'));
-    expect(decisions.slice(0, 3)).to.deep.equal([
-      { allowed: true, remaining: 2 },
-      { allowed: true, remaining: 1 },
-      { allowed: true, remaining: 0 },
-    ]);
+    for (const [i, decision] of decisions.slice(0, 3).entries()) {
+      if (!decision.allowed) throw new Error(`expected request ${i + 1} to be allowed`);
+      expect(decision.remaining).to.equal(2 - i);
+      expect(decision.resetMs, 'time left in the window').to.be.greaterThan(0).and.at.most(60_000);
+    }
     const refused = decisions[3]!;
     if (refused.allowed) throw new Error('expected a refusal');
     expect(refused.retryAfterMs).to.be.greaterThan(0).and.at.most(60_000);
-    expect(await limiter.consume('bob')).to.deep.equal({ allowed: true, remaining: 2 });
+    expect(await limiter.consume('bob')).to.include({ allowed: true, remaining: 2 });
   });
 
   it('When two limiters (two gateways) share Redis, Then they spend one budget', async () => {
@@ -85,13 +85,12 @@ describe('RedisRateLimiter', function () {
       ];
       const first = await consumeRateBudgets(single, spends);
       expect(sent).to.equal(1);
-      expect(first).to.deep.equal([
-        { allowed: true, remaining: 0 },
-        { allowed: true, remaining: 1 },
-      ]);
+      expect(first).to.have.length(2);
+      expect(first[0]).to.include({ allowed: true, remaining: 0 });
+      expect(first[1]).to.include({ allowed: true, remaining: 1 });
       const second = await consumeRateBudgets(single, spends);
       expect(second[0]!.allowed).to.equal(false);
-      expect(second[1]).to.deep.equal({ allowed: true, remaining: 0 });
+      expect(second[1]).to.include({ allowed: true, remaining: 0 });
     } finally {
       single.disconnect();
     }

@@ -8,6 +8,7 @@ import { eventTime } from './event-time.js';
 /** Concerts, their schedules with seat counts, and seat maps: what the catalog GETs serve. */
 export const catalogProjection: Projection = {
   name: PROJECTION_NAMES.catalog,
+  version: 1,
   handles: ['ConcertCreated', 'SalesOpened', 'ScheduleAdded', 'SeatHeld', 'SeatReleased', 'SeatSold'],
   tables: ['rm_concerts', 'rm_schedules', 'rm_seats'],
   cachePrefixes: catalogCachePrefixes,

@@ -34,6 +34,7 @@ async function move(
 /** One row per payment attempt (a reservation may have failed attempts before a completed one). */
 export const paymentsProjection: Projection = {
   name: PROJECTION_NAMES.payments,
+  version: 1,
   category: paymentStreamCategory,
   handles: ['PaymentRequested', 'PaymentCompleted', 'PaymentFailed', 'PaymentRefunded'],
   tables: ['rm_payments'],

@@ -34,6 +34,7 @@ async function finish(
 /** Reservations as their owners see them (GET /reservations/{id}, GET /me/reservations). */
 export const reservationsProjection: Projection = {
   name: PROJECTION_NAMES.reservations,
+  version: 1,
   category: reservationStreamCategory,
   handles: ['ReservationHeld', 'ReservationConfirmed', 'ReservationCancelled', 'ReservationExpired'],
   tables: ['rm_reservations'],

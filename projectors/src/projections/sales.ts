@@ -23,6 +23,7 @@ export interface SalesByMinuteRow {
  */
 export const salesProjection: Projection = {
   name: PROJECTION_NAMES.sales,
+  version: 1,
   handles: ['ScheduleAdded', 'ReservationConfirmed'],
   tables: ['rm_sales_by_schedule', 'rm_sales_by_minute'],
   applyBatch: applySalesBatch,

@@ -17,6 +17,7 @@ import { endReservation, recordHold } from './statistics-reservations.js';
  */
 export const statisticsProjection: Projection = {
   name: PROJECTION_NAMES.statistics,
+  version: 1,
   handles: [
     'ConcertCreated',
     'ScheduleAdded',

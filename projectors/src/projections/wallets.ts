@@ -12,6 +12,7 @@ export interface WalletRow {
 /** Wallet balances (GET /me/wallet): a running sum of charges and refunds minus debits. */
 export const walletsProjection: Projection = {
   name: PROJECTION_NAMES.wallets,
+  version: 1,
   category: walletStreamCategory,
   handles: ['WalletCharged', 'WalletDebited', 'WalletCredited'],
   tables: ['rm_wallets'],

@@ -17,6 +17,7 @@ export interface ChargeRow {
 export function chargesProjection(name: string, table: string): Projection {
   return {
     name,
+    version: 1,
     handles: ['WalletCharged'],
     tables: [table],
     async apply(trx, { event }) {

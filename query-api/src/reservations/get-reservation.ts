@@ -29,8 +29,6 @@ export function getReservationRoute(app: Express, deps: QueryApiDeps): void {
     });
     if (row === undefined) throw notFound('reservation-not-found', `no reservation ${reservationId}`);
     assertOwner(row.user_id, authOf(res).userId, 'reservation');
-    res
-      .status(200)
-      .json({ ...reservationView(row), ...(row.schedule_id === null ? {} : { scheduleId: row.schedule_id }) });
+    res.status(200).json(reservationView(row));
   });
 }

@@ -26,10 +26,11 @@ export function reservationColumns(db: Knex): (string | Knex.Raw)[] {
   ];
 }
 
-/** The api-contract's reservation view (alone or in a list) of a row. */
+/** The api-contract's reservation view of a row: the same fields alone (GET /reservations/{id}) and in a list. */
 export function reservationView(row: ReservationRow): ReservationView {
   return {
     reservationId: row.reservation_id,
+    ...(row.schedule_id === null ? {} : { scheduleId: row.schedule_id }),
     status: row.status,
     seatIds: row.seat_ids,
     amount: amountOf(row.amount),

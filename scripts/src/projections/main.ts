@@ -1,13 +1,19 @@
 /**
  * `npm run projections -- <command>`: ops for the read models.
  *
- *   rebuild <name>|--all [--dry-run] [--batch-size N] [--restart] [--limit N] [--wait-live S] [--json]
+ *   rebuild <name>|--all [--dry-run [--keep]] [--batch-size N] [--restart] [--limit N] [--wait-live S] [--json]
+ *   rebuild <name>|--all --discard [--json]
  *   status [--json]
  *   parked list [--projection p] [--json]
  *   parked retry <id>|--all [--projection p]
  *
  * Exit codes: 0 done (a dry run: no differences); 1 a dry run found differences, or a parked
  * retry failed; 2 an error; 130 interrupted (a rebuild's shadow tables stay: rerun to resume).
+ *
+ * Shadow tables are stamped with what built them (projection version, a fingerprint of its
+ * event types and tables, the feed, whether a dry run): a rerun resumes them only when the
+ * stamp matches exactly, else drops them and starts again (saying so on stderr); a live
+ * rebuild never swaps in tables a dry run left.
  */
 import { ConfigError, formatPosition, loadConfig, unreachableServices } from '@concert/infra';
 import { allProjections, feedSize, listParked, retryParked } from '@concert/projectors';
@@ -15,6 +21,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { formatNumber, formatTable } from '../bench/print-table.js';
 import { openOpsContext, type OpsContext } from './context.js';
 import { differs } from './diff-tables.js';
+import { discardShadows, type DiscardedShadow } from './discard-shadows.js';
 import { stderrProgress } from './progress.js';
 import { rebuildProjections, type RebuildResult } from './rebuild.js';
 import { projectorStatus } from './status.js';
@@ -53,18 +60,43 @@ program
   .description('rebuild read models from the event store into shadow tables, then swap them in atomically')
   .argument('[name]', `a projection: ${allProjections.map((p) => p.name).join(', ')}`)
   .option('--all', 'every projection')
-  .option('--dry-run', 'build and compare with the live tables, do not swap (exit 1 when they differ)')
+  .option(
+    '--dry-run',
+    'build and compare with the live tables, do not swap (exit 1 when they differ); drops its shadow tables after',
+  )
+  .option(
+    '--keep',
+    'with --dry-run: keep the shadow tables to inspect (a live rebuild never swaps them in; --discard drops them)',
+  )
+  .option(
+    '--discard',
+    'only drop the shadow tables (and their progress) left by an interrupted run or a dry run; prints what it dropped',
+  )
   .option('--batch-size <n>', 'feed events per read and per transaction', positiveInt, 2000)
-  .option('--restart', 'discard shadow tables left by an interrupted run instead of resuming')
+  .option(
+    '--restart',
+    'drop shadow tables left by an interrupted run and start over (they are resumed only when their stamp matches)',
+  )
   .option('--limit <n>', 'differing rows shown per table by a dry run', positiveInt, 10)
   .option('--wait-live <seconds>', 'a dry run waits this long for a lagging live projector', positiveInt, 30)
   .option('--json', 'print the results as JSON')
+  .addHelpText(
+    'after',
+    `
+Shadow tables (schema rebuild_<name>) are stamped with the projection's version, a fingerprint
+of its event types and table definitions, the feed they are read from and whether a dry run
+made them. A rerun resumes them only when that stamp matches exactly; otherwise it drops them
+and starts again from the start of the feed, saying why on stderr. A live rebuild never swaps
+in shadow tables a dry run left (--keep, or an interrupted dry run): it rebuilds them.`,
+  )
   .action(
     async (
       name: string | undefined,
       opts: {
         all?: boolean;
         dryRun?: boolean;
+        keep?: boolean;
+        discard?: boolean;
         batchSize: number;
         restart?: boolean;
         limit: number;
@@ -76,6 +108,14 @@ program
         if (!!opts.all === (name !== undefined)) throw new Error('name one projection or pass --all');
         const projections = opts.all ? allProjections : allProjections.filter((p) => p.name === name);
         if (projections.length === 0) throw new Error(`unknown projection "${name}"`);
+        if (opts.keep && !opts.dryRun) throw new Error('--keep goes with --dry-run');
+        if (opts.discard) {
+          if (opts.dryRun || opts.restart) throw new Error('--discard goes with neither --dry-run nor --restart');
+          const discarded = await discardShadows(ctx.knex, projections);
+          if (opts.json) console.log(JSON.stringify(discarded, jsonValue, 2));
+          else printDiscarded(discarded);
+          return 0;
+        }
         const controller = new AbortController();
         const onSignal = (): void => {
           if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
@@ -92,6 +132,8 @@ program
           batchSize: opts.batchSize,
           dryRun: opts.dryRun ?? false,
           restart: opts.restart ?? false,
+          keep: opts.keep ?? false,
+          notice: (message) => console.error(message),
           sampleLimit: opts.limit,
           liveWaitMs: opts.waitLive * 1000,
           signal: controller.signal,
@@ -142,7 +184,7 @@ program
             formatNumber(r.lagSeconds, 1),
             String(r.parked),
             r.updatedAt?.toISOString() ?? '-',
-            r.rebuildAt ?? '-',
+            r.rebuildAt ? `${r.rebuildAt}${r.rebuildByDryRun ? ' (dry run)' : ''}` : '-',
           ]),
         ),
       );
@@ -226,7 +268,10 @@ parked
 function printRebuild(results: readonly RebuildResult[], dryRun: boolean, aborted: boolean): void {
   if (aborted) {
     for (const r of results)
-      console.log(`${r.projection}: interrupted, shadow tables at ${formatPosition(r.position)}; rerun to resume`);
+      console.log(
+        `${r.projection}: interrupted, shadow tables at ${formatPosition(r.position)}; rerun to resume` +
+          (dryRun ? ' (a dry run resumes them, a live rebuild starts over)' : ''),
+      );
     return;
   }
   for (const r of results) {
@@ -240,7 +285,8 @@ function printRebuild(results: readonly RebuildResult[], dryRun: boolean, aborte
     const diffs = r.diffs ?? [];
     const total = diffs.reduce((n, d) => n + d.missing + d.extra + d.changed, 0);
     console.log(
-      `${r.projection}: compared at ${formatPosition(r.position)}: ${total === 0 ? 'identical' : `${total} rows differ`}`,
+      `${r.projection}: compared at ${formatPosition(r.position)}: ${total === 0 ? 'identical' : `${total} rows differ`}` +
+        (r.keptIn ? `; shadow tables kept in ${r.keptIn}` : ''),
     );
     for (const d of diffs.filter(differs)) {
       console.log(`  ${d.table}: ${d.missing} missing, ${d.extra} extra, ${d.changed} changed`);
@@ -250,6 +296,19 @@ function printRebuild(results: readonly RebuildResult[], dryRun: boolean, aborte
         );
       }
     }
+  }
+}
+
+function printDiscarded(discarded: readonly DiscardedShadow[]): void {
+  for (const d of discarded) {
+    if (!d.schema) {
+      console.log(`${d.projection}: no shadow tables`);
+      continue;
+    }
+    const leftBy = d.dryRun === undefined ? 'unstamped' : d.dryRun ? 'left by a dry run' : 'left by a rebuild';
+    console.log(
+      `${d.projection}: dropped schema ${d.schema} (${leftBy}, at ${formatPosition(d.position!)}): ${d.tables!.join(', ')}`,
+    );
   }
 }
 

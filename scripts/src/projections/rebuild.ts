@@ -29,7 +29,16 @@ import { diffTable, type TableDiff } from './diff-tables.js';
 import { feedBatches } from './feed-batches.js';
 import { countEventsBetween, feedBatchesUpTo } from './feed-upto.js';
 import { silentProgress, type Progress } from './progress.js';
-import { createShadowState, readShadowState, writeShadowState, type ShadowState } from './shadow-state.js';
+import { lockRebuilds } from './rebuild-lock.js';
+import { currentStamp, fingerprintOf, restartReason } from './shadow-stamp.js';
+import {
+  createShadowState,
+  markShadowDryRun,
+  readShadowStamp,
+  readShadowState,
+  writeShadowState,
+  type ShadowState,
+} from './shadow-state.js';
 
 export interface RebuildOptions {
   knex: Knex;
@@ -41,6 +50,10 @@ export interface RebuildOptions {
   dryRun?: boolean;
   /** Throw away shadow tables left by an interrupted run instead of resuming them. */
   restart?: boolean;
+  /** A dry run keeps its shadow tables (to inspect); otherwise it drops them once compared. */
+  keep?: boolean;
+  /** Told why shadow tables that were left are not resumed (the CLI prints it on stderr). */
+  notice?: (message: string) => void;
   /** Differing rows listed per table by a dry run. */
   sampleLimit?: number;
   /** A dry run compares at the live checkpoint: how long to wait for a live projector that is behind the shadow. */
@@ -66,6 +79,10 @@ export interface RebuildResult {
   diffs?: TableDiff[];
   /** Parked events of the projection the rebuilt tables now contain (deleted at the swap). */
   resolvedParked?: number;
+  /** Why shadow tables that were left were dropped and built again from the start of the feed. */
+  restarted?: string;
+  /** The schema a dry run kept its shadow tables in (`keep`). */
+  keptIn?: string;
 }
 
 export interface RebuildOutcome {
@@ -82,6 +99,7 @@ interface Shadow {
   schema: string;
   handled: ReadonlySet<string>;
   state: ShadowState;
+  restarted?: string;
 }
 
 const SWAP_ATTEMPTS = 5;
@@ -103,16 +121,27 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   const release = await lockRebuilds(knex, options.projections);
   try {
     const shadows: Shadow[] = [];
-    for (const projection of options.projections)
-      shadows.push(await openShadow(knex, projection, options.restart ?? false));
+    for (const projection of options.projections) shadows.push(await openShadow(options, projection));
 
     const aborted = await buildShadows(options, shadows, progress);
     if (aborted)
-      return { aborted, results: shadows.map((s) => ({ projection: s.projection.name, position: s.state.position })) };
+      return {
+        aborted,
+        results: shadows.map((s) => ({
+          projection: s.projection.name,
+          position: s.state.position,
+          ...(s.restarted ? { restarted: s.restarted } : {}),
+        })),
+      };
 
     const results: RebuildResult[] = [];
     for (const shadow of shadows) {
-      results.push(options.dryRun ? await compareWithLive(options, shadow) : await swapIn(options, shadow));
+      const result = options.dryRun ? await compareWithLive(options, shadow) : await swapIn(options, shadow);
+      if (options.dryRun) {
+        if (options.keep) result.keptIn = shadow.schema;
+        else await dropSchema(knex, shadow.schema);
+      }
+      results.push(shadow.restarted ? { ...result, restarted: shadow.restarted } : result);
     }
     if (!options.dryRun) {
       const prefixes = shadows.flatMap((s) => s.projection.cachePrefixes ?? []);
@@ -124,13 +153,38 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   }
 }
 
-async function openShadow(knex: Knex, projection: Projection, restart: boolean): Promise<Shadow> {
+/**
+ * The projection's shadow tables: those left by an earlier run when their stamp matches this
+ * run exactly (a dry run resuming a live run's tables marks them as a dry run's), else new
+ * empty ones; tables that do not match are dropped, and `notice` says why.
+ */
+async function openShadow(options: RebuildOptions, projection: Projection): Promise<Shadow> {
+  const { knex } = options;
+  const dryRun = options.dryRun ?? false;
   const schema = shadowSchemaOf(projection.name);
-  if (restart) await dropSchema(knex, schema);
-  if (!(await schemaExists(knex, schema))) {
-    await createShadowTables(knex, schema, projection.tables, (trx) => createShadowState(trx, schema));
+  const stamp = await currentStamp(knex, options.eventStore, projection, dryRun);
+  let restarted: string | undefined;
+  if (options.restart) await dropSchema(knex, schema);
+  else if (await schemaExists(knex, schema)) {
+    const found = await readShadowStamp(knex, schema);
+    restarted = restartReason(found, stamp, await fingerprintOf(knex, projection, schema));
+    if (restarted) {
+      options.notice?.(
+        `${projection.name}: dropped the shadow tables in ${schema} and starting again from the start of the feed: ${restarted}`,
+      );
+      await dropSchema(knex, schema);
+    } else if (dryRun && !found!.dryRun) await markShadowDryRun(knex, schema);
   }
-  return { projection, schema, handled: handledTypes(projection), state: await readShadowState(knex, schema) };
+  if (!(await schemaExists(knex, schema))) {
+    await createShadowTables(knex, schema, projection.tables, (trx) => createShadowState(trx, schema, stamp));
+  }
+  return {
+    projection,
+    schema,
+    handled: handledTypes(projection),
+    state: await readShadowState(knex, schema),
+    ...(restarted ? { restarted } : {}),
+  };
 }
 
 /** Reads the feed once from the furthest-behind shadow; each shadow takes the events after its own position. */
@@ -308,28 +362,4 @@ async function compareWithLive(options: RebuildOptions, shadow: Shadow): Promise
     }
     await sleep(LIVE_POLL_MS);
   }
-}
-
-/**
- * One rebuild per projection at a time: a session advisory lock per projection on a
- * connection held for the whole run (released with it if the process dies).
- */
-async function lockRebuilds(knex: Knex, projections: readonly Projection[]): Promise<() => Promise<void>> {
-  const connection = (await knex.client.acquireConnection()) as {
-    query(text: string, values: unknown[]): Promise<{ rows: { locked: boolean }[] }>;
-  };
-  const release = async (): Promise<void> => {
-    await connection.query('SELECT pg_advisory_unlock_all()', []).catch(() => undefined);
-    await knex.client.releaseConnection(connection);
-  };
-  for (const projection of projections) {
-    const { rows } = await connection.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [
-      `rebuild:${projection.name}`,
-    ]);
-    if (!rows[0]?.locked) {
-      await release();
-      throw new Error(`another rebuild of ${projection.name} is running`);
-    }
-  }
-  return release;
 }

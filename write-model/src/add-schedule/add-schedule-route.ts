@@ -5,7 +5,10 @@ import { addSchedule } from './add-schedule.js';
 import type { CommandApiDeps } from '../command-loop/command-api-deps.js';
 import { commandContext, commandRoute, setConsistencyToken } from '../command-loop/command-route.js';
 
-/** POST /admin/concerts/{concertId}/schedules (admin) -> 201 {scheduleId} */
+/**
+ * POST /admin/concerts/{concertId}/schedules (admin) -> 201 {scheduleId}, Location: the new
+ * date's seat map (`GET /schedules/{scheduleId}/seats`, the public read of one schedule).
+ */
 export function addScheduleRoute(app: Express, deps: CommandApiDeps): void {
   app.post(
     '/admin/concerts/:concertId/schedules',
@@ -16,7 +19,7 @@ export function addScheduleRoute(app: Express, deps: CommandApiDeps): void {
       const scheduleId = randomUUID();
       const { position } = await addSchedule(commandContext(deps, res), { concertId, scheduleId, ...body });
       setConsistencyToken(res, position);
-      res.status(201).json({ scheduleId });
+      res.status(201).location(`/schedules/${scheduleId}/seats`).json({ scheduleId });
     }),
   );
 }

@@ -6,7 +6,7 @@ import type { CommandApiDeps } from '../command-loop/command-api-deps.js';
 import { commandContext, commandRoute, setConsistencyToken } from '../command-loop/command-route.js';
 
 /**
- * POST /wallet/charges {amount} -> 201 {balance}. The gateway answers repeats of an
+ * POST /wallet/charges {amount} -> 201 {balance}, Location: the wallet (`GET /me/wallet`). The gateway answers repeats of an
  * Idempotency-Key; a repeat that still reaches here (after a 504, or a takeover) carries the
  * same charge id (`chargeIdOf`), which the wallet charges once.
  */
@@ -24,7 +24,7 @@ export function chargeWalletRoute(app: Express, deps: CommandApiDeps): void {
         maxAmount: deps.config.WALLET_MAX_CHARGE,
       });
       setConsistencyToken(res, charged.position);
-      res.status(201).json({ balance: charged.balance });
+      res.status(201).location('/me/wallet').json({ balance: charged.balance });
     }),
   );
 }

@@ -5,7 +5,10 @@ import { createConcert } from './create-concert.js';
 import type { CommandApiDeps } from '../command-loop/command-api-deps.js';
 import { commandContext, commandRoute, setConsistencyToken } from '../command-loop/command-route.js';
 
-/** POST /admin/concerts (admin) -> 201 {concertId} */
+/**
+ * POST /admin/concerts (admin) -> 201 {concertId}, Location: the concert's dates
+ * (`GET /concerts/{concertId}/schedules`, the public read of one concert; `[]` until dates are added).
+ */
 export function createConcertRoute(app: Express, deps: CommandApiDeps): void {
   app.post(
     '/admin/concerts',
@@ -15,7 +18,7 @@ export function createConcertRoute(app: Express, deps: CommandApiDeps): void {
       const concertId = randomUUID();
       const { position } = await createConcert(commandContext(deps, res), { concertId, ...body });
       setConsistencyToken(res, position);
-      res.status(201).location(`/concerts/${concertId}`).json({ concertId });
+      res.status(201).location(`/concerts/${concertId}/schedules`).json({ concertId });
     }),
   );
 }
