@@ -50,6 +50,37 @@ export function appendManyContract(getStore: () => MultiStreamEventStore): void 
       expect((await getStore().streamInfo(`${c}-free`)).revision).to.equal('no-stream');
     });
 
+    it('When 20 multi-stream appends run at once and every fifth includes a stream already taken, Then only those fail, writing nothing, and the others are written whole', async () => {
+      const c = category();
+      await getStore().append(`${c}-taken`, [event('X')], 'no-stream');
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          getStore().appendMany([
+            { streamId: `${c}-${i}-a`, events: [event(`A${i}`)], expectedRevision: 'no-stream' },
+            i % 5 === 0
+              ? { streamId: `${c}-taken`, events: [event(`T${i}`)], expectedRevision: 'no-stream' }
+              : { streamId: `${c}-${i}-b`, events: [event(`B${i}`), event(`B${i}`)], expectedRevision: 'no-stream' },
+          ]),
+        ),
+      );
+      const read = await getStore().readStreams(
+        Array.from({ length: 20 }, (_, i) => [`${c}-${i}-a`, `${c}-${i}-b`]).flat(),
+      );
+      outcomes.forEach((outcome, i) => {
+        if (i % 5 === 0) {
+          expect(outcome.status).to.equal('rejected');
+          expect((outcome as PromiseRejectedResult).reason).to.include({ streamId: `${c}-taken`, actual: 0n });
+          expect(read.get(`${c}-${i}-a`)).to.deep.equal([]);
+        } else {
+          expect(outcome.status).to.equal('fulfilled');
+          const [a, b] = (outcome as PromiseFulfilledResult<Array<{ nextExpectedRevision: bigint }>>).value;
+          expect([a!.nextExpectedRevision, b!.nextExpectedRevision]).to.deep.equal([0n, 1n]);
+          expect(read.get(`${c}-${i}-a`)!.map((e) => e.type)).to.deep.equal([`A${i}`]);
+          expect(read.get(`${c}-${i}-b`)!.map((e) => e.type)).to.deep.equal([`B${i}`, `B${i}`]);
+        }
+      });
+    });
+
     it('When 20 writers race to take overlapping pairs of streams, Then no stream gets two first events and nobody deadlocks', async () => {
       const c = category();
       const outcomes = await Promise.allSettled(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type {
+  AppendResult,
   EventStore,
   FeedFilter,
   NewEvent,
@@ -256,6 +257,35 @@ export function eventStoreContract(getStore: () => EventStore): void {
       expect(outcomes.filter((o) => o.status === 'fulfilled')).to.have.length(1);
       for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).to.be.instanceOf(WrongExpectedVersion);
       expect(await getStore().readStream(stream)).to.have.length(1);
+    });
+
+    it('When 40 appends to distinct streams run at once and every fourth expects a wrong revision, Then only those fail and each other one is written', async () => {
+      const category = newCategory();
+      const streams = Array.from({ length: 40 }, (_, i) => `${category}-${i}`);
+      await Promise.all(streams.map((stream) => getStore().append(stream, [event('Created')], 'no-stream')));
+      const outcomes = await Promise.allSettled(
+        streams.map((stream, i) => getStore().append(stream, [event('Next', { i })], i % 4 === 0 ? 5n : 0n)),
+      );
+      outcomes.forEach((outcome, i) => {
+        if (i % 4 === 0) {
+          expect(outcome.status).to.equal('rejected');
+          expect((outcome as PromiseRejectedResult).reason).to.be.instanceOf(WrongExpectedVersion);
+          expect((outcome as PromiseRejectedResult).reason).to.include({
+            streamId: streams[i],
+            actual: 0n,
+            expected: 5n,
+          });
+        } else {
+          expect(outcome.status).to.equal('fulfilled');
+          expect((outcome as PromiseFulfilledResult<AppendResult>).value.nextExpectedRevision).to.equal(1n);
+        }
+      });
+      const read = await getStore().readStreams(streams);
+      streams.forEach((stream, i) =>
+        expect(read.get(stream)!.map((e) => e.type)).to.deep.equal(i % 4 === 0 ? ['Created'] : ['Created', 'Next']),
+      );
+      const feed = await readCategory(category, 70);
+      expect(feed).to.have.length(70);
     });
 
     it('When 30 writers append to one stream with any, Then revisions are contiguous and the feed agrees with stream order', async () => {

@@ -3,7 +3,11 @@
  * on distinct streams and on one hot stream, then global-feed read throughput.
  *
  *   npm run bench:eventstore -- [--seconds 5] [--warmup 1] [--writers 1,16,64] [--scenarios distinct,hot,hot-any]
- *                               [--feed-events 200000]
+ *                               [--group-commit on] [--feed-events 200000]
+ *
+ * --group-commit on,off runs every scenario with the store's group commit on, then off (each append
+ * its own transaction, as before es_append_batch), one after the other in the same sitting;
+ * repeat the list (off,on,off,on) to interleave more rounds on a noisy machine.
  *
  * Works in its own database (concert_bench_<timestamp>, server from BENCH_DATABASE_URL,
  * default postgres://postgres@127.0.0.1:5432) and drops it at the end, on errors and on Ctrl-C.
@@ -37,13 +41,14 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '1' },
     writers: { type: 'string', default: '1,16,64' },
     scenarios: { type: 'string', default: 'distinct,hot,hot-any' },
+    'group-commit': { type: 'string', default: 'on' },
     'feed-events': { type: 'string', default: '200000' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (args.help) {
   console.log(
-    'usage: npm run bench:eventstore -- [--seconds 5] [--warmup 1] [--writers 1,16,64] [--scenarios distinct,hot,hot-any] [--feed-events 200000]',
+    'usage: npm run bench:eventstore -- [--seconds 5] [--warmup 1] [--writers 1,16,64] [--scenarios distinct,hot,hot-any] [--group-commit on,off] [--feed-events 200000]',
   );
   process.exit(0);
 }
@@ -52,6 +57,10 @@ const warmupMs = Math.max(0, Number(args.warmup)) * 1000;
 const scenarioKeys = new Set(args.scenarios.split(','));
 const writerCounts = args.writers.split(',').map((w) => Math.floor(positive('writers', w)));
 const feedEvents = Math.floor(positive('feed-events', args['feed-events']));
+const groupCommitModes = args['group-commit'].split(',').map((mode) => {
+  if (mode !== 'on' && mode !== 'off') throw new Error(`--group-commit: expected on or off, got ${mode}`);
+  return mode;
+});
 
 function positive(name: string, raw: string): number {
   const n = Number(raw);
@@ -220,10 +229,16 @@ async function runScenario(
   poolCap: number,
   makeWriter: (writer: number, store: PostgresEventStore) => WriterStep,
   reportConflicts: boolean,
+  groupCommit: 'on' | 'off',
 ): Promise<ScenarioResult> {
   const pool = Math.min(Math.max(writers, 1), poolCap);
   const sessionsBefore = await sessionsOpened(admin);
-  const store = new PostgresEventStore({ connectionString, maxConnections: pool });
+  const store = new PostgresEventStore({
+    connectionString,
+    maxConnections: pool,
+    // Off: one unit a batch and as many batches as connections, i.e. one es_append per append.
+    ...(groupCommit === 'off' ? { groupCommit: { maxInFlight: pool, maxStreams: 1 } } : {}),
+  });
   try {
     const steps = Array.from({ length: writers }, (_, i) => makeWriter(i, store));
     const begin = performance.now();
@@ -460,11 +475,14 @@ async function main(): Promise<void> {
     let run = 0;
     for (const s of scenarios) {
       for (const writers of writerCounts) {
-        run += 1;
-        process.stdout.write(`running: ${s.name}, ${writers} writers ... `);
-        const r = await runScenario(admin, s.name, writers, poolCap, s.make(`bench${run}`), s.conflicts);
-        console.log(`${formatNumber(r.appendsPerSec)} appends/s`);
-        results.push(r);
+        for (const mode of groupCommitModes) {
+          run += 1;
+          const name = groupCommitModes.length > 1 ? `${s.name}, group commit ${mode}` : s.name;
+          process.stdout.write(`running: ${name}, ${writers} writers ... `);
+          const r = await runScenario(admin, name, writers, poolCap, s.make(`bench${run}`), s.conflicts, mode);
+          console.log(`${formatNumber(r.appendsPerSec)} appends/s`);
+          results.push(r);
+        }
       }
     }
 
@@ -544,7 +562,9 @@ async function main(): Promise<void> {
     );
 
     console.log('\ntargets (informational, not asserted):');
-    const d16 = results.find((r) => r.scenario.startsWith('distinct') && r.writers === 16);
+    const d16 = results.find(
+      (r) => r.scenario.startsWith('distinct') && !r.scenario.endsWith('group commit off') && r.writers === 16,
+    );
     console.log(
       `  single-event appends, 16 writers, distinct streams: ` +
         (d16

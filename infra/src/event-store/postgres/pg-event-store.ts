@@ -19,12 +19,28 @@ import { DuplicateEventId, WrongExpectedVersion } from '../errors.js';
 import { START, type GlobalPosition } from '../global-position.js';
 import { committedAfterQuery, feedQuery, toRecordedEvent, type EventRow } from './pg-event-rows.js';
 import { PgFeedSubscription, type PgFeedSubscriptionOptions } from './pg-feed-subscription.js';
+import { GroupCommit, type GroupCommitOptions, type Settled } from './group-commit.js';
 
 export interface PostgresEventStoreOptions {
   connectionString: string;
   /** Pool size for appends and reads; subscriptions add one dedicated LISTEN connection each. */
   maxConnections?: number;
   subscription?: Partial<PgFeedSubscriptionOptions>;
+  /**
+   * Group commit of concurrent appends (es_append_batch). Default: up to 4 append transactions
+   * at once (never more than half the pool), 64 streams a batch.
+   */
+  groupCommit?: Partial<GroupCommitOptions>;
+}
+
+/** One append or appendMany, ready to send: all of its streams or none. */
+interface AppendUnit {
+  many: boolean;
+  writes: Array<{ streamId: string; expectedRevision: ExpectedRevision; expected: string; count: number }>;
+  eventIds: string[];
+  types: string[];
+  data: string[];
+  metadata: string[];
 }
 
 // Text aliases differ from the column names so that ORDER BY still sorts the numeric columns.
@@ -33,6 +49,8 @@ const APPEND_MANY_SQL =
   'SELECT out_stream_id, out_revision::text, out_transaction_id::text, out_position::text FROM es_append_many($1, $2, $3, $4, $5, $6, $7)';
 const APPEND_SQL =
   'SELECT out_revision::text, out_transaction_id::text, out_position::text FROM es_append($1, $2, $3, $4, $5, $6)';
+const APPEND_BATCH_SQL =
+  'SELECT out_ok, out_current::text, out_transaction_id::text, out_position::text FROM es_append_batch($1, $2, $3, $4, $5, $6, $7, $8)';
 
 const EVENT_COLUMNS = `transaction_id::text AS commit_text, global_position::text AS prepare_text,
   stream_id, stream_revision::text AS revision_text, category, event_id, event_type, data, metadata, recorded_at`;
@@ -43,11 +61,18 @@ export class PostgresEventStore implements EventStore {
   private readonly subscriptions = new Set<PgFeedSubscription>();
   private notifyPending = false;
   private closed = false;
+  private readonly commits: GroupCommit<AppendUnit, AppendResult[]>;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
-    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+    const max = options.maxConnections ?? 10;
+    this.pool = new pg.Pool({ connectionString: options.connectionString, max });
     // An idle client that loses its connection emits here; the pool replaces it.
     this.pool.on('error', () => undefined);
+    this.commits = new GroupCommit((units) => this.commitUnits(units), {
+      maxInFlight: Math.max(1, Math.min(4, Math.floor(max / 2))),
+      maxStreams: 64,
+      ...options.groupCommit,
+    });
   }
 
   async append(
@@ -56,29 +81,8 @@ export class PostgresEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new TypeError(`append to ${streamId}: at least one event is required`);
-    const expected = typeof expectedRevision === 'bigint' ? expectedRevision.toString() : expectedRevision;
-    try {
-      const { rows } = await this.query<{ out_revision: string; out_transaction_id: string; out_position: string }>(
-        APPEND_SQL,
-        [
-          streamId,
-          expected,
-          events.map((e) => e.id ?? randomUUID()),
-          events.map((e) => e.type),
-          events.map((e) => JSON.stringify(e.data)),
-          events.map((e) => JSON.stringify(e.metadata)),
-        ],
-        'es-append',
-      );
-      const row = rows[0]!;
-      this.wakeReaders();
-      return {
-        nextExpectedRevision: BigInt(row.out_revision),
-        position: { commit: BigInt(row.out_transaction_id), prepare: BigInt(row.out_position) },
-      };
-    } catch (err) {
-      throw await this.translateAppendError(err, streamId, expectedRevision);
-    }
+    const [result] = await this.commits.submit(appendUnit(false, [{ streamId, events, expectedRevision }]), [streamId]);
+    return result!;
   }
 
   async appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
@@ -87,35 +91,81 @@ export class PostgresEventStore implements EventStore {
       throw new TypeError('appendMany: every stream needs at least one event');
     if (new Set(writes.map((w) => w.streamId)).size !== writes.length)
       throw new TypeError('appendMany: a stream may appear once');
-    const events = writes.flatMap((w) => w.events);
+    return this.commits.submit(
+      appendUnit(true, writes),
+      writes.map((w) => w.streamId),
+    );
+  }
+
+  /**
+   * One batch of the group commit. A unit alone goes through es_append / es_append_many as
+   * before; several share one es_append_batch transaction, where a conflict leaves out only its
+   * own unit. If the batch fails as a whole (a duplicate event id, say), each unit is tried alone
+   * so that the error reaches only the unit that caused it.
+   */
+  private async commitUnits(units: readonly AppendUnit[]): Promise<Array<Settled<AppendResult[]>>> {
+    if (units.length === 1) return [await settle(this.commitAlone(units[0]!))];
+    let rows: Array<{
+      out_ok: boolean;
+      out_current: string | null;
+      out_transaction_id: string | null;
+      out_position: string | null;
+    }>;
     try {
-      const { rows } = await this.query<{
-        out_stream_id: string;
-        out_revision: string;
-        out_transaction_id: string;
-        out_position: string;
-      }>(
+      rows = (await this.query<(typeof rows)[number]>(APPEND_BATCH_SQL, batchParameters(units), 'es-append-batch'))
+        .rows;
+    } catch (error) {
+      if (!(error instanceof pg.DatabaseError)) throw error;
+      const settled: Array<Settled<AppendResult[]>> = [];
+      for (const unit of units) settled.push(await settle(this.commitAlone(unit)));
+      return settled;
+    }
+    this.wakeReaders();
+    let row = 0;
+    return units.map((unit) => {
+      const unitRows = rows.slice(row, (row += unit.writes.length));
+      if (unitRows[0]?.out_ok) {
+        return {
+          ok: true,
+          value: unitRows.map((r, i) => ({
+            nextExpectedRevision: BigInt(r.out_current ?? -1) + BigInt(unit.writes[i]!.count),
+            position: { commit: BigInt(r.out_transaction_id!), prepare: BigInt(r.out_position!) },
+          })),
+        };
+      }
+      return { ok: false, error: conflictOf(unit, unitRows) };
+    });
+  }
+
+  private async commitAlone(unit: AppendUnit): Promise<AppendResult[]> {
+    try {
+      if (!unit.many) {
+        const write = unit.writes[0]!;
+        const { rows } = await this.query<{ out_revision: string; out_transaction_id: string; out_position: string }>(
+          APPEND_SQL,
+          [write.streamId, write.expected, unit.eventIds, unit.types, unit.data, unit.metadata],
+          'es-append',
+        );
+        this.wakeReaders();
+        return rows.map(toAppendResult);
+      }
+      const { rows } = await this.query<{ out_revision: string; out_transaction_id: string; out_position: string }>(
         APPEND_MANY_SQL,
         [
-          writes.map((w) => w.streamId),
-          writes.map((w) =>
-            typeof w.expectedRevision === 'bigint' ? w.expectedRevision.toString() : w.expectedRevision,
-          ),
-          writes.map((w) => w.events.length),
-          events.map((e) => e.id ?? randomUUID()),
-          events.map((e) => e.type),
-          events.map((e) => JSON.stringify(e.data)),
-          events.map((e) => JSON.stringify(e.metadata)),
+          unit.writes.map((w) => w.streamId),
+          unit.writes.map((w) => w.expected),
+          unit.writes.map((w) => w.count),
+          unit.eventIds,
+          unit.types,
+          unit.data,
+          unit.metadata,
         ],
         'es-append-many',
       );
       this.wakeReaders();
-      return rows.map((row) => ({
-        nextExpectedRevision: BigInt(row.out_revision),
-        position: { commit: BigInt(row.out_transaction_id), prepare: BigInt(row.out_position) },
-      }));
+      return rows.map(toAppendResult);
     } catch (err) {
-      const failed = writes.find((w) => w.streamId === (err as { hint?: string }).hint) ?? writes[0]!;
+      const failed = unit.writes.find((w) => w.streamId === (err as { hint?: string }).hint) ?? unit.writes[0]!;
       throw await this.translateAppendError(err, failed.streamId, failed.expectedRevision);
     }
   }
@@ -246,4 +296,75 @@ export class PostgresEventStore implements EventStore {
     }
     return err;
   }
+}
+
+function appendUnit(many: boolean, writes: readonly StreamWrite[]): AppendUnit {
+  const events = writes.flatMap((w) => w.events);
+  return {
+    many,
+    writes: writes.map((w) => ({
+      streamId: w.streamId,
+      expectedRevision: w.expectedRevision,
+      expected: typeof w.expectedRevision === 'bigint' ? w.expectedRevision.toString() : w.expectedRevision,
+      count: w.events.length,
+    })),
+    eventIds: events.map((e) => e.id ?? randomUUID()),
+    types: events.map((e) => e.type),
+    data: events.map((e) => JSON.stringify(e.data)),
+    metadata: events.map((e) => JSON.stringify(e.metadata)),
+  };
+}
+
+/** The parameters of es_append_batch: the units' writes and events in order, each write tagged with its unit. */
+function batchParameters(units: readonly AppendUnit[]): unknown[] {
+  const unitOfWrite: number[] = [];
+  const writeOfEvent: number[] = [];
+  units.forEach((unit, u) => {
+    for (const write of unit.writes) {
+      unitOfWrite.push(u + 1);
+      const w = unitOfWrite.length;
+      for (let i = 0; i < write.count; i++) writeOfEvent.push(w);
+    }
+  });
+  return [
+    unitOfWrite,
+    units.flatMap((u) => u.writes.map((w) => w.streamId)),
+    units.flatMap((u) => u.writes.map((w) => w.expected)),
+    writeOfEvent,
+    units.flatMap((u) => u.eventIds),
+    units.flatMap((u) => u.types),
+    units.flatMap((u) => u.data),
+    units.flatMap((u) => u.metadata),
+  ];
+}
+
+/** The first stream of a unit left out of a batch that was not at the revision it expected. */
+function conflictOf(unit: AppendUnit, rows: ReadonlyArray<{ out_current: string | null }>): Error {
+  for (const [i, write] of unit.writes.entries()) {
+    const current = rows[i]?.out_current;
+    const actual: ExpectedRevision = current === null || current === undefined ? 'no-stream' : BigInt(current);
+    const matches =
+      write.expected === 'any' ||
+      (write.expected === 'no-stream'
+        ? actual === 'no-stream'
+        : write.expected === 'exists'
+          ? actual !== 'no-stream'
+          : actual === write.expectedRevision);
+    if (!matches) return new WrongExpectedVersion(write.streamId, write.expectedRevision, actual);
+  }
+  return new Error('es_append_batch left out a unit whose streams all matched');
+}
+
+function toAppendResult(row: { out_revision: string; out_transaction_id: string; out_position: string }): AppendResult {
+  return {
+    nextExpectedRevision: BigInt(row.out_revision),
+    position: { commit: BigInt(row.out_transaction_id), prepare: BigInt(row.out_position) },
+  };
+}
+
+function settle<R>(promise: Promise<R>): Promise<Settled<R>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 }

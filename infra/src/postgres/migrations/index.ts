@@ -4,6 +4,8 @@ import * as readModels from './002-read-models.js';
 import * as holdDeadlines from './003-hold-deadlines.js';
 import * as notifications from './004-notifications.js';
 import * as statistics from './005-statistics.js';
+import * as appendGenericPlans from './006-es-append-generic-plans.js';
+import * as appendBatch from './007-es-append-batch.js';
 import * as deadlineFeedCheckpoints from './009-deadline-feed-checkpoints.js';
 
 export interface Migration {
@@ -19,5 +21,7 @@ export const migrations: readonly Migration[] = [
   holdDeadlines,
   notifications,
   statistics,
+  appendGenericPlans,
+  appendBatch,
   deadlineFeedCheckpoints,
 ];
