@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildWeb } from '../src/build/build-web.js';
+import { OtherOrigin } from './other-origin.js';
 import { SystemUnderTest } from './system-under-test.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,6 +21,9 @@ describe('Given the system running and its pages built, in Chromium', function (
   // Five processes start one after another; on a loaded machine each may take tens of seconds.
   this.timeout(300_000);
   const system = new SystemUnderTest();
+  // A partner's page the gateway lets in (CORS_ORIGINS), and one it does not.
+  const partner = new OtherOrigin();
+  const stranger = new OtherOrigin();
   let browser: Browser | undefined;
   const pages: Page[] = [];
   let concertId = '';
@@ -36,7 +40,8 @@ describe('Given the system running and its pages built, in Chromium', function (
         `no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium); .ci/run does`,
       );
     }
-    await Promise.all([buildWeb(), system.start()]);
+    await Promise.all([partner.start('Partner shop'), stranger.start('Unknown shop')]);
+    await Promise.all([buildWeb(), system.start({ CORS_ORIGINS: partner.url })]);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -82,6 +87,7 @@ describe('Given the system running and its pages built, in Chromium', function (
   after(async () => {
     await browser?.close();
     await system.stop();
+    await Promise.all([partner.stop(), stranger.stop()]);
   });
 
   async function token(userId: string, roles: string[] = []): Promise<string> {
@@ -218,4 +224,112 @@ describe('Given the system running and its pages built, in Chromium', function (
       await page.screenshot({ path: join(DOC_SHOTS, 'console.png'), fullPage: true });
     }
   });
+  it('When a page on an allowed other origin runs the buyer flow with fetch, Then every step passes CORS and it reads the headers it needs', async () => {
+    const page = await browser!.newPage();
+    pages.push(page);
+    await page.goto(partner.url);
+    // tsx compiles this file keeping function names (`__name(fn, "step")`); the page has no such helper.
+    await page.evaluate('globalThis.__name = (fn) => fn');
+    const outcome = await page.evaluate(crossOriginBuyerFlow, {
+      gateway: system.gatewayUrl,
+      userId: `partner-fan-${Date.now()}`,
+      concertId,
+      scheduleId,
+      seatId: 'B-1',
+    });
+    expect(outcome.statuses).to.deep.equal({ token: 200, enter: 202, hold: 201, charge: 201, pay: 201, read: 200 });
+    // Exposed headers: a cross-origin page sees only what Access-Control-Expose-Headers names.
+    expect(outcome.holdLocation).to.match(/^\/reservations\//);
+    expect(outcome.consistencyToken).to.be.a('string').and.not.empty;
+    expect(outcome.finalStatus).to.equal('CONFIRMED');
+  });
+
+  it('When a page on an origin not in CORS_ORIGINS calls the gateway, Then the browser refuses it and nothing is created', async () => {
+    const page = await browser!.newPage();
+    pages.push(page);
+    await page.goto(stranger.url);
+    const userId = `stranger-${Date.now()}`;
+    const refused = await page.evaluate(
+      async ({ gateway, userId }) =>
+        fetch(`${gateway}/queue/entries`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer x' },
+          body: JSON.stringify({ concertId: userId }),
+        }).then(
+          () => 'answered',
+          (error: unknown) => (error instanceof TypeError ? 'refused' : String(error)),
+        ),
+      { gateway: system.gatewayUrl, userId },
+    );
+    expect(refused).to.equal('refused');
+    // The refusal came from the preflight: the gateway answered it without the allow headers.
+    const preflight = await fetch(`${system.gatewayUrl}/queue/entries`, {
+      method: 'OPTIONS',
+      headers: { origin: stranger.url, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).to.equal(null);
+  });
 });
+
+interface CrossOriginFlow {
+  gateway: string;
+  userId: string;
+  concertId: string;
+  scheduleId: string;
+  seatId: string;
+}
+
+/** Runs inside the partner's page (serialised by playwright): only what a browser app has, fetch. */
+async function crossOriginBuyerFlow(flow: CrossOriginFlow) {
+  const statuses: Record<string, number> = {};
+  const json = { 'content-type': 'application/json' };
+  async function step(name: string, path: string, init: RequestInit): Promise<Response> {
+    const response = await fetch(`${flow.gateway}${path}`, init);
+    statuses[name] = response.status;
+    return response;
+  }
+  const token = await step('token', '/auth/token', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ userId: flow.userId, roles: [] }),
+  });
+  const { accessToken } = (await token.json()) as { accessToken: string };
+  const auth = { authorization: `Bearer ${accessToken}` };
+  const enter = await step('enter', '/queue/entries', {
+    method: 'POST',
+    headers: { ...json, ...auth },
+    body: JSON.stringify({ concertId: flow.concertId }),
+  });
+  const { entryId } = (await enter.json()) as { entryId: string };
+  let queueToken: string | undefined;
+  for (let attempt = 0; attempt < 100 && queueToken === undefined; attempt++) {
+    const status = (await (await fetch(`${flow.gateway}/queue/entries/${entryId}`, { headers: auth })).json()) as {
+      queueToken?: string;
+    };
+    queueToken = status.queueToken;
+    if (queueToken === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const hold = await step('hold', '/reservations', {
+    method: 'POST',
+    headers: { ...json, ...auth, 'queue-token': queueToken ?? '' },
+    body: JSON.stringify({ scheduleId: flow.scheduleId, seatIds: [flow.seatId] }),
+  });
+  const holdLocation = hold.headers.get('location');
+  const { reservationId, amount } = (await hold.json()) as { reservationId: string; amount: number };
+  await step('charge', '/wallet/charges', {
+    method: 'POST',
+    headers: { ...json, ...auth, 'idempotency-key': `charge-${reservationId}` },
+    body: JSON.stringify({ amount }),
+  });
+  const pay = await step('pay', '/payments', {
+    method: 'POST',
+    headers: { ...json, ...auth, 'queue-token': queueToken ?? '', 'idempotency-key': `pay-${reservationId}` },
+    body: JSON.stringify({ reservationId }),
+  });
+  const consistencyToken = pay.headers.get('x-consistency-token');
+  const read = await step('read', `/reservations/${reservationId}`, {
+    headers: { ...auth, 'x-consistency-token': consistencyToken ?? '' },
+  });
+  const { status: finalStatus } = (await read.json()) as { status: string };
+  return { statuses, holdLocation, consistencyToken, finalStatus };
+}

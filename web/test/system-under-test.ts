@@ -1,21 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { ensureDatabase, loadConfig, migrateIdempotencyDatabase, migrateToLatest, type Config } from '@concert/infra';
-import { removeRunResources, startPatiently, type ServiceProcess } from '@concert/infra/testing';
-
-/** A port nothing listens on now (the kernel's pick), closed again for the process to take. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+import { freePort, removeRunResources, startPatiently, type ServiceProcess } from '@concert/infra/testing';
 
 /** The whole system as processes, as `npm start` runs it (one instance of each), on free ports and a scratch database. */
 export class SystemUnderTest {
@@ -23,7 +8,8 @@ export class SystemUnderTest {
   config: Config | undefined;
   readonly #services: ServiceProcess[] = [];
 
-  async start(): Promise<this> {
+  /** `extraEnv` adds to (or overrides) every process's environment, e.g. CORS_ORIGINS. */
+  async start(extraEnv: Record<string, string> = {}): Promise<this> {
     const run = randomBytes(4).toString('hex');
     const [gateway, command, query, projectors, workers] = await Promise.all([
       freePort(),
@@ -56,6 +42,7 @@ export class SystemUnderTest {
       GATEWAY_HEALTH_CHECK_INTERVAL_MS: '500',
       CONSISTENCY_WAIT_MS: '15000',
       GATEWAY_UPSTREAM_TIMEOUT_MS: '30000',
+      ...extraEnv,
     };
     this.config = loadConfig({ ...process.env, ...env });
     // One at a time: processes compiling TypeScript at once on a loaded machine all start slower.
