@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Notification, NotificationKind } from './notification.js';
+import { notificationRow, type Notification, type NotificationKind } from './notification.js';
 
 /**
  * The outbox (migration 004): one row per notification, keyed by its event id. Inserting
@@ -11,14 +11,7 @@ export async function enqueueNotifications(
   notifications: readonly Notification[],
 ): Promise<number> {
   if (notifications.length === 0) return 0;
-  const rows = notifications.map((n) => ({
-    event_id: n.id,
-    user_id: n.userId,
-    kind: n.kind,
-    reservation_id: n.reservationId,
-    occurred_at: n.occurredAt,
-    payload: JSON.stringify(n.payload),
-  }));
+  const rows = notifications.map(notificationRow);
   const inserted: unknown[] = await db('notification_deliveries')
     .insert(rows)
     .onConflict('event_id')

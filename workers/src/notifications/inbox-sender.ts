@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Notification, NotificationSender } from './notification.js';
+import { notificationRow, type Notification, type NotificationSender } from './notification.js';
 
 /**
  * The sender when no webhook is configured: the notification becomes a row of the
@@ -20,17 +20,5 @@ export function inboxSender(db: Knex): NotificationSender {
 
 async function insertAll(db: Knex, notifications: readonly Notification[]): Promise<void> {
   if (notifications.length === 0) return;
-  await db('notifications')
-    .insert(
-      notifications.map((n) => ({
-        event_id: n.id,
-        user_id: n.userId,
-        kind: n.kind,
-        reservation_id: n.reservationId,
-        occurred_at: n.occurredAt,
-        payload: JSON.stringify(n.payload),
-      })),
-    )
-    .onConflict('event_id')
-    .ignore();
+  await db('notifications').insert(notifications.map(notificationRow)).onConflict('event_id').ignore();
 }

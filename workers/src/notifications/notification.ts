@@ -27,3 +27,15 @@ export interface NotificationSender {
    */
   sendAll?(notifications: readonly Notification[]): Promise<void>;
 }
+
+/** A notification as a row of the outbox (`notification_deliveries`) and of the inbox (`notifications`): same columns. */
+export function notificationRow(n: Notification): Record<string, string> {
+  return {
+    event_id: n.id,
+    user_id: n.userId,
+    kind: n.kind,
+    reservation_id: n.reservationId,
+    occurred_at: n.occurredAt,
+    payload: JSON.stringify(n.payload),
+  };
+}
