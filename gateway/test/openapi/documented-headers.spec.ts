@@ -100,7 +100,8 @@ describe('gateway: the OpenAPI document declares every header the services send'
   after(async () => {
     await gateway?.close();
     await Promise.all(services.map((service) => service.stop()));
-    if (gateway) await removeRunResources(gateway.config);
+    // Its database is the mocha run's own, dropped by the global teardown.
+    if (gateway) await removeRunResources(gateway.config, { keepDatabase: true });
   });
 
   async function login(userId: string, roles: string[] = []): Promise<string> {
