@@ -41,6 +41,9 @@ export interface CorsPolicy {
 
 export function corsPolicy(allowedOrigins: readonly string[]): CorsPolicy {
   const allowed = new Set(allowedOrigins);
+  // Joined once, not per answer.
+  const exposed = CORS_EXPOSED_HEADERS.join(', ');
+  const allowedHeaders = CORS_ALLOWED_HEADERS.join(', ');
   const originOf = (req: Request): string | undefined => {
     const origin = req.headers.origin;
     return origin !== undefined && allowed.has(origin) ? origin : undefined;
@@ -56,7 +59,7 @@ export function corsPolicy(allowedOrigins: readonly string[]): CorsPolicy {
       const origin = originOf(req);
       if (origin !== undefined) {
         res.setHeader('Access-Control-Allow-Origin', origin);
-        res.setHeader('Access-Control-Expose-Headers', CORS_EXPOSED_HEADERS.join(', '));
+        res.setHeader('Access-Control-Expose-Headers', exposed);
       }
       next();
     },
@@ -64,7 +67,7 @@ export function corsPolicy(allowedOrigins: readonly string[]): CorsPolicy {
       const requested = req.headers['access-control-request-method'];
       if (originOf(req) === undefined || requested === undefined || !methods.includes(requested)) return;
       res.setHeader('Access-Control-Allow-Methods', methods.join(', '));
-      res.setHeader('Access-Control-Allow-Headers', CORS_ALLOWED_HEADERS.join(', '));
+      res.setHeader('Access-Control-Allow-Headers', allowedHeaders);
       res.setHeader('Access-Control-Max-Age', String(CORS_MAX_AGE_SECONDS));
       res.vary('Access-Control-Request-Method');
       res.vary('Access-Control-Request-Headers');
