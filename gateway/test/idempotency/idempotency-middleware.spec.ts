@@ -305,13 +305,20 @@ describe('idempotency middleware in front of the command API', function () {
         ...(signal ? { signal } : {}),
       });
     // An upstream that accepts the connection and never answers.
-    const stalled = createNetServer(() => undefined);
+    let forwarded = 0;
+    const stalled = createNetServer(() => {
+      forwarded += 1;
+    });
     await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
     try {
       upstream = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`;
       const controller = new AbortController();
       const pending = charge(controller.signal).catch((error: unknown) => error);
-      await waitFor('the first request to be in flight', async () => (await charge()).status === 409, 20_000, 50);
+      // Probe only once the first request reached the upstream: a probe sent earlier could
+      // claim the key itself and wait on the stalled upstream for ever.
+      await waitFor('the first request to reach the upstream', () => forwarded === 1, 20_000, 20);
+      expect((await charge(AbortSignal.timeout(10_000))).status).to.equal(409);
+      expect(forwarded).to.equal(1);
       controller.abort();
       expect(await pending).to.be.instanceOf(Error);
 
