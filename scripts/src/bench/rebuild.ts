@@ -1,7 +1,7 @@
 /**
  * `npm run bench:rebuild`: rebuilds every projection from a large feed and measures it.
  *
- *   npm run bench:rebuild -- [--events 1000000] [--batch-size 10000] [--keep]
+ *   npm run bench:rebuild -- [--events 1000000] [--batch-size 5000] [--keep]
  *
  * 1. Generates --events events of the realistic mix (projection-workload.ts) straight into a
  *    scratch database (bulk-fill-events.ts: bulk inserts, not the HTTP API).
@@ -26,7 +26,7 @@ const TARGET_RSS_MB = 300;
 const { values: args } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
-    'batch-size': { type: 'string', default: '10000' },
+    'batch-size': { type: 'string', default: '5000' },
     keep: { type: 'boolean', default: false },
   },
 });

@@ -72,7 +72,7 @@ program
     '--discard',
     'only drop the shadow tables (and their progress) left by an interrupted run or a dry run; prints what it dropped',
   )
-  .option('--batch-size <n>', 'feed events per read and per transaction', positiveInt, 10_000)
+  .option('--batch-size <n>', 'feed events per read and per transaction', positiveInt, 5_000)
   .option(
     '--restart',
     'drop shadow tables left by an interrupted run and start over (they are resumed only when their stamp matches)',
