@@ -3,6 +3,8 @@ import type { ConsumerMessages, JsMsg } from '@concert/infra';
 /** One durable consumer of a projection's feed (one subject filter). */
 export interface FeedSource {
   messages: ConsumerMessages;
+  /** The consumer sequence of its last delivery before these messages (deliveries of earlier sessions). */
+  delivered: number;
   /**
    * Asks the server whether the consumer has nothing left to deliver; resolves the consumer
    * sequence of its last delivery when so, undefined when it has (or the question failed).
@@ -58,7 +60,7 @@ export class MergedMessages implements FeedMessages {
   ) {
     this.queues = sources.map(() => []);
     this.clearThrough = sources.map(() => 0);
-    this.lastDelivery = sources.map(() => 0);
+    this.lastDelivery = sources.map((source) => source.delivered);
     this.checking = sources.map(() => false);
     this.running = sources.length;
     for (const [i, source] of sources.entries()) void this.pump(i, source.messages);

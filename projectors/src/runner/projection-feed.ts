@@ -73,8 +73,9 @@ export class ProjectionFeed {
     const opened = await Promise.all(this.options.consumers.map((consumer) => this.openConsumer(consumer, checkpoint)));
     const { nc, jsm, stream } = this.options;
     const messages = new MergedMessages(
-      opened.map(({ messages, durable }) => ({
+      opened.map(({ messages, durable, nextDelivery }) => ({
         messages,
+        delivered: nextDelivery - 1,
         async drainedThrough() {
           const info = await jsm.consumers.info(stream, durable);
           return info.num_pending === 0 ? info.delivered.consumer_seq : undefined;
