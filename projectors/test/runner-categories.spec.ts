@@ -124,4 +124,26 @@ describe('A projection of several stream categories: one consumer per category, 
     for await (const info of nats.jsm.consumers.list(nats.stream)) consumers.push(info.config.filter_subject);
     expect(consumers.sort()).to.deep.equal([`${nats.subjectPrefix}.concert.>`, `${nats.subjectPrefix}.wallet.>`]);
   });
+
+  it('Given a projection stopped after reading both categories, When it starts again and only one category has new events, Then it applies them (the other consumer, with nothing new, holds nothing back)', async () => {
+    const first = feed(1, 60);
+    await publishEvents(nats.js, nats.subjectPrefix, first);
+    await start();
+    await waitFor(
+      'the first events applied',
+      async () => ((await readCheckpoint(knex, projection.name))?.streamSequence ?? 0) >= first.length,
+      30_000,
+    );
+    await Promise.all(running.splice(0).map((r) => r.stop()));
+    const later = Array.from({ length: 20 }, (_, i) => recordedCharge(61 + i, 'later'));
+    await publishEvents(nats.js, nats.subjectPrefix, later);
+    await start();
+    const events = [...first, ...later];
+    await waitFor(
+      'the later events applied',
+      async () => ((await readCheckpoint(knex, projection.name))?.streamSequence ?? 0) >= events.length,
+      30_000,
+    );
+    expect(await applied()).to.deep.equal(events.filter((e) => e.category !== 'seat').map((e) => e.id));
+  });
 });
