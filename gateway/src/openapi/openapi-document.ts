@@ -170,7 +170,12 @@ function operations(s: Schemas): Record<string, Operation> {
       description:
         'The same user and concert get the same entry while it is WAITING or ADMITTED; once it is EXPIRED or COMPLETED, a new entry at the back of the line.',
       request: { body: json(s.QueueEntryRequest) },
-      success: { status: 202, description: 'The entry.', schema: s.QueueEntry },
+      success: {
+        status: 202,
+        description: 'The entry; while it is WAITING, Retry-After says when to poll its status.',
+        schema: s.QueueEntry,
+        headers: ['Retry-After'],
+      },
       problems: { 404: ['concert-not-found'] },
     },
     'GET /queue/entries/:entryId': {
@@ -178,7 +183,22 @@ function operations(s: Schemas): Record<string, Operation> {
       summary: 'Status of a waiting-room entry; its queueToken once ADMITTED',
       description: 'Polling has its own rate budget (RATE_LIMIT_POLLS_PER_MINUTE).',
       request: { params: queueEntryIdParams },
-      success: { status: 200, description: 'The entry.', schema: s.QueueEntry },
+      success: {
+        status: 200,
+        description:
+          'The entry; while it is WAITING, Retry-After says when to poll again (half the estimated wait, 1 to 30 s).',
+        schema: s.QueueEntry,
+        headers: ['Retry-After'],
+      },
+      problems: { 403: ['forbidden'], 404: ['entry-not-found'] },
+    },
+    'POST /queue/entries/:entryId/leave': {
+      operationId: 'leaveQueue',
+      summary: 'Leave the waiting room (owner)',
+      description:
+        "Ends the entry: an ADMITTED fan's slot goes to the next in line at once, a WAITING fan gives up their place. The entry is then COMPLETED; entering again starts at the back. Leaving an entry that is already over changes nothing.",
+      request: { params: queueEntryIdParams },
+      success: { status: 200, description: 'The entry, now over.', schema: s.QueueEntry },
       problems: { 403: ['forbidden'], 404: ['entry-not-found'] },
     },
     'POST /reservations': {

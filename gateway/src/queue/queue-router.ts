@@ -15,6 +15,10 @@ const entryParams = z.object({ entryId: z.string().min(1).max(128) });
  *   (the same user and concert always get the same entry); 404 concert-not-found.
  * GET /queue/entries/{entryId} (owner) -> 200 {status, position, peopleAhead,
  *   estimatedWaitSeconds, queueToken?, expiresAt?}; 403, 404 entry-not-found.
+ * POST /queue/entries/{entryId}/leave (owner) -> 200 the entry, now COMPLETED: an admitted
+ *   fan's slot goes to the next in line at once, a waiting fan's place is given up. Leaving an
+ *   entry already over changes nothing and answers its status.
+ * A WAITING entry's answer carries Retry-After: when to poll again (see pollAfterSeconds).
  * Behind authentication, after the JSON body parser.
  */
 export function queueRouter(options: QueueOptions): Router {
@@ -29,6 +33,7 @@ export function queueRouter(options: QueueOptions): Router {
     if (!(await lookup.concertExists(concertId, callerOf(req, res))))
       throw notFound('concert-not-found', `no concert ${concertId}`);
     const entry = await room.enter(concertId, userId);
+    setPollPace(res, entry);
     res.status(202).json({
       entryId: entry.entryId,
       status: entry.status,
@@ -37,7 +42,8 @@ export function queueRouter(options: QueueOptions): Router {
     });
   });
 
-  router.get('/queue/entries/:entryId', async (req, res) => {
+  /** The caller's own entry with this id: 404 when unknown or no longer the user's current one, 403 for another's. */
+  async function ownEntry(req: Request, res: Response): Promise<QueueEntry> {
     const { entryId } = parseParams(entryParams, req);
     const { userId } = authOf(res);
     const owner = await room.ownerOf(entryId);
@@ -46,10 +52,40 @@ export function queueRouter(options: QueueOptions): Router {
     const entry = await room.entryOf(owner.concertId, userId);
     if (entry === undefined || entry.entryId !== entryId)
       throw notFound('entry-not-found', `no queue entry ${entryId}`);
+    return entry;
+  }
+
+  router.get('/queue/entries/:entryId', async (req, res) => {
+    const entry = await ownEntry(req, res);
+    setPollPace(res, entry);
     res.status(200).json(entryView(entry, tokens));
   });
 
+  router.post('/queue/entries/:entryId/leave', async (req, res) => {
+    const entry = await ownEntry(req, res);
+    await room.leave(entry.concertId, entry.userId, entry.entryId);
+    const after = await room.entryOf(entry.concertId, entry.userId);
+    res.status(200).json(entryView(after?.entryId === entry.entryId ? after : entry, tokens));
+  });
+
   return router;
+}
+
+/** The longest a waiting fan is asked to wait between two polls. */
+export const MAX_POLL_SECONDS = 30;
+
+/**
+ * When a waiting fan should poll again: half the estimated wait, at least 1 s and at most
+ * MAX_POLL_SECONDS. Fans near the front poll often enough to act soon after admission; the
+ * crowd far back polls rarely, so the poll rate grows with the admission rate, not with the
+ * length of the line.
+ */
+export function pollAfterSeconds(estimatedWaitSeconds: number): number {
+  return Math.min(MAX_POLL_SECONDS, Math.max(1, Math.ceil(estimatedWaitSeconds / 2)));
+}
+
+function setPollPace(res: Response, entry: QueueEntry): void {
+  if (entry.status === 'WAITING') res.setHeader('Retry-After', String(pollAfterSeconds(entry.estimatedWaitSeconds)));
 }
 
 function entryView(entry: QueueEntry, tokens: QueueTokens): Record<string, unknown> {

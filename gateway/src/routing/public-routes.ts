@@ -32,6 +32,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: 'GET', path: '/schedules/:scheduleId/seats', target: 'query-api' },
   { method: 'POST', path: '/queue/entries', target: 'gateway' },
   { method: 'GET', path: '/queue/entries/:entryId', target: 'gateway' },
+  { method: 'POST', path: '/queue/entries/:entryId/leave', target: 'gateway' },
   { method: 'POST', path: '/reservations', target: 'command-api' },
   { method: 'POST', path: '/reservations/:reservationId/cancel', target: 'command-api' },
   { method: 'GET', path: '/reservations/:reservationId', target: 'query-api' },

@@ -14,6 +14,7 @@ const API_MD_ENDPOINTS = [
   'get /schedules/{scheduleId}/seats',
   'post /queue/entries',
   'get /queue/entries/{entryId}',
+  'post /queue/entries/{entryId}/leave',
   'post /reservations',
   'post /reservations/{reservationId}/cancel',
   'get /reservations/{reservationId}',

@@ -266,4 +266,87 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
     });
     expect(first.status).to.equal(201);
   });
+
+  describe('with one admission slot (leaving, and the pace of polls)', () => {
+    let room: QueueHarness;
+    let oneSlot: { concertId: string; scheduleId: string };
+
+    before(async () => {
+      room = await new QueueHarness({
+        QUEUE_ADMIT_PER_SECOND: '1000',
+        QUEUE_MAX_ADMITTED: '1',
+        QUEUE_TICK_INTERVAL_MS: '50',
+      }).start();
+      oneSlot = await room.givenConcertWithSchedule();
+    });
+    after(() => room?.stop());
+
+    const enter = async (user: string) => {
+      const entered = await room.call('POST', '/queue/entries', { user, body: { concertId: oneSlot.concertId } });
+      expect(entered.status, JSON.stringify(entered.body)).to.equal(202);
+      return entered;
+    };
+
+    it('Given one fan admitted and one waiting, When the admitted fan leaves, Then the slot goes to the waiting fan, the one who left is COMPLETED, their token no longer holds, and entering again starts at the back', async () => {
+      const first = randomUUID();
+      const second = randomUUID();
+      const firstEntry = String((await enter(first)).body.entryId);
+      const { queueToken } = await room.admitted(first, firstEntry);
+      const waiting = await enter(second);
+      const secondEntry = String(waiting.body.entryId);
+      expect(waiting.body.status).to.equal('WAITING');
+
+      expect(problemOf(await room.call('POST', `/queue/entries/${firstEntry}/leave`, { user: second }))).to.equal(
+        '403 forbidden',
+      );
+      expect(problemOf(await room.call('POST', `/queue/entries/${randomUUID()}/leave`, { user: first }))).to.equal(
+        '404 entry-not-found',
+      );
+      expect((await room.call('GET', `/queue/entries/${secondEntry}`, { user: second })).body.status).to.equal(
+        'WAITING',
+      );
+
+      const left = await room.call('POST', `/queue/entries/${firstEntry}/leave`, { user: first });
+      expect(left.status).to.equal(200);
+      expect(left.body).to.include({ entryId: firstEntry, status: 'COMPLETED' });
+      expect(left.body).to.not.have.property('queueToken');
+      await room.admitted(second, secondEntry);
+      const hold = { scheduleId: oneSlot.scheduleId, seatIds: ['A-1'] };
+      expect(problemOf(await room.call('POST', '/reservations', { user: first, body: hold, queueToken }))).to.equal(
+        '401 queue-token-invalid',
+      );
+      const again = await room.call('POST', `/queue/entries/${firstEntry}/leave`, { user: first });
+      expect(again.body).to.include({ entryId: firstEntry, status: 'COMPLETED' });
+
+      const reentered = await enter(first);
+      expect(reentered.body.entryId).to.not.equal(firstEntry);
+      expect(reentered.body.status).to.equal('WAITING');
+      // The slot is free again for the next spec.
+      await room.call('POST', `/queue/entries/${String(reentered.body.entryId)}/leave`, { user: first });
+      await room.call('POST', `/queue/entries/${secondEntry}/leave`, { user: second });
+    });
+
+    it('When a fan waits, Then every answer says when to poll again (Retry-After, 1 to 30 s); an admitted entry carries none; a waiting fan who leaves is COMPLETED', async () => {
+      const admittedFan = randomUUID();
+      const admittedEntry = String((await enter(admittedFan)).body.entryId);
+      await room.admitted(admittedFan, admittedEntry);
+      const waitingFan = randomUUID();
+      const entered = await enter(waitingFan);
+      const polled = await room.call('GET', `/queue/entries/${String(entered.body.entryId)}`, { user: waitingFan });
+
+      for (const answer of [entered, polled]) {
+        expect(answer.body.status).to.equal('WAITING');
+        expect(Number(answer.headers.get('retry-after'))).to.be.within(1, 30);
+      }
+      const admitted = await room.call('GET', `/queue/entries/${admittedEntry}`, { user: admittedFan });
+      expect(admitted.headers.get('retry-after')).to.equal(null);
+
+      const left = await room.call('POST', `/queue/entries/${String(entered.body.entryId)}/leave`, {
+        user: waitingFan,
+      });
+      expect(left.body.status).to.equal('COMPLETED');
+      expect(left.headers.get('retry-after')).to.equal(null);
+      await room.call('POST', `/queue/entries/${admittedEntry}/leave`, { user: admittedFan });
+    });
+  });
 });

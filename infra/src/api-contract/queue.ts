@@ -9,7 +9,7 @@ export const queueEntryIdParams = z.object({ entryId: z.string().min(1).max(128)
 /** 202 of POST /queue/entries and 200 of GET /queue/entries/{entryId}. */
 export const queueEntryView = z.object({
   entryId: z.string().optional(),
-  /** EXPIRED: the admission window lapsed; COMPLETED: a purchase ended the session. Entering again after either gives a new entry at the back. */
+  /** EXPIRED: the admission window lapsed; COMPLETED: a purchase ended the session, or the fan left. Entering again after either gives a new entry at the back. */
   status: z.enum(['WAITING', 'ADMITTED', 'EXPIRED', 'COMPLETED']),
   position: z.number().int().nonnegative(),
   /** Users admitted or waiting before this one (status only). */

@@ -18,7 +18,7 @@ local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 
 /**
  * An entry is `<position>:<entryId>`, or `<position>:<entryId>:C` once a purchase ended its
- * session (COMPLETED). KEYS: state, users, admitted.
+ * session or the fan left (COMPLETED). KEYS: state, users, admitted.
  * Returns {position, entryId, serving, measuredRate, admittedUntil, now, completed ('1' or '')}.
  */
 const ENTRY_STATUS = `
@@ -79,14 +79,15 @@ return entryStatus(entry, now)
 `;
 
 /**
- * KEYS: state, admitted. ARGV: admissions per second, max admitted, admission window (ms),
+ * KEYS: state, admitted, left. ARGV: admissions per second, max admitted, admission window (ms),
  * max burst (admissions one tick may make after a pause), rate time constant (ms), retention (ms).
  *
  * 1. Admitted entries whose window ended leave the ZSET (ZREMRANGEBYSCORE: log n + expired).
  * 2. The credit is the time since the last tick (stored here, so concurrent tickers never
  *    count the same interval twice) times the rate, capped by the burst; the serving counter
  *    advances by it, by the free slots under the cap, and by the waiting users, whichever is
- *    least. Only the positions admitted now are written.
+ *    least. Only the positions admitted now are written; a position whose fan left while
+ *    waiting (the `left` set) is passed over without a slot or credit.
  * 3. The measured rate is an exponentially weighted average of admissions per second over the
  *    intervals in which users were left waiting (when nobody waits, admissions say nothing
  *    about what the room can do).
@@ -109,25 +110,35 @@ local elapsed = now - tickAt
 if elapsed < 0 then elapsed = 0 end
 local credit = math.min(carry + elapsed * ratePerSecond / 1000, maxBurst)
 local admittedCount = redis.call('ZCARD', KEYS[2])
-local admit = math.min(math.floor(credit), seq - serving, cap - admittedCount)
+local admit = math.min(math.floor(credit), cap - admittedCount)
 if admit < 0 then admit = 0 end
-for position = serving + 1, serving + admit do
-  redis.call('ZADD', KEYS[2], now + window, position)
+-- A position whose fan left while waiting is passed without a slot or credit; the serving
+-- counter moves over it, so the ones behind are not held back by it.
+local admitted = 0
+local position = serving
+while admitted < admit and position < seq do
+  position = position + 1
+  if redis.call('SREM', KEYS[3], position) == 0 then
+    redis.call('ZADD', KEYS[2], now + window, position)
+    admitted = admitted + 1
+  end
 end
-if admit > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[6]) end
+if admitted > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[6]) end
+local passed = position - serving
 -- Only a fraction of an admission carries over; credit refused by the cap or an empty queue is dropped.
-if admit == math.floor(credit) then carry = credit - admit else carry = 0 end
-serving = serving + admit
+if admitted == math.floor(credit) then carry = credit - admitted else carry = 0 end
+serving = position
+-- The rate of positions passed: what a waiting fan's estimate needs.
 if elapsed > 0 and seq > serving then
   if measured == nil then measured = ratePerSecond end
   local weight = 1 - math.exp(-elapsed / tau)
-  measured = measured + weight * (admit * 1000 / elapsed - measured)
+  measured = measured + weight * (passed * 1000 / elapsed - measured)
 end
 if seq > 0 then
   redis.call('HSET', KEYS[1], 'serving', serving, 'tickAt', now, 'carry', carry)
   if measured ~= nil then redis.call('HSET', KEYS[1], 'rate', measured) end
 end
-return { admit, expired, seq - serving, admittedCount + admit, serving }
+return { admitted, expired, seq - serving, admittedCount + admitted, serving }
 `;
 
 /**
@@ -145,10 +156,34 @@ redis.call('HSET', KEYS[1], ARGV[1], entry .. ':C')
 return 1
 `;
 
+/**
+ * KEYS: state, users, admitted, left. ARGV: userId, entryId, retention (ms). The fan leaves:
+ * an admitted entry frees its slot, a waiting one gives up its place (the tick will pass its
+ * position without a slot); either way the entry is over (COMPLETED) and entering again
+ * starts at the back. Returns 1 if this call ended the entry, 0 if it was already over or
+ * is not the user's current entry.
+ */
+const LEAVE_LUA = `${NOW}${ENTRY_STATUS}
+local entry = redis.call('HGET', KEYS[2], ARGV[1])
+if (not entry) or isOver(entry, now) then return 0 end
+local position, entryId = parseEntry(entry)
+if entryId ~= ARGV[2] then return 0 end
+local serving = tonumber(redis.call('HGET', KEYS[1], 'serving')) or 0
+if tonumber(position) > serving then
+  redis.call('SADD', KEYS[4], position)
+  redis.call('PEXPIRE', KEYS[4], ARGV[3])
+else
+  redis.call('ZREM', KEYS[3], position)
+end
+redis.call('HSET', KEYS[2], ARGV[1], entry .. ':C')
+return 1
+`;
+
 const ENTER = 'concertQueueEnter';
 const STATUS = 'concertQueueStatus';
 const TICK = 'concertQueueTick';
 const COMPLETE = 'concertQueueComplete';
+const LEAVE = 'concertQueueLeave';
 
 type Call = DefinedCommand;
 
@@ -157,6 +192,7 @@ export interface WaitingRoomScripts {
   status: Call;
   tick: Call;
   complete: Call;
+  leave: Call;
 }
 
 /**
@@ -166,12 +202,14 @@ export interface WaitingRoomScripts {
 export function defineWaitingRoomScripts(client: RedisClient): WaitingRoomScripts {
   client.defineCommand(ENTER, { lua: ENTER_LUA, numberOfKeys: 3 });
   client.defineCommand(STATUS, { lua: STATUS_LUA, numberOfKeys: 3 });
-  client.defineCommand(TICK, { lua: TICK_LUA, numberOfKeys: 2 });
+  client.defineCommand(TICK, { lua: TICK_LUA, numberOfKeys: 3 });
   client.defineCommand(COMPLETE, { lua: COMPLETE_LUA, numberOfKeys: 2 });
+  client.defineCommand(LEAVE, { lua: LEAVE_LUA, numberOfKeys: 4 });
   return {
     enter: definedCommand(client, ENTER),
     status: definedCommand(client, STATUS),
     tick: definedCommand(client, TICK),
     complete: definedCommand(client, COMPLETE),
+    leave: definedCommand(client, LEAVE),
   };
 }

@@ -5,7 +5,7 @@ import { toRedisUnavailable } from '../redis/redis-unavailable-error.js';
 import { waitingRoomKeys as keys } from './waiting-room-keys.js';
 import { defineWaitingRoomScripts, type WaitingRoomScripts } from './waiting-room-scripts.js';
 
-/** EXPIRED: the admission window lapsed; COMPLETED: a purchase ended the session. Both may enter again. */
+/** EXPIRED: the admission window lapsed; COMPLETED: a purchase ended the session, or the fan left. Both may enter again. */
 export type QueueStatus = 'WAITING' | 'ADMITTED' | 'EXPIRED' | 'COMPLETED';
 
 /** One user's place in one concert's waiting room. */
@@ -161,6 +161,7 @@ export class WaitingRoom {
       this.#scripts.tick(
         keys.state(concertId),
         keys.admitted(concertId),
+        keys.left(concertId),
         s.admitPerSecond,
         s.maxAdmitted,
         s.admissionWindowMs,
@@ -220,6 +221,27 @@ export class WaitingRoom {
       this.#scripts.complete(keys.users(concertId), keys.admitted(concertId), userId),
     );
     return removed === 1;
+  }
+
+  /**
+   * The fan leaves the room with this entry: an admitted session frees its slot at once, a
+   * waiting fan gives up their place (nobody behind moves back, the tick just passes it). The
+   * entry is then COMPLETED; entering again starts at the back. False when the entry was
+   * already over or is not the user's current one (nothing changes).
+   */
+  async leave(concertId: string, userId: string, entryId: string): Promise<boolean> {
+    const ended = await this.#call(() =>
+      this.#scripts.leave(
+        keys.state(concertId),
+        keys.users(concertId),
+        keys.admitted(concertId),
+        keys.left(concertId),
+        userId,
+        entryId,
+        this.#settings.retentionMs,
+      ),
+    );
+    return ended === 1;
   }
 
   #entryOf(concertId: string, userId: string, reply: unknown): QueueEntry {

@@ -176,6 +176,45 @@ describe('Waiting room', () => {
     expect((await statuses(r, concertId, userIds)).map((e) => e.status)).to.deep.equal(['COMPLETED', 'ADMITTED']);
   });
 
+  it('Given the cap is full, When an admitted fan leaves, Then the slot goes to the next user at the next tick, the entry is COMPLETED, and leaving again changes nothing', async () => {
+    const r = room({ maxAdmitted: 1 });
+    const { concertId, userIds } = await given(2, r);
+    await tickAfter(r, concertId, 20);
+    const admitted = await r.entryOf(concertId, 'user-1');
+    expect(admitted?.status).to.equal('ADMITTED');
+
+    expect(await r.leave(concertId, 'user-1', randomUUID())).to.equal(false); // not the fan's entry
+    expect(await r.leave(concertId, 'user-1', admitted!.entryId)).to.equal(true);
+    expect(await r.leave(concertId, 'user-1', admitted!.entryId)).to.equal(false);
+    const result = await tickAfter(r, concertId, 20);
+    expect(result).to.include({ admittedNow: 1, admitted: 1, waiting: 0 });
+    expect((await statuses(r, concertId, userIds)).map((e) => e.status)).to.deep.equal(['COMPLETED', 'ADMITTED']);
+    expect(await r.enter(concertId, 'user-1')).to.include({ status: 'WAITING', position: 3 });
+  });
+
+  it('Given fans waiting behind a full cap, When one of them leaves, Then the tick passes their place without giving it a slot, and nobody behind moves back', async () => {
+    const r = room({ maxAdmitted: 2 });
+    const { concertId, userIds } = await given(4, r);
+    await tickAfter(r, concertId, 20);
+    await r.tick(concertId);
+    const leaving = await r.entryOf(concertId, 'user-3');
+    expect(leaving).to.include({ status: 'WAITING', position: 3 });
+    const behind = await r.entryOf(concertId, 'user-4');
+    expect(behind).to.include({ peopleAhead: 1 });
+
+    expect(await r.leave(concertId, 'user-3', leaving!.entryId)).to.equal(true);
+    expect((await r.entryOf(concertId, 'user-3'))?.status).to.equal('COMPLETED');
+    await r.complete(concertId, 'user-1');
+    await tickAfter(r, concertId, 20);
+    expect((await statuses(r, concertId, userIds)).map((e) => e.status)).to.deep.equal([
+      'COMPLETED',
+      'ADMITTED',
+      'COMPLETED',
+      'ADMITTED',
+    ]);
+    expect((await r.summary(concertId)).admitted).to.equal(2);
+  });
+
   it('Given a session ended by a purchase (COMPLETED), When the fan enters again, Then they get a new entry at the back of the queue', async () => {
     const r = room({ maxAdmitted: 1 });
     const { concertId } = await given(2, r);

@@ -128,6 +128,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/queue/entries/{entryId}/leave': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Leave the waiting room (owner)
+     * @description Ends the entry: an ADMITTED fan's slot goes to the next in line at once, a WAITING fan gives up their place. The entry is then COMPLETED; entering again starts at the back. Leaving an entry that is already over changes nothing.
+     */
+    post: operations['leaveQueue'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/reservations': {
     parameters: {
       query?: never;
@@ -1257,7 +1277,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The entry. */
+      /** @description The entry; while it is WAITING, Retry-After says when to poll its status. */
       202: {
         headers: {
           'X-Request-Id': components['headers']['X-Request-Id'];
@@ -1267,6 +1287,7 @@ export interface operations {
           'Access-Control-Expose-Headers': components['headers']['Access-Control-Expose-Headers'];
           RateLimit: components['headers']['RateLimit'];
           'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'Retry-After': components['headers']['Retry-After'];
           'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
           [name: string]: unknown;
         };
@@ -1350,7 +1371,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The entry. */
+      /** @description The entry; while it is WAITING, Retry-After says when to poll again (half the estimated wait, 1 to 30 s). */
       200: {
         headers: {
           'X-Request-Id': components['headers']['X-Request-Id'];
@@ -1360,6 +1381,7 @@ export interface operations {
           'Access-Control-Expose-Headers': components['headers']['Access-Control-Expose-Headers'];
           RateLimit: components['headers']['RateLimit'];
           'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
@@ -1380,6 +1402,100 @@ export interface operations {
           'Access-Control-Expose-Headers': components['headers']['Access-Control-Expose-Headers'];
           RateLimit: components['headers']['RateLimit'];
           'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['RateLimited'];
+      431: components['responses']['HeadersTooLarge'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  leaveQueue: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A correlation id (1-128 letters, digits, `.`, `_`, `-`; another value is replaced by a fresh one), echoed, logged and recorded on the events the request writes. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+        /** @description A unique value per operation, reused on retries (1-255 printable ASCII characters). A repeat of a finished request gets its stored answer with Idempotent-Replayed; one still running gets 409 `idempotency-key-in-use`; the key on another request gets 422 `idempotency-key-reused`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        entryId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The entry, now over. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          ETag: components['headers']['ETag'];
+          Vary: components['headers']['Vary'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Access-Control-Expose-Headers': components['headers']['Access-Control-Expose-Headers'];
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QueueEntry'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      /** @description Problem: `entry-not-found`. */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          ETag: components['headers']['ETag'];
+          Vary: components['headers']['Vary'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Access-Control-Expose-Headers': components['headers']['Access-Control-Expose-Headers'];
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem: `idempotency-key-in-use`. */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          ETag: components['headers']['ETag'];
+          Vary: components['headers']['Vary'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Access-Control-Expose-Headers': components['headers']['Access-Control-Expose-Headers'];
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      /** @description Problem: `idempotency-key-reused`. */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          ETag: components['headers']['ETag'];
+          Vary: components['headers']['Vary'];
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Access-Control-Expose-Headers': components['headers']['Access-Control-Expose-Headers'];
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
           [name: string]: unknown;
         };
         content: {
