@@ -183,6 +183,15 @@ describe('Given the system running and its pages built, in Chromium', function (
     expect(await seat(page, 'A-1').getAttribute('data-status')).to.equal('AVAILABLE');
   });
 
+  it('When an admitted fan leaves the queue, Then the page says the admission is over, their slot is free, and queueing again puts them back in line', async () => {
+    const page = await openBuyer(`leaver-${Date.now()}`);
+    await page.getByTestId('leave-queue').click();
+    await page.getByTestId('queue-over').filter({ hasText: 'is over' }).waitFor();
+    expect(await page.getByTestId('admitted').count()).to.equal(0);
+    await page.getByRole('button', { name: 'Queue again' }).click();
+    await page.getByTestId('admitted').waitFor({ timeout: 20_000 });
+  });
+
   it('When an admin opens the console, Then its seat counts match the API, and a fan token gets 403 from its endpoint', async () => {
     const fan = await token(`nosy-${Date.now()}`);
     const refused = await fetch(`${system.gatewayUrl}/admin/console/snapshot`, {

@@ -22,8 +22,9 @@ const { values: args } = parseArgs({
     'arrival-seconds': { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '256' },
     'hold-seconds': { type: 'string', default: '30' },
-    'admit-per-second': { type: 'string', default: '500' },
-    'max-admitted': { type: 'string', default: '2000' },
+    'admit-per-second': { type: 'string', default: '200' },
+    'max-admitted': { type: 'string', default: '1000' },
+    'admission-window-seconds': { type: 'string', default: '120' },
     pay: { type: 'string', default: '0.75' },
     cancel: { type: 'string', default: '0.1' },
     out: { type: 'string', default: 'bench-results' },
@@ -42,6 +43,7 @@ const result = await runOnSale({
   holdMs: Number(args['hold-seconds']) * 1000,
   admitPerSecond: Number(args['admit-per-second']),
   maxAdmitted: Number(args['max-admitted']),
+  admissionWindowMs: Number(args['admission-window-seconds']) * 1000,
   payShare: Number(args.pay),
   cancelShare: Number(args.cancel),
   ownServers: false,
@@ -59,7 +61,7 @@ const print = (text: string): void => {
   console.log(text);
 };
 print(
-  `\nbench:onsale: ${formatNumber(fans)} fans, ${formatNumber(seats)} seats, arrival over ${args['arrival-seconds']} s, ${args.concurrency} requests in flight at most, hold ${args['hold-seconds']} s; whole system and load generator on this machine, load average ${formatNumber(loadavg()[0], 1)} (${new Date().toISOString()})`,
+  `\nbench:onsale: ${formatNumber(fans)} fans, ${formatNumber(seats)} seats, arrival over ${args['arrival-seconds']} s, ${args.concurrency} requests in flight at most, hold ${args['hold-seconds']} s, admission ${args['admit-per-second']}/s up to ${args['max-admitted']} at once for ${args['admission-window-seconds']} s; whole system and load generator on this machine, load average ${formatNumber(loadavg()[0], 1)} (${new Date().toISOString()})`,
 );
 print(
   formatTable(

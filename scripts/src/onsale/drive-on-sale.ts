@@ -57,7 +57,8 @@ const HOLD_ATTEMPTS = 8;
  * answers ask for (Retry-After, else the estimated wait), holds 1-4 adjacent seats once
  * admitted (front seats wanted most; after two refusals it looks at the seat map), then pays
  * (charges the wallet, then POST /payments, both with an Idempotency-Key), cancels, or
- * abandons the hold so that the expiry saga frees it. Undecided answers are retried with the
+ * abandons the hold so that the expiry saga frees it. A fan who ends without buying (cancelled,
+ * found no seat, refused) leaves the waiting room; one who abandons does not. Undecided answers are retried with the
  * same key, as a careful client would.
  */
 export function driveOnSale(options: OnSaleOptions): OnSale {
@@ -106,7 +107,10 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
     }
   }
 
-  async function queueToken(fan: (typeof fans)[number]): Promise<string | undefined> {
+  /** An admitted session: the queue token and the entry it belongs to. */
+  type Session = { token: string; entryId: string };
+
+  async function admission(fan: (typeof fans)[number]): Promise<Session | undefined> {
     for (let entries = 0; entries < 5; entries++) {
       const entered = await decided('enter', 'POST', '/queue/entries', fan.token, { concertId: options.concertId });
       if (entered.status !== 202) return undefined;
@@ -120,7 +124,7 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
         const polled = await decided('poll', 'GET', `/queue/entries/${entryId}`, fan.token);
         retryAfter = polled.retryAfterS;
         if (polled.status === 200 && polled.body.status === 'ADMITTED' && typeof polled.body.queueToken === 'string')
-          return polled.body.queueToken;
+          return { token: polled.body.queueToken, entryId };
         if (polled.status === 200 && polled.body.status === 'WAITING') {
           eta = Number(polled.body.estimatedWaitSeconds ?? 1);
           continue;
@@ -134,7 +138,7 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
 
   async function hold(
     fan: (typeof fans)[number],
-    session: { token: string },
+    session: Session,
   ): Promise<{ reservationId: string; amount: number; seats: number } | string> {
     let requeued = 0;
     for (let attempt = 0; attempt < HOLD_ATTEMPTS; attempt++) {
@@ -166,9 +170,9 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
         };
       if (held.label.startsWith('401 queue-token') && requeued++ < 2) {
         // The session is gone (a Redis restart loses the waiting room): queue again.
-        const again = await queueToken(fan);
+        const again = await admission(fan);
         if (again === undefined) return `hold ${held.label}`;
-        session.token = again;
+        Object.assign(session, again);
         continue;
       }
       if (held.label !== '409 seat-unavailable') return `hold ${held.label}`;
@@ -182,15 +186,20 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
     const ledger = ledgers[index]!;
     state.arrived += 1;
     state.waiting += 1;
-    const token = await queueToken(f);
+    const session = await admission(f);
     state.waiting -= 1;
-    if (token === undefined) return outcome('not-admitted');
+    if (session === undefined) return outcome('not-admitted');
     state.admitted += 1;
     state.holding += 1;
-    const session = { token };
+    // A fan who gives up without buying leaves the queue, as the app's "leave" button or page
+    // close would: the slot goes to the next fan now, not at the end of the admission window.
+    const leave = async (why: string): Promise<void> => {
+      await decided('leave', 'POST', `/queue/entries/${session.entryId}/leave`, f.token);
+      outcome(why);
+    };
     const held = await hold(f, session);
     state.holding -= 1;
-    if (typeof held === 'string') return outcome(held);
+    if (typeof held === 'string') return leave(held);
     await sleep(200 + Math.random() * 1800); // the fan looks at the price
     const choice = Math.random();
     if (choice < options.payShare) {
@@ -204,7 +213,7 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
       );
       if (charge.status === 201) ledger.charged += held.amount;
       else if (undecided(charge)) ledger.unknownCharges += 1;
-      if (charge.status !== 201) return outcome(`charge ${charge.label}`);
+      if (charge.status !== 201) return leave(`charge ${charge.label}`);
       // A new key after a 401: that attempt provably never ran.
       const pay = (key: string): Promise<Answer> =>
         decided(
@@ -217,9 +226,9 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
         );
       let paid = await pay(`pay-${held.reservationId}`);
       if (paid.label.startsWith('401 queue-token')) {
-        const again = await queueToken(f);
+        const again = await admission(f);
         if (again !== undefined) {
-          session.token = again;
+          Object.assign(session, again);
           paid = await pay(`pay-${held.reservationId}-requeued`);
         }
       }
@@ -234,12 +243,13 @@ export function driveOnSale(options: OnSaleOptions): OnSale {
         return outcome('paid');
       }
       if (undecided(paid)) ledger.unknownPayments += 1;
-      return outcome(`pay ${paid.label}`);
+      return leave(`pay ${paid.label}`);
     }
     if (choice < options.payShare + options.cancelShare) {
       const cancelled = await decided('cancel', 'POST', `/reservations/${held.reservationId}/cancel`, f.token);
-      return outcome(cancelled.status === 200 ? 'cancelled' : `cancel ${cancelled.label}`);
+      return leave(cancelled.status === 200 ? 'cancelled' : `cancel ${cancelled.label}`);
     }
+    // Walks away: the hold expires (the saga) and the slot at the end of the admission window.
     return outcome('abandoned');
   }
 

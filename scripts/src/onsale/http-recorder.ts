@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, fetch as undiciFetch } from 'undici';
 
-export type Stage = 'enter' | 'poll' | 'hold' | 'seats' | 'charge' | 'pay' | 'cancel' | 'probe';
+export type Stage = 'enter' | 'poll' | 'hold' | 'seats' | 'charge' | 'pay' | 'cancel' | 'leave' | 'probe';
 
 /** One answered (or failed) request: when it ended, in seconds since the run began. */
 export interface RequestRecord {

@@ -15,6 +15,8 @@ export interface RunOptions {
   holdMs: number;
   admitPerSecond: number;
   maxAdmitted: number;
+  /** How long an admitted fan may act (QUEUE_ADMISSION_WINDOW_MS); the system's default when absent. */
+  admissionWindowMs?: number;
   payShare: number;
   cancelShare: number;
   ownServers: boolean;
@@ -67,6 +69,7 @@ export async function runOnSale(options: RunOptions): Promise<RunResult> {
       HOLD_DURATION_MS: String(options.holdMs),
       QUEUE_ADMIT_PER_SECOND: String(options.admitPerSecond),
       QUEUE_MAX_ADMITTED: String(options.maxAdmitted),
+      ...(options.admissionWindowMs ? { QUEUE_ADMISSION_WINDOW_MS: String(options.admissionWindowMs) } : {}),
       // Every fan comes from 127.0.0.1: a per-IP budget would throttle the whole crowd.
       RATE_LIMIT_IP_MULTIPLE: '0',
       PAYMENT_RECOVERY_AFTER_MS: '5000',

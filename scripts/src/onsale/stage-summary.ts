@@ -18,7 +18,7 @@ export interface StageSecond {
   p99: number;
 }
 
-export const STAGES: readonly Stage[] = ['enter', 'poll', 'seats', 'hold', 'charge', 'pay', 'cancel'];
+export const STAGES: readonly Stage[] = ['enter', 'poll', 'seats', 'hold', 'charge', 'pay', 'cancel', 'leave'];
 
 export function summarizeStages(records: readonly RequestRecord[]): StageSummary[] {
   return STAGES.map((stage) => {

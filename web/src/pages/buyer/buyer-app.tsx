@@ -33,6 +33,12 @@ interface Reservation {
 
 const MAX_SEATS = 4;
 const QUEUE_POLL_MS = 1000;
+
+/** The Retry-After of a waiting entry's answer, in ms (1 s when absent). */
+function pollAfterMs(headers: Headers): number {
+  const seconds = Number(headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : QUEUE_POLL_MS;
+}
 const SEATS_POLL_MS = 2000;
 
 /** Keeps the buyer's session across reloads of the tab (sessionStorage: per tab). */
@@ -119,19 +125,47 @@ export function BuyerApp() {
         token,
         body: { concertId: concert!.concertId },
       });
-      setEntry(answer.body);
+      // Already admitted (queued again from another tab): the token comes with the entry's status.
+      const admitted =
+        answer.body.status === 'ADMITTED'
+          ? await api<QueueEntry>('GET', `/queue/entries/${answer.body.entryId}`, { token })
+          : undefined;
+      setEntry(admitted ? { ...admitted.body, entryId: answer.body.entryId } : answer.body);
     });
 
-  // The waiting room: poll the entry until admitted (and again when the admission ends).
+  // The waiting room: poll the entry while it waits, at the pace its answers ask (Retry-After).
   useEffect(() => {
-    if (!token || !entry || entry.status === 'ADMITTED') return;
-    const timer = setInterval(() => {
-      api<QueueEntry>('GET', `/queue/entries/${entry.entryId}`, { token })
-        .then((answer) => setEntry({ ...answer.body, entryId: entry.entryId }))
-        .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
-    }, QUEUE_POLL_MS);
-    return () => clearInterval(timer);
+    if (!token || !entry || entry.status !== 'WAITING') return;
+    let timer: ReturnType<typeof setTimeout>;
+    let stopped = false;
+    const poll = (afterMs: number): void => {
+      timer = setTimeout(() => {
+        api<QueueEntry>('GET', `/queue/entries/${entry.entryId}`, { token })
+          .then((answer) => {
+            if (stopped) return;
+            setEntry({ ...answer.body, entryId: entry.entryId });
+            if (answer.body.status === 'WAITING') poll(pollAfterMs(answer.headers));
+          })
+          .catch((e: unknown) => {
+            setError(e instanceof ApiError ? e.message : String(e));
+            if (!stopped) poll(QUEUE_POLL_MS);
+          });
+      }, afterMs);
+    };
+    poll(QUEUE_POLL_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }, [token, entry?.entryId, entry?.status]);
+
+  // Giving up: the slot (or the place in line) goes to the next fan at once.
+  const leaveQueue = () =>
+    act(async () => {
+      const answer = await api<QueueEntry>('POST', `/queue/entries/${entry!.entryId}/leave`, { token });
+      setEntry(answer.body);
+      setSelected([]);
+    });
 
   // The seat map, live: every 2 s, and at once after a command (with its consistency token).
   useEffect(() => {
@@ -327,11 +361,16 @@ export function BuyerApp() {
             {entry.status === 'WAITING' ? (
               <p>
                 Position <b class="big">{entry.position}</b> · {entry.peopleAhead ?? '…'} ahead of you · about{' '}
-                <b>{entry.estimatedWaitSeconds}</b> s
+                <b>{entry.estimatedWaitSeconds}</b> s{' '}
+                <button data-testid="leave-queue" onClick={leaveQueue} disabled={busy}>
+                  Leave the queue
+                </button>
               </p>
             ) : (
               <p>
-                Your admission {entry.status === 'EXPIRED' ? 'window ended' : 'is over'}.{' '}
+                <span data-testid="queue-over">
+                  Your admission {entry.status === 'EXPIRED' ? 'window ended' : 'is over'}.
+                </span>{' '}
                 <button onClick={() => joinQueue(schedule!)}>Queue again</button>
               </p>
             )}
@@ -344,7 +383,10 @@ export function BuyerApp() {
               <span class="pill good" data-testid="admitted">
                 admitted
               </span>{' '}
-              {entry.expiresAt && <span class="muted">until {new Date(entry.expiresAt).toLocaleTimeString()}</span>}
+              {entry.expiresAt && <span class="muted">until {new Date(entry.expiresAt).toLocaleTimeString()}</span>}{' '}
+              <button data-testid="leave-queue" onClick={leaveQueue} disabled={busy}>
+                Leave
+              </button>
             </h2>
             <SeatMap
               seats={seats}
