@@ -73,20 +73,20 @@ interface DueRow {
 
 /**
  * Claims up to `limit` deadlines due at `now` (the worker's clock, the one the commands decide
- * with), with a lease: one statement, committed at once, moves their next attempt to
- * `now + leaseMs`. No transaction stays open while their commands run (a long one would hold
+ * with), with a lease: one statement per kind, each committed at once, moves their next attempt
+ * to `now + leaseMs`. No transaction stays open while their commands run (a long one would hold
  * back pg_snapshot_xmin and so stall the feed); other instances skip them until the lease
  * ends, and a crashed instance's deadlines come due again then (the commands are idempotent).
  * Returned earliest due first.
  *
- * Reservation deadlines first, then, if the batch has room, seat deadlines: a seat deadline
+ * Reservation deadlines first, then, if the batch has room, seat deadlines. A seat deadline
  * waits while its reservation's deadline is open: that one releases the seat (after
  * ReservationExpired), and running both would do the work twice under a backlog. The seat
  * path is for seats whose reservation has no deadline (never held: the crash case) or whose
  * reservation ended without releasing them (a crash between the two steps). Apart, each kind
- * is one walk of its hold_deadlines_claim_* index in next-attempt order that stops at the batch (leased
- * and postponed rows are behind it): together, under a backlog, the claim read every waiting
- * seat deadline and probed its reservation, seconds per claim (migration 010).
+ * is one walk of its own index (migration 010) in next-attempt order that stops once the batch
+ * is full, leased and postponed rows being behind it; in one statement under a backlog, the
+ * claim read every waiting seat deadline and probed its reservation: seconds per claim.
  */
 export async function claimDue(
   db: Knex | Knex.Transaction,
