@@ -13,7 +13,14 @@ import { consoleSnapshots } from './console/console-snapshot.js';
 import type { GatewayDeps, PipelineStages } from './gateway-deps.js';
 import { createGatewayMetrics } from './gateway-metrics.js';
 import { idempotency, startIdempotencyCleanup } from './idempotency/index.js';
-import { queueRouter, requireQueueToken, startQueueTicker, waitingRoomOf, type QueueOptions } from './queue/index.js';
+import {
+  AdmissionGovernor,
+  queueRouter,
+  requireQueueToken,
+  startQueueTicker,
+  waitingRoomOf,
+  type QueueOptions,
+} from './queue/index.js';
 import { rateLimit } from './rate-limits/index.js';
 import { UpstreamPool } from './upstream/upstream-pool.js';
 
@@ -36,7 +43,14 @@ export function openGateway(config: ProcessConfig<'gateway'>, logger: Logger): O
   const commandApi = new UpstreamPool({ ...poolOptions, kind: 'command-api', urls: config.COMMAND_API_URLS });
   const queryApi = new UpstreamPool({ ...poolOptions, kind: 'query-api', urls: config.QUERY_API_URLS });
   const idempotencyStore = createIdempotencyStore(config, { maxConnections: 10 });
-  const queue: QueueOptions = { config, redis, queryBaseUrl: () => queryApi.pick(), logger, registry };
+  const queue: QueueOptions = {
+    config,
+    redis,
+    queryBaseUrl: () => queryApi.pick(),
+    logger,
+    registry,
+    governor: AdmissionGovernor.fromConfig(config),
+  };
   const stages: PipelineStages = {
     rateLimit: rateLimit({
       redis,

@@ -1,3 +1,4 @@
+export { AdmissionGovernor, type AdmissionGovernorSettings } from './admission-governor.js';
 export { queueRouter } from './queue-router.js';
 export { requireQueueToken, verifiedQueueConcertOf } from './require-queue-token.js';
 export { startQueueTicker, type QueueTicker } from './queue-ticker.js';

@@ -2,7 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { TickResult } from '@concert/infra';
 
 export interface QueueMetrics {
-  record(results: readonly TickResult[]): void;
+  record(results: readonly TickResult[], admissionShare: number): void;
 }
 
 /**
@@ -25,8 +25,16 @@ export function queueMetrics(registry: Registry): QueueMetrics {
       labelNames: ['concert'],
       registers: [registry],
     });
+  const share =
+    (registry.getSingleMetric('queue_admission_share') as Gauge | undefined) ??
+    new Gauge({
+      name: 'queue_admission_share',
+      help: "Share of the configured admission rate and cap this gateway's ticks use (the admission governor)",
+      registers: [registry],
+    });
   return {
-    record(results) {
+    record(results, admissionShare) {
+      share.set(admissionShare);
       for (const result of results) {
         const labels = { concert: result.concertId };
         if (result.waiting === 0 && result.admitted === 0) {

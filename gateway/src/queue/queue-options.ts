@@ -1,5 +1,6 @@
 import type { Config, Logger, RedisClient, Registry } from '@concert/infra';
 import type { WaitingRoomSettings } from '@concert/infra';
+import type { AdmissionGovernor } from './admission-governor.js';
 
 export type QueueConfig = Pick<
   Config,
@@ -8,6 +9,7 @@ export type QueueConfig = Pick<
   | 'QUEUE_ADMISSION_WINDOW_MS'
   | 'QUEUE_TOKEN_SECRET'
   | 'QUEUE_TICK_INTERVAL_MS'
+  | 'QUEUE_ADMISSION_TARGET_MS'
 >;
 
 /** What the waiting room's router, queue-token check and ticker need; the gateway builds it once (open-gateway.ts). */
@@ -20,6 +22,8 @@ export interface QueueOptions {
   logger: Logger;
   /** Where the queue gauges go (the gateway's /metrics); none when omitted. */
   registry?: Registry;
+  /** Scales admission to the write path's latency: fed by the queue-token check, read by the ticker. */
+  governor: AdmissionGovernor;
   /** Overrides of the waiting room's tuning (tests: a short measured-rate time constant). */
   tuning?: Pick<WaitingRoomSettings, 'rateTimeConstantMs' | 'maxBurstSeconds' | 'retentionMs'>;
 }

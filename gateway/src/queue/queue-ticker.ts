@@ -12,7 +12,8 @@ export interface QueueTicker {
  * Every QUEUE_TICK_INTERVAL_MS: expire ended windows and admit the next users in each active
  * concert. Every gateway runs one; the tick is atomic in Redis and computes its credit from
  * the time stored there, so N tickers admit at the configured rate, not N times it. A failed
- * tick (Redis down) is logged and retried at the next interval.
+ * tick (Redis down) is logged and retried at the next interval. The admission governor's
+ * share scales the rate and cap while admitted fans' commands are slow.
  */
 export function startQueueTicker(options: QueueOptions): QueueTicker {
   const room = waitingRoomOf(options);
@@ -29,8 +30,9 @@ export function startQueueTicker(options: QueueOptions): QueueTicker {
         continue;
       }
       try {
-        const results = await room.tickActive();
-        metrics?.record(results);
+        const share = options.governor.share(Date.now());
+        const results = await room.tickActive(share);
+        metrics?.record(results, share);
         failures = 0;
         ticked = true;
       } catch (error) {

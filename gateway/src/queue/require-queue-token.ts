@@ -35,6 +35,7 @@ const RESERVATION_LOCATION = /\/reservations\/([A-Za-z0-9_-]{1,64})$/;
  * so, for a reservation that is no longer HELD (already paid, expired, cancelled), gets the
  * command API's answer instead: 409 `already-paid` or `reservation-not-held`. A 201 hold
  * remembers its reservation's concert; a 201 payment ends the session and frees the slot.
+ * How long each admitted command took feeds the admission governor.
  * Behind authentication, after the JSON body parser.
  */
 export function requireQueueToken(options: QueueOptions): RequestHandler {
@@ -48,6 +49,7 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
       next();
       return;
     }
+    const startedAt = performance.now();
     const token = req.headers['queue-token'];
     if (typeof token !== 'string' || token.trim() === '') throw queueTokenRequiredProblem();
     const { userId } = authOf(res);
@@ -86,6 +88,7 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
 
     const admittedConcert = concertId;
     res.once('finish', () => {
+      options.governor.observe(performance.now() - startedAt);
       if (res.statusCode !== 201) return;
       if (kind === 'hold') {
         const reservationId = reservationIdOf(res);

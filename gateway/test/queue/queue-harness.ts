@@ -19,6 +19,7 @@ import { startService, type ServiceProcess } from '@concert/infra/testing';
 import type { Express } from 'express';
 import knexFactory, { type Knex } from 'knex';
 import {
+  AdmissionGovernor,
   queueRouter,
   requireQueueToken,
   startQueueTicker,
@@ -81,6 +82,7 @@ export class QueueHarness {
       queryBaseUrl: () => queryUrl,
       logger,
       registry: this.registry,
+      governor: AdmissionGovernor.fromConfig(this.config),
     };
     this.ticker = startQueueTicker(options);
     const app = createApp({

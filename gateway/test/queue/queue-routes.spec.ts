@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { QueueTokens } from '@concert/infra';
+import { waitFor } from '@concert/infra/testing';
 import { problemOf, QueueHarness } from './queue-harness.js';
 
 describe('gateway: the waiting room over HTTP (queue entries and the queue-token check)', function () {
@@ -276,6 +277,8 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
         QUEUE_ADMIT_PER_SECOND: '1000',
         QUEUE_MAX_ADMITTED: '1',
         QUEUE_TICK_INTERVAL_MS: '50',
+        // Every hold is "slow" here: the admission governor must back off.
+        QUEUE_ADMISSION_TARGET_MS: '1',
       }).start();
       oneSlot = await room.givenConcertWithSchedule();
     });
@@ -324,6 +327,24 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
       // The slot is free again for the next spec.
       await room.call('POST', `/queue/entries/${String(reentered.body.entryId)}/leave`, { user: first });
       await room.call('POST', `/queue/entries/${secondEntry}/leave`, { user: second });
+    });
+
+    it("When admitted fans' holds take longer than QUEUE_ADMISSION_TARGET_MS, Then the gateway backs its admission off (queue_admission_share below 1)", async () => {
+      const share = async () => {
+        const line = (await room.registry.metrics()).split('\n').find((l) => l.startsWith('queue_admission_share '));
+        return Number(line?.split(' ')[1]);
+      };
+      expect(await share()).to.equal(1);
+      const fan = randomUUID();
+      const entryId = String((await enter(fan)).body.entryId);
+      const { queueToken } = await room.admitted(fan, entryId);
+      const hold = { scheduleId: oneSlot.scheduleId, seatIds: ['A-1'] };
+      for (let i = 0; i < 5; i++) {
+        const held = await room.call('POST', '/reservations', { user: fan, body: hold, queueToken });
+        expect(held.status).to.equal(201);
+      }
+      await waitFor('the governor to back off', async () => (await share()) < 1, 5_000, 100);
+      await room.call('POST', `/queue/entries/${entryId}/leave`, { user: fan });
     });
 
     it('When a fan waits, Then every answer says when to poll again (Retry-After, 1 to 30 s); an admitted entry carries none; a waiting fan who leaves is COMPLETED', async () => {

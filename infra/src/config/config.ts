@@ -112,6 +112,11 @@ const gateway = {
   QUEUE_TOKEN_SECRET: z.string().min(16).default(DEVELOPMENT_QUEUE_TOKEN_SECRET),
   /** How often each gateway advances the waiting rooms (expiries and admissions); any number of gateways may tick. */
   QUEUE_TICK_INTERVAL_MS: positiveInt.default(200),
+  /**
+   * Admission backs off (rate and cap, down to 5%) while more than 10% of admitted fans' holds
+   * and payments take longer than this, and recovers when they are fast again; 0 turns it off.
+   */
+  QUEUE_ADMISSION_TARGET_MS: z.coerce.number().int().min(0).default(2000),
   RATE_LIMIT_COMMANDS_PER_MINUTE: positiveInt.default(120),
   RATE_LIMIT_POLLS_PER_MINUTE: positiveInt.default(600),
   /** Per-IP budget = per-user budget x this (users behind one NAT share an IP); 0 turns per-IP limits off. */

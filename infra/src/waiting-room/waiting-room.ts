@@ -154,18 +154,24 @@ export class WaitingRoom {
     return owner;
   }
 
-  /** Expires ended windows and admits at the rate; safe to run from any number of instances at once. */
-  async tick(concertId: string): Promise<TickResult> {
+  /**
+   * Expires ended windows and admits at the rate; safe to run from any number of instances at
+   * once. `share` (0-1] scales the configured rate and cap down, e.g. while the write path is
+   * slow (the gateway's admission governor); at least one admission per second and one slot remain.
+   */
+  async tick(concertId: string, share = 1): Promise<TickResult> {
     const s = this.#settings;
+    const admitPerSecond = Math.max(1, s.admitPerSecond * share);
+    const maxAdmitted = Math.max(1, Math.floor(s.maxAdmitted * share));
     const reply = await this.#call(() =>
       this.#scripts.tick(
         keys.state(concertId),
         keys.admitted(concertId),
         keys.left(concertId),
-        s.admitPerSecond,
-        s.maxAdmitted,
+        admitPerSecond,
+        maxAdmitted,
         s.admissionWindowMs,
-        Math.max(1, s.admitPerSecond * s.maxBurstSeconds),
+        Math.max(1, admitPerSecond * s.maxBurstSeconds),
         s.rateTimeConstantMs,
         s.retentionMs,
       ),
@@ -178,14 +184,14 @@ export class WaitingRoom {
    * Ticks every active concert. A concert with nobody waiting or admitted leaves the active set;
    * it is ticked once more after leaving, so a user who entered meanwhile puts it back.
    */
-  async tickActive(): Promise<TickResult[]> {
+  async tickActive(share = 1): Promise<TickResult[]> {
     const concerts = await this.activeConcerts();
     return Promise.all(
       concerts.map(async (concertId) => {
-        const result = await this.tick(concertId);
+        const result = await this.tick(concertId, share);
         if (result.waiting > 0 || result.admitted > 0) return result;
         await this.#call(() => this.#redis.srem(keys.active(), concertId));
-        const again = await this.tick(concertId);
+        const again = await this.tick(concertId, share);
         if (again.waiting > 0 || again.admitted > 0) await this.#call(() => this.#redis.sadd(keys.active(), concertId));
         return again;
       }),

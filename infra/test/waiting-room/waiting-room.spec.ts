@@ -144,6 +144,18 @@ describe('Waiting room', () => {
     expect(await r.enter(concertId, 'user-1')).to.deep.equal(entry);
   });
 
+  it('Given a share below 1 (the gateway backing off), When ticks run, Then the cap and the rate shrink with it, and a full share restores them', async () => {
+    const r = room({ maxAdmitted: 10, admitPerSecond: 1000 });
+    const { concertId } = await given(20, r);
+    await sleep(20);
+    const backedOff = await r.tick(concertId, 0.3);
+    expect(backedOff).to.include({ admittedNow: 3, admitted: 3 });
+    await sleep(20);
+    expect(await r.tick(concertId, 0.3)).to.include({ admittedNow: 0, admitted: 3 });
+    await sleep(20);
+    expect(await r.tick(concertId, 1)).to.include({ admittedNow: 7, admitted: 10 });
+  });
+
   it('Given the cap is full, When an admitted user does not act within the window, Then they expire and the next user takes the slot', async () => {
     const r = room({ maxAdmitted: 2, admissionWindowMs: 1_000 });
     const { concertId, userIds } = await given(3, r);
