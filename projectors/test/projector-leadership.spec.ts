@@ -43,7 +43,7 @@ describe('Two projectors processes: one active consumer per projection (real NAT
     await createChargesTable(knex, table);
     tables.push(table);
     const base = chargesProjection(`test_leaders_${label}_${uniqueSuffix()}`, table);
-    return category === undefined ? base : { ...base, category };
+    return category === undefined ? base : { ...base, categories: [category] };
   }
 
   /** One "process": its own NATS connection and leader locks. */

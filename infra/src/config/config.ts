@@ -179,7 +179,7 @@ const queryApi = {
 const projectors = {
   // /health, /ready and /metrics of the projectors process (relay and projectors).
   PROJECTORS_PORT: port.default(8100),
-  PROJECTION_BATCH_SIZE: positiveInt.default(256),
+  PROJECTION_BATCH_SIZE: positiveInt.default(1024),
   /** Attempts before a projector parks an event it cannot apply and goes on. */
   PROJECTION_MAX_ATTEMPTS: positiveInt.default(5),
 };

@@ -28,10 +28,11 @@ export interface Projection {
   /** The event types it reads; others advance its checkpoint without being applied. */
   readonly handles: readonly DomainEventType[];
   /**
-   * The stream category of every event type it handles, when they all share one (`wallet`):
-   * its consumer then receives only that category's subjects instead of the whole feed.
+   * The stream categories of the event types it handles (`['wallet']`): it then receives only
+   * those categories' subjects instead of the whole feed, one consumer per category read in
+   * stream order. Absent: the whole feed.
    */
-  readonly category?: string;
+  readonly categories?: readonly string[];
   /** The tables it alone writes (rebuilds and comparisons use them). */
   readonly tables: readonly string[];
   /**

@@ -1,3 +1,4 @@
+import { concertStreamCategory, scheduleStreamCategory, seatStreamCategory } from '@concert/domain';
 import { PROJECTION_NAMES, cacheKeys, catalogCachePrefixes, type Projection } from '@concert/infra';
 import { applyCatalogBatch } from './catalog-batch.js';
 import type { ConcertRow } from './catalog-rows.js';
@@ -9,6 +10,7 @@ import { eventTime } from './event-time.js';
 export const catalogProjection: Projection = {
   name: PROJECTION_NAMES.catalog,
   version: 1,
+  categories: [concertStreamCategory, scheduleStreamCategory, seatStreamCategory],
   handles: ['ConcertCreated', 'SalesOpened', 'ScheduleAdded', 'SeatHeld', 'SeatReleased', 'SeatSold'],
   tables: ['rm_concerts', 'rm_schedules', 'rm_seats'],
   cachePrefixes: catalogCachePrefixes,

@@ -35,7 +35,7 @@ async function move(
 export const paymentsProjection: Projection = {
   name: PROJECTION_NAMES.payments,
   version: 1,
-  category: paymentStreamCategory,
+  categories: [paymentStreamCategory],
   handles: ['PaymentRequested', 'PaymentCompleted', 'PaymentFailed', 'PaymentRefunded'],
   tables: ['rm_payments'],
   applyBatch: applyPaymentsBatch,

@@ -35,7 +35,7 @@ async function finish(
 export const reservationsProjection: Projection = {
   name: PROJECTION_NAMES.reservations,
   version: 1,
-  category: reservationStreamCategory,
+  categories: [reservationStreamCategory],
   handles: ['ReservationHeld', 'ReservationConfirmed', 'ReservationCancelled', 'ReservationExpired'],
   tables: ['rm_reservations'],
   applyBatch: applyReservationsBatch,

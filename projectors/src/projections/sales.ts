@@ -1,3 +1,4 @@
+import { reservationStreamCategory, scheduleStreamCategory } from '@concert/domain';
 import { PROJECTION_NAMES, type Projection } from '@concert/infra';
 import { eventTime, minuteOf } from './event-time.js';
 import { applySalesBatch } from './sales-batch.js';
@@ -24,6 +25,7 @@ export interface SalesByMinuteRow {
 export const salesProjection: Projection = {
   name: PROJECTION_NAMES.sales,
   version: 1,
+  categories: [scheduleStreamCategory, reservationStreamCategory],
   handles: ['ScheduleAdded', 'ReservationConfirmed'],
   tables: ['rm_sales_by_schedule', 'rm_sales_by_minute'],
   applyBatch: applySalesBatch,

@@ -1,3 +1,4 @@
+import { concertStreamCategory, reservationStreamCategory, scheduleStreamCategory } from '@concert/domain';
 import { PROJECTION_NAMES, type Projection } from '@concert/infra';
 import { eventTime, minuteOf } from './event-time.js';
 import { applyStatisticsBatch } from './statistics-batch.js';
@@ -18,6 +19,7 @@ import { endReservation, recordHold } from './statistics-reservations.js';
 export const statisticsProjection: Projection = {
   name: PROJECTION_NAMES.statistics,
   version: 1,
+  categories: [concertStreamCategory, scheduleStreamCategory, reservationStreamCategory],
   handles: [
     'ConcertCreated',
     'ScheduleAdded',

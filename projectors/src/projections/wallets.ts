@@ -13,7 +13,7 @@ export interface WalletRow {
 export const walletsProjection: Projection = {
   name: PROJECTION_NAMES.wallets,
   version: 1,
-  category: walletStreamCategory,
+  categories: [walletStreamCategory],
   handles: ['WalletCharged', 'WalletDebited', 'WalletCredited'],
   tables: ['rm_wallets'],
   applyBatch: applyWalletsBatch,

@@ -10,6 +10,15 @@ import {
   type NatsConnection,
 } from '@concert/infra';
 import type { Checkpoint } from './checkpoint-store.js';
+import { MergedMessages, type FeedMessages } from './merged-messages.js';
+
+/** One durable consumer of the projection and the subjects it takes. */
+export interface FeedConsumer {
+  /** `proj_<name>`, or `proj_<name>_<category>` for one of several. */
+  durable: string;
+  /** `<prefix>.>` (the whole stream) or `<prefix>.<category>.>` (categorySubject). */
+  filterSubject: string;
+}
 
 export interface ProjectionFeedOptions {
   nc: NatsConnection;
@@ -17,11 +26,13 @@ export interface ProjectionFeedOptions {
   jsm: JetStreamManager;
   stream: string;
   subjectPrefix: string;
-  /** The projection's durable consumer (`proj_<name>`). */
-  durable: string;
-  /** `<prefix>.>` (the whole stream) or `<prefix>.<category>.>` (categorySubject). */
-  filterSubject: string;
-  /** Whether the filter takes every message of the stream (then stream sequences have no gaps). */
+  /**
+   * The projection's durable consumers, one per subject filter (nats-server 2.9 takes one filter
+   * per consumer): the whole stream, one category, or one per category read as one feed in
+   * stream order (merged-messages.ts).
+   */
+  consumers: readonly FeedConsumer[];
+  /** Whether the one filter takes every message of the stream (then stream sequences have no gaps). */
   wholeStream: boolean;
   /** Messages per pull; also what the client buffers at most beyond what is being applied. */
   batchSize: number;
@@ -29,19 +40,19 @@ export interface ProjectionFeedOptions {
   ackWaitMs: number;
 }
 
-/** One run of the consumer: its messages and the delivery sequence the first one must carry. */
+/** One run of the consumers: their messages and the delivery sequence each one's first must carry. */
 export interface FeedSession {
-  messages: ConsumerMessages;
-  /** The consumer's delivery sequence expected next: a jump means a delivery was lost in transit. */
-  nextDelivery: number;
+  messages: FeedMessages;
+  /** Per consumer (by durable name), its delivery sequence expected next: a jump means a delivery was lost in transit. */
+  nextDelivery: Map<string, number>;
 }
 
 /**
- * The JetStream side of one projection: a durable pull consumer read with `consume()`, whose
+ * The JetStream side of one projection: durable pull consumers read with `consume()`, whose
  * pull requests stay open across batches (none ends while a batch is applied, so no message
  * goes to a request the client gave up on). The server hands out at most `4 x batchSize`
  * unacknowledged messages (`max_ack_pending`): the bound of the client's buffer. Acks are
- * cumulative (ack policy `all`), one per committed batch.
+ * cumulative (ack policy `all`), one per consumer and committed batch.
  */
 export class ProjectionFeed {
   constructor(private readonly options: ProjectionFeedOptions) {}
@@ -59,7 +70,27 @@ export class ProjectionFeed {
    * the old ones after ack_wait.)
    */
   async open(checkpoint: Checkpoint): Promise<FeedSession> {
-    const { js, jsm, stream, durable } = this.options;
+    const opened = await Promise.all(this.options.consumers.map((consumer) => this.openConsumer(consumer, checkpoint)));
+    const { nc, jsm, stream } = this.options;
+    const messages = new MergedMessages(
+      opened.map(({ messages, durable, nextDelivery }) => ({
+        messages,
+        delivered: nextDelivery - 1,
+        async drainedThrough() {
+          const info = await jsm.consumers.info(stream, durable);
+          return info.num_pending === 0 ? info.delivered.consumer_seq : undefined;
+        },
+      })),
+      nc.closed(),
+    );
+    return { messages, nextDelivery: new Map(opened.map(({ durable, nextDelivery }) => [durable, nextDelivery])) };
+  }
+
+  private async openConsumer(
+    { durable, filterSubject }: FeedConsumer,
+    checkpoint: Checkpoint,
+  ): Promise<{ durable: string; messages: ConsumerMessages; nextDelivery: number }> {
+    const { js, jsm, stream } = this.options;
     const existing = await consumerInfo(jsm, stream, durable);
     // No consumer (first start, or the stream itself was recreated): from the stream's start,
     // where the continuity check skips what the checkpoint has and holds back a stream whose
@@ -68,7 +99,7 @@ export class ProjectionFeed {
     const wanted: DurableConsumerOptions = {
       stream,
       durable,
-      filterSubject: this.options.filterSubject,
+      filterSubject,
       maxAckPending: this.options.batchSize * 4,
       ackWaitMs: this.options.ackWaitMs,
       ackPolicy: 'all',
@@ -85,7 +116,7 @@ export class ProjectionFeed {
     const info = inSync ? await ensureDurableConsumer(jsm, wanted) : await resetDurableConsumer(jsm, wanted);
     const consumer = await js.consumers.get(stream, durable);
     const messages = await consumer.consume({ max_messages: this.options.batchSize });
-    return { messages, nextDelivery: info.delivered.consumer_seq + 1 };
+    return { durable, messages, nextDelivery: info.delivered.consumer_seq + 1 };
   }
 
   /** Resolves once the server has processed everything sent so far (a stopped consume's unsubscribe). */
@@ -101,17 +132,20 @@ export class ProjectionFeed {
    * event, and a consistency token of a later event elsewhere would wait for it in vain.
    */
   async passedTail(): Promise<Checkpoint | undefined> {
-    const { jsm, stream, durable } = this.options;
+    const { jsm, stream } = this.options;
     const tail = await readStreamTail(jsm, stream, this.options.subjectPrefix);
     if (!tail.last) return undefined;
-    const info = await jsm.consumers.info(stream, durable);
-    if (info.num_pending > 0 || info.num_ack_pending > 0) return undefined;
+    for (const { durable } of this.options.consumers) {
+      const info = await jsm.consumers.info(stream, durable);
+      if (info.num_pending > 0 || info.num_ack_pending > 0) return undefined;
+    }
     return { position: tail.last.event.position, streamSequence: tail.last.sequence };
   }
 
   /** Messages not yet acked by this projection: its lag. */
   async pending(): Promise<number> {
-    const info = await this.options.jsm.consumers.info(this.options.stream, this.options.durable);
-    return info.num_pending + info.num_ack_pending;
+    const { jsm, stream } = this.options;
+    const infos = await Promise.all(this.options.consumers.map(({ durable }) => jsm.consumers.info(stream, durable)));
+    return infos.reduce((sum, info) => sum + info.num_pending + info.num_ack_pending, 0);
   }
 }

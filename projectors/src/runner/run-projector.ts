@@ -106,8 +106,8 @@ class ProjectorRunner implements RunningProjector {
   private giveBack: JsMsg[] = [];
   /** The checkpoint's stream sequence when the session opened: messages up to it are redeliveries. */
   private replayUpTo = 0;
-  /** Delivery sequence the next message must carry (a filtered consumer's loss check). */
-  private nextDelivery = 0;
+  /** Per consumer, the delivery sequence its next message must carry (a filtered consumer's loss check). */
+  private nextDelivery = new Map<string, number>();
   private readonly stopController = new AbortController();
 
   constructor(private readonly options: RunProjectorOptions) {
@@ -209,9 +209,8 @@ class ProjectorRunner implements RunningProjector {
           continue;
         }
         batch.push(message);
-        // Received minus yielded: the messages buffered behind this one (getPending() also
-        // counts the iterator's queued pull requests).
-        if (messages.getReceived() - messages.getProcessed() <= 0 || batch.length >= this.options.batchSize) {
+        // Nothing buffered behind this one: apply what has come.
+        if (messages.buffered() <= 0 || batch.length >= this.options.batchSize) {
           this.busy = true;
           try {
             await this.process(batch);
@@ -280,20 +279,22 @@ class ProjectorRunner implements RunningProjector {
 
   /**
    * A filtered consumer cannot tell a missing message by stream sequence, but every delivery
-   * carries the consumer's own sequence, one more than the previous: a jump means deliveries
+   * carries its consumer's own sequence, one more than the previous: a jump means deliveries
    * were lost in transit (say, in a reconnect). The messages before it are applied; the
    * session then resyncs, and the consumer is recreated at the checkpoint.
    */
   private untilLostDelivery(batch: JsMsg[]): JsMsg[] {
     for (const [i, message] of batch.entries()) {
-      if (message.info.deliverySequence !== this.nextDelivery) {
+      const { consumer, deliverySequence } = message.info;
+      const expected = this.nextDelivery.get(consumer);
+      if (deliverySequence !== expected) {
         this.logger.warn(
-          { expected: this.nextDelivery, got: message.info.deliverySequence },
+          { consumer, expected, got: deliverySequence },
           'deliveries lost in transit, resuming from the checkpoint',
         );
         return batch.slice(0, i);
       }
-      this.nextDelivery += 1;
+      this.nextDelivery.set(consumer, deliverySequence + 1);
     }
     return batch;
   }
@@ -410,8 +411,10 @@ class ProjectorRunner implements RunningProjector {
       this.metrics.events.inc({ projection: this.projection, outcome });
       if (outcome !== 'deferred') taken = i + 1;
     }
-    // Ack policy `all`: acking the last message taken acks every one before it.
-    if (taken > 0) settle(messages[taken - 1]!, 'ack');
+    // Ack policy `all`: acking the last message taken of each consumer acks every one before it.
+    const lastOfConsumer = new Map<string, JsMsg>();
+    for (let i = 0; i < taken; i++) lastOfConsumer.set(messages[i]!.info.consumer, messages[i]!);
+    for (const message of lastOfConsumer.values()) settle(message, 'ack');
     if (taken < messages.length) {
       this.logger.warn(
         {

@@ -11,7 +11,7 @@ import {
 } from '@concert/infra';
 import type { Knex } from 'knex';
 import { LeaderElection } from '../leadership/leader-election.js';
-import { ProjectionFeed } from './projection-feed.js';
+import { ProjectionFeed, type FeedConsumer } from './projection-feed.js';
 import { runProjector, type RunningProjector } from './run-projector.js';
 
 export interface StartProjectorsOptions {
@@ -49,18 +49,35 @@ export interface StartProjectorsOptions {
 const DEFAULT_ACK_WAIT_MS = 5_000;
 const DURABLE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** The durable consumer of a projection. */
-export function durableName(projection: Projection): string {
-  const name = `proj_${projection.name}`;
+/** The durable consumer of a projection, or of one of its categories when it reads several. */
+export function durableName(projection: Projection, category?: string): string {
+  const name = category === undefined ? `proj_${projection.name}` : `proj_${projection.name}_${category}`;
   if (!DURABLE_NAME.test(name)) throw new RangeError(`projection name "${projection.name}" cannot name a consumer`);
   return name;
 }
 
 /**
- * One durable pull consumer and one projector per projection. A projection whose events all
- * come from one stream category (`Projection.category`) gets only that category's subjects;
- * the others see the whole stream (`<prefix>.>`): the types they do not read only move their
- * checkpoint, and their stream sequences have no gaps to check against.
+ * A projection's consumers: the whole stream without categories; one filtered consumer for one
+ * category (`proj_<name>`); one per category (`proj_<name>_<category>`) for several, read as
+ * one feed in stream order.
+ */
+export function feedConsumers(projection: Projection, subjectPrefix: string): FeedConsumer[] {
+  const { categories } = projection;
+  if (categories === undefined || categories.length === 0)
+    return [{ durable: durableName(projection), filterSubject: allEventsSubject(subjectPrefix) }];
+  if (categories.length === 1)
+    return [{ durable: durableName(projection), filterSubject: categorySubject(subjectPrefix, categories[0]!) }];
+  return categories.map((category) => ({
+    durable: durableName(projection, category),
+    filterSubject: categorySubject(subjectPrefix, category),
+  }));
+}
+
+/**
+ * One projector per projection, with its consumers (feedConsumers). A projection that names
+ * the stream categories of its events (`Projection.categories`) gets only those categories'
+ * subjects; the others see the whole stream (`<prefix>.>`): the types they do not read only
+ * move their checkpoint, and their stream sequences have no gaps to check against.
  */
 export async function startProjectors(options: StartProjectorsOptions): Promise<RunningProjector[]> {
   return options.projections.map((projection) => {
@@ -70,11 +87,8 @@ export async function startProjectors(options: StartProjectorsOptions): Promise<
       jsm: options.jsm,
       stream: options.stream,
       subjectPrefix: options.subjectPrefix,
-      durable: durableName(projection),
-      filterSubject: projection.category
-        ? categorySubject(options.subjectPrefix, projection.category)
-        : allEventsSubject(options.subjectPrefix),
-      wholeStream: projection.category === undefined,
+      consumers: feedConsumers(projection, options.subjectPrefix),
+      wholeStream: !projection.categories?.length,
       batchSize: options.batchSize,
       ackWaitMs: options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS,
     });

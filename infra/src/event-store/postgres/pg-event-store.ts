@@ -98,13 +98,16 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * One batch of the group commit. A unit alone goes through es_append / es_append_many as
-   * before; several share one es_append_batch transaction, where a conflict leaves out only its
-   * own unit. If the batch fails as a whole (a duplicate event id, say), each unit is tried alone
-   * so that the error reaches only the unit that caused it.
+   * One batch of the group commit. A single-stream append alone goes through es_append as
+   * before; several units, or one multi-stream unit, go through one es_append_batch transaction,
+   * where a conflict leaves out only its own unit. If the batch fails as a whole (a duplicate
+   * event id, say), each unit is tried alone (es_append / es_append_many) so that the error
+   * reaches only the unit that caused it. es_append_batch writes the streams of a unit with one
+   * probe and one insert where es_append_many calls es_append once per stream: for the expiry
+   * saga's 128 streams a unit, 8-42 ms against 18-94 ms (alternated, on a loaded machine).
    */
   private async commitUnits(units: readonly AppendUnit[]): Promise<Array<Settled<AppendResult[]>>> {
-    if (units.length === 1) return [await settle(this.commitAlone(units[0]!))];
+    if (units.length === 1 && !units[0]!.many) return [await settle(this.commitAlone(units[0]!))];
     let rows: Array<{
       out_ok: boolean;
       out_current: string | null;

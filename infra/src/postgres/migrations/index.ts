@@ -7,6 +7,7 @@ import * as statistics from './005-statistics.js';
 import * as appendGenericPlans from './006-es-append-generic-plans.js';
 import * as appendBatch from './007-es-append-batch.js';
 import * as deadlineFeedCheckpoints from './009-deadline-feed-checkpoints.js';
+import * as holdDeadlinesClaimIndex from './010-hold-deadlines-claim-index.js';
 
 export interface Migration {
   name: string;
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   appendGenericPlans,
   appendBatch,
   deadlineFeedCheckpoints,
+  holdDeadlinesClaimIndex,
 ];
