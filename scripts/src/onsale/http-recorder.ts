@@ -20,7 +20,8 @@ export interface Answer {
 }
 
 /**
- * Sends requests to the gateway through one keep-alive pool, at most `concurrency` in flight,
+ * Sends requests to the gateway through one keep-alive pool, at most `concurrency` in flight
+ * (an admitted fan's requests ahead of entries and polls when they wait for a connection),
  * and records each one's stage, latency and answer.
  */
 export class HttpRecorder {
@@ -28,7 +29,8 @@ export class HttpRecorder {
   readonly #agent: Agent;
   readonly #startedAt = performance.now();
   #inFlight = 0;
-  readonly #waiting: (() => void)[] = [];
+  /** Waiting for a connection: an admitted fan's requests first, then entries and polls. */
+  readonly #waiting = { first: [] as (() => void)[], then: [] as (() => void)[] };
 
   constructor(
     readonly baseUrl: string,
@@ -51,7 +53,10 @@ export class HttpRecorder {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<Answer> {
-    if (this.#inFlight >= this.concurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    // Each real fan has a connection of their own: an admitted fan's hold or payment must not
+    // wait behind the crowd's polls in this one pool (its hold would expire meanwhile).
+    const line = stage === 'poll' || stage === 'enter' ? this.#waiting.then : this.#waiting.first;
+    if (this.#inFlight >= this.concurrency) await new Promise<void>((resolve) => line.push(resolve));
     this.#inFlight += 1;
     const t0 = performance.now();
     let answer: Answer;
@@ -88,7 +93,7 @@ export class HttpRecorder {
       answer = { status: 0, label: name, body: {}, retryAfterS: undefined };
     } finally {
       this.#inFlight -= 1;
-      this.#waiting.shift()?.();
+      (this.#waiting.first.shift() ?? this.#waiting.then.shift())?.();
     }
     this.records.push({ stage, endS: this.now(), ms: performance.now() - t0, label: answer.label });
     return answer;
