@@ -72,7 +72,7 @@ export function queueRouter(options: QueueOptions): Router {
 }
 
 /** The longest a waiting fan is asked to wait between two polls. */
-export const MAX_POLL_SECONDS = 30;
+const MAX_POLL_SECONDS = 30;
 
 /**
  * When a waiting fan should poll again: half the estimated wait, at least 1 s and at most
@@ -80,7 +80,7 @@ export const MAX_POLL_SECONDS = 30;
  * crowd far back polls rarely, so the poll rate grows with the admission rate, not with the
  * length of the line.
  */
-export function pollAfterSeconds(estimatedWaitSeconds: number): number {
+function pollAfterSeconds(estimatedWaitSeconds: number): number {
   return Math.min(MAX_POLL_SECONDS, Math.max(1, Math.ceil(estimatedWaitSeconds / 2)));
 }
 
