@@ -95,15 +95,49 @@ export class RowBatch<Row extends object> {
 }
 
 /**
+ * Bindings per round trip of writeTogether, in characters (about bytes: the JSON is ASCII but for
+ * names). The pg driver copies a statement's parameters into one growing buffer before sending
+ * it, so the first batch of a rebuild (every seat row of every schedule) sent as one statement
+ * of ~25 MB cost ~80 MB of buffers at once.
+ */
+const BINDING_CHARS_PER_ROUND_TRIP = 4 * 1024 * 1024;
+
+/**
  * Runs statements as one, in one round trip: all but the last as data-modifying WITH queries of
  * the last, whose rows it returns. Only for statements that write no row another of them reads
  * or writes (they all see the snapshot from before any of them): a batch's upserts of different
- * tables, or of different rows of one.
+ * tables, or of different rows of one. Statements whose bindings exceed a few MB in all go in
+ * several such round trips, in order (the same rows either way), the last one returning the rows.
  */
 export async function writeTogether<Row = unknown>(
   trx: Knex.Transaction,
   statements: readonly Statement[],
 ): Promise<Row[]> {
+  let rows: Row[] = [];
+  for (const group of roundTrips(statements)) rows = await runAsOne<Row>(trx, group);
+  return rows;
+}
+
+/** Consecutive statements grouped so that each group's bindings stay within the budget (a larger statement goes alone). */
+function roundTrips(statements: readonly Statement[]): Statement[][] {
+  const groups: Statement[][] = [];
+  let group: Statement[] = [];
+  let chars = 0;
+  for (const statement of statements) {
+    const size = statement.bindings.reduce((sum, b) => sum + b.length, 0);
+    if (group.length > 0 && chars + size > BINDING_CHARS_PER_ROUND_TRIP) {
+      groups.push(group);
+      group = [];
+      chars = 0;
+    }
+    group.push(statement);
+    chars += size;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+async function runAsOne<Row>(trx: Knex.Transaction, statements: readonly Statement[]): Promise<Row[]> {
   const last = statements.at(-1);
   if (!last) return [];
   const earlier = statements.slice(0, -1);
