@@ -98,9 +98,11 @@ async function rebuildInChild(
     { DATABASE_URL: databaseUrl },
     (text) => process.stdout.write(`  | ${text.trimEnd().replace(/\n/g, '\n  | ')}\n`),
     // As `npm run projections` runs it: without a cap V8 lets garbage grow to ~500 MB on a
-    // million events, though what a rebuild keeps alive fits in well under 200 MB.
+    // million events, though what a rebuild keeps alive fits in well under 200 MB. A larger
+    // young generation (32 MB semi-spaces, 16 by default) spends less CPU on scavenges.
     [
       '--max-old-space-size=256',
+      '--max-semi-space-size=32',
       ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []),
     ],
   );
