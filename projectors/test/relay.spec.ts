@@ -71,8 +71,18 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
     );
   }
 
-  async function feed(): Promise<RecordedEvent[]> {
-    return store.readAll({ after: head, maxCount: 100_000, filter: { categories: [category] } });
+  /**
+   * The test's events in feed order, once all `count` are readable. An append has returned when
+   * its transaction committed, but the feed reads only below the oldest transaction still open
+   * on the server (the xid8 rule, any database's): under load, the last ones show a moment later.
+   */
+  async function feed(count: number): Promise<RecordedEvent[]> {
+    let events: RecordedEvent[] = [];
+    await waitFor(`${count} events readable in the feed`, async () => {
+      events = await store.readAll({ after: head, maxCount: 100_000, filter: { categories: [category] } });
+      return events.length >= count;
+    });
+    return events;
   }
 
   async function untilStreamHolds(count: number): Promise<void> {
@@ -86,7 +96,7 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
     await append(4, 25, 'before');
     const relay = startRelay();
     await append(4, 50, 'live');
-    const expected = await feed();
+    const expected = await feed(300);
     expect(expected).to.have.length(300);
     await untilStreamHolds(expected.length);
     await waitFor('caught up', () => relay.status.caughtUp);
@@ -113,7 +123,7 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
       .update({ commit_position: head.commit.toString(), prepare_position: head.prepare.toString() });
     await append(2, 30, 'two');
     startRelay();
-    const expected = await feed();
+    const expected = await feed(120);
     await untilStreamHolds(expected.length);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await streamEvents(nats.jsm, nats.stream)).map((e) => e.id)).to.deep.equal(expected.map((e) => e.id));
