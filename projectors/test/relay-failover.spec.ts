@@ -29,7 +29,7 @@ describe('Relay failover: one leader by PostgreSQL advisory lock (real PostgreSQ
     for (const id of ['a', 'b']) {
       const relay = new Relay({
         eventStore: store,
-        js: nats.js,
+        nc: nats.nc,
         jsm: nats.jsm,
         knex,
         lockConnectionString: databaseUrl(),

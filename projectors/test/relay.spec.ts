@@ -44,7 +44,7 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
   function startRelay(overrides: Partial<RelayOptions> = {}): Relay {
     const relay = new Relay({
       eventStore: store,
-      js: nats.js,
+      nc: nats.nc,
       jsm: nats.jsm,
       knex,
       lockConnectionString: databaseUrl(),
@@ -162,13 +162,17 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
   });
 
   async function publishAll(events: readonly RecordedEvent[], lastSequence: number): Promise<void> {
-    const publisher = new FencedPublisher(nats.js, {
+    const publisher = new FencedPublisher(nats.nc, {
       subjectPrefix: nats.subjectPrefix,
       lastSequence,
       maxInFlight: 32,
       onAcked: () => undefined,
     });
-    for (const event of events) await publisher.publish(event);
-    await publisher.drain();
+    try {
+      for (const event of events) await publisher.publish(event);
+      await publisher.drain();
+    } finally {
+      publisher.abandon(new Error('done'));
+    }
   }
 });
