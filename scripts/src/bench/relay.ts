@@ -19,14 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Relay } from '@concert/projectors';
-import {
-  PostgresEventStore,
-  Registry,
-  connectNats,
-  createLogger,
-  ensureEventStream,
-  loadConfig,
-} from '@concert/infra';
+import { PostgresEventStore, Registry, connectNats, createLogger, ensureEventStream, loadConfig } from '@concert/infra';
 import knexFactory from 'knex';
 import { bulkFillEvents } from './bulk-fill-events.js';
 import { cpuProfileByPackage } from './cpu-profile-by-package.js';
@@ -105,7 +98,11 @@ try {
         ['events relayed', formatNumber(fill.events), ''],
         ['seconds (relay start -> all in the stream)', formatNumber(seconds, 2), ''],
         ['relay events/s', formatNumber(fill.events / seconds), `>= ${formatNumber(TARGET_EVENTS_PER_SECOND)}`],
-        ['CPU of this process (% core)', formatNumber(((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100, 0), ''],
+        [
+          'CPU of this process (% core)',
+          formatNumber(((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100, 0),
+          '',
+        ],
         ['load average (1 min)', os.loadavg()[0]!.toFixed(2), ''],
       ],
     ),
