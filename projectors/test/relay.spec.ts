@@ -161,6 +161,41 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
     expect((await nats.jsm.streams.info(nats.stream)).state.messages).to.equal(before);
   });
 
+  it('When no stream takes the subject, or the server never answers, Then the publisher fails instead of waiting, and acks nothing', async () => {
+    const acked: string[] = [];
+    const refused = new FencedPublisher(nats.nc, {
+      subjectPrefix: `${nats.subjectPrefix}_none`,
+      lastSequence: 0,
+      maxInFlight: 8,
+      onAcked: (event) => acked.push(event.id),
+    });
+    await refused.publish(recordedCharge(1, 'nowhere'));
+    const failure = await refused.drain().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).to.be.instanceOf(Error).and.not.to.be.instanceOf(FencedOut);
+    expect((failure as Error).message).to.match(/503|no responders/);
+
+    // A subject someone answers but never with an ack: the oldest publish times out.
+    const silent = nats.nc.subscribe(`${nats.subjectPrefix}_silent.>`, { callback: () => undefined });
+    const unanswered = new FencedPublisher(nats.nc, {
+      subjectPrefix: `${nats.subjectPrefix}_silent`,
+      lastSequence: 0,
+      maxInFlight: 8,
+      publishTimeoutMs: 100,
+      onAcked: (event) => acked.push(event.id),
+    });
+    await unanswered.publish(recordedCharge(2, 'nowhere'));
+    const timedOut = await unanswered.drain().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    silent.unsubscribe();
+    expect((timedOut as Error | undefined)?.message).to.match(/no ack .* within 100 ms/);
+    expect(acked).to.deep.equal([]);
+  });
+
   async function publishAll(events: readonly RecordedEvent[], lastSequence: number): Promise<void> {
     const publisher = new FencedPublisher(nats.nc, {
       subjectPrefix: nats.subjectPrefix,
