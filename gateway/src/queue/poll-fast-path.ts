@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { Counter } from 'prom-client';
 import {
   beginRequest,
   bearerTokenOf,
@@ -63,6 +64,9 @@ export function pollFastPath(options: PollFastPathOptions): RequestListener {
   const tokens = queueTokensOf(queue);
   const spendsOf = rateSpendsOf(options.rateLimit);
   const histogram = httpDurationHistogram(options.registry);
+  const polls = fastPathCounter(options.registry);
+  const answered = polls.labels('answered');
+  const handedOver = polls.labels('handed_over');
 
   async function answer(
     req: IncomingMessage,
@@ -86,9 +90,11 @@ export function pollFastPath(options: PollFastPathOptions): RequestListener {
     if (!allowed || entry === undefined || entry.entryId !== entryId) {
       // A refusal, or Redis failed: the express path decides and renders it.
       if (spent !== undefined) markBudgetsSpent(req, spent);
+      handedOver.inc();
       app(req, res);
       return;
     }
+    answered.inc();
     const stop = histogram.startTimer();
     res.once('finish', () => {
       stop({ method: req.method, route: POLL_ROUTE, status_code: String(res.statusCode) });
@@ -143,6 +149,18 @@ function pollOf(req: IncomingMessage, verifier: JwtVerifier): AuthClaims | undef
   } catch {
     return undefined;
   }
+}
+
+function fastPathCounter(registry: Registry): Counter<'outcome'> {
+  const name = 'gateway_poll_fast_path_total';
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Counter) return existing as Counter<'outcome'>;
+  return new Counter({
+    name,
+    help: 'Status polls the fast path answered itself, or handed to express after spending the budgets (a refusal)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
 }
 
 /** The value, or undefined when the promise rejects (never an unhandled rejection). */
