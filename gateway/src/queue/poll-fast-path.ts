@@ -10,7 +10,6 @@ import {
   type JwtVerifier,
   type Logger,
   type QueueEntry,
-  type RateDecision,
   type Registry,
   type RequestLogPolicy,
 } from '@concert/infra';
