@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { cacheKeys } from '@concert/infra';
+import { encodeEntry, newEntry } from '../src/reading/cached-entry.js';
 import { QueryApiHarness } from './query-api-harness.js';
 import { givenConcert, givenSchedule, givenSeats } from './read-model-rows.js';
 
@@ -37,6 +38,37 @@ describe('query API: the Redis cache in front of the catalog', () => {
     const after = await api.get<{ status: string }[]>(`/schedules/${scheduleId}/seats`, { user });
 
     expect(after.body[0]?.status).to.equal('HELD');
+  });
+
+  it('When another instance replaced the entry, Then the next read serves the new entry, not the copy this process kept', async () => {
+    const scheduleId = await givenSchedule(api.writer, await givenConcert(api.writer), {
+      startsAt: '2030-08-04T19:00:00Z',
+    });
+    await givenSeats(api.writer, scheduleId, [{ seatId: 'A-1' }]);
+    const key = cacheKeys.scheduleSeats(scheduleId);
+    await api.get(`/schedules/${scheduleId}/seats`, { user });
+    const kept = await api.get<{ status: string }[]>(`/schedules/${scheduleId}/seats`, { user });
+    expect(kept.body[0]?.status).to.equal('AVAILABLE');
+
+    const replaced = [{ seatId: 'A-1', grade: 'R', price: 1, status: 'SOLD' }];
+    await api.redis.set(key, encodeEntry(newEntry({ commit: 9n, prepare: 9n }, JSON.stringify(replaced))));
+    const after = await api.get<unknown[]>(`/schedules/${scheduleId}/seats`, { user });
+
+    expect(after.body).to.deep.equal(replaced);
+  });
+
+  it('When the seat map is served from the cache, Then it is the JSON a fresh read gives, with the same ETag', async () => {
+    const scheduleId = await givenSchedule(api.writer, await givenConcert(api.writer), {
+      startsAt: '2030-08-05T19:00:00Z',
+    });
+    await givenSeats(api.writer, scheduleId, [{ seatId: 'A-10' }, { seatId: 'A-2' }]);
+    const fresh = await api.get<unknown[]>(`/schedules/${scheduleId}/seats`, { user });
+    const cached = await api.get<unknown[]>(`/schedules/${scheduleId}/seats`, { user });
+
+    expect(cached.body).to.deep.equal(fresh.body);
+    expect(cached.headers.get('content-type')).to.equal('application/json; charset=utf-8');
+    const etag = cached.headers.get('etag');
+    expect(etag).to.be.a('string').and.equal(fresh.headers.get('etag'));
   });
 
   it('When the dates of a concert are cached, Then both the available and the ?all=true view come from the one key', async () => {

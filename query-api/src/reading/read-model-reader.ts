@@ -1,9 +1,10 @@
-import type { GlobalPosition } from '@concert/infra';
+import { START, type GlobalPosition } from '@concert/infra';
 import type { Knex } from 'knex';
 import { CatchUpWait } from '../consistency/catch-up-wait.js';
 import { lowestCheckpoint, projectionsBehind, readCheckpoints, type Checkpoints } from '../consistency/checkpoints.js';
 import type { ProjectionName } from '../projections.js';
 import type { QueryMetrics } from '../query-metrics.js';
+import { newEntry, type CachedEntry } from './cached-entry.js';
 import type { CacheRef, QueryCache } from './query-cache.js';
 import { SingleFlight } from './single-flight.js';
 
@@ -16,6 +17,13 @@ export interface ReadSpec<T> {
   cache?: CacheRef;
   /** Reads the value from the read database; undefined means "not found" and is never cached. */
   load(db: Knex): PromiseLike<T | undefined>;
+}
+
+/** A value as loaded, or as the cache entry holding its JSON text. */
+type Found<T> = { value: T } | { entry: CachedEntry };
+
+function valueOf<T>(value: T | undefined): Found<T> | undefined {
+  return value === undefined ? undefined : { value };
 }
 
 interface Snapshot<T> {
@@ -41,19 +49,37 @@ export class ReadModelReader {
   ) {}
 
   async read<T>(spec: ReadSpec<T>): Promise<T | undefined> {
-    return spec.token === undefined ? this.readEventually(spec) : this.readAtLeast(spec, spec.token);
+    const found = await this.find(spec);
+    if (found === undefined || 'value' in found) return found?.value;
+    // The entry was written by this code from a `load` of the same spec (its version guards shape changes).
+    return JSON.parse(found.entry.body.toString()) as T;
   }
 
-  private async readEventually<T>(spec: ReadSpec<T>): Promise<T | undefined> {
-    if (spec.cache === undefined) return spec.load(this.db);
+  /**
+   * `read` for a value that is sent as it is: its JSON text, serialised once per cache entry
+   * (a hit sends the bytes Redis, or this process's copy of them, holds).
+   */
+  async readJson(spec: ReadSpec<unknown> & { cache: CacheRef }): Promise<CachedEntry | undefined> {
+    const found = await this.find(spec);
+    if (found === undefined || 'entry' in found) return found?.entry;
+    return newEntry(START, JSON.stringify(found.value));
+  }
+
+  private find<T>(spec: ReadSpec<T>): Promise<Found<T> | undefined> {
+    return spec.token === undefined ? this.findEventually(spec) : this.findAtLeast(spec, spec.token);
+  }
+
+  private async findEventually<T>(spec: ReadSpec<T>): Promise<Found<T> | undefined> {
+    if (spec.cache === undefined) return valueOf(await spec.load(this.db));
     const hit = await this.cache.get(spec.cache);
-    // The entry was written by this code from a `load` of the same spec (ENTRY_VERSION guards shape changes).
-    if (hit) return hit.value as T;
+    if (hit) return { entry: hit };
     const { cache } = spec;
     return this.misses.run(cache.key, async () => {
       const { value, checkpoints } = await this.snapshot(spec);
-      if (value !== undefined) await this.cache.set(cache, lowestCheckpoint(checkpoints, spec.projections), value);
-      return value;
+      if (value === undefined) return undefined;
+      return {
+        entry: await this.cache.set(cache, lowestCheckpoint(checkpoints, spec.projections), JSON.stringify(value)),
+      };
     });
   }
 
@@ -62,21 +88,20 @@ export class ReadModelReader {
    * as the database, and the common case after a command (the projector just deleted the
    * key) is a miss anyway. Older entries are skipped, never served to a token holder.
    */
-  private async readAtLeast<T>(spec: ReadSpec<T>, token: GlobalPosition): Promise<T | undefined> {
+  private async findAtLeast<T>(spec: ReadSpec<T>, token: GlobalPosition): Promise<Found<T> | undefined> {
     const wait = new CatchUpWait(this.db, spec.projections, token, this.consistencyWaitMs, this.metrics);
     await wait.untilCaughtUp();
     if (spec.cache !== undefined) {
       const hit = await this.cache.get(spec.cache, token);
-      if (hit) return hit.value as T;
+      if (hit) return { entry: hit };
     }
     for (;;) {
       const { value, checkpoints } = await this.snapshot(spec);
       const behind = projectionsBehind(checkpoints, spec.projections, token);
       if (behind.length === 0) {
-        if (spec.cache !== undefined && value !== undefined) {
-          await this.cache.set(spec.cache, lowestCheckpoint(checkpoints, spec.projections), value);
-        }
-        return value;
+        if (spec.cache === undefined || value === undefined) return valueOf(value);
+        const position = lowestCheckpoint(checkpoints, spec.projections);
+        return { entry: await this.cache.set(spec.cache, position, JSON.stringify(value)) };
       }
       // The snapshot came from a server further behind than the one whose checkpoints we
       // polled (READ_DATABASE_URL balanced over several replicas): keep waiting, same bound.

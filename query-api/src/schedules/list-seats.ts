@@ -8,6 +8,7 @@ import { PROJECTIONS } from '../projections.js';
 import type { QueryApiDeps } from '../query-api-deps.js';
 import { noQuerySchema } from '../no-query.js';
 import { notFound } from '../query-problems.js';
+import { sendCachedJson } from '../reading/send-cached-json.js';
 import { amountOf } from '../row-values.js';
 
 type SeatStatus = 'AVAILABLE' | 'HELD' | 'SOLD';
@@ -36,14 +37,14 @@ export function listSeatsRoute(app: Express, deps: QueryApiDeps): void {
   app.get('/schedules/:scheduleId/seats', async (req, res) => {
     const { scheduleId } = parseParams(paramsSchema, req);
     parseQuery(noQuerySchema, req);
-    const seats = await deps.reader.read({
+    const seats = await deps.reader.readJson({
       projections: [PROJECTIONS.catalog],
       token: consistencyTokenOf(req),
       cache: { name: 'seats', key: cacheKeys.scheduleSeats(scheduleId) },
       load: (db) => loadSeats(db, scheduleId),
     });
     if (seats === undefined) throw notFound('schedule-not-found', `no schedule ${scheduleId}`);
-    res.status(200).json(seats);
+    sendCachedJson(req, res, seats);
   });
 }
 
