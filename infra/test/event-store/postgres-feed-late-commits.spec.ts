@@ -101,21 +101,7 @@ describe('PostgreSQL event store: late commits never skipped', () => {
         else if (!writing) await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
-    await Promise.all(
-      Array.from({ length: writers }, async (_, w) => {
-        for (let i = 0; i < appendsPerWriter; i++) {
-          const client = await store.pool.connect();
-          try {
-            await client.query('BEGIN');
-            await appendIn(client, `${category}-${w}`, i);
-            await client.query('SELECT pg_sleep($1)', [Math.random() * 0.01]);
-            await client.query('COMMIT');
-          } finally {
-            client.release();
-          }
-        }
-      }),
-    );
+    await commitLate(category, writers, appendsPerWriter);
     writing = false;
     await reader;
 
@@ -149,21 +135,7 @@ describe('PostgreSQL event store: late commits never skipped', () => {
           if (received.length >= expected) return;
         }
       })();
-      await Promise.all(
-        Array.from({ length: writers }, async (_, w) => {
-          for (let i = 0; i < appendsPerWriter; i++) {
-            const client = await store.pool.connect();
-            try {
-              await client.query('BEGIN');
-              await appendIn(client, `${category}-${w}`, i);
-              await client.query('SELECT pg_sleep($1)', [Math.random() * 0.01]);
-              await client.query('COMMIT');
-            } finally {
-              client.release();
-            }
-          }
-        }),
-      );
+      await commitLate(category, writers, appendsPerWriter);
       await Promise.race([reading, sleep(15_000)]);
       expect(received).to.have.length(expected);
       expect(new Set(received.map((e) => e.id)).size).to.equal(expected);
@@ -201,6 +173,25 @@ describe('PostgreSQL event store: late commits never skipped', () => {
       await subscription.close();
     }
   });
+
+  /** `writers` writers each append `appendsPerWriter` times, each commit held back by up to 10 ms: commits land out of numbering order. */
+  async function commitLate(category: string, writers: number, appendsPerWriter: number): Promise<void> {
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let i = 0; i < appendsPerWriter; i++) {
+          const client = await store.pool.connect();
+          try {
+            await client.query('BEGIN');
+            await appendIn(client, `${category}-${w}`, i);
+            await client.query('SELECT pg_sleep($1)', [Math.random() * 0.01]);
+            await client.query('COMMIT');
+          } finally {
+            client.release();
+          }
+        }
+      }),
+    );
+  }
 
   async function appendIn(client: pg.PoolClient, streamId: string, i: number): Promise<void> {
     await client.query('SELECT * FROM es_append($1, $2, $3, $4, $5, $6)', [
