@@ -8,12 +8,15 @@ import {
   requestContext,
   requestLogPolicy,
   requireRole,
+  shareShutdownState,
 } from '@concert/infra';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import { devTokenRoute } from './auth/dev-token-route.js';
 import { corsPolicy } from './cors/cors-policy.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { openApiRoute } from './openapi/openapi-route.js';
+import { pollFastPath } from './queue/poll-fast-path.js';
 import { matchPublicRoute, publicRouteOf, type OwnRoute } from './routing/match-public-route.js';
 import { originFormOnly } from './routing/origin-form-only.js';
 import { bodyLimitOf, PUBLIC_ROUTES } from './routing/public-routes.js';
@@ -65,6 +68,45 @@ export function createGatewayApp(deps: GatewayDeps): Express {
       app.use(proxyRouter(deps));
     },
   });
+}
+
+/**
+ * What the public port serves: the status-poll fast path (stages.pollFastPath) in front of the
+ * express app, which answers everything else; the app alone when there is no fast path.
+ */
+export function createGatewayListener(deps: GatewayDeps): RequestListener {
+  const app = createGatewayApp(deps);
+  const sources = deps.stages.pollFastPath;
+  if (sources === undefined) return app;
+  const etag = app.get('etag fn') as ((body: Buffer, encoding?: string) => string) | false | undefined;
+  const front = pollFastPath({
+    ...sources,
+    verifier: deps.verifier,
+    cors: corsPolicy(deps.config.CORS_ORIGINS),
+    logger: deps.logger,
+    requestLog: requestLogPolicy(deps.config),
+    registry: deps.registry,
+    clientIp: clientIpOf(app),
+    app,
+    etag: (body) => (typeof etag === 'function' ? etag(body) : undefined),
+  });
+  shareShutdownState(front, app);
+  return front;
+}
+
+/** `req.ip` as express computes it for `app` (its 'trust proxy'), for a request express has not seen. */
+function clientIpOf(app: Express): (req: IncomingMessage) => string | undefined {
+  if (app.get('trust proxy') === false) return (req) => req.socket.remoteAddress;
+  const ip = Object.getOwnPropertyDescriptor(express.request, 'ip')?.get;
+  if (ip === undefined) throw new Error('express no longer defines request.ip');
+  return (req) =>
+    ip.call(
+      Object.create(app.request, {
+        headers: { value: req.headers },
+        socket: { value: req.socket },
+        connection: { value: req.socket },
+      }),
+    ) as string | undefined;
 }
 
 /**

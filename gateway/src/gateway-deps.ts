@@ -1,6 +1,7 @@
 import type { Config, JwtVerifier, Logger, ReadinessCheck, Registry } from '@concert/infra';
 import type { RequestHandler } from 'express';
 import type { GatewayMetrics } from './gateway-metrics.js';
+import type { PollFastPathSources } from './queue/poll-fast-path.js';
 import type { UpstreamPool } from './upstream/upstream-pool.js';
 
 /**
@@ -18,6 +19,11 @@ export interface PipelineStages {
   requireQueueToken?: RequestHandler;
   /** The ops console's admin endpoints (GET /admin/console/snapshot, parked retry). */
   console?: RequestHandler;
+  /**
+   * GET|HEAD /queue/entries/:entryId answered in front of express (createGatewayListener), from
+   * the same options as rateLimit and queueRouter; omitted: express answers every poll.
+   */
+  pollFastPath?: PollFastPathSources;
 }
 
 export type GatewayConfig = Pick<

@@ -1,5 +1,5 @@
 import { ConfigError, createLogger, loadProcessConfig, serve } from '@concert/infra';
-import { createGatewayAdminApp, createGatewayApp } from './gateway-app.js';
+import { createGatewayAdminApp, createGatewayListener } from './gateway-app.js';
 import { openGateway } from './open-gateway.js';
 
 /**
@@ -12,7 +12,7 @@ try {
   const gateway = openGateway(config, logger);
   await gateway.start();
   const admin = await serve(createGatewayAdminApp(gateway.deps), config.GATEWAY_ADMIN_PORT, { logger });
-  await serve(createGatewayApp(gateway.deps), config.GATEWAY_PORT, {
+  await serve(createGatewayListener(gateway.deps), config.GATEWAY_PORT, {
     logger,
     onShutdown: async () => {
       await admin.close();

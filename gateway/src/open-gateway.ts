@@ -21,7 +21,7 @@ import {
   waitingRoomOf,
   type QueueOptions,
 } from './queue/index.js';
-import { rateLimit } from './rate-limits/index.js';
+import { rateLimit, type RateLimitOptions } from './rate-limits/index.js';
 import { UpstreamPool } from './upstream/upstream-pool.js';
 
 export interface OpenedGateway {
@@ -51,16 +51,18 @@ export function openGateway(config: ProcessConfig<'gateway'>, logger: Logger): O
     registry,
     governor: AdmissionGovernor.fromConfig(config),
   };
+  const rateLimits: RateLimitOptions = {
+    redis,
+    commandsPerMinute: config.RATE_LIMIT_COMMANDS_PER_MINUTE,
+    pollsPerMinute: config.RATE_LIMIT_POLLS_PER_MINUTE,
+    ipMultiple: config.RATE_LIMIT_IP_MULTIPLE,
+    registry,
+    logger,
+  };
   const stages: PipelineStages = {
-    rateLimit: rateLimit({
-      redis,
-      commandsPerMinute: config.RATE_LIMIT_COMMANDS_PER_MINUTE,
-      pollsPerMinute: config.RATE_LIMIT_POLLS_PER_MINUTE,
-      ipMultiple: config.RATE_LIMIT_IP_MULTIPLE,
-      registry,
-      logger,
-    }),
+    rateLimit: rateLimit(rateLimits),
     queueRouter: queueRouter(queue),
+    pollFastPath: { queue, rateLimit: rateLimits },
     idempotency: idempotency({ store: idempotencyStore, registry, logger }),
     requireQueueToken: requireQueueToken(queue),
     console: consoleRouter(

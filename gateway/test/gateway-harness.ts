@@ -9,7 +9,7 @@ import {
   type Config,
 } from '@concert/infra';
 import { startPatiently, waitFor, type ServiceProcess } from '@concert/infra/testing';
-import { createGatewayAdminApp, createGatewayApp } from '../src/gateway-app.js';
+import { createGatewayAdminApp, createGatewayListener } from '../src/gateway-app.js';
 import type { GatewayDeps } from '../src/gateway-deps.js';
 import { openGateway } from '../src/open-gateway.js';
 
@@ -42,7 +42,7 @@ export class InProcessGateway {
     await gateway.start();
     this.deps = gateway.deps;
     const admin = await serve(createGatewayAdminApp(gateway.deps), 0, { logger, host: '127.0.0.1' });
-    const server = await serve(createGatewayApp(gateway.deps), 0, {
+    const server = await serve(createGatewayListener(gateway.deps), 0, {
       logger,
       host: '127.0.0.1',
       onShutdown: gateway.close,

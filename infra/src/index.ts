@@ -41,6 +41,7 @@ export {
 } from './http/common-problems.js';
 export {
   requestContext,
+  beginRequest,
   requestIdOf,
   loggerOf,
   requestLogPolicy,
@@ -51,9 +52,15 @@ export { idempotencyKeyOf } from './http/idempotency-key-header.js';
 export { parseBody, parseParams, parseQuery, parseHeaders } from './http/validate.js';
 export { errorHandler, notFoundHandler } from './http/error-handler.js';
 export { isDependencyUnavailable } from './http/dependency-unavailable.js';
-export { createJwtVerifier, signDevToken, type JwtConfig, type JwtVerifier } from './auth/jwt.js';
-export { authenticate, requireRole, authOf } from './http/authenticate.js';
-export { createMetricsRegistry, metricsRegistry, metricsRouter, Registry } from './metrics/metrics.js';
+export { createJwtVerifier, signDevToken, type AuthClaims, type JwtConfig, type JwtVerifier } from './auth/jwt.js';
+export { authenticate, bearerTokenOf, requireRole, authOf } from './http/authenticate.js';
+export {
+  createMetricsRegistry,
+  httpDurationHistogram,
+  metricsRegistry,
+  metricsRouter,
+  Registry,
+} from './metrics/metrics.js';
 export {
   bucketDelta,
   bucketsOf,
@@ -64,6 +71,7 @@ export {
 } from './metrics/prometheus-text.js';
 export { healthRouter, type ReadinessCheck } from './http/health.js';
 export { serve, KEEP_ALIVE_TIMEOUT_MS, type RunningServer } from './http/serve.js';
+export { shareShutdownState } from './http/shutdown-state.js';
 export { createApp, type CreateAppOptions } from './http/create-app.js';
 export { cacheKeys } from './read-models/cache-keys.js';
 export type { Projection, ProjectedEvent } from './read-models/projection.js';

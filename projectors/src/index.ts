@@ -18,3 +18,5 @@ export { durableName, projectionLockName } from './runner/start-projectors.js';
 export { feedLag, feedSize, type FeedLag } from './ops/feed-lag.js';
 export { listParked, retryParked, errorSummary, type ParkedEvent, type RetryOutcome } from './ops/parked-events.js';
 export { projectorStatus, type ProjectorStatus } from './ops/projection-status.js';
+/** For bench:relay, which runs the relay alone. */
+export { Relay, type RelayOptions } from './relay/relay.js';

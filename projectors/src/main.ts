@@ -49,7 +49,7 @@ try {
 
   const relay = new Relay({
     eventStore,
-    js,
+    nc,
     jsm,
     knex,
     lockConnectionString: config.DATABASE_URL,

@@ -1,4 +1,4 @@
-import { PostgresEventStore, Registry, type GlobalPosition } from '@concert/infra';
+import { PostgresEventStore, Registry, type GlobalPosition, type RecordedEvent } from '@concert/infra';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { Relay } from '../src/relay/relay.js';
@@ -29,7 +29,7 @@ describe('Relay failover: one leader by PostgreSQL advisory lock (real PostgreSQ
     for (const id of ['a', 'b']) {
       const relay = new Relay({
         eventStore: store,
-        js: nats.js,
+        nc: nats.nc,
         jsm: nats.jsm,
         knex,
         lockConnectionString: databaseUrl(),
@@ -96,7 +96,12 @@ describe('Relay failover: one leader by PostgreSQL advisory lock (real PostgreSQ
     expect(stopped.ms).to.be.lessThan(5000);
 
     const appended = (await Promise.all(writers.map((w) => w.stop()))).reduce((a, b) => a + b, 0);
-    const expected = await store.readAll({ after: head, maxCount: 100_000, filter: { categories: [category] } });
+    // Readable once no older transaction is open anywhere on the server (xid8 rule; under load, a moment later).
+    let expected: RecordedEvent[] = [];
+    await waitFor(`${appended} events readable in the feed`, async () => {
+      expected = await store.readAll({ after: head, maxCount: 100_000, filter: { categories: [category] } });
+      return expected.length >= appended;
+    });
     expect(expected).to.have.length(appended);
     await waitFor(
       'the stream to hold every event',

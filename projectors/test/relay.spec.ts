@@ -44,7 +44,7 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
   function startRelay(overrides: Partial<RelayOptions> = {}): Relay {
     const relay = new Relay({
       eventStore: store,
-      js: nats.js,
+      nc: nats.nc,
       jsm: nats.jsm,
       knex,
       lockConnectionString: databaseUrl(),
@@ -71,8 +71,18 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
     );
   }
 
-  async function feed(): Promise<RecordedEvent[]> {
-    return store.readAll({ after: head, maxCount: 100_000, filter: { categories: [category] } });
+  /**
+   * The test's events in feed order, once all `count` are readable. An append has returned when
+   * its transaction committed, but the feed reads only below the oldest transaction still open
+   * on the server (the xid8 rule, any database's): under load, the last ones show a moment later.
+   */
+  async function feed(count: number): Promise<RecordedEvent[]> {
+    let events: RecordedEvent[] = [];
+    await waitFor(`${count} events readable in the feed`, async () => {
+      events = await store.readAll({ after: head, maxCount: 100_000, filter: { categories: [category] } });
+      return events.length >= count;
+    });
+    return events;
   }
 
   async function untilStreamHolds(count: number): Promise<void> {
@@ -86,7 +96,7 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
     await append(4, 25, 'before');
     const relay = startRelay();
     await append(4, 50, 'live');
-    const expected = await feed();
+    const expected = await feed(300);
     expect(expected).to.have.length(300);
     await untilStreamHolds(expected.length);
     await waitFor('caught up', () => relay.status.caughtUp);
@@ -113,7 +123,7 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
       .update({ commit_position: head.commit.toString(), prepare_position: head.prepare.toString() });
     await append(2, 30, 'two');
     startRelay();
-    const expected = await feed();
+    const expected = await feed(120);
     await untilStreamHolds(expected.length);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await streamEvents(nats.jsm, nats.stream)).map((e) => e.id)).to.deep.equal(expected.map((e) => e.id));
@@ -151,14 +161,53 @@ describe('Relay: event store feed into JetStream (real PostgreSQL event store an
     expect((await nats.jsm.streams.info(nats.stream)).state.messages).to.equal(before);
   });
 
+  it('When no stream takes the subject, or the server never answers, Then the publisher fails instead of waiting, and acks nothing', async () => {
+    const acked: string[] = [];
+    const refused = new FencedPublisher(nats.nc, {
+      subjectPrefix: `${nats.subjectPrefix}_none`,
+      lastSequence: 0,
+      maxInFlight: 8,
+      onAcked: (event) => acked.push(event.id),
+    });
+    await refused.publish(recordedCharge(1, 'nowhere'));
+    const failure = await refused.drain().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).to.be.instanceOf(Error).and.not.to.be.instanceOf(FencedOut);
+    expect((failure as Error).message).to.match(/503|no responders/);
+
+    // A subject someone answers but never with an ack: the oldest publish times out.
+    const silent = nats.nc.subscribe(`${nats.subjectPrefix}_silent.>`, { callback: () => undefined });
+    const unanswered = new FencedPublisher(nats.nc, {
+      subjectPrefix: `${nats.subjectPrefix}_silent`,
+      lastSequence: 0,
+      maxInFlight: 8,
+      publishTimeoutMs: 100,
+      onAcked: (event) => acked.push(event.id),
+    });
+    await unanswered.publish(recordedCharge(2, 'nowhere'));
+    const timedOut = await unanswered.drain().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    silent.unsubscribe();
+    expect((timedOut as Error | undefined)?.message).to.match(/no ack .* within 100 ms/);
+    expect(acked).to.deep.equal([]);
+  });
+
   async function publishAll(events: readonly RecordedEvent[], lastSequence: number): Promise<void> {
-    const publisher = new FencedPublisher(nats.js, {
+    const publisher = new FencedPublisher(nats.nc, {
       subjectPrefix: nats.subjectPrefix,
       lastSequence,
       maxInFlight: 32,
       onAcked: () => undefined,
     });
-    for (const event of events) await publisher.publish(event);
-    await publisher.drain();
+    try {
+      for (const event of events) await publisher.publish(event);
+      await publisher.drain();
+    } finally {
+      publisher.abandon(new Error('done'));
+    }
   }
 });

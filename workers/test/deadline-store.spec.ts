@@ -119,6 +119,30 @@ describe('hold deadlines table: recording and claiming (real PostgreSQL)', () =>
     expect((await claimMine()).sort()).to.deep.equal([deadlineId(orphan), deadlineId(seat)].sort());
   });
 
+  it('When a reservation deadline is claimed, Then it comes with the seats of its seat deadlines (none when it has none), so its expiry reads them with the reservation', async () => {
+    const now = new Date();
+    const past = new Date(now.getTime() - 1000);
+    const withSeats = newReservation();
+    const withoutSeats = newReservation();
+    await recordChanges(knex, [
+      set(reservationDeadline(withSeats), past),
+      set(seatDeadline(withSeats, 's-1', 'A-1'), now),
+      set(seatDeadline(withSeats, 's-1', 'A-2'), now),
+      set(seatDeadline(newReservation(), 's-1', 'A-3'), now),
+      set(reservationDeadline(withoutSeats), past),
+    ]);
+
+    const claimed = (await claimDue(knex, now, 100, 0)).filter((d) => d.kind === 'reservation');
+    const seatsOf = (reservationId: string) =>
+      claimed
+        .find((d) => d.reservationId === reservationId)
+        ?.knownSeats?.map((s) => `${s.scheduleId}/${s.seatId}`)
+        .sort();
+
+    expect(seatsOf(withSeats)).to.deep.equal(['s-1/A-1', 's-1/A-2']);
+    expect(seatsOf(withoutSeats)).to.equal(undefined);
+  });
+
   it("When the timer settles an expired reservation with its seats, Then every seat deadline of that reservation is settled and no other reservation's", async () => {
     const now = new Date();
     const past = new Date(now.getTime() - 1000);

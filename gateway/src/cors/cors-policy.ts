@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 
 /** Response headers a page on an allowed origin may read (all the others are hidden from it by the browser). */
@@ -35,6 +36,8 @@ export const CORS_MAX_AGE_SECONDS = 600;
 export interface CorsPolicy {
   /** First in the pipeline: every answer to an allowed origin (refusals included) carries the allow and expose headers. */
   headers: RequestHandler;
+  /** What `headers` does, on a response nothing has set `Vary` on yet, for a handler without express (the poll fast path). */
+  setHeaders(req: IncomingMessage, res: ServerResponse): void;
   /** A preflight's allow headers on an OPTIONS answer, given the methods its path accepts. */
   answerPreflight(req: Request, res: Response, methods: readonly string[]): void;
 }
@@ -62,6 +65,15 @@ export function corsPolicy(allowedOrigins: readonly string[]): CorsPolicy {
         res.setHeader('Access-Control-Expose-Headers', exposed);
       }
       next();
+    },
+    setHeaders(req, res) {
+      if (allowed.size === 0) return;
+      res.setHeader('Vary', 'Origin');
+      const origin = req.headers.origin;
+      if (origin !== undefined && allowed.has(origin)) {
+        res.setHeader('Access-Control-Allow-Origin', origin);
+        res.setHeader('Access-Control-Expose-Headers', exposed);
+      }
     },
     answerPreflight(req, res, methods) {
       const requested = req.headers['access-control-request-method'];

@@ -1,8 +1,9 @@
 import { entityIdSchema } from '@concert/domain';
-import { authOf, forbiddenProblem, parseBody, parseParams, type QueueEntry, type QueueTokens } from '@concert/infra';
+import { authOf, forbiddenProblem, parseBody, parseParams, type QueueEntry } from '@concert/infra';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ConcertLookup, type Caller } from './concert-lookup.js';
+import { entryView, setPollPace } from './entry-view.js';
 import type { QueueOptions } from './queue-options.js';
 import { notFound } from './queue-problems.js';
 import { queueTokensOf, waitingRoomOf } from './waiting-room-of.js';
@@ -18,7 +19,8 @@ const entryParams = z.object({ entryId: z.string().min(1).max(128) });
  * POST /queue/entries/{entryId}/leave (owner) -> 200 the entry, now COMPLETED: an admitted
  *   fan's slot goes to the next in line at once, a waiting fan's place is given up. Leaving an
  *   entry already over changes nothing and answers its status.
- * A WAITING entry's answer carries Retry-After: when to poll again (see pollAfterSeconds).
+ * A WAITING entry's answer carries Retry-After: when to poll again (see entry-view.ts).
+ * GET is also answered by the poll fast path (poll-fast-path.ts), in front of express, the same way.
  * Behind authentication, after the JSON body parser.
  */
 export function queueRouter(options: QueueOptions): Router {
@@ -69,42 +71,6 @@ export function queueRouter(options: QueueOptions): Router {
   });
 
   return router;
-}
-
-/** The longest a waiting fan is asked to wait between two polls. */
-const MAX_POLL_SECONDS = 30;
-
-/**
- * When a waiting fan should poll again: half the estimated wait, at least 1 s and at most
- * MAX_POLL_SECONDS. Fans near the front poll often enough to act soon after admission; the
- * crowd far back polls rarely, so the poll rate grows with the admission rate, not with the
- * length of the line.
- */
-function pollAfterSeconds(estimatedWaitSeconds: number): number {
-  return Math.min(MAX_POLL_SECONDS, Math.max(1, Math.ceil(estimatedWaitSeconds / 2)));
-}
-
-function setPollPace(res: Response, entry: QueueEntry): void {
-  if (entry.status === 'WAITING') res.setHeader('Retry-After', String(pollAfterSeconds(entry.estimatedWaitSeconds)));
-}
-
-function entryView(entry: QueueEntry, tokens: QueueTokens): Record<string, unknown> {
-  const view = {
-    entryId: entry.entryId,
-    status: entry.status,
-    position: entry.position,
-    peopleAhead: entry.peopleAhead,
-    estimatedWaitSeconds: entry.estimatedWaitSeconds,
-  };
-  if (entry.status !== 'ADMITTED' || entry.admittedUntil === undefined) return view;
-  const queueToken = tokens.sign({
-    userId: entry.userId,
-    concertId: entry.concertId,
-    entryId: entry.entryId,
-    expiresAt: entry.admittedUntil,
-  });
-  // The token's `exp` is in whole seconds: the time shown is the one the token really ends at.
-  return { ...view, queueToken, expiresAt: new Date(Math.floor(entry.admittedUntil / 1000) * 1000).toISOString() };
 }
 
 export function callerOf(req: Request, res: Response): Caller {

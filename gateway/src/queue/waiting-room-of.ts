@@ -1,8 +1,22 @@
 import { QueueTokens, WaitingRoom } from '@concert/infra';
 import type { QueueOptions } from './queue-options.js';
 
-/** The waiting room and token service the queue's pieces share, built from their options. */
+const rooms = new WeakMap<QueueOptions, WaitingRoom>();
+
+/**
+ * The waiting room the queue's pieces share, built once per options object: the router and
+ * the poll fast path then share its in-process cache of entry owners.
+ */
 export function waitingRoomOf(options: QueueOptions): WaitingRoom {
+  let room = rooms.get(options);
+  if (room === undefined) {
+    room = newWaitingRoom(options);
+    rooms.set(options, room);
+  }
+  return room;
+}
+
+function newWaitingRoom(options: QueueOptions): WaitingRoom {
   const { config } = options;
   return new WaitingRoom(options.redis, {
     admitPerSecond: config.QUEUE_ADMIT_PER_SECOND,

@@ -7,6 +7,13 @@
  * `redis` is infra's createRedis({ url: REDIS_URL, keyPrefix: REDIS_KEY_PREFIX }). Per-IP limits
  * use `req.ip`: behind a load balancer set TRUST_PROXY (the app's 'trust proxy') so that it is the client's.
  */
-export { rateLimit, type RateLimitOptions } from './rate-limit-middleware.js';
+export {
+  rateLimit,
+  rateSpendsOf,
+  setRateLimitHeaders,
+  type RateLimitOptions,
+  type RateSpends,
+} from './rate-limit-middleware.js';
+export { markBudgetsSpent } from './spent-budgets.js';
 export { rateBudgetOf, type BudgetName } from './rate-budget-of.js';
 export { rateLimitMetrics, type RateLimitMetrics } from './rate-limit-metrics.js';

@@ -11,7 +11,9 @@ import {
   type RedisClient,
   type Registry,
 } from '@concert/infra';
+import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
+import { takeSpentBudgets } from './spent-budgets.js';
 import { rateBudgetOf, type BudgetName } from './rate-budget-of.js';
 import { rateLimitMetrics } from './rate-limit-metrics.js';
 
@@ -31,7 +33,45 @@ export interface RateLimitOptions {
   windowSeconds?: number;
 }
 
-type Scope = 'user' | 'ip';
+export type Scope = 'user' | 'ip';
+
+/** What one request spends: a budget of each scope it has (a user id, an address), in this order. */
+export interface RateSpends {
+  scopes: Scope[];
+  spends: RateSpend[];
+}
+
+/** The budgets these options define, and which of them a request of `userId` from `ip` spends. */
+export function rateSpendsOf(
+  options: RateLimitOptions,
+): (budget: BudgetName, userId?: string, ip?: string) => RateSpends {
+  const windowSeconds = options.windowSeconds ?? 60;
+  const limiters = (budget: BudgetName, perUser: number): Partial<Record<Scope, RateBudget>> => ({
+    user: { name: `${budget}-user`, points: perUser, windowSeconds },
+    ...(options.ipMultiple > 0
+      ? { ip: { name: `${budget}-ip`, points: perUser * options.ipMultiple, windowSeconds } }
+      : {}),
+  });
+  const budgets: Record<BudgetName, Partial<Record<Scope, RateBudget>>> = {
+    commands: limiters('commands', options.commandsPerMinute),
+    polls: limiters('polls', options.pollsPerMinute),
+  };
+  return (budget, userId, ip) => {
+    const subjects: Array<[Scope, string | undefined]> = [
+      ['user', userId],
+      ['ip', ip],
+    ];
+    const scopes: Scope[] = [];
+    const spends: RateSpend[] = [];
+    for (const [scope, subject] of subjects) {
+      const limit = budgets[budget][scope];
+      if (limit === undefined || subject === undefined) continue;
+      scopes.push(scope);
+      spends.push({ budget: limit, subject });
+    }
+    return { scopes, spends };
+  };
+}
 
 /** One warning per this interval while Redis is down, not one per request. */
 const WARN_EVERY_MS = 10_000;
@@ -47,17 +87,7 @@ const WARN_EVERY_MS = 10_000;
  * than a few minutes without them.
  */
 export function rateLimit(options: RateLimitOptions): RequestHandler {
-  const windowSeconds = options.windowSeconds ?? 60;
-  const limiters = (budget: BudgetName, perUser: number): Partial<Record<Scope, RateBudget>> => ({
-    user: { name: `${budget}-user`, points: perUser, windowSeconds },
-    ...(options.ipMultiple > 0
-      ? { ip: { name: `${budget}-ip`, points: perUser * options.ipMultiple, windowSeconds } }
-      : {}),
-  });
-  const budgets: Record<BudgetName, Partial<Record<Scope, RateBudget>>> = {
-    commands: limiters('commands', options.commandsPerMinute),
-    polls: limiters('polls', options.pollsPerMinute),
-  };
+  const spendsOf = rateSpendsOf(options);
   const metrics = rateLimitMetrics(options.registry);
   let lastWarnAt = 0;
 
@@ -67,22 +97,11 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
       next();
       return;
     }
-    const subjects: Array<[Scope, string | undefined]> = [
-      ['user', userIdOf(res)],
-      ['ip', req.ip],
-    ];
-    const scopes: Scope[] = [];
-    const spends: RateSpend[] = [];
-    for (const [scope, subject] of subjects) {
-      const limit = budgets[budget][scope];
-      if (limit === undefined || subject === undefined) continue;
-      scopes.push(scope);
-      spends.push({ budget: limit, subject });
-    }
-    let decisions: Array<[Scope, RateDecision]>;
+    const { scopes, spends } = spendsOf(budget, userIdOf(res), req.ip);
+    let decisions: readonly RateDecision[];
     try {
-      // The user's and the IP's budgets in one Redis round trip.
-      decisions = (await consumeRateBudgets(options.redis, spends)).map((decision, i) => [scopes[i]!, decision]);
+      // The user's and the IP's budgets in one Redis round trip; or already spent by the poll fast path.
+      decisions = takeSpentBudgets(req) ?? (await consumeRateBudgets(options.redis, spends));
     } catch (error) {
       if (!(error instanceof RedisUnavailableError)) throw error;
       metrics.bypassed.inc({ budget });
@@ -96,8 +115,9 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
 
     setRateLimitHeaders(res, spends, decisions);
     let retryAfterMs = -1;
-    for (const [scope, decision] of decisions) {
+    for (const [i, decision] of decisions.entries()) {
       if (decision.allowed) continue;
+      const scope = scopes[i]!;
       metrics.limited.inc({ budget, scope });
       retryAfterMs = Math.max(retryAfterMs, decision.retryAfterMs);
     }
@@ -123,15 +143,15 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
  * `RateLimit: "commands-user";r=117;t=42, "commands-ip";r=1190;t=42` (r: requests left in the
  * window, t: seconds until it ends), on answers and refusals alike.
  */
-function setRateLimitHeaders(
-  res: Response,
+export function setRateLimitHeaders(
+  res: ServerResponse,
   spends: readonly RateSpend[],
-  decisions: Array<[Scope, RateDecision]>,
+  decisions: readonly RateDecision[],
 ): void {
   if (spends.length === 0) return;
   const policy = spends.map(({ budget }) => `"${budget.name}";q=${budget.points};w=${budget.windowSeconds}`);
   const current = spends.map(({ budget }, i) => {
-    const decision = decisions[i]![1];
+    const decision = decisions[i]!;
     const remaining = decision.allowed ? decision.remaining : 0;
     const resetMs = decision.allowed ? decision.resetMs : decision.retryAfterMs;
     return `"${budget.name}";r=${remaining};t=${Math.ceil(resetMs / 1000)}`;

@@ -17,7 +17,7 @@ export function authenticate(verifier: JwtVerifier): RequestHandler {
       next(unauthenticatedProblem('an Authorization: Bearer token is required'));
       return;
     }
-    const token = BEARER.exec(header)?.[1];
+    const token = bearerTokenOf(header);
     if (token === undefined) {
       next(
         unauthenticatedProblem('the Authorization header must be "Bearer <token>"', 'Bearer error="invalid_request"'),
@@ -34,6 +34,11 @@ export function authenticate(verifier: JwtVerifier): RequestHandler {
     }
     next();
   };
+}
+
+/** The token of an `Authorization: Bearer <token>` header; undefined when the header is not so spelled. */
+export function bearerTokenOf(header: string): string | undefined {
+  return BEARER.exec(header)?.[1];
 }
 
 /** Refuses callers without `role` (403); runs after `authenticate`. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 
@@ -51,27 +52,48 @@ export function requestIdFrom(header: string | string[] | undefined): string {
  */
 export function requestContext(logger: Logger, policy: RequestLogPolicy = DEFAULT_REQUEST_LOG_POLICY): RequestHandler {
   return (req, res, next) => {
-    const startedAt = performance.now();
-    const requestId = requestIdFrom(req.headers['x-request-id']);
-    res.setHeader('X-Request-Id', requestId);
-    res.locals.requestId = requestId;
-    req.id = requestId;
-    let child: Logger | undefined;
-    Object.defineProperty(req, 'log', {
-      configurable: true,
-      enumerable: false,
-      get: () => (child ??= logger.child({ requestId })),
-    });
-    if (!UNLOGGED_PATHS.has(pathOf(req.url))) {
-      res.once('close', () => logCompleted(logger, req, res, performance.now() - startedAt, policy));
-    }
+    res.locals.requestId = beginRequest(logger, policy, req, res, performance.now());
     next();
   };
 }
 
-function logCompleted(logger: Logger, req: Request, res: Response, elapsedMs: number, policy: RequestLogPolicy): void {
+/**
+ * What requestContext does, for a plain node handler that answers a request without express
+ * (the gateway's status-poll fast path): the id in X-Request-Id and `req.id`, `req.log`, and
+ * the completed request's log line (timed from `startedAt`, a `performance.now()`). Returns the id.
+ */
+export function beginRequest(
+  logger: Logger,
+  policy: RequestLogPolicy,
+  req: IncomingMessage,
+  res: ServerResponse,
+  startedAt: number,
+): string {
+  const requestId = requestIdFrom(req.headers['x-request-id']);
+  res.setHeader('X-Request-Id', requestId);
+  req.id = requestId;
+  let child: Logger | undefined;
+  Object.defineProperty(req, 'log', {
+    configurable: true,
+    enumerable: false,
+    get: () => (child ??= logger.child({ requestId })),
+  });
+  if (!UNLOGGED_PATHS.has(pathOf(req.url))) {
+    res.once('close', () => logCompleted(logger, req, res, performance.now() - startedAt, policy));
+  }
+  return requestId;
+}
+
+function logCompleted(
+  logger: Logger,
+  req: IncomingMessage & { originalUrl?: string },
+  res: ServerResponse,
+  elapsedMs: number,
+  policy: RequestLogPolicy,
+): void {
   const line = {
-    req: { method: req.method, url: req.originalUrl },
+    // express's originalUrl; the target itself where express never saw the request.
+    req: { method: req.method, url: req.originalUrl ?? req.url },
     res: { statusCode: res.statusCode },
     responseTime: Math.round(elapsedMs),
     ...(res.writableFinished ? {} : { aborted: true }),

@@ -29,7 +29,7 @@ const UNMATCHED_ROUTE = 'unmatched';
 
 /** Times every request by method, route pattern (`/reservations/:id`) and status. */
 export function httpMetrics(registry: Registry): RequestHandler {
-  const histogram = durationHistogram(registry);
+  const histogram = httpDurationHistogram(registry);
   return (req, res, next) => {
     const stop = histogram.startTimer();
     const route = captureRoutePattern(req);
@@ -50,7 +50,8 @@ export function metricsRouter(registry: Registry): Router {
   return router;
 }
 
-function durationHistogram(registry: Registry): Histogram<'method' | 'route' | 'status_code'> {
+/** The histogram httpMetrics records into (a handler that answers without express records there too). */
+export function httpDurationHistogram(registry: Registry): Histogram<'method' | 'route' | 'status_code'> {
   // Several apps may share one registry (tests, a process serving two ports); the second one
   // reuses the histogram because registering a name twice throws.
   const existing = registry.getSingleMetric(DURATION_METRIC);

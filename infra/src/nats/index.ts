@@ -17,6 +17,12 @@ export {
 } from './event-codec.js';
 export { eventSubject, allEventsSubject, categorySubject, eventTypeToken } from './event-subject.js';
 export { readStreamTail, type StreamTail } from './read-stream-tail.js';
+export {
+  JetStreamPipeline,
+  JetStreamPublishError,
+  type PipelinedAck,
+  type PipelinedPublish,
+} from './jetstream-pipeline.js';
 export { JetStreamErrorCode, jetStreamErrorCode, isJetStreamError, isConnectionClosed } from './jetstream-errors.js';
 // The client types services need, so that they depend on `nats` only through infra.
 export type {

@@ -129,6 +129,8 @@ export class WaitingRoom {
         this.#redis.sadd(keys.active(), concertId),
       ]),
     );
+    // The fan's first poll then needs no owner lookup in Redis.
+    this.#remember(entry.entryId, { concertId, userId });
     return entry;
   }
 
@@ -148,10 +150,15 @@ export class WaitingRoom {
     if (value === null) return undefined;
     const space = value.indexOf(' ');
     const owner = { concertId: value.slice(0, space), userId: value.slice(space + 1) };
+    this.#remember(entryId, owner);
+    return owner;
+  }
+
+  #remember(entryId: string, owner: { concertId: string; userId: string }): void {
+    if (this.#owners.has(entryId)) return;
     // Oldest first out: a Map iterates in insertion order.
     if (this.#owners.size >= OWNER_CACHE_SIZE) this.#owners.delete(this.#owners.keys().next().value!);
     this.#owners.set(entryId, owner);
-    return owner;
   }
 
   /**

@@ -1,10 +1,11 @@
 import {
   JetStreamErrorCode,
+  JetStreamPipeline,
   encodeEvent,
   eventSubject,
   isJetStreamError,
-  type JetStreamClient,
-  type PubAck,
+  type NatsConnection,
+  type PipelinedAck,
   type RecordedEvent,
 } from '@concert/infra';
 
@@ -23,14 +24,19 @@ export interface FencedPublisherOptions {
   onAcked(event: RecordedEvent, sequence: number): void;
   /** Called once, when the first publish fails (so a caller idle on its input can stop at once). */
   onFailed?(error: Error): void;
+  /** A publish not acked within this fails the publisher (its fate is unknown); default 5000 ms. */
   publishTimeoutMs?: number;
 }
 
 interface InFlight {
   event: RecordedEvent;
+  /** The stream sequence it must get; also its token on the pipeline. */
   sequence: number;
-  ack: Promise<PubAck>;
+  sentAt: number;
+  ack?: PipelinedAck;
 }
+
+const DEFAULT_PUBLISH_TIMEOUT_MS = 5000;
 
 /**
  * Publishes events in feed order, pipelined, each fenced on what must precede it in the stream:
@@ -49,18 +55,24 @@ export class FencedPublisher {
   private readonly inFlight: InFlight[] = [];
   /** Published but not sent yet: sent together by the pending `sending`. */
   private readonly queued: RecordedEvent[] = [];
+  private readonly pipeline: JetStreamPipeline;
+  private readonly timeoutMs: number;
+  private readonly watchdog: NodeJS.Timeout;
   private sending: NodeJS.Immediate | undefined;
   private expectedLast: number;
   private previousId: string | undefined;
   private failure: Error | undefined;
-  private pumping: Promise<void> | undefined;
   private progressed: (() => void) | undefined;
 
   constructor(
-    private readonly js: JetStreamClient,
+    nc: NatsConnection,
     private readonly options: FencedPublisherOptions,
   ) {
     this.expectedLast = options.lastSequence;
+    this.pipeline = new JetStreamPipeline(nc, (token, ack) => this.received(token, ack));
+    this.timeoutMs = options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
+    this.watchdog = setInterval(() => this.checkTimeout(), Math.max(10, Math.min(1000, this.timeoutMs / 4)));
+    this.watchdog.unref();
   }
 
   get failed(): Error | undefined {
@@ -85,32 +97,25 @@ export class FencedPublisher {
 
   private sendQueued(): void {
     this.sending = undefined;
+    const sentAt = Date.now();
     for (const event of this.queued.splice(0)) {
       if (this.failure) return;
-      this.send(event);
+      this.send(event, sentAt);
     }
-    this.pumping ??= this.pump();
   }
 
-  private send(event: RecordedEvent): void {
-    const expect =
-      this.previousId === undefined
-        ? { lastSequence: this.expectedLast }
-        : { lastSequence: this.expectedLast, lastMsgID: this.previousId };
-    const ack = this.js.publish(
-      eventSubject(this.options.subjectPrefix, event.category, event.type),
-      encodeEvent(event),
-      {
-        msgID: event.id,
-        expect,
-        ...(this.options.publishTimeoutMs ? { timeout: this.options.publishTimeoutMs } : {}),
-      },
-    );
-    // Awaited by the pump, in order; this keeps a rejection that lands first from being "unhandled".
-    ack.catch(() => undefined);
-    this.expectedLast += 1;
+  private send(event: RecordedEvent, sentAt: number): void {
+    const sequence = this.expectedLast + 1;
+    this.pipeline.publish(sequence, {
+      subject: eventSubject(this.options.subjectPrefix, event.category, event.type),
+      data: encodeEvent(event),
+      msgID: event.id,
+      lastSequence: this.expectedLast,
+      ...(this.previousId === undefined ? {} : { lastMsgID: this.previousId }),
+    });
+    this.expectedLast = sequence;
     this.previousId = event.id;
-    this.inFlight.push({ event, sequence: this.expectedLast, ack });
+    this.inFlight.push({ event, sequence, sentAt });
   }
 
   /** Waits until every publish so far is acked; throws the first failure. */
@@ -124,38 +129,54 @@ export class FencedPublisher {
     this.fail(reason);
   }
 
+  /** An ack (or refusal) from the server: recorded on its publish, taken once those before it are. */
+  private received(token: number, ack: PipelinedAck): void {
+    if (this.failure || this.inFlight.length === 0) return;
+    const entry = this.inFlight[token - this.inFlight[0]!.sequence];
+    if (entry?.sequence !== token) return;
+    entry.ack = ack;
+    this.takeAcked();
+  }
+
   /** Takes acks in publish order, so `onAcked` (and the checkpoint) only ever moves forward. */
-  private async pump(): Promise<void> {
+  private takeAcked(): void {
+    let took = false;
     while (this.inFlight.length > 0 && !this.failure) {
       const head = this.inFlight[0]!;
-      let ack: PubAck;
-      try {
-        ack = await head.ack;
-      } catch (error) {
+      const ack = head.ack;
+      if (!ack) break;
+      if (!ack.ok) {
         this.fail(
-          isJetStreamError(error, JetStreamErrorCode.WrongLastSequence, JetStreamErrorCode.WrongLastMsgId)
-            ? new FencedOut(`stream moved under the relay: ${(error as Error).message}`, { cause: error })
-            : (error as Error),
+          isJetStreamError(ack.error, JetStreamErrorCode.WrongLastSequence, JetStreamErrorCode.WrongLastMsgId)
+            ? new FencedOut(`stream moved under the relay: ${ack.error.message}`, { cause: ack.error })
+            : ack.error,
         );
-        break;
+        return;
       }
-      if (this.failure) break;
       if (ack.duplicate || ack.seq !== head.sequence) {
         // Already stored by someone else: our expectations for the later publishes are off.
         this.fail(new FencedOut(`event ${head.event.id} was already in the stream at ${ack.seq}`));
-        break;
+        return;
       }
       this.inFlight.shift();
+      took = true;
       this.options.onAcked(head.event, ack.seq);
-      this.signalProgress();
     }
-    this.pumping = undefined;
-    this.signalProgress();
+    if (took) this.signalProgress();
+  }
+
+  /** The oldest publish without an answer for too long: its fate is unknown, so nothing after it can be trusted. */
+  private checkTimeout(): void {
+    const head = this.inFlight[0];
+    if (head && !head.ack && Date.now() - head.sentAt > this.timeoutMs)
+      this.fail(new Error(`no ack for event ${head.event.id} within ${this.timeoutMs} ms`));
   }
 
   private fail(error: Error): void {
     if (this.failure) return;
     this.failure = error;
+    clearInterval(this.watchdog);
+    this.pipeline.close();
     this.options.onFailed?.(error);
     this.inFlight.length = 0;
     this.queued.length = 0;

@@ -4,8 +4,8 @@ import {
   formatPosition,
   metricsRegistry,
   type EventStore,
-  type JetStreamClient,
   type JetStreamManager,
+  type NatsConnection,
   type Logger,
   type RecordedEvent,
   type Registry,
@@ -20,7 +20,8 @@ import { findRelayStart } from './relay-start.js';
 
 export interface RelayOptions {
   eventStore: EventStore;
-  js: JetStreamClient;
+  /** Publishes go out on it, their acks come back on a subscription of the relay's own. */
+  nc: NatsConnection;
   jsm: JetStreamManager;
   /** Holds the relay's checkpoint (`projection_checkpoints`). */
   knex: Knex;
@@ -170,7 +171,7 @@ export class Relay {
     );
     const subscription = this.options.eventStore.subscribeToAll({ after: start.after });
     const closeFeed = (): void => void subscription.close();
-    const publisher = new FencedPublisher(this.options.js, {
+    const publisher = new FencedPublisher(this.options.nc, {
       subjectPrefix: this.options.subjectPrefix,
       lastSequence: start.lastSequence,
       maxInFlight: this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,

@@ -46,6 +46,8 @@ const { values: args } = parseArgs({
     // Another gateway entry point (a composition under test); the table says which ran.
     'gateway-entry': { type: 'string', default: 'gateway/src/main.ts' },
     profile: { type: 'boolean', default: false },
+    // Phase (a) and the bare-express baseline only (a quicker loop while working on polls).
+    'polls-only': { type: 'boolean', default: false },
   },
 });
 const userCount = Number(args.users);
@@ -152,6 +154,7 @@ try {
     `(a) status polls for ${pollSeconds} s, ${clients} clients, random users among ${formatNumber(entered.length)}...`,
   );
   const pollStatuses = new Map<string, number>();
+  const cpuBefore = await gatewayCpuSeconds();
   const polling = await loadFor(clients, pollSeconds * 1000, async () => {
     const user = entered[Math.floor(Math.random() * entered.length)]!;
     const answer = await call('GET', urls.gateway, `/queue/entries/${user.entryId}`, user.token);
@@ -160,30 +163,14 @@ try {
     return answer;
   });
   const gatewayMetrics = await (await undiciFetch(`${urls.gatewayAdmin}/metrics`, { dispatcher })).text();
+  // The gateway process's own CPU time (user + system) over the polls, per poll answered.
+  const cpuMsPerPoll =
+    ((metricValue(gatewayMetrics, 'process_cpu_seconds_total') - cpuBefore) * 1000) / polling.latencies.length;
 
   // ---- (b) holds: direct versus through the gateway ----
-  console.log(`(b) ${holdClients} hold clients enter concert ${holdConcert} and wait for admission...`);
-  const holders = await admitHolders(holdConcert);
-  const picks = seatPicks(holdAttempts, seatCount);
-  const [warmUp, d1, g1, g2, d2] = holdSchedules as [string, string, string, string, string];
-  console.log('(b) warm-up (both paths)...');
-  await holds(urls.command, warmUp, picks.slice(0, holdClients), holders, false);
-  await holds(urls.gateway, warmUp, picks.slice(holdClients, 2 * holdClients), holders, true);
-  const half = Math.floor(holdAttempts / 2);
-  console.log(
-    `(b) ${formatNumber(holdAttempts)} hold attempts each way, ${holdClients} clients: direct, gateway, gateway, direct...`,
-  );
-  const direct1 = await holds(urls.command, d1, picks.slice(0, half), holders, false);
-  const gateway1 = await holds(urls.gateway, g1, picks.slice(0, half), holders, true);
-  const gateway2 = await holds(urls.gateway, g2, picks.slice(half), holders, true);
-  const direct2 = await holds(urls.command, d2, picks.slice(half), holders, false);
-  const direct = merge(direct1, direct2);
-  const viaGateway = merge(gateway1, gateway2);
-
+  const held = args['polls-only'] ? undefined : await holdPhase(holdConcert, holdSchedules);
   console.log(`baseline: a bare express JSON route, ${holdClients} clients, 5 s...`);
   const bareExpress = await bareExpressRate(holdClients, 5);
-  const directP99 = percentile(direct.latencies, 99);
-  const gatewayP99 = percentile(viaGateway.latencies, 99);
   console.log(
     `\ngateway (${args['gateway-entry']}): one process each of gateway, command-api, query-api, projectors; PostgreSQL event store; load generator on the same cores`,
   );
@@ -203,20 +190,10 @@ try {
         ['(a) status polls/s', formatNumber(polling.rate), '>= 5,000'],
         [`same-run baseline: bare express JSON route, ${holdClients} clients (req/s)`, formatNumber(bareExpress), ''],
         ['(a) status poll p50 / p99 (ms)', pair(polling.latencies), ''],
+        ['(a) gateway CPU per status poll (ms, process CPU / polls)', formatNumber(cpuMsPerPoll, 3), ''],
         ['(a) status poll answers', statusList(polling.statuses), '200 only'],
         ['(a) statuses seen', [...pollStatuses.entries()].map(([s, n]) => `${s} x${formatNumber(n)}`).join(', '), ''],
-        ['(b) direct: holds/s (all answers)', formatNumber(direct.rate), ''],
-        ['(b) direct: p50 / p99 (ms)', pair(direct.latencies), ''],
-        ['(b) direct: answers', statusList(direct.statuses), '201, 409'],
-        ['(b) gateway: holds/s (all answers)', formatNumber(viaGateway.rate), ''],
-        ['(b) gateway: p50 / p99 (ms)', pair(viaGateway.latencies), ''],
-        ['(b) gateway: answers', statusList(viaGateway.statuses), '201, 409'],
-        [
-          '(b) p50 ratio gateway / direct',
-          formatNumber(percentile(viaGateway.latencies, 50) / percentile(direct.latencies, 50), 2),
-          '',
-        ],
-        ['(b) p99 ratio gateway / direct', formatNumber(gatewayP99 / directP99, 2), '< 1.25'],
+        ...(held === undefined ? [] : holdRows(held.direct, held.viaGateway)),
       ],
     ),
   );
@@ -340,6 +317,61 @@ function holds(
       viaGateway ? { 'queue-token': holder.queueToken } : {},
     );
   });
+}
+
+/** (b) holds: direct versus through the gateway, in the order direct, gateway, gateway, direct. */
+async function holdPhase(
+  holdConcert: string,
+  holdSchedules: readonly string[],
+): Promise<{ direct: LoadResult; viaGateway: LoadResult }> {
+  console.log(`(b) ${holdClients} hold clients enter concert ${holdConcert} and wait for admission...`);
+  const holders = await admitHolders(holdConcert);
+  const picks = seatPicks(holdAttempts, seatCount);
+  const [warmUp, d1, g1, g2, d2] = holdSchedules as [string, string, string, string, string];
+  console.log('(b) warm-up (both paths)...');
+  await holds(urls.command, warmUp, picks.slice(0, holdClients), holders, false);
+  await holds(urls.gateway, warmUp, picks.slice(holdClients, 2 * holdClients), holders, true);
+  const half = Math.floor(holdAttempts / 2);
+  console.log(
+    `(b) ${formatNumber(holdAttempts)} hold attempts each way, ${holdClients} clients: direct, gateway, gateway, direct...`,
+  );
+  const direct1 = await holds(urls.command, d1, picks.slice(0, half), holders, false);
+  const gateway1 = await holds(urls.gateway, g1, picks.slice(0, half), holders, true);
+  const gateway2 = await holds(urls.gateway, g2, picks.slice(half), holders, true);
+  const direct2 = await holds(urls.command, d2, picks.slice(half), holders, false);
+  return { direct: merge(direct1, direct2), viaGateway: merge(gateway1, gateway2) };
+}
+
+function holdRows(direct: LoadResult, viaGateway: LoadResult): string[][] {
+  return [
+    ['(b) direct: holds/s (all answers)', formatNumber(direct.rate), ''],
+    ['(b) direct: p50 / p99 (ms)', pair(direct.latencies), ''],
+    ['(b) direct: answers', statusList(direct.statuses), '201, 409'],
+    ['(b) gateway: holds/s (all answers)', formatNumber(viaGateway.rate), ''],
+    ['(b) gateway: p50 / p99 (ms)', pair(viaGateway.latencies), ''],
+    ['(b) gateway: answers', statusList(viaGateway.statuses), '201, 409'],
+    [
+      '(b) p50 ratio gateway / direct',
+      formatNumber(percentile(viaGateway.latencies, 50) / percentile(direct.latencies, 50), 2),
+      '',
+    ],
+    [
+      '(b) p99 ratio gateway / direct',
+      formatNumber(percentile(viaGateway.latencies, 99) / percentile(direct.latencies, 99), 2),
+      '< 1.25',
+    ],
+  ];
+}
+
+/** The gateway's process CPU time so far (seconds), from its admin /metrics. */
+async function gatewayCpuSeconds(): Promise<number> {
+  const text = await (await undiciFetch(`${urls.gatewayAdmin}/metrics`, { dispatcher })).text();
+  return metricValue(text, 'process_cpu_seconds_total');
+}
+
+function metricValue(text: string, name: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line === undefined ? Number.NaN : Number(line.split(' ').pop());
 }
 
 function merge(a: LoadResult, b: LoadResult): LoadResult {

@@ -4,6 +4,9 @@ import { Agent, fetch as undiciFetch } from 'undici';
 export type Stage = 'enter' | 'poll' | 'hold' | 'seats' | 'charge' | 'pay' | 'cancel' | 'leave' | 'probe';
 
 /** One answered (or failed) request: when it ended, in seconds since the run began. */
+/** While both lines wait, one freed connection in this many goes to the crowd's entries and polls. */
+const CROWD_TURN = 4;
+
 export interface RequestRecord {
   stage: Stage;
   endS: number;
@@ -20,17 +23,21 @@ export interface Answer {
 }
 
 /**
- * Sends requests to the gateway through one keep-alive pool, at most `concurrency` in flight
- * (an admitted fan's requests ahead of entries and polls when they wait for a connection),
- * and records each one's stage, latency and answer.
+ * Sends requests to the gateway through one keep-alive pool, at most `concurrency` in flight,
+ * and records each one's stage, latency and answer. When requests wait for a connection, an
+ * admitted fan's requests get three of every four freed connections and the crowd's entries
+ * and polls the fourth: ahead, so a hold does not expire in the bench's own queue, but not
+ * strictly ahead, which left the crowd's polls waiting for minutes.
  */
 export class HttpRecorder {
   readonly records: RequestRecord[] = [];
   readonly #agent: Agent;
   readonly #startedAt = performance.now();
   #inFlight = 0;
-  /** Waiting for a connection: an admitted fan's requests first, then entries and polls. */
-  readonly #waiting = { first: [] as (() => void)[], then: [] as (() => void)[] };
+  /** Waiting for a connection: an admitted fan's requests, and the crowd's entries and polls. */
+  readonly #waiting = { admitted: [] as (() => void)[], crowd: [] as (() => void)[] };
+  /** Connections handed over while both lines waited; every CROWD_TURN-th goes to the crowd. */
+  #turns = 0;
 
   constructor(
     readonly baseUrl: string,
@@ -55,7 +62,7 @@ export class HttpRecorder {
   ): Promise<Answer> {
     // Each real fan has a connection of their own: an admitted fan's hold or payment must not
     // wait behind the crowd's polls in this one pool (its hold would expire meanwhile).
-    const line = stage === 'poll' || stage === 'enter' ? this.#waiting.then : this.#waiting.first;
+    const line = stage === 'poll' || stage === 'enter' ? this.#waiting.crowd : this.#waiting.admitted;
     if (this.#inFlight >= this.concurrency) await new Promise<void>((resolve) => line.push(resolve));
     this.#inFlight += 1;
     const t0 = performance.now();
@@ -93,10 +100,17 @@ export class HttpRecorder {
       answer = { status: 0, label: name, body: {}, retryAfterS: undefined };
     } finally {
       this.#inFlight -= 1;
-      (this.#waiting.first.shift() ?? this.#waiting.then.shift())?.();
+      this.#nextInLine()?.();
     }
     this.records.push({ stage, endS: this.now(), ms: performance.now() - t0, label: answer.label });
     return answer;
+  }
+
+  #nextInLine(): (() => void) | undefined {
+    const { admitted, crowd } = this.#waiting;
+    if (admitted.length === 0 || crowd.length === 0) return admitted.shift() ?? crowd.shift();
+    this.#turns += 1;
+    return this.#turns % CROWD_TURN === 0 ? crowd.shift() : admitted.shift();
   }
 
   close(): Promise<void> {

@@ -69,6 +69,8 @@ interface DueRow {
   source_event_id: string | null;
   correlation_id: string | null;
   attempts: number;
+  /** Reservation deadlines only: the [schedule, seat] of each of its seat deadlines. */
+  seats?: Array<[string, string]>;
 }
 
 /**
@@ -87,6 +89,8 @@ interface DueRow {
  * is one walk of its own index (migration 010) in next-attempt order that stops once the batch
  * is full, leased and postponed rows being behind it; in one statement under a backlog, the
  * claim read every waiting seat deadline and probed its reservation: seconds per claim.
+ * A reservation deadline comes with the seats of its seat deadlines (a primary-key probe each),
+ * so that its expiry reads the reservation and seat streams in one query.
  */
 export async function claimDue(
   db: Knex | Knex.Transaction,
@@ -115,8 +119,14 @@ export async function claimDue(
         }),
       correlationId: row.correlation_id ?? row.source_event_id ?? row.reservation_id,
       attempts: row.attempts,
+      ...(row.seats ? { knownSeats: row.seats.map(([scheduleId, seatId]) => ({ scheduleId, seatId })) } : {}),
     }));
 }
+
+/** The [schedule, seat] pairs of a reservation deadline's seat deadlines (the primary key's prefix). */
+const SEATS_OF_RESERVATION = `(
+  SELECT json_agg(json_build_array(s.schedule_id, s.seat_id))
+  FROM hold_deadlines s WHERE s.reservation_id = d.reservation_id AND s.kind = 'seat')`;
 
 /**
  * A seat deadline whose reservation's deadline is still open waits for that one. OFFSET 0 keeps
@@ -149,7 +159,8 @@ async function claimKind(
        FOR UPDATE SKIP LOCKED
      ) AS c
      WHERE (d.reservation_id, d.kind, d.schedule_id, d.seat_id) = (c.reservation_id, c.kind, c.schedule_id, c.seat_id)
-     RETURNING d.kind, d.reservation_id, d.schedule_id, d.seat_id, d.due_at, d.source_event_id, d.correlation_id, d.attempts`,
+     RETURNING d.kind, d.reservation_id, d.schedule_id, d.seat_id, d.due_at, d.source_event_id, d.correlation_id, d.attempts
+       ${kind === 'reservation' ? `, ${SEATS_OF_RESERVATION} AS seats` : ''}`,
     [now, leaseMs / 1000, now, now, limit],
   )) as { rows: DueRow[] };
   return rows;

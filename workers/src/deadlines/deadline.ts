@@ -18,6 +18,8 @@ export interface DueDeadline extends DeadlineKey {
   correlationId: string;
   /** Failed runs so far. */
   attempts: number;
+  /** A reservation deadline's seats, as its seat deadlines name them (read with the reservation). */
+  knownSeats?: Array<{ scheduleId: string; seatId: string }>;
 }
 
 /** What one event does to the deadlines: start one (a hold), or settle one (its end). */

@@ -64,7 +64,11 @@ export async function runExpiries(
   items: ReadonlyArray<{ ctx: CommandContext; deadline: DueDeadline }>,
 ): Promise<Array<{ ok: true; result: TimeoutResult } | { ok: false; error: unknown }>> {
   const expiries = await expireReservations(
-    items.map(({ ctx, deadline }) => ({ ctx, reservationId: deadline.reservationId })),
+    items.map(({ ctx, deadline }) => ({
+      ctx,
+      reservationId: deadline.reservationId,
+      ...(deadline.knownSeats ? { knownSeats: deadline.knownSeats } : {}),
+    })),
   );
   return expiries.map((expiry) => {
     try {

@@ -1,4 +1,4 @@
-import { reservationStreamId } from '@concert/domain';
+import { reservationStreamId, seatStreamId } from '@concert/domain';
 import { WrongExpectedVersion, type StreamWrite } from '@concert/infra';
 import type { CommandContext } from '../command-loop/command-context.js';
 import {
@@ -14,6 +14,12 @@ import {
 export interface ExpiryRequest {
   ctx: CommandContext;
   reservationId: string;
+  /**
+   * The seats its hold is believed to have (the saga knows them from its seat deadlines): their
+   * streams are read in the same query as the reservation's. Only a hint: the seats released are
+   * those the reservation's own stream names, and any of those not read with it are read after.
+   */
+  knownSeats?: ReadonlyArray<{ scheduleId: string; seatId: string }>;
 }
 
 /** Per request, in request order: its expiry, or what refused or failed it (hold-not-expired before the deadline). */
@@ -21,12 +27,12 @@ export type ExpiryResult = { ok: true; expiry: Expiry } | { ok: false; error: un
 
 /**
  * The expiry saga's timeout command for many reservations at once: on a store with a
- * multi-stream append (PostgreSQL), two reads and ONE commit for all of them, each stream with
- * its own expected revision, every ReservationExpired in the same commit as its seats' releases
- * (the release rule). A conflict fails the whole append, so the batch is appended again without
- * the reservation whose stream conflicted, and that one is expired alone (expireReservation,
- * with its own retries). Elsewhere (EventStoreDB), expireReservation one by one.
- * All requests share the store of the first.
+ * multi-stream append (PostgreSQL), one read (two where seats were not known) and ONE commit for
+ * all of them, each stream with its own expected revision, every ReservationExpired in the same
+ * commit as its seats' releases (the release rule). A conflict fails the whole append, so the
+ * batch is appended again without the reservation whose stream conflicted, and that one is
+ * expired alone (expireReservation, with its own retries). Elsewhere (EventStoreDB),
+ * expireReservation one by one. All requests share the store of the first.
  */
 export async function expireReservations(requests: readonly ExpiryRequest[]): Promise<ExpiryResult[]> {
   const store = requests[0]?.ctx.store;
@@ -36,11 +42,16 @@ export async function expireReservations(requests: readonly ExpiryRequest[]): Pr
     alone.push(...requests.keys());
   } else {
     const appendMany = store.appendMany.bind(store);
-    const reservations = await store.readStreams(requests.map((r) => reservationStreamId(r.reservationId)));
+    // The reservations and their known seats in one query: each read of 64 streams is under
+    // 1 ms in EXPLAIN ANALYZE, but took 80-470 ms to come back to a worker under a wave.
+    const read = await store.readStreams([
+      ...requests.map((r) => reservationStreamId(r.reservationId)),
+      ...requests.flatMap((r) => (r.knownSeats ?? []).map((s) => seatStreamId(s.scheduleId, s.seatId))),
+    ]);
     const plans = new Map<number, ExpiryPlan>();
     requests.forEach(({ ctx, reservationId }, i) => {
       try {
-        const plan = planExpiry(ctx, reservationId, reservations.get(reservationStreamId(reservationId)) ?? []);
+        const plan = planExpiry(ctx, reservationId, read.get(reservationStreamId(reservationId)) ?? []);
         if (plan.outcome === 'not-expirable')
           results.set(i, { ok: true, expiry: { outcome: plan.outcome, position: undefined } });
         else plans.set(i, plan);
@@ -48,7 +59,8 @@ export async function expireReservations(requests: readonly ExpiryRequest[]): Pr
         results.set(i, { ok: false, error });
       }
     });
-    const seats = await store.readStreams([...plans.values()].flatMap((p) => p.seatStreams));
+    const unread = [...plans.values()].flatMap((p) => p.seatStreams).filter((streamId) => !read.has(streamId));
+    const seats = unread.length === 0 ? read : new Map([...read, ...(await store.readStreams(unread))]);
     const writes = new Map<number, StreamWrite[]>();
     const owner = new Map<string, number>();
     for (const [i, plan] of plans) {

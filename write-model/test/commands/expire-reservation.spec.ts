@@ -34,6 +34,21 @@ function withWriteBeforeFirstAppend(store: PostgresEventStore, meanwhile: () => 
   });
 }
 
+/** The same store, counting its readStreams queries and the streams each asked for. */
+function countingReads(store: PostgresEventStore): { store: EventStore; reads: string[][] } {
+  const reads: string[][] = [];
+  const counting = new Proxy(store, {
+    get: (target, key, receiver) => {
+      if (key !== 'readStreams') return Reflect.get(target, key, receiver);
+      return (streamIds: readonly string[]) => {
+        reads.push([...streamIds]);
+        return target.readStreams(streamIds);
+      };
+    },
+  });
+  return { store: counting, reads };
+}
+
 for (const path of ['atomic', 'sequential'] as const)
   describe(`expiring a reservation (${path} writes)`, () => {
     let pg: PostgresEventStore;
@@ -182,6 +197,44 @@ for (const path of ['atomic', 'sequential'] as const)
           expect(new Set(written.map((e) => e.position.commit)).size).to.equal(1);
         }
       });
+
+      if (path === 'atomic')
+        it('Given holds whose seats the caller knows (one of them wrongly), When expired together, Then the known seats are read with the reservations in one query, only the seats the reservations hold are released, and the one not known is read after', async () => {
+          const clock = new TestClock();
+          const [known, misnamed] = [await givenHold(clock), await givenHold(clock)];
+          const bystander = await givenHold(clock, 1);
+          clock.advance(60_000);
+          const counted = countingReads(pg);
+
+          const results = await expireReservations([
+            {
+              ctx: contextFor(counted.store, clock),
+              reservationId: known!.reservationId,
+              knownSeats: known!.seatIds.map((seatId) => ({ scheduleId: known!.scheduleId, seatId })),
+            },
+            {
+              // Names its first seat and another hold's seat: a hint, not what is released.
+              ctx: contextFor(counted.store, clock),
+              reservationId: misnamed!.reservationId,
+              knownSeats: [
+                { scheduleId: misnamed!.scheduleId, seatId: misnamed!.seatIds[0]! },
+                { scheduleId: bystander.scheduleId, seatId: bystander.seatIds[0]! },
+              ],
+            },
+          ]);
+
+          expect(outcomes(results)).to.deep.equal(['expired', 'expired']);
+          for (const { scheduleId, seatIds } of [known!, misnamed!])
+            for (const seatId of seatIds)
+              expect((await seatState(pg, scheduleId, seatId)).status).to.equal('Available');
+          expect((await seatState(pg, bystander.scheduleId, bystander.seatIds[0]!)).status).to.equal('Held');
+          expect(counted.reads).to.have.length(2);
+          expect(counted.reads[0]).to.include.members([
+            reservationStreamId(known!.reservationId),
+            ...known!.seatIds.map((s) => seatStreamId(known!.scheduleId, s)),
+          ]);
+          expect(counted.reads[1]).to.deep.equal([seatStreamId(misnamed!.scheduleId, misnamed!.seatIds[1]!)]);
+        });
 
       it('Given a batch in which one reservation is cancelled between the read and the append, When expired together, Then the others expire and that one, retried alone, is not-expirable', async () => {
         const clock = new TestClock();

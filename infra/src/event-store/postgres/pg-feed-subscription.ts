@@ -50,13 +50,22 @@ export class PgFeedSubscription implements FeedSubscription {
     let caughtUp = false;
     let retryMs = FIRST_RETRY_MS;
     let failures = 0;
+    // A full batch means more is there: the next one is read while this one is delivered.
+    let prefetched: Promise<RecordedEvent[]> | undefined;
     try {
       while (!this.closed) {
         this.notified = false;
         let batch: RecordedEvent[];
         let heldBack = false;
         try {
-          batch = await this.options.readBatch(after, this.options.batchSize);
+          const reading = prefetched ?? this.options.readBatch(after, this.options.batchSize);
+          prefetched = undefined;
+          batch = await reading;
+          if (batch.length === this.options.batchSize) {
+            prefetched = this.options.readBatch(batch.at(-1)!.position, this.options.batchSize);
+            // Awaited on the next turn, or dropped when the subscription closes first.
+            prefetched.catch(() => undefined);
+          }
           // "Caught up" promises that everything committed so far was delivered: not while
           // a committed event still waits behind an older open transaction.
           if (!caughtUp && batch.length < this.options.batchSize) {
