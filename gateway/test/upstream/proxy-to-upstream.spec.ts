@@ -32,6 +32,19 @@ describe('gateway: the proxy to an upstream instance', function () {
           headers: req.headers,
           body: Buffer.concat(chunks).toString(),
         });
+        if (req.url === '/big') {
+          // Larger than any socket buffer: the gateway must stream it with back-pressure.
+          res.writeHead(200, { 'content-type': 'application/octet-stream' });
+          for (let i = 0; i < 64; i++) res.write(bigChunk(i));
+          res.end();
+          return;
+        }
+        if (req.url === '/broken') {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+          res.write('{"partial":');
+          setTimeout(() => res.socket?.destroy(), 50);
+          return;
+        }
         res.writeHead(201, { 'content-type': 'application/json', location: '/things/1', 'x-upstream': 'yes' });
         res.write('{"answer":');
         res.end('42}');
@@ -72,6 +85,31 @@ describe('gateway: the proxy to an upstream instance', function () {
     expect(seen.headers['content-length']).to.equal(String(Buffer.byteLength(body)));
   });
 
+  it('When the upstream answers a large body, Then the client gets every byte in order', async () => {
+    const answer = await fetch(`http://127.0.0.1:${gateway.port}/big`);
+    const bytes = Buffer.from(await answer.arrayBuffer());
+    expect(answer.status).to.equal(200);
+    expect(bytes.equals(Buffer.concat(Array.from({ length: 64 }, (_, i) => bigChunk(i))))).to.equal(true);
+  });
+
+  it('When the upstream breaks off in the middle of the body, Then the client sees the answer cut, not a hang, and the next request is answered', async () => {
+    const answer = await fetch(`http://127.0.0.1:${gateway.port}/broken`, { signal: AbortSignal.timeout(5000) });
+    expect(answer.status).to.equal(200);
+    const reading = await answer.text().then(
+      () => 'complete',
+      (error: Error) => (error.name === 'TimeoutError' ? 'hung' : 'cut'),
+    );
+    expect(reading).to.equal('cut');
+
+    const next = await fetch(`http://127.0.0.1:${gateway.port}/reservations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(next.status).to.equal(201);
+    await next.text();
+  });
+
   it("When a client sends X-Verified-Queue-Concert itself, Then the upstream never sees it (only the gateway's own check sets it)", async () => {
     await fetch(`http://127.0.0.1:${gateway.port}/reservations`, {
       method: 'POST',
@@ -86,3 +124,8 @@ describe('gateway: the proxy to an upstream instance', function () {
     expect(get!.headers).not.to.have.property('x-verified-queue-concert');
   });
 });
+
+/** 32 KiB of a byte pattern that differs per chunk, so a lost or reordered chunk shows. */
+function bigChunk(i: number): Buffer {
+  return Buffer.alloc(32 * 1024, `chunk ${i};`);
+}
