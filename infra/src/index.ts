@@ -78,6 +78,7 @@ export type { Projection, ProjectedEvent } from './read-models/projection.js';
 export { PROJECTION_NAMES, type ProjectionName } from './read-models/projection-names.js';
 export * from './nats/index.js';
 export { abortableSleep } from './runtime/abortable-sleep.js';
+export { chunkByWeight } from './runtime/chunk-by-weight.js';
 export { catalogCachePrefixes } from './read-models/cache-keys.js';
 export {
   lockProjectionShared,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { chunkByWeight } from '@concert/infra';
 
 /** Rows written per statement: one JSON parameter each, so only statement size bounds it. */
 const ROWS_PER_STATEMENT = 5000;
@@ -120,21 +121,9 @@ export async function writeTogether<Row = unknown>(
 
 /** Consecutive statements grouped so that each group's bindings stay within the budget (a larger statement goes alone). */
 function roundTrips(statements: readonly Statement[]): Statement[][] {
-  const groups: Statement[][] = [];
-  let group: Statement[] = [];
-  let chars = 0;
-  for (const statement of statements) {
-    const size = statement.bindings.reduce((sum, b) => sum + b.length, 0);
-    if (group.length > 0 && chars + size > BINDING_CHARS_PER_ROUND_TRIP) {
-      groups.push(group);
-      group = [];
-      chars = 0;
-    }
-    group.push(statement);
-    chars += size;
-  }
-  if (group.length > 0) groups.push(group);
-  return groups;
+  return chunkByWeight(statements, BINDING_CHARS_PER_ROUND_TRIP, (statement) =>
+    statement.bindings.reduce((sum, b) => sum + b.length, 0),
+  );
 }
 
 async function runAsOne<Row>(trx: Knex.Transaction, statements: readonly Statement[]): Promise<Row[]> {

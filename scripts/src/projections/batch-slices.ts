@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@concert/infra';
+import { chunkByWeight, type RecordedEvent } from '@concert/infra';
 
 /**
  * Cuts a feed batch into consecutive slices of at most `budget` weight, for a rebuild to apply
@@ -10,21 +10,7 @@ import type { RecordedEvent } from '@concert/infra';
  * bulky here); an event heavier than the budget goes alone.
  */
 export function sliceByWeight(batch: readonly RecordedEvent[], budget: number): RecordedEvent[][] {
-  const slices: RecordedEvent[][] = [];
-  let slice: RecordedEvent[] = [];
-  let weight = 0;
-  for (const event of batch) {
-    const w = weightOf(event);
-    if (slice.length > 0 && weight + w > budget) {
-      slices.push(slice);
-      slice = [];
-      weight = 0;
-    }
-    slice.push(event);
-    weight += w;
-  }
-  if (slice.length > 0) slices.push(slice);
-  return slices;
+  return chunkByWeight(batch, budget, weightOf);
 }
 
 /** 1 plus the items of the arrays directly in the event's data. */
