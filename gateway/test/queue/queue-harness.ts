@@ -56,7 +56,14 @@ export class QueueHarness {
   private ticker: QueueTicker | undefined;
   private closeServer: (() => Promise<void>) | undefined;
 
-  constructor(env: Record<string, string>) {
+  /**
+   * `holdDelayMs`: how long the stand-in takes to answer a hold, so a spec can make every hold
+   * slower than a target whatever the machine's speed.
+   */
+  constructor(
+    env: Record<string, string>,
+    private readonly stand: { holdDelayMs?: number } = {},
+  ) {
     this.config = loadConfig({
       ...process.env,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -109,7 +116,11 @@ export class QueueHarness {
           }
           this.upstream.push({ path: req.path, userId: String(res.locals.auth?.userId), body: req.body });
           const reservationId = randomUUID();
-          res.status(201).location(`/reservations/${reservationId}`).json({ reservationId, status: 'HELD' });
+          const answer = (): void => {
+            res.status(201).location(`/reservations/${reservationId}`).json({ reservationId, status: 'HELD' });
+          };
+          if (this.stand.holdDelayMs) setTimeout(answer, this.stand.holdDelayMs);
+          else answer();
         });
         routes.post('/payments', (req, res) => {
           this.upstream.push({ path: req.path, userId: String(res.locals.auth?.userId), body: req.body });

@@ -273,13 +273,16 @@ describe('gateway: the waiting room over HTTP (queue entries and the queue-token
     let oneSlot: { concertId: string; scheduleId: string };
 
     before(async () => {
-      room = await new QueueHarness({
-        QUEUE_ADMIT_PER_SECOND: '1000',
-        QUEUE_MAX_ADMITTED: '1',
-        QUEUE_TICK_INTERVAL_MS: '50',
-        // Every hold is "slow" here: the admission governor must back off.
-        QUEUE_ADMISSION_TARGET_MS: '1',
-      }).start();
+      room = await new QueueHarness(
+        {
+          QUEUE_ADMIT_PER_SECOND: '1000',
+          QUEUE_MAX_ADMITTED: '1',
+          QUEUE_TICK_INTERVAL_MS: '50',
+          // Every hold is "slow" here (the stand-in answers after 20 ms): the admission governor must back off.
+          QUEUE_ADMISSION_TARGET_MS: '5',
+        },
+        { holdDelayMs: 20 },
+      ).start();
       oneSlot = await room.givenConcertWithSchedule();
     });
     after(() => room?.stop());
