@@ -31,6 +31,13 @@ export interface Handled<E, S> {
 /** One stream's command in a command over several streams. */
 export interface StreamCommand {
   readonly streamId: string;
+  /**
+   * The stream almost surely does not exist yet (a new reservation, a seat never held): the
+   * first decision is made on no events without reading the stream, and the append's expected
+   * revision `no-stream` checks that. If the stream exists after all (a conflict), or a decision
+   * on that guess refuses, the streams are read and decided again; that costs no retry.
+   */
+  readonly presumedNew?: boolean;
   /** Decides on the stream's recorded events: the events to append and the revision to expect. */
   decide(recorded: readonly RecordedEvent[]): { events: DomainEvent[]; revision: ExpectedRevision };
 }
@@ -40,9 +47,11 @@ export function streamCommand<C, E extends DomainEvent, S>(
   streamId: string,
   decider: Decider<C, E, S>,
   command: C,
+  options: { presumedNew?: boolean } = {},
 ): StreamCommand {
   return {
     streamId,
+    presumedNew: options.presumedNew ?? false,
     decide(recorded) {
       const { state, revision } = foldStream(decider, recorded);
       return { events: decider.decide(command, state), revision };
@@ -145,18 +154,19 @@ async function handleStreams(
   return { written, position: written[written.length - 1]?.position };
 }
 
-/** The loop: read every stream, decide each, append all at once (one stream: append; several: appendMany). */
+/**
+ * The loop: read every stream (but those presumed new, on the first pass), decide each, append
+ * all at once (one stream: append; several: appendMany).
+ */
 async function decideAndAppend(
   ctx: CommandContext,
   commands: readonly StreamCommand[],
   options: HandleOptions,
 ): Promise<HandledStreams> {
   const maxRetries = options.maxRetries ?? 0;
-  for (let attempt = 0; ; attempt++) {
-    const recorded =
-      commands.length === 1
-        ? new Map([[commands[0]!.streamId, await ctx.store.readStream(commands[0]!.streamId)]])
-        : await ctx.store.readStreams(commands.map((c) => c.streamId));
+  let presuming = commands.some((c) => c.presumedNew);
+  for (let attempt = 0; ;) {
+    const recorded = await readStreamsOf(ctx, presuming ? commands.filter((c) => !c.presumedNew) : commands);
     const occurredAt = ctx.now();
     const writes: StreamWrite[] = [];
     const refusals: unknown[] = [];
@@ -174,6 +184,11 @@ async function decideAndAppend(
         refusals.push(error);
       }
     }
+    // A refusal, or "nothing to do", is only ever told on what the store holds, never on a guess.
+    if (presuming && (refusals.length > 0 || writes.length === 0)) {
+      presuming = false;
+      continue;
+    }
     if (refusals.length > 0)
       throw refusals.length > 1 && options.combineRefusals ? options.combineRefusals(refusals) : refusals[0];
     if (writes.length === 0) return { written: [], position: undefined };
@@ -182,10 +197,26 @@ async function decideAndAppend(
       const written = writes.map((w, i) => ({ streamId: w.streamId, position: results[i]!.position }));
       return { written, position: written[written.length - 1]!.position };
     } catch (error) {
-      if (!(error instanceof WrongExpectedVersion) || attempt >= maxRetries) throw error;
+      if (!(error instanceof WrongExpectedVersion)) throw error;
+      if (presuming) {
+        presuming = false;
+        continue;
+      }
+      if (attempt >= maxRetries) throw error;
+      attempt += 1;
       ctx.onConflictRetry?.(error.streamId);
     }
   }
+}
+
+async function readStreamsOf(
+  ctx: CommandContext,
+  commands: readonly StreamCommand[],
+): Promise<Map<string, readonly RecordedEvent[]>> {
+  if (commands.length === 0) return new Map();
+  if (commands.length === 1)
+    return new Map([[commands[0]!.streamId, await ctx.store.readStream(commands[0]!.streamId)]]);
+  return ctx.store.readStreams(commands.map((c) => c.streamId));
 }
 
 async function appendAll(ctx: CommandContext, writes: readonly StreamWrite[]): Promise<AppendResult[]> {

@@ -71,13 +71,13 @@ export async function holdSeats(ctx: CommandContext, deps: HoldSeatsDeps, input:
   let kept = false;
   try {
     const position = await writeHold(ctx, placeHold);
-    kept = await keepLocks(lock, expiresAt.getTime() - ctx.now().getTime());
+    kept = keepLocks(lock, expiresAt.getTime() - ctx.now().getTime());
     return hold(position);
   } catch (error) {
     const stood = await releaseAfterFailure(ctx, placeHold, error);
     // The client hears what went wrong, not where the sequential path stopped.
     if (stood === undefined) throw error instanceof PartialWriteError ? error.cause : error;
-    kept = await keepLocks(lock, expiresAt.getTime() - ctx.now().getTime());
+    kept = keepLocks(lock, expiresAt.getTime() - ctx.now().getTime());
     return hold(stood);
   } finally {
     if (!kept) await lock?.release().catch(() => undefined);
@@ -93,12 +93,16 @@ async function writeHold(ctx: CommandContext, placeHold: PlaceHold): Promise<Glo
       ctx,
       [
         ...seatIds.map((seatId, i) =>
-          streamCommand(seatStreams[i]!, seatDecider, {
-            type: 'HoldSeat',
-            data: { scheduleId, seatId, reservationId, holdExpiresAt },
-          }),
+          streamCommand(
+            seatStreams[i]!,
+            seatDecider,
+            { type: 'HoldSeat', data: { scheduleId, seatId, reservationId, holdExpiresAt } },
+            // Most holds take a seat nobody held before: decide on that without reading it.
+            { presumedNew: true },
+          ),
         ),
-        streamCommand(reservationStreamId(reservationId), reservationDecider, placeHold),
+        // A reservation id is new by construction.
+        streamCommand(reservationStreamId(reservationId), reservationDecider, placeHold, { presumedNew: true }),
       ],
       // A conflict means someone else wrote a seat meanwhile: decide once more on what they wrote.
       { maxRetries: MAX_HOLD_RETRIES, combineRefusals: unavailableSeats },
@@ -166,13 +170,16 @@ async function releaseAfterFailure(
   await releaseSeats(ctx, scheduleId, seatIds, reservationId, 'hold-failed');
   return undefined;
 }
-/** Best effort: if Redis fails here, the locks expire after lockTtlMs and the streams still refuse the seats. */
-async function keepLocks(lock: { keep(ttlMs: number): Promise<void> } | undefined, ttlMs: number): Promise<boolean> {
+/**
+ * Keeps the locks until the hold's deadline; false when there is nothing to keep (the caller then
+ * releases them). Best effort, so not waited for: the hold is decided; a keep that arrives after
+ * the hold was released finds no lock with its token and does nothing; and if Redis fails here
+ * the locks expire after lockTtlMs while the streams still refuse the seats.
+ */
+function keepLocks(lock: { keep(ttlMs: number): Promise<void> } | undefined, ttlMs: number): boolean {
   if (!lock || ttlMs <= 0) return false;
-  return lock.keep(ttlMs).then(
-    () => true,
-    () => false,
-  );
+  lock.keep(ttlMs).catch(() => undefined);
+  return true;
 }
 
 async function acquireLocks(
