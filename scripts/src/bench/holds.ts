@@ -5,7 +5,8 @@
  * checks afterwards that no seat was held twice. `--profile` writes a CPU profile of the
  * command-api and prints where its time went. `--uncontended`: every attempt asks for 1-4 seats
  * nobody else asked for (the next ones in order, over as many schedules as that takes), so every
- * attempt is a successful hold: the cost of a 201 alone.
+ * attempt is a successful hold: the cost of a 201 alone. Before the timed attempts, `--warm-up`
+ * attempts (default 3,000) of the same mix run on schedules of their own and are not counted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,12 +21,14 @@ import { createRedis, deleteKeysWithPrefix, loadConfig, signDevToken } from '@co
 import { bareExpressRate } from './baselines.js';
 import { summarizeCpuProfile } from './cpu-profile-summary.js';
 import { percentile } from './latency.js';
+import { cpuPercent, sampleNamed, samplePids, type CpuSample } from './process-cpu.js';
 import { createScratchDatabase } from './scratch-database.js';
 import { formatNumber, formatTable } from './print-table.js';
 
 const { values: args } = parseArgs({
   options: {
     attempts: { type: 'string', default: '10000' },
+    'warm-up': { type: 'string', default: '3000' },
     clients: { type: 'string', default: '200' },
     seats: { type: 'string', default: '2000' },
     port: { type: 'string', default: '18181' },
@@ -34,10 +37,9 @@ const { values: args } = parseArgs({
   },
 });
 const attempts = Number(args.attempts);
+const warmUpAttempts = Number(args['warm-up']);
 const clients = Number(args.clients);
 const seatCount = Number(args.seats);
-/** --uncontended: the next seat nobody asked for, counted over all its schedules. */
-let freeSeatCursor = 0;
 const port = Number(args.port);
 
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
@@ -55,53 +57,51 @@ try {
 
   const admin = signDevToken(config, { userId: 'bench-admin', roles: ['admin'], expiresInSeconds: 3600 });
   const scheduleId = await createSchedule(admin);
-  // Enough seats for every attempt to get its own (at most 4 each, a few left at the end of each schedule).
-  const freshSchedules = args.uncontended
-    ? [
-        scheduleId,
-        ...(await Promise.all(
-          Array.from({ length: Math.ceil((attempts * 4) / seatCount) }, () => createSchedule(admin)),
-        )),
-      ]
-    : [];
   const tokens = Array.from({ length: clients }, (_, i) =>
     signDevToken(config, { userId: `fan-${i}`, roles: [], expiresInSeconds: 3600 }),
   );
+  /** The attempts' bodies: contended on one schedule, or the next free seats of schedules made for them. */
+  const workload = async (count: number, contendedOn: string): Promise<() => unknown> => {
+    if (!args.uncontended) return () => ({ scheduleId: contendedOn, seatIds: wantedSeats() });
+    // Enough seats for every attempt to get its own (at most 4 each, a few left at the end of each schedule).
+    const schedules = [
+      contendedOn,
+      ...(await Promise.all(Array.from({ length: Math.ceil((count * 4) / seatCount) }, () => createSchedule(admin)))),
+    ];
+    let cursor = 0;
+    return () => {
+      const next = nextFreeSeats(schedules, cursor);
+      cursor = next.cursor;
+      return next.body;
+    };
+  };
 
-  // Warm-up on a schedule of its own: module loading and JIT would otherwise sit in the tail.
-  const warmUpSchedule = await createSchedule(admin);
-  await Promise.all(
-    tokens.map((token, i) =>
-      post('/reservations', token, { scheduleId: warmUpSchedule, seatIds: [`S-${i + 1}`] }).then((r) => r.text()),
-    ),
+  // Warm-up: the same mix on schedules of its own, long enough for the JIT to have compiled both
+  // the 201 and the 409 path. 200 holds only (the earlier warm-up) left the timed run's first
+  // two seconds at a third of the steady rate, and those seconds were its p99.
+  await runAttempts(
+    tokens,
+    warmUpAttempts,
+    await workload(warmUpAttempts, await createSchedule(admin)),
+    () => undefined,
   );
 
   const latencies: number[] = [];
   const latenciesByStatus = new Map<number, number[]>();
   const statuses = new Map<number, number>();
-  let next = 0;
+  const bodies = await workload(attempts, scheduleId);
+  const cpuBefore = cpuSamples();
   const started = performance.now();
-  await Promise.all(
-    tokens.map(async (token) => {
-      while (next < attempts) {
-        next++;
-        const t0 = performance.now();
-        const response = await post(
-          '/reservations',
-          token,
-          args.uncontended ? nextFreeSeats(freshSchedules) : { scheduleId, seatIds: wantedSeats() },
-        );
-        await response.text();
-        const ms = performance.now() - t0;
-        latencies.push(ms);
-        const byStatus = latenciesByStatus.get(response.status);
-        if (byStatus) byStatus.push(ms);
-        else latenciesByStatus.set(response.status, [ms]);
-        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-      }
-    }),
-  );
+  await runAttempts(tokens, attempts, bodies, (status, ms) => {
+    latencies.push(ms);
+    const byStatus = latenciesByStatus.get(status);
+    if (byStatus) byStatus.push(ms);
+    else latenciesByStatus.set(status, [ms]);
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  });
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSamples();
+  const cpuDuring = (name: keyof typeof cpuAfter) => cpuPercent(cpuBefore[name], cpuAfter[name]);
   const metrics = await (await undiciFetch(`${url}/metrics`, { dispatcher })).text();
   const doubleHolds = await countDoubleHolds();
   process.stderr.write('baseline: a bare express JSON route, same clients, 5 s...\n');
@@ -135,6 +135,18 @@ try {
         ['OCC retries', metricValue(metrics, 'command_conflict_retries_total'), ''],
         ['lock contention (409 by lock)', metricValue(metrics, 'seat_lock_contention_total'), ''],
         ['seats held twice', formatNumber(doubleHolds), '0'],
+        [
+          'CPU while timed, % of a core: command-api / PostgreSQL / Redis / this load generator',
+          [cpuDuring('commandApi'), cpuDuring('postgres'), cpuDuring('redis'), cpuDuring('bench')]
+            .map((p) => (p === undefined ? '-' : formatNumber(p)))
+            .join(' / '),
+          '',
+        ],
+        [
+          'command-api CPU per decided attempt (ms)',
+          formatNumber((((cpuDuring('commandApi') ?? NaN) / 100) * seconds * 1000) / (held + refused), 3),
+          '',
+        ],
       ],
     ),
   );
@@ -155,16 +167,48 @@ try {
   await scratch.drop();
 }
 
-/** The next 1-4 seats nobody asked for yet, never spanning two schedules. */
-function nextFreeSeats(schedules: readonly string[]): { scheduleId: string; seatIds: string[] } {
+function cpuSamples(): Record<'commandApi' | 'postgres' | 'redis' | 'bench', CpuSample> {
+  return {
+    commandApi: samplePids(child?.pid === undefined ? [] : [child.pid]),
+    postgres: sampleNamed('postgres'),
+    redis: sampleNamed('redis-server'),
+    bench: samplePids([process.pid]),
+  };
+}
+
+/** `count` hold attempts from one client per token, each answered before its client sends the next. */
+async function runAttempts(
+  tokens: readonly string[],
+  count: number,
+  body: () => unknown,
+  answered: (status: number, ms: number) => void,
+): Promise<void> {
+  let sent = 0;
+  await Promise.all(
+    tokens.map(async (token) => {
+      while (sent < count) {
+        sent++;
+        const t0 = performance.now();
+        const response = await post('/reservations', token, body());
+        await response.text();
+        answered(response.status, performance.now() - t0);
+      }
+    }),
+  );
+}
+
+/** The 1-4 seats after `cursor` (a seat count over all the schedules), never spanning two schedules. */
+function nextFreeSeats(
+  schedules: readonly string[],
+  cursor: number,
+): { body: { scheduleId: string; seatIds: string[] }; cursor: number } {
   const r = Math.random();
   const count = r < 0.5 ? 1 : r < 0.85 ? 2 : r < 0.95 ? 3 : 4;
-  if ((freeSeatCursor % seatCount) + count > seatCount) freeSeatCursor += seatCount - (freeSeatCursor % seatCount);
-  const first = freeSeatCursor;
-  freeSeatCursor += count;
+  const first = (cursor % seatCount) + count > seatCount ? cursor + seatCount - (cursor % seatCount) : cursor;
   const scheduleId = schedules[Math.floor(first / seatCount)];
   if (!scheduleId) throw new Error('uncontended: ran out of seats');
-  return { scheduleId, seatIds: Array.from({ length: count }, (_, i) => `S-${(first % seatCount) + i + 1}`) };
+  const seatIds = Array.from({ length: count }, (_, i) => `S-${(first % seatCount) + i + 1}`);
+  return { body: { scheduleId, seatIds }, cursor: first + count };
 }
 
 /** Front rows are wanted most: seat index ~ n * u^3; one to four adjacent seats, mostly one or two. */
