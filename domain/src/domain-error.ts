@@ -27,13 +27,20 @@ export type DomainErrorCode =
 
 export type ErrorDetails = Readonly<Record<string, unknown>>;
 
-/** A refusal by the business rules: the command was understood and is not allowed now. */
+/**
+ * A refusal by the business rules: the command was understood and is not allowed now. An answer,
+ * not a fault: it carries no stack trace (capturing one was ~1% of a command-api's CPU in an
+ * on-sale, where most holds are refused).
+ */
 export class DomainError extends Error {
   readonly code: DomainErrorCode;
   readonly details: ErrorDetails | undefined;
 
   constructor(code: DomainErrorCode, message: string, details?: ErrorDetails) {
+    const stackFrames = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackFrames;
     this.name = new.target.name;
     this.code = code;
     this.details = details;

@@ -13,7 +13,10 @@ export interface HttpProblemInit {
   headers?: Readonly<Record<string, string>>;
 }
 
-/** An HTTP refusal thrown from handlers; the error handler writes it as problem+json. */
+/**
+ * An HTTP refusal thrown from handlers; the error handler writes it as problem+json. Like a
+ * DomainError it is an answer, not a fault, and carries no stack trace.
+ */
 export class HttpProblem extends Error {
   override readonly name = 'HttpProblem';
   readonly status: number;
@@ -26,7 +29,10 @@ export class HttpProblem extends Error {
 
   constructor(init: HttpProblemInit) {
     const title = init.title ?? titleOf(init.code);
+    const stackFrames = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(init.detail ?? title);
+    Error.stackTraceLimit = stackFrames;
     this.status = init.status;
     this.code = init.code;
     this.title = title;

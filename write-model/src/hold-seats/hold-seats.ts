@@ -56,7 +56,15 @@ export interface Hold {
 export async function holdSeats(ctx: CommandContext, deps: HoldSeatsDeps, input: HoldSeatsInput): Promise<Hold> {
   const seatIds = [...input.seatIds].sort();
   const { amount } = await deps.catalog.priceSeats(input.scheduleId, seatIds);
-  const placeHold = planHold({ ...input, seatIds, amount }, ctx.now(), deps.holdDurationMs);
+  const lock = await acquireLocks(ctx.locks, deps, input.scheduleId, seatIds, input.reservationId);
+  // Planned once the seats are locked: in an on-sale most attempts are refused by a lock and need no plan.
+  let placeHold: PlaceHold;
+  try {
+    placeHold = planHold({ ...input, seatIds, amount }, ctx.now(), deps.holdDurationMs);
+  } catch (error) {
+    await lock?.release().catch(() => undefined);
+    throw error;
+  }
   const { expiresAt } = placeHold.data;
   const hold = (position: GlobalPosition): Hold => ({
     reservationId: input.reservationId,
@@ -67,7 +75,6 @@ export async function holdSeats(ctx: CommandContext, deps: HoldSeatsDeps, input:
     position,
   });
 
-  const lock = await acquireLocks(ctx.locks, deps, input.scheduleId, seatIds, input.reservationId);
   let kept = false;
   try {
     const position = await writeHold(ctx, placeHold);
