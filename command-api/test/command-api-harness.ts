@@ -16,7 +16,7 @@ import {
   type Config,
   type RedisClient,
 } from '@concert/infra';
-import { createCommandApp } from '../src/command-app.js';
+import { createCommandListener } from '../src/command-app.js';
 import { createCommandMetrics, ScheduleCatalog, type CommandApiDeps } from '@concert/write-model';
 
 export interface CommandApiInstance {
@@ -74,7 +74,7 @@ export class CommandApiCluster {
       now: options.now ?? (() => new Date()),
       readinessChecks: {},
     };
-    const running = await serve(createCommandApp(deps), 0, { logger, host: '127.0.0.1' });
+    const running = await serve(createCommandListener(deps), 0, { logger, host: '127.0.0.1' });
     return {
       url: `http://127.0.0.1:${running.port}`,
       deps,

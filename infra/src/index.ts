@@ -73,6 +73,12 @@ export { healthRouter, type ReadinessCheck } from './http/health.js';
 export { serve, KEEP_ALIVE_TIMEOUT_MS, type RunningServer } from './http/serve.js';
 export { shareShutdownState } from './http/shutdown-state.js';
 export { createApp, type CreateAppOptions } from './http/create-app.js';
+export {
+  jsonCommandFastPath,
+  type CommandAnswer,
+  type CommandRequest,
+  type FastCommandRoute,
+} from './http/json-command-fast-path.js';
 export { cacheKeys } from './read-models/cache-keys.js';
 export type { Projection, ProjectedEvent } from './read-models/projection.js';
 export { PROJECTION_NAMES, type ProjectionName } from './read-models/projection-names.js';

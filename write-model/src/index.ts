@@ -14,7 +14,7 @@ export {
   type HoldSeatsDeps,
   type HoldSeatsInput,
 } from './hold-seats/hold-seats.js';
-export { holdSeatsRoute } from './hold-seats/hold-seats-route.js';
+export { holdSeatsFastRoute, holdSeatsRoute } from './hold-seats/hold-seats-route.js';
 export { cancelReservation } from './cancel-reservation/cancel-reservation.js';
 export { cancelReservationRoute } from './cancel-reservation/cancel-reservation-route.js';
 export { chargeWallet } from './charge-wallet/charge-wallet.js';

@@ -32,7 +32,12 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
   };
 }
 
-function toProblem(error: unknown, codeToStatus: CodeToStatus | undefined, log: Logger | undefined): HttpProblem {
+/** The answer to a thrown error (a plain handler that answers without express uses it too). */
+export function toProblem(
+  error: unknown,
+  codeToStatus: CodeToStatus | undefined,
+  log: Logger | undefined,
+): HttpProblem {
   if (isHttpProblem(error)) return error;
   if (isDomainError(error)) return domainProblem(error, codeToStatus);
   const clientProblem = clientErrorProblem(error);

@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { clientErrorProblem } from './client-error-problem.js';
 import { unsupportedMediaTypeProblem, validationProblem } from './common-problems.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import type { HttpProblem } from './problem.js';
 import { unstorableTextPath } from './storable-text.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
@@ -74,27 +75,27 @@ export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
         // An empty body with a length header: body-parser leaves `req.body` undefined.
         if (req.body === undefined) req.body = {};
         if (options.keepRawBody && !Buffer.isBuffer(res.locals.rawBody)) res.locals.rawBody = Buffer.alloc(0);
-        if (nestsDeeperThan(req.body, MAX_JSON_DEPTH)) {
-          next(
-            validationProblem(`the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, [
-              { path: '(root)', message: 'nested too deeply' },
-            ]),
-          );
-          return;
-        }
-        const path = unstorableTextPath(req.body);
-        next(
-          path === undefined
-            ? undefined
-            : validationProblem('text must not contain NUL characters or unpaired surrogates', [
-                { path, message: 'unstorable text' },
-              ]),
-        );
+        next(parsedBodyProblem(req.body));
         return;
       }
       next(clientErrorProblem(error) ?? error);
     });
   };
+}
+
+/** What is refused in a body that parsed as JSON: too deep a nesting, or text the store cannot keep. */
+export function parsedBodyProblem(body: unknown): HttpProblem | undefined {
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    return validationProblem(`the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, [
+      { path: '(root)', message: 'nested too deeply' },
+    ]);
+  }
+  const path = unstorableTextPath(body);
+  return path === undefined
+    ? undefined
+    : validationProblem('text must not contain NUL characters or unpaired surrogates', [
+        { path, message: 'unstorable text' },
+      ]);
 }
 
 /** The exact request body `jsonBody({ keepRawBody: true })` read. */

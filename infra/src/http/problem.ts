@@ -70,14 +70,22 @@ export function problemBody(problem: HttpProblem): ProblemBody {
 }
 
 export function sendProblem(res: Response, problem: HttpProblem): void {
-  for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
-  if (problem.retryAfterSeconds !== undefined) {
-    res.setHeader('Retry-After', String(Math.max(0, Math.ceil(problem.retryAfterSeconds))));
-  }
+  setProblemHeaders(res, problem);
   res
     .status(problem.status)
     .type('application/problem+json')
     .send(JSON.stringify(problemBody(problem)));
+}
+
+/** The headers a problem carries besides its content type: its own (WWW-Authenticate, ...) and Retry-After. */
+export function setProblemHeaders(
+  res: { setHeader(name: string, value: string): unknown },
+  problem: HttpProblem,
+): void {
+  for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+  if (problem.retryAfterSeconds !== undefined) {
+    res.setHeader('Retry-After', String(Math.max(0, Math.ceil(problem.retryAfterSeconds))));
+  }
 }
 
 /** RFC 9457 wants a URI; a URN keeps it stable without promising a page to dereference. */

@@ -8,7 +8,7 @@ import { validationProblem } from './common-problems.js';
  * `validation` problem listing every failing field, so a client fixes all of them at once.
  */
 
-export function parseBody<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
+export function parseBody<S extends z.ZodType>(schema: S, req: Pick<Request, 'body'>): z.output<S> {
   return parseOrThrow(schema, req.body, 'request body is invalid');
 }
 

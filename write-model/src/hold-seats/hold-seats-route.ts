@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import {
   authOf,
+  DEFAULT_BODY_LIMIT_BYTES,
   holdSeatsBody,
   loggerOf,
   parseBody,
   queueTokenInvalidProblem,
+  requestIdOf,
   VERIFIED_QUEUE_CONCERT_HEADER,
+  type CommandAnswer,
+  type CommandRequest,
+  type FastCommandRoute,
   type Logger,
   type ReservationHeldResponse,
 } from '@concert/infra';
@@ -13,10 +18,17 @@ import type { Express } from 'express';
 import { holdSeats, type Hold } from './hold-seats.js';
 import type { CommandApiDeps } from '../command-loop/command-api-deps.js';
 import type { ScheduleCatalog } from '../command-loop/schedule-catalog.js';
-import { commandContext, commandRoute, setConsistencyToken } from '../command-loop/command-route.js';
+import {
+  commandContextFor,
+  commandRoute,
+  consistencyTokenHeader,
+  countedOutcome,
+} from '../command-loop/command-route.js';
 
 /** Long enough for a hold's appends, short enough that a crashed holder blocks its seats only briefly. */
 const LOCK_TTL_MS = 5000;
+const PATH = '/reservations';
+const COMMAND = 'hold-seats';
 
 /** The 201 body of a hold, typed by the api-contract's reservationHeldResponse. */
 function heldResponse(reservationId: string, hold: Hold): ReservationHeldResponse {
@@ -32,32 +44,59 @@ function heldResponse(reservationId: string, hold: Hold): ReservationHeldRespons
 
 /** POST /reservations {scheduleId, seatIds} -> 201 {reservationId, status: HELD, seatIds, amount, expiresAt} */
 export function holdSeatsRoute(app: Express, deps: CommandApiDeps): void {
+  const hold = holdSeatsCommand(deps);
   app.post(
-    '/reservations',
-    commandRoute(deps, 'hold-seats', async (req, res) => {
-      const body = parseBody(holdSeatsBody, req);
-      const queueConcert = req.headers[VERIFIED_QUEUE_CONCERT_HEADER];
-      if (typeof queueConcert === 'string')
-        await assertScheduleOfConcert(deps.catalog, body.scheduleId, queueConcert, loggerOf(req));
-      const reservationId = randomUUID();
-      const hold = await holdSeats(
-        commandContext(deps, res),
-        {
-          catalog: deps.catalog,
-          holdDurationMs: deps.config.HOLD_DURATION_MS,
-          lockTtlMs: LOCK_TTL_MS,
-          onLockContended: () => deps.metrics.lockContention.inc(),
-          onLockBypassed: (error) => {
-            deps.metrics.lockBypassed.inc();
-            loggerOf(req).warn({ err: error }, 'seat locks unavailable: holding on the stream revisions alone');
-          },
-        },
-        { reservationId, userId: authOf(res).userId, ...body },
-      );
-      setConsistencyToken(res, hold.position);
-      res.status(201).location(`/reservations/${reservationId}`).json(heldResponse(reservationId, hold));
+    PATH,
+    commandRoute(deps, COMMAND, async (req, res) => {
+      const answer = await hold({
+        body: req.body,
+        auth: authOf(res),
+        requestId: requestIdOf(res),
+        headers: req.headers,
+        log: loggerOf(req),
+      });
+      res.status(answer.status).set(answer.headers).json(answer.body);
     }),
   );
+}
+
+/** The same command for the fast path in front of express (createCommandListener): the plain hold, the on-sale's request. */
+export function holdSeatsFastRoute(deps: CommandApiDeps): FastCommandRoute {
+  const hold = holdSeatsCommand(deps);
+  return {
+    path: PATH,
+    bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
+    handle: (request) => countedOutcome(deps, COMMAND, hold(request)),
+  };
+}
+
+function holdSeatsCommand(deps: CommandApiDeps): (request: CommandRequest) => Promise<CommandAnswer> {
+  return async ({ body: input, auth, requestId, headers, log }) => {
+    const body = parseBody(holdSeatsBody, { body: input });
+    const queueConcert = headers[VERIFIED_QUEUE_CONCERT_HEADER];
+    if (typeof queueConcert === 'string')
+      await assertScheduleOfConcert(deps.catalog, body.scheduleId, queueConcert, log);
+    const reservationId = randomUUID();
+    const hold = await holdSeats(
+      commandContextFor(deps, requestId, auth.userId),
+      {
+        catalog: deps.catalog,
+        holdDurationMs: deps.config.HOLD_DURATION_MS,
+        lockTtlMs: LOCK_TTL_MS,
+        onLockContended: () => deps.metrics.lockContention.inc(),
+        onLockBypassed: (error) => {
+          deps.metrics.lockBypassed.inc();
+          log.warn({ err: error }, 'seat locks unavailable: holding on the stream revisions alone');
+        },
+      },
+      { reservationId, userId: auth.userId, ...body },
+    );
+    return {
+      status: 201,
+      headers: { ...consistencyTokenHeader(hold.position), Location: `/reservations/${reservationId}` },
+      body: heldResponse(reservationId, hold),
+    };
+  };
 }
 
 /**

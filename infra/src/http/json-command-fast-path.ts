@@ -1,0 +1,193 @@
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
+import type { AuthClaims, JwtVerifier } from '../auth/jwt.js';
+import { httpDurationHistogram, type Registry } from '../metrics/metrics.js';
+import { bearerTokenOf } from './authenticate.js';
+import { validationProblem } from './common-problems.js';
+import type { CodeToStatus } from './domain-problem.js';
+import { toProblem } from './error-handler.js';
+import { parsedBodyProblem } from './json-body.js';
+import { problemBody, setProblemHeaders } from './problem.js';
+import { beginRequest, type RequestLogPolicy } from './request-context.js';
+
+/** What a command answers on success: its status, its own headers and a JSON body. */
+export interface CommandAnswer {
+  status: number;
+  headers?: Readonly<Record<string, string>>;
+  body: unknown;
+}
+
+/** What a command handler gets from a request the fast path took: what express would have put on req and res.locals. */
+export interface CommandRequest {
+  /** The parsed JSON body, checked as jsonBody checks it (depth, storable text), not yet against the command's schema. */
+  body: unknown;
+  auth: AuthClaims;
+  requestId: string;
+  headers: IncomingHttpHeaders;
+  log: Logger;
+}
+
+export interface FastCommandRoute {
+  /** The exact request target (no query string); only POST is taken. */
+  path: string;
+  /** The body limit of the express path for this route. */
+  bodyLimitBytes: number;
+  /** Runs the command; throws what the express route would throw (refusals, problems, failures). */
+  handle(request: CommandRequest): Promise<CommandAnswer>;
+}
+
+export interface JsonCommandFastPathOptions {
+  /** The express app: every request the fast path does not take goes there untouched. */
+  app: RequestListener;
+  routes: readonly FastCommandRoute[];
+  verifier: JwtVerifier;
+  logger: Logger;
+  requestLog: RequestLogPolicy;
+  registry: Registry;
+  codeToStatus?: CodeToStatus;
+  /** express's ETag function ('etag fn'), so both paths tag an answer alike. */
+  etag: (body: Buffer) => string | undefined;
+}
+
+const JSON_CONTENT_TYPE = /^application\/json *(?:; *charset="?utf-8"?)? *$/i;
+/** body-parser's strict mode: the first character that is not JSON whitespace opens an object or an array. */
+const STRICT_JSON_START = /^[ \t\n\r]*[{[]/;
+
+/**
+ * The plainest command requests answered in front of express (issue 13): the generic pipeline
+ * (router, a dozen middleware layers, body-parser, the error handler's indirections) cost more
+ * CPU than the command. A request is taken only when it is `POST` to a route's exact path with a
+ * valid bearer token and a JSON body of a declared length within the route's limit (no
+ * chunked or encoded body, no `Expect`); everything else, the 401s included, goes to express
+ * untouched. A taken request is answered as the express path answers it: X-Request-Id, the
+ * request log, the duration histogram labelled with the route's path, the same body checks,
+ * problems and statuses (toProblem), the ETag express would compute.
+ */
+export function jsonCommandFastPath(options: JsonCommandFastPathOptions): RequestListener {
+  const { app, verifier, logger, requestLog, etag } = options;
+  const histogram = httpDurationHistogram(options.registry);
+  const taken = fastPathCounter(options.registry);
+  const routes = new Map(options.routes.map((route) => [route.path, route]));
+
+  function answer(req: IncomingMessage, res: ServerResponse, route: FastCommandRoute, auth: AuthClaims): void {
+    const startedAt = performance.now();
+    taken.inc({ route: route.path });
+    const stop = histogram.startTimer();
+    res.once('finish', () => {
+      stop({ method: 'POST', route: route.path, status_code: String(res.statusCode) });
+    });
+    const requestId = beginRequest(logger, requestLog, req, res, startedAt);
+    readBody(req, (bytes) => {
+      if (bytes === undefined) return; // the client went away mid-body: nothing to answer
+      let body: unknown;
+      try {
+        body = parseJson(bytes);
+      } catch (error) {
+        send(res, toProblem(error, options.codeToStatus, req.log), etag);
+        return;
+      }
+      route.handle({ body, auth, requestId, headers: req.headers, log: req.log }).then(
+        (done) => sendJson(res, done.status, done.headers ?? {}, done.body, 'application/json', etag),
+        (error: unknown) => send(res, toProblem(error, options.codeToStatus, req.log), etag),
+      );
+    });
+  }
+
+  return (req, res) => {
+    const route = req.method === 'POST' ? routes.get(req.url ?? '') : undefined;
+    const auth = route === undefined ? undefined : plainCommandOf(req, route, verifier);
+    if (route === undefined || auth === undefined) app(req, res);
+    else answer(req, res, route, auth);
+  };
+}
+
+/** The caller's claims when the request is one the fast path may take; undefined otherwise. */
+function plainCommandOf(req: IncomingMessage, route: FastCommandRoute, verifier: JwtVerifier): AuthClaims | undefined {
+  const { headers } = req;
+  const length = Number(headers['content-length']);
+  if (
+    !(length > 0 && length <= route.bodyLimitBytes) ||
+    headers['transfer-encoding'] !== undefined ||
+    headers['content-encoding'] !== undefined ||
+    headers.expect !== undefined ||
+    !JSON_CONTENT_TYPE.test(headers['content-type'] ?? '')
+  ) {
+    return undefined;
+  }
+  const token = headers.authorization === undefined ? undefined : bearerTokenOf(headers.authorization);
+  if (token === undefined) return undefined;
+  try {
+    return verifier.verify(token);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The whole body (its length was declared and bounded), or undefined if the request ended early. */
+function readBody(req: IncomingMessage, done: (bytes: Buffer | undefined) => void): void {
+  const chunks: Buffer[] = [];
+  let settled = false;
+  const settle = (bytes: Buffer | undefined) => {
+    if (settled) return;
+    settled = true;
+    done(bytes);
+  };
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.once('end', () => settle(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+  req.once('error', () => settle(undefined));
+  req.once('close', () => settle(undefined));
+}
+
+/** As jsonBody parses (body-parser's strict JSON, then parsedBodyProblem); throws the same problems. */
+function parseJson(bytes: Buffer): unknown {
+  // As body-parser decodes it: UTF-8, a byte order mark dropped.
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  let body: unknown;
+  try {
+    if (!STRICT_JSON_START.test(text)) throw new SyntaxError('not an object or array');
+    body = JSON.parse(text);
+  } catch {
+    throw validationProblem('request body is malformed JSON');
+  }
+  const problem = parsedBodyProblem(body);
+  if (problem !== undefined) throw problem;
+  return body;
+}
+
+function send(res: ServerResponse, problem: ReturnType<typeof toProblem>, etag: (body: Buffer) => string | undefined) {
+  setProblemHeaders(res, problem);
+  sendJson(res, problem.status, {}, problemBody(problem), 'application/problem+json', etag);
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  value: unknown,
+  type: string,
+  etag: (body: Buffer) => string | undefined,
+): void {
+  if (res.headersSent || res.destroyed) return;
+  for (const name in headers) res.setHeader(name, headers[name]!);
+  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  res.setHeader('Content-Type', `${type}; charset=utf-8`);
+  res.setHeader('Content-Length', body.length);
+  const tag = etag(body);
+  if (tag !== undefined) res.setHeader('ETag', tag);
+  res.statusCode = status;
+  res.end(body);
+}
+
+function fastPathCounter(registry: Registry): Counter<'route'> {
+  const name = 'http_fast_path_requests_total';
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Counter) return existing as Counter<'route'>;
+  return new Counter({
+    name,
+    help: 'Requests answered in front of express by jsonCommandFastPath, by route',
+    labelNames: ['route'],
+    registers: [registry],
+  });
+}
