@@ -59,6 +59,7 @@ export {
   httpDurationHistogram,
   metricsRegistry,
   metricsRouter,
+  registeredCounter,
   Registry,
 } from './metrics/metrics.js';
 export {

@@ -1,4 +1,5 @@
-import { Counter, type Registry } from 'prom-client';
+import { registeredCounter, type Registry } from '@concert/infra';
+import type { Counter } from 'prom-client';
 
 export type IdempotencyHit = 'replayed' | 'in-use' | 'reused';
 
@@ -12,23 +13,17 @@ export interface IdempotencyMetrics {
 /** Registered once per registry; a second middleware on the same registry shares the counters. */
 export function idempotencyMetrics(registry: Registry): IdempotencyMetrics {
   return {
-    hits: counter(
+    hits: registeredCounter(
       registry,
       'gateway_idempotency_hits_total',
       'Requests answered from an existing Idempotency-Key record, by outcome',
       ['outcome'],
     ),
-    expiredDeleted: counter(
+    expiredDeleted: registeredCounter(
       registry,
       'gateway_idempotency_expired_deleted_total',
       'Idempotency-Key records deleted after their retention',
       [],
     ),
   };
-}
-
-function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing instanceof Counter) return existing as Counter<L>;
-  return new Counter({ name, help, labelNames, registers: [registry] });
 }

@@ -1,4 +1,5 @@
-import { Counter, type Registry } from 'prom-client';
+import { registeredCounter, type Registry } from '@concert/infra';
+import type { Counter } from 'prom-client';
 
 export interface RateLimitMetrics {
   /** 429s, by budget and by the scope whose budget was spent (user or ip). */
@@ -9,23 +10,17 @@ export interface RateLimitMetrics {
 
 export function rateLimitMetrics(registry: Registry): RateLimitMetrics {
   return {
-    limited: counter(
+    limited: registeredCounter(
       registry,
       'gateway_rate_limited_total',
       'Requests refused with 429 rate-limited, by budget and scope',
       ['budget', 'scope'],
     ),
-    bypassed: counter(
+    bypassed: registeredCounter(
       registry,
       'gateway_rate_limit_bypassed_total',
       'Requests let through without a rate check because Redis was unavailable',
       ['budget'],
     ),
   };
-}
-
-function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing instanceof Counter) return existing as Counter<L>;
-  return new Counter({ name, help, labelNames, registers: [registry] });
 }

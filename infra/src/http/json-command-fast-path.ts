@@ -1,9 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { Counter } from 'prom-client';
 import type { AuthClaims, JwtVerifier } from '../auth/jwt.js';
-import { httpDurationHistogram, type Registry } from '../metrics/metrics.js';
+import { httpDurationHistogram, registeredCounter, type Registry } from '../metrics/metrics.js';
 import { bearerTokenOf } from './authenticate.js';
 import { validationProblem } from './common-problems.js';
 import type { CodeToStatus } from './domain-problem.js';
@@ -68,7 +67,12 @@ const STRICT_JSON_START = /^[ \t\n\r]*[{[]/;
 export function jsonCommandFastPath(options: JsonCommandFastPathOptions): RequestListener {
   const { app, verifier, logger, requestLog, etag } = options;
   const histogram = httpDurationHistogram(options.registry);
-  const taken = fastPathCounter(options.registry);
+  const taken = registeredCounter(
+    options.registry,
+    'http_fast_path_requests_total',
+    'Requests answered in front of express by jsonCommandFastPath, by route',
+    ['route'],
+  );
   const routes = new Map(options.routes.map((route) => [route.path, route]));
 
   function answer(req: IncomingMessage, res: ServerResponse, route: FastCommandRoute, auth: AuthClaims): void {
@@ -178,16 +182,4 @@ function sendJson(
   if (tag !== undefined) res.setHeader('ETag', tag);
   res.statusCode = status;
   res.end(body);
-}
-
-function fastPathCounter(registry: Registry): Counter<'route'> {
-  const name = 'http_fast_path_requests_total';
-  const existing = registry.getSingleMetric(name);
-  if (existing instanceof Counter) return existing as Counter<'route'>;
-  return new Counter({
-    name,
-    help: 'Requests answered in front of express by jsonCommandFastPath, by route',
-    labelNames: ['route'],
-    registers: [registry],
-  });
 }

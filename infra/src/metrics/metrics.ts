@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Request, RequestHandler } from 'express';
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export { Registry } from 'prom-client';
 
@@ -10,6 +10,21 @@ export function createMetricsRegistry(defaultLabels: Record<string, string> = {}
   registry.setDefaultLabels(defaultLabels);
   collectDefaultMetrics({ register: registry });
   return registry;
+}
+
+/**
+ * The counter of this name on the registry, registered at first use: several apps may share one
+ * registry (tests, a listener in front of an app), and registering a name twice throws.
+ */
+export function registeredCounter<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+): Counter<L> {
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Counter) return existing as Counter<L>;
+  return new Counter({ name, help, labelNames, registers: [registry] });
 }
 
 let processRegistry: Registry | undefined;
