@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { clientErrorProblem } from './client-error-problem.js';
 import { unsupportedMediaTypeProblem, validationProblem } from './common-problems.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import type { HttpProblem } from './problem.js';
 import { unstorableTextPath } from './storable-text.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
@@ -74,27 +75,46 @@ export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
         // An empty body with a length header: body-parser leaves `req.body` undefined.
         if (req.body === undefined) req.body = {};
         if (options.keepRawBody && !Buffer.isBuffer(res.locals.rawBody)) res.locals.rawBody = Buffer.alloc(0);
-        if (nestsDeeperThan(req.body, MAX_JSON_DEPTH)) {
-          next(
-            validationProblem(`the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, [
-              { path: '(root)', message: 'nested too deeply' },
-            ]),
-          );
-          return;
-        }
-        const path = unstorableTextPath(req.body);
-        next(
-          path === undefined
-            ? undefined
-            : validationProblem('text must not contain NUL characters or unpaired surrogates', [
-                { path, message: 'unstorable text' },
-              ]),
-        );
+        next(parsedBodyProblem(req.body));
         return;
       }
       next(clientErrorProblem(error) ?? error);
     });
   };
+}
+
+/** Why a parsed body is refused after parsing (too deep, unstorable text); undefined when it is not. */
+function parsedBodyProblem(body: unknown): HttpProblem | undefined {
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    return validationProblem(`the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, [
+      { path: '(root)', message: 'nested too deeply' },
+    ]);
+  }
+  const path = unstorableTextPath(body);
+  return path === undefined
+    ? undefined
+    : validationProblem('text must not contain NUL characters or unpaired surrogates', [
+        { path, message: 'unstorable text' },
+      ]);
+}
+
+/**
+ * Whether jsonBody would take these bytes, sent as `application/json` (UTF-8) within the
+ * limit, without a refusal: a JSON object or array (body-parser's strict mode) that passes
+ * the checks after parsing. For a handler in front of express (the gateway's hold fast path)
+ * that hands every other body to jsonBody, which then refuses it the usual way.
+ */
+export function isAcceptedJsonBody(raw: Buffer): boolean {
+  const text = raw.toString('utf8');
+  const first = /^[ \t\n\r]*(.)/.exec(text)?.[1];
+  if (first !== '{' && first !== '[') return false;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  return parsedBodyProblem(body) === undefined;
 }
 
 /** The exact request body `jsonBody({ keepRawBody: true })` read. */
