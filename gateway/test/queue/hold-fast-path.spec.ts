@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import {
   createLogger,
@@ -282,6 +283,7 @@ describe('Given the plain hold served by the fast path and by express alone', fu
       ['a query', base, hold(['S-8']), '/reservations?x=1', 201],
       ['a trailing slash', base, hold(['S-9']), '/reservations/', 404],
     ];
+    const handedOver = await fastPathCount('handed_over');
     for (const [name, headers, body, path, status] of cases) {
       const sides: [Record<string, string>, Record<string, string>] =
         headers['idempotency-key'] === 'each'
@@ -292,6 +294,64 @@ describe('Given the plain hold served by the fast path and by express alone', fu
       expect(answers[0].status, name).to.equal(status);
       expect(forwarded[0]?.body, name).to.equal(forwarded[1]?.body);
     }
+    // The four bodies jsonBody refuses were read by the fast path, put back, and handed over.
+    expect((await fastPathCount('handed_over')) - handedOver).to.equal(4);
+  });
+
+  it('When the body arrives in pieces, Then both answer the same and forward the same bytes; When the client breaks off mid-body, Then the fast path forwards nothing', async () => {
+    const fan = await admitted(`slow-${run}`);
+    const body = hold(['S-10']);
+    const headers = {
+      authorization: `Bearer ${fan.token}`,
+      'queue-token': fan.queueToken,
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      'x-request-id': 'pieces',
+    };
+    const inPieces = async (port: number): Promise<Seen> => {
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+      socket.write(`POST /reservations HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n${head.join('')}\r\n`);
+      socket.write(body.slice(0, 10));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      socket.write(body.slice(10));
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      await once(socket, 'end');
+      const [top, ...rest] = Buffer.concat(chunks).toString('utf8').split('\r\n\r\n');
+      const [statusLine, ...lines] = top!.split('\r\n');
+      return comparable({
+        status: Number(statusLine!.split(' ')[1]),
+        headers: Object.fromEntries(
+          lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 2)]),
+        ),
+        body: rest.join('\r\n\r\n'),
+      });
+    };
+    const before = received.length;
+    const viaFast = await inPieces(fast.port);
+    const viaExpress = await inPieces(plain.port);
+    expect(viaFast).to.deep.equal(viaExpress);
+    expect(viaFast.status).to.equal(201);
+    expect(received.slice(before).map((r) => r.body)).to.deep.equal([body, body]);
+
+    // The fast path only: express alone (jsonBody) takes a request whose client half-closed
+    // before the end of its body for one without a body, and forwards it empty.
+    const brokenOff = received.length;
+    for (const port of [fast.port]) {
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+      socket.end(`POST /reservations HTTP/1.1\r\nhost: 127.0.0.1\r\n${head.join('')}\r\n${body.slice(0, 10)}`);
+      socket.resume();
+      await once(socket, 'close');
+    }
+    // The gateway still answers, and forwarded nothing of the half body.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received.slice(brokenOff)).to.deep.equal([]);
+    const { answers } = await both(headers, body);
+    expect(answers[0]).to.deep.equal(answers[1]);
   });
 
   it('When a fan spends the command budget, Then the next hold is 429 with Retry-After on both, and each hold spent the budget once', async () => {
