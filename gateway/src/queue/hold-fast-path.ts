@@ -2,7 +2,6 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { performance } from 'node:perf_hooks';
 import {
   consumeRateBudgets,
-  InvalidQueueTokenError,
   isAcceptedJsonBody,
   type AuthClaims,
   type QueueEntry,
@@ -132,12 +131,12 @@ export function holdFastPath(options: HoldFastPathOptions): RequestListener {
     });
   };
 
+  /** The queue token's claims when it was issued to the caller; undefined otherwise (express refuses it, or fails the same way). */
   function queueTokenOf(hold: { queueToken: string }, claims: AuthClaims): QueueTokenClaims | undefined {
     try {
       return tokens.verifyForUser(hold.queueToken, claims.userId);
-    } catch (error) {
-      if (error instanceof InvalidQueueTokenError) return undefined;
-      throw error;
+    } catch {
+      return undefined;
     }
   }
 }
@@ -212,6 +211,8 @@ function readBody(req: IncomingMessage, length: number): Promise<Buffer | undefi
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       if (isAcceptedJsonBody(body)) {
         done(body);
+        // Flowing to the end of the stream (nothing is left of the body): 'end', then 'close', as after any read.
+        req.resume();
         return;
       }
       // Synchronously, before the stream's end (scheduled when the last byte was read) is emitted.
