@@ -14,7 +14,8 @@ export interface AdmittedCommand {
   userId: string;
   /** `performance.now()` when the queue token check began. */
   startedAt: number;
-  log: Logger;
+  /** The request's logger, asked for only when there is something to log. */
+  log: () => Logger;
 }
 
 /**
@@ -32,12 +33,12 @@ export function followAdmittedCommand(options: QueueOptions, res: ServerResponse
       if (reservationId !== undefined) {
         concertLookupOf(options)
           .rememberReservation(reservationId, concertId)
-          .catch((error: unknown) => log.warn({ err: error }, 'could not remember a hold'));
+          .catch((error: unknown) => log().warn({ err: error }, 'could not remember a hold'));
       }
     } else {
       waitingRoomOf(options)
         .complete(concertId, userId)
-        .catch((error: unknown) => log.warn({ err: error }, 'could not end a queue session'));
+        .catch((error: unknown) => log().warn({ err: error }, 'could not end a queue session'));
     }
   });
 }

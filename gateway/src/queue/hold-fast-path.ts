@@ -4,6 +4,7 @@ import {
   consumeRateBudgets,
   isAcceptedJsonBody,
   type AuthClaims,
+  type Logger,
   type QueueEntry,
   type QueueTokenClaims,
 } from '@concert/infra';
@@ -95,7 +96,8 @@ export function holdFastPath(options: HoldFastPathOptions): RequestListener {
     }
     holds.answered();
     const requestId = begin(req, res, { route: HOLD_ROUTE, startedAt, spends, spent });
-    const log = req.log;
+    // The request's child logger is made on first use: only when something is logged.
+    const log = (): Logger => req.log;
     followAdmittedCommand(queue, res, {
       kind: 'hold',
       concertId: queueToken.concertId,

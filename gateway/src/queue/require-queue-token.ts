@@ -82,7 +82,7 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
       throw refusal;
     }
     if (kind === 'hold') res.locals.verifiedQueueConcert = concertId;
-    followAdmittedCommand(options, res, { kind, concertId, userId, startedAt, log });
+    followAdmittedCommand(options, res, { kind, concertId, userId, startedAt, log: () => log });
     next();
   };
 }

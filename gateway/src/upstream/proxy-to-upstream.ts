@@ -73,7 +73,8 @@ export interface UpstreamCall {
   queueConcert: string | undefined;
   /** The exact bytes the gateway read; undefined or empty: no body. */
   body: Buffer | undefined;
-  log: Logger;
+  /** The request's logger, asked for only when there is something to log (a child logger costs). */
+  log: () => Logger;
   /** Told before each attempt, and of each failed one (the Idempotency-Key stage reads them). */
   onAttempt?: () => void;
   onAttemptError?: (error: NodeJS.ErrnoException) => void;
@@ -132,14 +133,15 @@ export function upstreamForwarder(options: ProxyOptions): (call: UpstreamCall) =
         relay(data, res, (streamError) => {
           res.off('close', onClose);
           if (streamError && !abort.signal.aborted)
-            call.log.warn({ upstream: target, err: streamError }, 'upstream response broke off');
+            call.log().warn({ upstream: target, err: streamError }, 'upstream response broke off');
         });
       },
     );
   };
 
   function onError(error: NodeJS.ErrnoException, target: string, call: UpstreamCall, tried: Set<string>): void {
-    const { req, res, log } = call;
+    const { req, res } = call;
+    const log = call.log();
     const code = error.code ?? '';
     if (TIMED_OUT.has(code)) {
       metrics.upstreamFailures.inc({ kind: pool.kind, reason: 'timeout' });
@@ -183,7 +185,7 @@ export function proxyToUpstream(options: ProxyOptions): RequestHandler {
       requestId: typeof requestId === 'string' ? requestId : undefined,
       queueConcert: verifiedQueueConcertOf(res),
       body: rawBodyOf(res),
-      log: (loggerOf(req) as Logger | undefined) ?? options.logger,
+      log: () => (loggerOf(req) as Logger | undefined) ?? options.logger,
       onAttempt: () => noteUpstreamAttempt(res),
       onAttemptError: (error) => noteUpstreamError(res, error),
       fail: next,
