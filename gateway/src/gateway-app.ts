@@ -16,11 +16,13 @@ import { devTokenRoute } from './auth/dev-token-route.js';
 import { corsPolicy } from './cors/cors-policy.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { openApiRoute } from './openapi/openapi-route.js';
+import { holdFastPath } from './queue/hold-fast-path.js';
 import { pollFastPath } from './queue/poll-fast-path.js';
 import { matchPublicRoute, publicRouteOf, type OwnRoute } from './routing/match-public-route.js';
 import { originFormOnly } from './routing/origin-form-only.js';
 import { bodyLimitOf, PUBLIC_ROUTES } from './routing/public-routes.js';
-import { proxyToUpstream } from './upstream/proxy-to-upstream.js';
+import { proxyToUpstream, upstreamForwarder, type ProxyOptions } from './upstream/proxy-to-upstream.js';
+import type { UpstreamPool } from './upstream/upstream-pool.js';
 import { webPages } from './web/web-pages.js';
 
 /**
@@ -71,27 +73,37 @@ export function createGatewayApp(deps: GatewayDeps): Express {
 }
 
 /**
- * What the public port serves: the status-poll fast path (stages.pollFastPath) in front of the
- * express app, which answers everything else; the app alone when there is no fast path.
+ * What the public port serves: the plain hold (stages.holdFastPath) and the status poll
+ * (stages.pollFastPath) answered in front of the express app, which answers everything else;
+ * the app alone when there is no fast path.
  */
 export function createGatewayListener(deps: GatewayDeps): RequestListener {
   const app = createGatewayApp(deps);
-  const sources = deps.stages.pollFastPath;
-  if (sources === undefined) return app;
+  const { pollFastPath: pollSources, holdFastPath: holdSources } = deps.stages;
+  if (pollSources === undefined && holdSources === undefined) return app;
   const etag = app.get('etag fn') as ((body: Buffer, encoding?: string) => string) | false | undefined;
-  const front = pollFastPath({
-    ...sources,
+  const front = {
     verifier: deps.verifier,
     cors: corsPolicy(deps.config.CORS_ORIGINS),
     logger: deps.logger,
     requestLog: requestLogPolicy(deps.config),
     registry: deps.registry,
     clientIp: clientIpOf(app),
-    app,
-    etag: (body) => (typeof etag === 'function' ? etag(body) : undefined),
-  });
-  shareShutdownState(front, app);
-  return front;
+    etag: (body: Buffer) => (typeof etag === 'function' ? etag(body) : undefined),
+  };
+  let listener: RequestListener = app;
+  if (pollSources !== undefined) listener = pollFastPath({ ...pollSources, ...front, app: listener });
+  // A hold it hands over passes the poll's fast path (not a poll) on its way to express.
+  if (holdSources !== undefined) {
+    listener = holdFastPath({
+      ...holdSources,
+      ...front,
+      app: listener,
+      forward: upstreamForwarder(proxyOptionsOf(deps, deps.upstreams.commandApi)),
+    });
+  }
+  shareShutdownState(listener, app);
+  return listener;
 }
 
 /** `req.ip` as express computes it for `app` (its 'trust proxy'), for a request express has not seen. */
@@ -145,9 +157,8 @@ function adminRoutesOnly(): RequestHandler {
 
 /** Each upstream route of the allow-list to a proxy over its pool. */
 function proxyRouter(deps: GatewayDeps): Router {
-  const options = { timeoutMs: deps.config.GATEWAY_UPSTREAM_TIMEOUT_MS, metrics: deps.metrics, logger: deps.logger };
-  const toCommandApi = proxyToUpstream({ ...options, pool: deps.upstreams.commandApi });
-  const toQueryApi = proxyToUpstream({ ...options, pool: deps.upstreams.queryApi });
+  const toCommandApi = proxyToUpstream(proxyOptionsOf(deps, deps.upstreams.commandApi));
+  const toQueryApi = proxyToUpstream(proxyOptionsOf(deps, deps.upstreams.queryApi));
   const router = Router({ caseSensitive: true, strict: true });
   for (const route of PUBLIC_ROUTES) {
     if (route.target === 'gateway') continue;
@@ -156,4 +167,8 @@ function proxyRouter(deps: GatewayDeps): Router {
     else router.post(route.path, proxy);
   }
   return router;
+}
+
+function proxyOptionsOf(deps: GatewayDeps, pool: UpstreamPool): ProxyOptions {
+  return { timeoutMs: deps.config.GATEWAY_UPSTREAM_TIMEOUT_MS, metrics: deps.metrics, logger: deps.logger, pool };
 }

@@ -24,6 +24,11 @@ export interface PipelineStages {
    * the same options as rateLimit and queueRouter; omitted: express answers every poll.
    */
   pollFastPath?: PollFastPathSources;
+  /**
+   * The plain POST /reservations answered in front of express (createGatewayListener), from the
+   * same options as rateLimit and requireQueueToken; omitted: express takes every hold.
+   */
+  holdFastPath?: PollFastPathSources;
 }
 
 export type GatewayConfig = Pick<

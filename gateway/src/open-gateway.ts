@@ -63,6 +63,7 @@ export function openGateway(config: ProcessConfig<'gateway'>, logger: Logger): O
     rateLimit: rateLimit(rateLimits),
     queueRouter: queueRouter(queue),
     pollFastPath: { queue, rateLimit: rateLimits },
+    holdFastPath: { queue, rateLimit: rateLimits },
     idempotency: idempotency({ store: idempotencyStore, registry, logger }),
     requireQueueToken: requireQueueToken(queue),
     console: consoleRouter(

@@ -29,7 +29,7 @@ export { RedisSeatLocks, type SeatLocks, type SeatLockResult } from './redis/sea
 export { seatLockKey } from './redis/seat-lock-key.js';
 export { deleteKeysWithPrefix } from './redis/key-prefix.js';
 export { createLogger, type Logger } from './logging/logger.js';
-export { HttpProblem, isHttpProblem, sendProblem } from './http/problem.js';
+export { HttpProblem, isHttpProblem, problemBody, sendProblem } from './http/problem.js';
 export {
   validationProblem,
   forbiddenProblem,
@@ -47,7 +47,7 @@ export {
   requestLogPolicy,
   type RequestLogPolicy,
 } from './http/request-context.js';
-export { jsonBody, rawBodyOf, DEFAULT_BODY_LIMIT_BYTES } from './http/json-body.js';
+export { jsonBody, isAcceptedJsonBody, rawBodyOf, DEFAULT_BODY_LIMIT_BYTES } from './http/json-body.js';
 export { idempotencyKeyOf } from './http/idempotency-key-header.js';
 export { parseBody, parseParams, parseQuery, parseHeaders } from './http/validate.js';
 export { errorHandler, notFoundHandler } from './http/error-handler.js';

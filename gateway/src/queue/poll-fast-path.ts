@@ -1,43 +1,26 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { Counter } from 'prom-client';
+import { consumeRateBudgets, type AuthClaims, type JwtVerifier, type QueueEntry } from '@concert/infra';
 import {
-  beginRequest,
-  bearerTokenOf,
-  consumeRateBudgets,
-  httpDurationHistogram,
-  type AuthClaims,
-  type JwtVerifier,
-  type Logger,
-  type QueueEntry,
-  type Registry,
-  type RequestLogPolicy,
-} from '@concert/infra';
-import type { CorsPolicy } from '../cors/cors-policy.js';
-import { markBudgetsSpent, rateSpendsOf, setRateLimitHeaders, type RateLimitOptions } from '../rate-limits/index.js';
+  bearerClaimsOf,
+  frontAnswers,
+  frontPathCounter,
+  handOver,
+  settle,
+  type FrontPathOptions,
+} from '../front/front-path.js';
+import { rateSpendsOf, type RateLimitOptions } from '../rate-limits/index.js';
 import { entryView, setPollPace } from './entry-view.js';
 import type { QueueOptions } from './queue-options.js';
 import { queueTokensOf, waitingRoomOf } from './waiting-room-of.js';
 
-/** What the fast path shares with the express pipeline's stages: the same options, so the same room and budgets. */
+/** What the fast paths share with the express pipeline's stages: the same options, so the same room and budgets. */
 export interface PollFastPathSources {
   queue: QueueOptions;
   rateLimit: RateLimitOptions;
 }
 
-export interface PollFastPathOptions extends PollFastPathSources {
-  verifier: JwtVerifier;
-  cors: CorsPolicy;
-  logger: Logger;
-  requestLog: RequestLogPolicy;
-  registry: Registry;
-  /** `req.ip` as express computes it (its 'trust proxy'), for a request express has not seen. */
-  clientIp: (req: IncomingMessage) => string | undefined;
-  /** The express app: every request the fast path does not answer itself goes there. */
-  app: RequestListener;
-  /** express's ETag function ('etag fn'), so both paths tag the same body alike. */
-  etag: (body: Buffer) => string | undefined;
-}
+export interface PollFastPathOptions extends PollFastPathSources, FrontPathOptions {}
 
 /** The pattern the express path labels these requests' metrics with (PUBLIC_ROUTES). */
 const POLL_ROUTE = '/queue/entries/:entryId';
@@ -58,14 +41,16 @@ const POLL_TARGET = /^\/queue\/entries\/([A-Za-z0-9._~-]{1,128})$/;
  * budgets' decisions ride along (markBudgetsSpent) so the express path does not spend them twice.
  */
 export function pollFastPath(options: PollFastPathOptions): RequestListener {
-  const { app, verifier, cors, logger, requestLog, clientIp, etag, queue } = options;
+  const { app, verifier, logger, clientIp, etag, queue } = options;
   const room = waitingRoomOf(queue);
   const tokens = queueTokensOf(queue);
   const spendsOf = rateSpendsOf(options.rateLimit);
-  const histogram = httpDurationHistogram(options.registry);
-  const polls = fastPathCounter(options.registry);
-  const answered = polls.labels('answered');
-  const handedOver = polls.labels('handed_over');
+  const begin = frontAnswers(options);
+  const polls = frontPathCounter(
+    options.registry,
+    'gateway_poll_fast_path_total',
+    'Status polls the fast path answered itself, or handed to express after spending the budgets (a refusal)',
+  );
 
   async function answer(
     req: IncomingMessage,
@@ -88,19 +73,12 @@ export function pollFastPath(options: PollFastPathOptions): RequestListener {
     const allowed = spent !== undefined && spent.every((decision) => decision.allowed);
     if (!allowed || entry === undefined || entry.entryId !== entryId) {
       // A refusal, or Redis failed: the express path decides and renders it.
-      if (spent !== undefined) markBudgetsSpent(req, spent);
-      handedOver.inc();
-      app(req, res);
+      polls.handedOver();
+      handOver(app, req, res, spent);
       return;
     }
-    answered.inc();
-    const stop = histogram.startTimer();
-    res.once('finish', () => {
-      stop({ method: req.method, route: POLL_ROUTE, status_code: String(res.statusCode) });
-    });
-    beginRequest(logger, requestLog, req, res, startedAt);
-    cors.setHeaders(req, res);
-    setRateLimitHeaders(res, spends, spent);
+    polls.answered();
+    begin(req, res, { route: POLL_ROUTE, startedAt, spends, spent });
     setPollPace(res, entry);
     const body = Buffer.from(JSON.stringify(entryView(entry, tokens)), 'utf8');
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
@@ -141,31 +119,5 @@ function pollOf(req: IncomingMessage, verifier: JwtVerifier): AuthClaims | undef
   ) {
     return undefined;
   }
-  const token = headers.authorization === undefined ? undefined : bearerTokenOf(headers.authorization);
-  if (token === undefined) return undefined;
-  try {
-    return verifier.verify(token);
-  } catch {
-    return undefined;
-  }
-}
-
-function fastPathCounter(registry: Registry): Counter<'outcome'> {
-  const name = 'gateway_poll_fast_path_total';
-  const existing = registry.getSingleMetric(name);
-  if (existing instanceof Counter) return existing as Counter<'outcome'>;
-  return new Counter({
-    name,
-    help: 'Status polls the fast path answered itself, or handed to express after spending the budgets (a refusal)',
-    labelNames: ['outcome'],
-    registers: [registry],
-  });
-}
-
-/** The value, or undefined when the promise rejects (never an unhandled rejection). */
-function settle<T>(promise: Promise<T>): Promise<T | undefined> {
-  return promise.then(
-    (value) => value,
-    () => undefined,
-  );
+  return bearerClaimsOf(req, verifier);
 }

@@ -2,11 +2,11 @@ import { entityIdSchema } from '@concert/domain';
 import { authOf, forbiddenProblem, parseBody, parseParams, type QueueEntry } from '@concert/infra';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { ConcertLookup, type Caller } from './concert-lookup.js';
+import type { Caller } from './concert-lookup.js';
 import { entryView, setPollPace } from './entry-view.js';
 import type { QueueOptions } from './queue-options.js';
 import { notFound } from './queue-problems.js';
-import { queueTokensOf, waitingRoomOf } from './waiting-room-of.js';
+import { concertLookupOf, queueTokensOf, waitingRoomOf } from './waiting-room-of.js';
 
 const entryBody = z.object({ concertId: entityIdSchema }).strict();
 const entryParams = z.object({ entryId: z.string().min(1).max(128) });
@@ -26,7 +26,7 @@ const entryParams = z.object({ entryId: z.string().min(1).max(128) });
 export function queueRouter(options: QueueOptions): Router {
   const room = waitingRoomOf(options);
   const tokens = queueTokensOf(options);
-  const lookup = new ConcertLookup(options.redis, options.queryBaseUrl, options.logger);
+  const lookup = concertLookupOf(options);
   const router = Router({ caseSensitive: true });
 
   router.post('/queue/entries', async (req, res) => {

@@ -12,17 +12,15 @@ import {
 } from '@concert/infra';
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { ConcertLookup, type Caller } from './concert-lookup.js';
+import { followAdmittedCommand } from './admitted-command.js';
+import type { ConcertLookup, Caller } from './concert-lookup.js';
 import type { QueueOptions } from './queue-options.js';
 import { notFound, reservationNotHeld } from './queue-problems.js';
 import { callerOf } from './queue-router.js';
-import { queueTokensOf, waitingRoomOf } from './waiting-room-of.js';
+import { concertLookupOf, queueTokensOf, waitingRoomOf } from './waiting-room-of.js';
 
 // Only the field the check needs; the command API validates the rest of the body.
 const payBody = z.object({ reservationId: entityIdSchema });
-
-/** `/reservations/{id}` in a hold's Location header. */
-const RESERVATION_LOCATION = /\/reservations\/([A-Za-z0-9_-]{1,64})$/;
 
 /**
  * The waiting room's gate on POST /reservations and POST /payments (other requests pass):
@@ -33,15 +31,14 @@ const RESERVATION_LOCATION = /\/reservations\/([A-Za-z0-9_-]{1,64})$/;
  * own catalog (the token's concert is forwarded, see `verifiedQueueConcertOf`); for a payment,
  * here, from the concert remembered at the hold (or asked of the query API). A payment refused
  * so, for a reservation that is no longer HELD (already paid, expired, cancelled), gets the
- * command API's answer instead: 409 `already-paid` or `reservation-not-held`. A 201 hold
- * remembers its reservation's concert; a 201 payment ends the session and frees the slot.
- * How long each admitted command took feeds the admission governor.
+ * command API's answer instead: 409 `already-paid` or `reservation-not-held`. What follows an
+ * admitted command's answer: followAdmittedCommand.
  * Behind authentication, after the JSON body parser.
  */
 export function requireQueueToken(options: QueueOptions): RequestHandler {
   const room = waitingRoomOf(options);
   const tokens = queueTokensOf(options);
-  const lookup = new ConcertLookup(options.redis, options.queryBaseUrl, options.logger);
+  const lookup = concertLookupOf(options);
 
   return async (req, res, next) => {
     const kind = guardedRoute(req);
@@ -85,24 +82,7 @@ export function requireQueueToken(options: QueueOptions): RequestHandler {
       throw refusal;
     }
     if (kind === 'hold') res.locals.verifiedQueueConcert = concertId;
-
-    const admittedConcert = concertId;
-    res.once('finish', () => {
-      options.governor.observe(performance.now() - startedAt);
-      if (res.statusCode !== 201) return;
-      if (kind === 'hold') {
-        const reservationId = reservationIdOf(res);
-        if (reservationId !== undefined) {
-          lookup
-            .rememberReservation(reservationId, admittedConcert)
-            .catch((error: unknown) => log.warn({ err: error }, 'could not remember a hold'));
-        }
-      } else {
-        room
-          .complete(admittedConcert, userId)
-          .catch((error: unknown) => log.warn({ err: error }, 'could not end a queue session'));
-      }
-    });
+    followAdmittedCommand(options, res, { kind, concertId, userId, startedAt, log: () => log });
     next();
   };
 }
@@ -165,9 +145,4 @@ async function refuseUnlessHeld(
     return;
   }
   if (status !== undefined && status !== 'HELD') throw reservationNotHeld(reservationId, status);
-}
-
-function reservationIdOf(res: Response): string | undefined {
-  const location = res.getHeader('location');
-  return typeof location === 'string' ? RESERVATION_LOCATION.exec(location)?.[1] : undefined;
 }

@@ -1,7 +1,9 @@
 import { QueueTokens, WaitingRoom } from '@concert/infra';
+import { ConcertLookup } from './concert-lookup.js';
 import type { QueueOptions } from './queue-options.js';
 
 const rooms = new WeakMap<QueueOptions, WaitingRoom>();
+const lookups = new WeakMap<QueueOptions, ConcertLookup>();
 
 /**
  * The waiting room the queue's pieces share, built once per options object: the router and
@@ -28,4 +30,17 @@ function newWaitingRoom(options: QueueOptions): WaitingRoom {
 
 export function queueTokensOf(options: QueueOptions): QueueTokens {
   return new QueueTokens(options.config.QUEUE_TOKEN_SECRET);
+}
+
+/**
+ * The concert lookup the queue-token checks share, built once per options object: a hold's
+ * reservation remembered by the hold fast path is known in process to the payment's check.
+ */
+export function concertLookupOf(options: QueueOptions): ConcertLookup {
+  let lookup = lookups.get(options);
+  if (lookup === undefined) {
+    lookup = new ConcertLookup(options.redis, options.queryBaseUrl, options.logger);
+    lookups.set(options, lookup);
+  }
+  return lookup;
 }

@@ -1,7 +1,7 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { finished, type Readable } from 'node:stream';
-import { loggerOf, rawBodyOf, VERIFIED_QUEUE_CONCERT_HEADER, type Logger } from '@concert/infra';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { loggerOf, rawBodyOf, VERIFIED_QUEUE_CONCERT_HEADER, type HttpProblem, type Logger } from '@concert/infra';
+import express, { type RequestHandler } from 'express';
 import type { Dispatcher } from 'undici';
 import type { GatewayMetrics } from '../gateway-metrics.js';
 import { verifiedQueueConcertOf } from '../queue/index.js';
@@ -61,6 +61,27 @@ const NOT_RETURNED = new Set([
   'upgrade',
 ]);
 
+/** One request to forward, as the stage that read it knows it (express or a fast path in front of it). */
+export interface UpstreamCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** The request target exactly as received (path and query), forwarded unchanged. */
+  target: string;
+  /** X-Request-Id as the gateway settled it (generated when the client sent none). */
+  requestId: string | undefined;
+  /** The concert of the queue token this gateway verified (a hold), forwarded as VERIFIED_QUEUE_CONCERT_HEADER. */
+  queueConcert: string | undefined;
+  /** The exact bytes the gateway read; undefined or empty: no body. */
+  body: Buffer | undefined;
+  /** The request's logger, asked for only when there is something to log (a child logger costs). */
+  log: () => Logger;
+  /** Told before each attempt, and of each failed one (the Idempotency-Key stage reads them). */
+  onAttempt?: () => void;
+  onAttemptError?: (error: NodeJS.ErrnoException) => void;
+  /** Answers the hop's own failure (503, 502, 504), before any of the upstream's answer was sent. */
+  fail: (problem: HttpProblem) => void;
+}
+
 /**
  * Forwards the request to a healthy instance of the pool over a keep-alive undici Pool of that
  * instance: the bytes the gateway read (never re-serialised), the response streamed back as it
@@ -70,31 +91,32 @@ const NOT_RETURNED = new Set([
  * A refused connection is retried on another instance for any method (nothing was sent); a
  * read is also retried after a broken connection.
  */
-export function proxyToUpstream(options: ProxyOptions): RequestHandler {
+export function upstreamForwarder(options: ProxyOptions): (call: UpstreamCall) => void {
   const { pool, metrics, timeoutMs } = options;
 
-  const forward = (req: Request, res: Response, next: NextFunction, tried: Set<string>): void => {
+  const forward = (call: UpstreamCall, tried: Set<string>): void => {
+    const { req, res } = call;
     const target = pool.pickExcept(tried);
     if (target === undefined) {
       metrics.upstreamFailures.inc({ kind: pool.kind, reason: 'no-healthy-instance' });
-      next(noHealthyInstanceProblem(pool.kind));
+      call.fail(noHealthyInstanceProblem(pool.kind));
       return;
     }
     tried.add(target);
     // From here the request may reach an instance (the Idempotency-Key stage reads this).
-    noteUpstreamAttempt(res);
+    call.onAttempt?.();
     // The client left: the upstream's work goes on (a command is not undone), its answer is dropped.
     const abort = new AbortController();
     const onClose = (): void => {
       if (!res.writableFinished) abort.abort();
     };
     res.once('close', onClose);
-    const raw = rawBodyOf(res);
+    const raw = call.body;
     pool.dispatcherOf(target).request(
       {
-        path: req.originalUrl,
+        path: call.target,
         method: req.method as Dispatcher.HttpMethod,
-        headers: forwardedHeaders(req, res, raw),
+        headers: forwardedHeaders(call),
         body: raw !== undefined && raw.length > 0 ? raw : null,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
@@ -104,36 +126,30 @@ export function proxyToUpstream(options: ProxyOptions): RequestHandler {
         if (error) {
           res.off('close', onClose);
           if (abort.signal.aborted) return;
-          onError(error as NodeJS.ErrnoException, target, req, res, next, tried);
+          onError(error as NodeJS.ErrnoException, target, call, tried);
           return;
         }
         metrics.upstreamResponses.inc({ kind: pool.kind, status_class: `${String(data.statusCode).charAt(0)}xx` });
         relay(data, res, (streamError) => {
           res.off('close', onClose);
           if (streamError && !abort.signal.aborted)
-            logOf(req, options.logger).warn({ upstream: target, err: streamError }, 'upstream response broke off');
+            call.log().warn({ upstream: target, err: streamError }, 'upstream response broke off');
         });
       },
     );
   };
 
-  function onError(
-    error: NodeJS.ErrnoException,
-    target: string,
-    req: Request,
-    res: Response,
-    next: NextFunction,
-    tried: Set<string>,
-  ): void {
-    const log = logOf(req, options.logger);
+  function onError(error: NodeJS.ErrnoException, target: string, call: UpstreamCall, tried: Set<string>): void {
+    const { req, res } = call;
+    const log = call.log();
     const code = error.code ?? '';
     if (TIMED_OUT.has(code)) {
       metrics.upstreamFailures.inc({ kind: pool.kind, reason: 'timeout' });
       log.warn({ upstream: target, timeoutMs }, 'upstream timed out');
-      answer(res, next, upstreamTimeoutProblem(pool.kind, timeoutMs));
+      answer(call, upstreamTimeoutProblem(pool.kind, timeoutMs));
       return;
     }
-    noteUpstreamError(res, error);
+    call.onAttemptError?.(error);
     const notConnected = isNotConnected(error);
     const lost = CONNECTION_LOST.has(code) || /socket hang up|other side closed/i.test(error.message);
     if (notConnected) pool.markDown(target, `${code || error.message} while proxying`);
@@ -144,30 +160,48 @@ export function proxyToUpstream(options: ProxyOptions): RequestHandler {
     });
     log.warn({ upstream: target, err: error }, 'upstream request failed');
 
-    const repeatable = notConnected || (lost && REPEATABLE_METHODS.has(req.method));
+    const repeatable = notConnected || (lost && REPEATABLE_METHODS.has(req.method ?? ''));
     if (repeatable && !res.headersSent && pool.pickExcept(tried) !== undefined) {
       metrics.upstreamRetries.inc({ kind: pool.kind });
-      forward(req, res, next, tried);
+      forward(call, tried);
       return;
     }
     // Nothing reached any instance: the service is unavailable, not broken.
-    answer(res, next, notConnected ? noHealthyInstanceProblem(pool.kind) : badGatewayProblem(pool.kind));
+    answer(call, notConnected ? noHealthyInstanceProblem(pool.kind) : badGatewayProblem(pool.kind));
   }
 
-  return (req, res, next) => forward(req, res, next, new Set());
+  return (call) => forward(call, new Set());
 }
 
-function forwardedHeaders(req: Request, res: Response, raw: Buffer | undefined): Record<string, string | string[]> {
+/** The express stage: the request as the pipeline read it, to upstreamForwarder. */
+export function proxyToUpstream(options: ProxyOptions): RequestHandler {
+  const forward = upstreamForwarder(options);
+  return (req, res, next) => {
+    const requestId: unknown = res.locals.requestId;
+    forward({
+      req,
+      res,
+      target: req.originalUrl,
+      requestId: typeof requestId === 'string' ? requestId : undefined,
+      queueConcert: verifiedQueueConcertOf(res),
+      body: rawBodyOf(res),
+      log: () => (loggerOf(req) as Logger | undefined) ?? options.logger,
+      onAttempt: () => noteUpstreamAttempt(res),
+      onAttemptError: (error) => noteUpstreamError(res, error),
+      fail: next,
+    });
+  };
+}
+
+function forwardedHeaders(call: UpstreamCall): Record<string, string | string[]> {
+  const { req, requestId, queueConcert, body: raw } = call;
   const headers: Record<string, string | string[]> = {};
   const incoming: IncomingHttpHeaders = req.headers;
   for (const name of Object.keys(incoming)) {
     const value = incoming[name];
     if (value !== undefined && !NOT_FORWARDED.has(name)) headers[name] = value;
   }
-  // X-Request-Id as the gateway settled it (generated when the client sent none).
-  const requestId: unknown = res.locals.requestId;
-  if (typeof requestId === 'string') headers['x-request-id'] = requestId;
-  const queueConcert = verifiedQueueConcertOf(res);
+  if (requestId !== undefined) headers['x-request-id'] = requestId;
   if (queueConcert !== undefined) headers[VERIFIED_QUEUE_CONCERT_HEADER] = queueConcert;
   const forwardedFor = incoming['x-forwarded-for'];
   const address = req.socket.remoteAddress ?? '';
@@ -184,13 +218,13 @@ function forwardedHeaders(req: Request, res: Response, raw: Buffer | undefined):
  * Status and headers, then the body as it comes, through `res`'s own writeHead/write/end so
  * that a stage wrapping them (the Idempotency-Key capture) sees the response.
  */
-function relay(data: Dispatcher.ResponseData, res: Response, done: (error: Error | null) => void): void {
+function relay(data: Dispatcher.ResponseData, res: ServerResponse, done: (error: Error | null) => void): void {
   const headers = data.headers;
   for (const name of Object.keys(headers)) {
     const value = headers[name];
     if (value === undefined || NOT_RETURNED.has(name)) continue;
     // Added to the gateway's own (Vary: Origin under CORS), not put in its place.
-    if (name === 'vary') res.vary(Array.isArray(value) ? value.join(', ') : value);
+    if (name === 'vary') addVary(res, Array.isArray(value) ? value.join(', ') : value);
     else res.setHeader(name, value);
   }
   res.writeHead(data.statusCode);
@@ -204,7 +238,7 @@ function relay(data: Dispatcher.ResponseData, res: Response, done: (error: Error
  * streams with back-pressure; a broken body destroys `res`; `res` closed early destroys the
  * body; `done` is called once, with the error if there was one.
  */
-function pipeBody(body: Readable, res: Response, done: (error: Error | null) => void): void {
+function pipeBody(body: Readable, res: ServerResponse, done: (error: Error | null) => void): void {
   body.on('error', (error) => res.destroy(error));
   finished(res, (error) => {
     if (error) body.destroy();
@@ -213,15 +247,16 @@ function pipeBody(body: Readable, res: Response, done: (error: Error | null) => 
   body.pipe(res);
 }
 
-function answer(res: Response, next: NextFunction, problem: Error): void {
+function answer(call: UpstreamCall, problem: HttpProblem): void {
   // Headers already relayed from the upstream: too late for a problem, cut the response.
-  if (res.headersSent) {
-    res.destroy();
+  if (call.res.headersSent) {
+    call.res.destroy();
     return;
   }
-  next(problem);
+  call.fail(problem);
 }
 
-function logOf(req: Request, fallback: Logger): Logger {
-  return (loggerOf(req) as Logger | undefined) ?? fallback;
+/** express's `res.vary` (the `vary` package: merges, never duplicates), on a response express may not have seen. */
+function addVary(res: ServerResponse, field: string): void {
+  (express.response.vary as (this: ServerResponse, field: string) => unknown).call(res, field);
 }

@@ -4,10 +4,9 @@ import type { Logger } from 'pino';
 import type { AuthClaims, JwtVerifier } from '../auth/jwt.js';
 import { httpDurationHistogram, registeredCounter, type Registry } from '../metrics/metrics.js';
 import { bearerTokenOf } from './authenticate.js';
-import { validationProblem } from './common-problems.js';
 import type { CodeToStatus } from './domain-problem.js';
 import { toProblem } from './error-handler.js';
-import { parsedBodyProblem } from './json-body.js';
+import { parseJsonBody } from './json-body.js';
 import { problemBody, setProblemHeaders } from './problem.js';
 import { beginRequest, type RequestLogPolicy } from './request-context.js';
 
@@ -51,8 +50,6 @@ export interface JsonCommandFastPathOptions {
 }
 
 const JSON_CONTENT_TYPE = /^application\/json *(?:; *charset="?utf-8"?)? *$/i;
-/** body-parser's strict mode: the first character that is not JSON whitespace opens an object or an array. */
-const STRICT_JSON_START = /^[ \t\n\r]*[{[]/;
 
 /**
  * The plainest command requests answered in front of express (issue 13): the generic pipeline
@@ -87,7 +84,7 @@ export function jsonCommandFastPath(options: JsonCommandFastPathOptions): Reques
       if (bytes === undefined) return; // the client went away mid-body: nothing to answer
       let body: unknown;
       try {
-        body = parseJson(bytes);
+        body = parseJsonBody(bytes);
       } catch (error) {
         send(res, toProblem(error, options.codeToStatus, req.log), etag);
         return;
@@ -142,22 +139,6 @@ function readBody(req: IncomingMessage, done: (bytes: Buffer | undefined) => voi
   req.once('end', () => settle(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
   req.once('error', () => settle(undefined));
   req.once('close', () => settle(undefined));
-}
-
-/** As jsonBody parses (body-parser's strict JSON, then parsedBodyProblem); throws the same problems. */
-function parseJson(bytes: Buffer): unknown {
-  // As body-parser decodes it: UTF-8, a byte order mark dropped.
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  let body: unknown;
-  try {
-    if (!STRICT_JSON_START.test(text)) throw new SyntaxError('not an object or array');
-    body = JSON.parse(text);
-  } catch {
-    throw validationProblem('request body is malformed JSON');
-  }
-  const problem = parsedBodyProblem(body);
-  if (problem !== undefined) throw problem;
-  return body;
 }
 
 function send(res: ServerResponse, problem: ReturnType<typeof toProblem>, etag: (body: Buffer) => string | undefined) {

@@ -9,7 +9,8 @@
  *     command-api: the same `--holds` (4,000) skewed attempts from `--hold-clients` (100) users
  *     on fresh schedules, in the order direct, gateway, gateway, direct so drift cancels out.
  * Rate limits are raised so they never refuse (they still run). Targets: polling >= 5,000/s,
- * the gateway adds < 25% to the hold p99. `--profile` prints where the gateway's CPU time went.
+ * the gateway adds < 25% to the hold p99. `--profile` prints where the gateway's CPU time went
+ * (by function and by package); `--holds-only` skips (a), so that profile is of the holds.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +30,7 @@ import {
   signDevToken,
 } from '@concert/infra';
 import { bareExpressRate } from './baselines.js';
+import { cpuProfileByPackage } from './cpu-profile-by-package.js';
 import { summarizeCpuProfile } from './cpu-profile-summary.js';
 import { percentile } from './latency.js';
 import { formatNumber, formatTable } from './print-table.js';
@@ -48,6 +50,8 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     // Phase (a) and the bare-express baseline only (a quicker loop while working on polls).
     'polls-only': { type: 'boolean', default: false },
+    // Phase (b) only (a quicker loop, and a profile of the holds alone, while working on holds).
+    'holds-only': { type: 'boolean', default: false },
   },
 });
 const userCount = Number(args.users);
@@ -109,7 +113,7 @@ interface Timed {
 
 // Signed before any connection opens: seconds of synchronous signing would let the servers
 // close idle keep-alive sockets under the client's feet.
-const users = Array.from({ length: userCount }, (_, i) => ({
+const users = Array.from({ length: args['holds-only'] ? 0 : userCount }, (_, i) => ({
   token: signDevToken(config, { userId: `waiting-${i}`, roles: [], expiresInSeconds: 7200 }),
   entryId: '',
 }));
@@ -133,6 +137,62 @@ try {
   await untilProjected(queueConcert, holdConcert, holdSchedules);
 
   // ---- (a) the waiting room through the gateway ----
+  const polled = args['holds-only'] ? undefined : await pollPhase(queueConcert);
+
+  // ---- (b) holds: direct versus through the gateway ----
+  const held = args['polls-only'] ? undefined : await holdPhase(holdConcert, holdSchedules);
+  console.log(`baseline: a bare express JSON route, ${holdClients} clients, 5 s...`);
+  const bareExpress = await bareExpressRate(holdClients, 5);
+  console.log(
+    `\ngateway (${args['gateway-entry']}): one process each of gateway, command-api, query-api, projectors; PostgreSQL event store; load generator on the same cores`,
+  );
+  console.log(
+    formatTable(
+      ['measure', 'value', 'target'],
+      [
+        ...(polled === undefined ? [] : pollRows(polled, queueConcert)),
+        [`same-run baseline: bare express JSON route, ${holdClients} clients (req/s)`, formatNumber(bareExpress), ''],
+        ...(held === undefined ? [] : holdRows(held.direct, held.viaGateway, held.cpuMsPerHold)),
+      ],
+    ),
+  );
+  if (profileDir) {
+    // The profile is written when the process exits.
+    await Promise.all(children.map(stop));
+    for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
+      console.log(`\ngateway CPU profile (${join(profileDir, file)}), self time:`);
+      for (const line of summarizeCpuProfile(join(profileDir, file), 25)) console.log(`  ${line}`);
+      console.log('by package:');
+      for (const line of cpuProfileByPackage(join(profileDir, file), 15)) console.log(`  ${line}`);
+    }
+  }
+} finally {
+  await Promise.all(children.map(stop));
+  await dispatcher.close();
+  const nc = await connectNats(config.NATS_URL, 'bench-gateway-cleanup').catch(() => undefined);
+  await (await nc?.jetstreamManager())?.streams.delete(env.NATS_STREAM!).catch(() => false);
+  await nc?.close();
+  // Ready first: without an offline queue, a command sent before the connection fails.
+  const redis = createRedis({ url: config.REDIS_URL });
+  await redisReady(redis, 5000)
+    .then(() => deleteKeysWithPrefix(redis, env.REDIS_KEY_PREFIX!))
+    .then((n) => console.log(`deleted ${formatNumber(n)} Redis keys under ${env.REDIS_KEY_PREFIX}`))
+    .catch((error: unknown) => console.error(`could not delete the Redis keys under ${env.REDIS_KEY_PREFIX}:`, error));
+  redis.disconnect();
+  await scratch.drop();
+}
+
+interface PollPhase {
+  entered: number;
+  entering: LoadResult;
+  polling: LoadResult;
+  pollStatuses: Map<string, number>;
+  metrics: string;
+  cpuMsPerPoll: number;
+}
+
+/** (a) the waiting room: every user enters the queue concert, then status polls while they wait. */
+async function pollPhase(queueConcert: string): Promise<PollPhase> {
   const probe = await call('POST', urls.gateway, '/queue/entries', users[0]!.token, { concertId: queueConcert });
   if (probe.status !== 202) {
     throw new Error(
@@ -162,63 +222,34 @@ try {
     pollStatuses.set(status, (pollStatuses.get(status) ?? 0) + 1);
     return answer;
   });
-  const gatewayMetrics = await (await undiciFetch(`${urls.gatewayAdmin}/metrics`, { dispatcher })).text();
+  const metrics = await (await undiciFetch(`${urls.gatewayAdmin}/metrics`, { dispatcher })).text();
   // The gateway process's own CPU time (user + system) over the polls, per poll answered.
   const cpuMsPerPoll =
-    ((metricValue(gatewayMetrics, 'process_cpu_seconds_total') - cpuBefore) * 1000) / polling.latencies.length;
+    ((metricValue(metrics, 'process_cpu_seconds_total') - cpuBefore) * 1000) / polling.latencies.length;
+  return { entered: entered.length, entering, polling, pollStatuses, metrics, cpuMsPerPoll };
+}
 
-  // ---- (b) holds: direct versus through the gateway ----
-  const held = args['polls-only'] ? undefined : await holdPhase(holdConcert, holdSchedules);
-  console.log(`baseline: a bare express JSON route, ${holdClients} clients, 5 s...`);
-  const bareExpress = await bareExpressRate(holdClients, 5);
-  console.log(
-    `\ngateway (${args['gateway-entry']}): one process each of gateway, command-api, query-api, projectors; PostgreSQL event store; load generator on the same cores`,
-  );
-  console.log(
-    formatTable(
-      ['measure', 'value', 'target'],
-      [
-        ['(a) users in the queue concert', formatNumber(entered.length), formatNumber(userCount)],
-        [
-          '(a) still waiting while polled (gateway gauge)',
-          formatNumber(metricMax(gatewayMetrics, 'queue_waiting_users', queueConcert)),
-          '',
-        ],
-        ['(a) entries/s', formatNumber(entering.rate), ''],
-        ['(a) entry p50 / p99 (ms)', pair(entering.latencies), ''],
-        ['(a) entry answers', statusList(entering.statuses), '202 only'],
-        ['(a) status polls/s', formatNumber(polling.rate), '>= 5,000'],
-        [`same-run baseline: bare express JSON route, ${holdClients} clients (req/s)`, formatNumber(bareExpress), ''],
-        ['(a) status poll p50 / p99 (ms)', pair(polling.latencies), ''],
-        ['(a) gateway CPU per status poll (ms, process CPU / polls)', formatNumber(cpuMsPerPoll, 3), ''],
-        ['(a) status poll answers', statusList(polling.statuses), '200 only'],
-        ['(a) statuses seen', [...pollStatuses.entries()].map(([s, n]) => `${s} x${formatNumber(n)}`).join(', '), ''],
-        ...(held === undefined ? [] : holdRows(held.direct, held.viaGateway)),
-      ],
-    ),
-  );
-  if (profileDir) {
-    // The profile is written when the process exits.
-    await Promise.all(children.map(stop));
-    for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
-      console.log(`\ngateway CPU profile (${join(profileDir, file)}), self time:`);
-      for (const line of summarizeCpuProfile(join(profileDir, file), 25)) console.log(`  ${line}`);
-    }
-  }
-} finally {
-  await Promise.all(children.map(stop));
-  await dispatcher.close();
-  const nc = await connectNats(config.NATS_URL, 'bench-gateway-cleanup').catch(() => undefined);
-  await (await nc?.jetstreamManager())?.streams.delete(env.NATS_STREAM!).catch(() => false);
-  await nc?.close();
-  // Ready first: without an offline queue, a command sent before the connection fails.
-  const redis = createRedis({ url: config.REDIS_URL });
-  await redisReady(redis, 5000)
-    .then(() => deleteKeysWithPrefix(redis, env.REDIS_KEY_PREFIX!))
-    .then((n) => console.log(`deleted ${formatNumber(n)} Redis keys under ${env.REDIS_KEY_PREFIX}`))
-    .catch((error: unknown) => console.error(`could not delete the Redis keys under ${env.REDIS_KEY_PREFIX}:`, error));
-  redis.disconnect();
-  await scratch.drop();
+function pollRows(polled: PollPhase, queueConcert: string): string[][] {
+  return [
+    ['(a) users in the queue concert', formatNumber(polled.entered), formatNumber(userCount)],
+    [
+      '(a) still waiting while polled (gateway gauge)',
+      formatNumber(metricMax(polled.metrics, 'queue_waiting_users', queueConcert)),
+      '',
+    ],
+    ['(a) entries/s', formatNumber(polled.entering.rate), ''],
+    ['(a) entry p50 / p99 (ms)', pair(polled.entering.latencies), ''],
+    ['(a) entry answers', statusList(polled.entering.statuses), '202 only'],
+    ['(a) status polls/s', formatNumber(polled.polling.rate), '>= 5,000'],
+    ['(a) status poll p50 / p99 (ms)', pair(polled.polling.latencies), ''],
+    ['(a) gateway CPU per status poll (ms, process CPU / polls)', formatNumber(polled.cpuMsPerPoll, 3), ''],
+    ['(a) status poll answers', statusList(polled.polling.statuses), '200 only'],
+    [
+      '(a) statuses seen',
+      [...polled.pollStatuses.entries()].map(([s, n]) => `${s} x${formatNumber(n)}`).join(', '),
+      '',
+    ],
+  ];
 }
 
 interface Holder {
@@ -323,7 +354,7 @@ function holds(
 async function holdPhase(
   holdConcert: string,
   holdSchedules: readonly string[],
-): Promise<{ direct: LoadResult; viaGateway: LoadResult }> {
+): Promise<{ direct: LoadResult; viaGateway: LoadResult; cpuMsPerHold: number }> {
   console.log(`(b) ${holdClients} hold clients enter concert ${holdConcert} and wait for admission...`);
   const holders = await admitHolders(holdConcert);
   const picks = seatPicks(holdAttempts, seatCount);
@@ -336,13 +367,17 @@ async function holdPhase(
     `(b) ${formatNumber(holdAttempts)} hold attempts each way, ${holdClients} clients: direct, gateway, gateway, direct...`,
   );
   const direct1 = await holds(urls.command, d1, picks.slice(0, half), holders, false);
+  const cpuBefore = await gatewayCpuSeconds();
   const gateway1 = await holds(urls.gateway, g1, picks.slice(0, half), holders, true);
   const gateway2 = await holds(urls.gateway, g2, picks.slice(half), holders, true);
+  // The gateway process's own CPU time (user + system) over its two runs, per hold answered.
+  const cpuMsPerHold =
+    (((await gatewayCpuSeconds()) - cpuBefore) * 1000) / (gateway1.latencies.length + gateway2.latencies.length);
   const direct2 = await holds(urls.command, d2, picks.slice(half), holders, false);
-  return { direct: merge(direct1, direct2), viaGateway: merge(gateway1, gateway2) };
+  return { direct: merge(direct1, direct2), viaGateway: merge(gateway1, gateway2), cpuMsPerHold };
 }
 
-function holdRows(direct: LoadResult, viaGateway: LoadResult): string[][] {
+function holdRows(direct: LoadResult, viaGateway: LoadResult, cpuMsPerHold: number): string[][] {
   return [
     ['(b) direct: holds/s (all answers)', formatNumber(direct.rate), ''],
     ['(b) direct: p50 / p99 (ms)', pair(direct.latencies), ''],
@@ -350,6 +385,7 @@ function holdRows(direct: LoadResult, viaGateway: LoadResult): string[][] {
     ['(b) gateway: holds/s (all answers)', formatNumber(viaGateway.rate), ''],
     ['(b) gateway: p50 / p99 (ms)', pair(viaGateway.latencies), ''],
     ['(b) gateway: answers', statusList(viaGateway.statuses), '201, 409'],
+    ['(b) gateway CPU per hold (ms, process CPU / holds)', formatNumber(cpuMsPerHold, 3), ''],
     [
       '(b) p50 ratio gateway / direct',
       formatNumber(percentile(viaGateway.latencies, 50) / percentile(direct.latencies, 50), 2),
