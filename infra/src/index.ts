@@ -74,6 +74,7 @@ export { healthRouter, type ReadinessCheck } from './http/health.js';
 export { serve, KEEP_ALIVE_TIMEOUT_MS, type RunningServer } from './http/serve.js';
 export { shareShutdownState } from './http/shutdown-state.js';
 export { createApp, type CreateAppOptions } from './http/create-app.js';
+export { bearerClaimsOf, sendPlainJson, sendPlainProblem, type EtagOf } from './http/plain-answer.js';
 export {
   jsonCommandFastPath,
   type CommandAnswer,

@@ -1,12 +1,9 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { Counter } from 'prom-client';
 import {
   beginRequest,
-  bearerTokenOf,
   httpDurationHistogram,
-  problemBody,
-  type HttpProblem,
-  type AuthClaims,
+  registeredCounter,
+  type EtagOf,
   type JwtVerifier,
   type Logger,
   type RateDecision,
@@ -32,22 +29,7 @@ export interface FrontPathOptions {
   /** Where every request the fast path does not answer itself goes (express, or another fast path before it). */
   app: RequestListener;
   /** express's ETag function ('etag fn'), so both paths tag the same body alike. */
-  etag: (body: Buffer) => string | undefined;
-}
-
-/**
- * The caller's claims when the request carries a valid `Authorization: Bearer` token;
- * undefined otherwise (a missing, malformed or refused token: express answers the 401).
- */
-export function bearerClaimsOf(req: IncomingMessage, verifier: JwtVerifier): AuthClaims | undefined {
-  const header = req.headers.authorization;
-  const token = header === undefined ? undefined : bearerTokenOf(header);
-  if (token === undefined) return undefined;
-  try {
-    return verifier.verify(token);
-  } catch {
-    return undefined;
-  }
+  etag: EtagOf;
 }
 
 /** A fast path's requests by outcome: answered (or proxied) itself, or handed to express after spending the budgets. */
@@ -57,11 +39,7 @@ export interface FrontPathCounter {
 }
 
 export function frontPathCounter(registry: Registry, name: string, help: string): FrontPathCounter {
-  const existing = registry.getSingleMetric(name);
-  const counter =
-    existing instanceof Counter
-      ? (existing as Counter<'outcome'>)
-      : new Counter({ name, help, labelNames: ['outcome'], registers: [registry] });
+  const counter = registeredCounter(registry, name, help, ['outcome']);
   const answered = counter.labels('answered');
   const handedOver = counter.labels('handed_over');
   return { answered: () => answered.inc(), handedOver: () => handedOver.inc() };
@@ -111,28 +89,6 @@ export function frontAnswers(
     setRateLimitHeaders(res, answer.spends, answer.spent);
     return requestId;
   };
-}
-
-/**
- * A refusal the fast path renders itself (the proxy's 502, 503, 504), as the express error
- * handler's sendProblem would: the problem's headers, Retry-After, problem+json, ETag.
- */
-export function sendFrontProblem(
-  res: ServerResponse,
-  problem: HttpProblem,
-  etag: (body: Buffer) => string | undefined,
-): void {
-  for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
-  if (problem.retryAfterSeconds !== undefined) {
-    res.setHeader('Retry-After', String(Math.max(0, Math.ceil(problem.retryAfterSeconds))));
-  }
-  const body = Buffer.from(JSON.stringify(problemBody(problem)), 'utf8');
-  res.statusCode = problem.status;
-  res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
-  res.setHeader('Content-Length', body.length);
-  const tag = etag(body);
-  if (tag !== undefined) res.setHeader('ETag', tag);
-  res.end(body);
 }
 
 /** The value, or undefined when the promise rejects (never an unhandled rejection). */

@@ -1,22 +1,16 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import {
+  bearerClaimsOf,
   consumeRateBudgets,
   isAcceptedJsonBody,
+  sendPlainProblem,
   type AuthClaims,
   type Logger,
   type QueueEntry,
   type QueueTokenClaims,
 } from '@concert/infra';
-import {
-  bearerClaimsOf,
-  frontAnswers,
-  frontPathCounter,
-  handOver,
-  sendFrontProblem,
-  settle,
-  type FrontPathOptions,
-} from '../front/front-path.js';
+import { frontAnswers, frontPathCounter, handOver, settle, type FrontPathOptions } from '../front/front-path.js';
 import { rateSpendsOf } from '../rate-limits/index.js';
 import { bodyLimitOf, PUBLIC_ROUTES } from '../routing/public-routes.js';
 import type { UpstreamCall } from '../upstream/proxy-to-upstream.js';
@@ -114,7 +108,7 @@ export function holdFastPath(options: HoldFastPathOptions): RequestListener {
       queueConcert: queueToken.concertId,
       body,
       log,
-      fail: (problem) => sendFrontProblem(res, problem, options.etag),
+      fail: (problem) => sendPlainProblem(res, problem, options.etag),
     });
   }
 

@@ -1,14 +1,14 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { consumeRateBudgets, type AuthClaims, type JwtVerifier, type QueueEntry } from '@concert/infra';
 import {
   bearerClaimsOf,
-  frontAnswers,
-  frontPathCounter,
-  handOver,
-  settle,
-  type FrontPathOptions,
-} from '../front/front-path.js';
+  consumeRateBudgets,
+  sendPlainJson,
+  type AuthClaims,
+  type JwtVerifier,
+  type QueueEntry,
+} from '@concert/infra';
+import { frontAnswers, frontPathCounter, handOver, settle, type FrontPathOptions } from '../front/front-path.js';
 import { rateSpendsOf, type RateLimitOptions } from '../rate-limits/index.js';
 import { entryView, setPollPace } from './entry-view.js';
 import type { QueueOptions } from './queue-options.js';
@@ -80,14 +80,7 @@ export function pollFastPath(options: PollFastPathOptions): RequestListener {
     polls.answered();
     begin(req, res, { route: POLL_ROUTE, startedAt, spends, spent });
     setPollPace(res, entry);
-    const body = Buffer.from(JSON.stringify(entryView(entry, tokens)), 'utf8');
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', body.length);
-    const tag = etag(body);
-    if (tag !== undefined) res.setHeader('ETag', tag);
-    res.statusCode = 200;
-    if (req.method === 'HEAD') res.end();
-    else res.end(body);
+    sendPlainJson(res, 200, {}, entryView(entry, tokens), etag);
   }
 
   return (req, res) => {

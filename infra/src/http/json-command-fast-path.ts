@@ -3,11 +3,10 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { AuthClaims, JwtVerifier } from '../auth/jwt.js';
 import { httpDurationHistogram, registeredCounter, type Registry } from '../metrics/metrics.js';
-import { bearerTokenOf } from './authenticate.js';
 import type { CodeToStatus } from './domain-problem.js';
 import { toProblem } from './error-handler.js';
 import { parseJsonBody } from './json-body.js';
-import { problemBody, setProblemHeaders } from './problem.js';
+import { bearerClaimsOf, sendPlainJson, sendPlainProblem, type EtagOf } from './plain-answer.js';
 import { beginRequest, type RequestLogPolicy } from './request-context.js';
 
 /** What a command answers on success: its status, its own headers and a JSON body. */
@@ -46,7 +45,7 @@ export interface JsonCommandFastPathOptions {
   registry: Registry;
   codeToStatus?: CodeToStatus;
   /** express's ETag function ('etag fn'), so both paths tag an answer alike. */
-  etag: (body: Buffer) => string | undefined;
+  etag: EtagOf;
 }
 
 const JSON_CONTENT_TYPE = /^application\/json *(?:; *charset="?utf-8"?)? *$/i;
@@ -86,12 +85,12 @@ export function jsonCommandFastPath(options: JsonCommandFastPathOptions): Reques
       try {
         body = parseJsonBody(bytes);
       } catch (error) {
-        send(res, toProblem(error, options.codeToStatus, req.log), etag);
+        sendPlainProblem(res, toProblem(error, options.codeToStatus, req.log), etag);
         return;
       }
       route.handle({ body, auth, requestId, headers: req.headers, log: req.log }).then(
-        (done) => sendJson(res, done.status, done.headers ?? {}, done.body, 'application/json', etag),
-        (error: unknown) => send(res, toProblem(error, options.codeToStatus, req.log), etag),
+        (done) => sendPlainJson(res, done.status, done.headers ?? {}, done.body, etag),
+        (error: unknown) => sendPlainProblem(res, toProblem(error, options.codeToStatus, req.log), etag),
       );
     });
   }
@@ -117,13 +116,7 @@ function plainCommandOf(req: IncomingMessage, route: FastCommandRoute, verifier:
   ) {
     return undefined;
   }
-  const token = headers.authorization === undefined ? undefined : bearerTokenOf(headers.authorization);
-  if (token === undefined) return undefined;
-  try {
-    return verifier.verify(token);
-  } catch {
-    return undefined;
-  }
+  return bearerClaimsOf(req, verifier);
 }
 
 /** The whole body (its length was declared and bounded), or undefined if the request ended early. */
@@ -139,28 +132,4 @@ function readBody(req: IncomingMessage, done: (bytes: Buffer | undefined) => voi
   req.once('end', () => settle(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
   req.once('error', () => settle(undefined));
   req.once('close', () => settle(undefined));
-}
-
-function send(res: ServerResponse, problem: ReturnType<typeof toProblem>, etag: (body: Buffer) => string | undefined) {
-  setProblemHeaders(res, problem);
-  sendJson(res, problem.status, {}, problemBody(problem), 'application/problem+json', etag);
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  headers: Readonly<Record<string, string>>,
-  value: unknown,
-  type: string,
-  etag: (body: Buffer) => string | undefined,
-): void {
-  if (res.headersSent || res.destroyed) return;
-  for (const name in headers) res.setHeader(name, headers[name]!);
-  const body = Buffer.from(JSON.stringify(value), 'utf8');
-  res.setHeader('Content-Type', `${type}; charset=utf-8`);
-  res.setHeader('Content-Length', body.length);
-  const tag = etag(body);
-  if (tag !== undefined) res.setHeader('ETag', tag);
-  res.statusCode = status;
-  res.end(body);
 }
