@@ -6,8 +6,9 @@
  *     status polls for `--poll-seconds` (10) by `--clients` (100) concurrent clients, while
  *     nearly all of them still wait (the cap QUEUE_MAX_ADMITTED stops admissions at 1,000);
  * (b) holds through the gateway (JWT, rate limits, queue token, proxy) versus straight to
- *     command-api: the same `--holds` (4,000) skewed attempts from `--hold-clients` (100) users
- *     on fresh schedules, in the order direct, gateway, gateway, direct so drift cancels out.
+ *     command-api: the same `--holds` (20,000) skewed attempts from `--hold-clients` (200) users
+ *     on fresh schedules, in the order direct, gateway, gateway, direct so drift cancels out,
+ *     after `--warm-up` (3,000) attempts each way on a schedule of their own (the JIT).
  * Rate limits are raised so they never refuse (they still run). Targets: polling >= 5,000/s,
  * the gateway adds < 25% to the hold p99. `--profile` prints where the gateway's CPU time went
  * (by function and by package); `--holds-only` skips (a), so that profile is of the holds.
@@ -33,6 +34,7 @@ import { bareExpressRate } from './baselines.js';
 import { cpuProfileByPackage } from './cpu-profile-by-package.js';
 import { summarizeCpuProfile } from './cpu-profile-summary.js';
 import { percentile } from './latency.js';
+import { cpuPercent, sampleNamed, samplePids, type CpuSample } from './process-cpu.js';
 import { formatNumber, formatTable } from './print-table.js';
 import { createScratchDatabase } from './scratch-database.js';
 
@@ -41,8 +43,9 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '20000' },
     clients: { type: 'string', default: '100' },
     'poll-seconds': { type: 'string', default: '10' },
-    holds: { type: 'string', default: '4000' },
-    'hold-clients': { type: 'string', default: '100' },
+    holds: { type: 'string', default: '20000' },
+    'hold-clients': { type: 'string', default: '200' },
+    'warm-up': { type: 'string', default: '3000' },
     seats: { type: 'string', default: '2000' },
     port: { type: 'string', default: '18400' },
     // Another gateway entry point (a composition under test); the table says which ran.
@@ -58,6 +61,7 @@ const userCount = Number(args.users);
 const clients = Number(args.clients);
 const pollSeconds = Number(args['poll-seconds']);
 const holdAttempts = Number(args.holds);
+const warmUpAttempts = Number(args['warm-up']);
 const holdClients = Number(args['hold-clients']);
 const seatCount = Number(args.seats);
 const basePort = Number(args.port);
@@ -133,7 +137,8 @@ try {
   const queueConcert = await createConcert('Queue bench');
   const holdConcert = await createConcert('Holds bench');
   const holdSchedules = [];
-  for (let i = 0; i < 5; i++) holdSchedules.push(await createSchedule(holdConcert));
+  // A warm-up schedule for each path, then one for each timed run.
+  for (let i = 0; i < 6; i++) holdSchedules.push(await createSchedule(holdConcert));
   await untilProjected(queueConcert, holdConcert, holdSchedules);
 
   // ---- (a) the waiting room through the gateway ----
@@ -152,7 +157,7 @@ try {
       [
         ...(polled === undefined ? [] : pollRows(polled, queueConcert)),
         [`same-run baseline: bare express JSON route, ${holdClients} clients (req/s)`, formatNumber(bareExpress), ''],
-        ...(held === undefined ? [] : holdRows(held.direct, held.viaGateway, held.cpuMsPerHold)),
+        ...(held === undefined ? [] : holdRows(held.direct, held.viaGateway, held.cpuMsPerHold, held.processShares)),
       ],
     ),
   );
@@ -354,30 +359,55 @@ function holds(
 async function holdPhase(
   holdConcert: string,
   holdSchedules: readonly string[],
-): Promise<{ direct: LoadResult; viaGateway: LoadResult; cpuMsPerHold: number }> {
+): Promise<{
+  direct: LoadResult;
+  viaGateway: LoadResult;
+  cpuMsPerHold: number;
+  processShares: ReadonlyArray<readonly [string, number | undefined]>;
+}> {
   console.log(`(b) ${holdClients} hold clients enter concert ${holdConcert} and wait for admission...`);
   const holders = await admitHolders(holdConcert);
   const picks = seatPicks(holdAttempts, seatCount);
-  const [warmUp, d1, g1, g2, d2] = holdSchedules as [string, string, string, string, string];
-  console.log('(b) warm-up (both paths)...');
-  await holds(urls.command, warmUp, picks.slice(0, holdClients), holders, false);
-  await holds(urls.gateway, warmUp, picks.slice(holdClients, 2 * holdClients), holders, true);
+  const [warmUpDirect, warmUpGateway, d1, g1, g2, d2] = holdSchedules as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  // Long enough for the JIT to have compiled both paths' 201 and 409 answers: with 200 holds each
+  // way, the first run's first seconds were a fraction of its steady rate, and were its p99.
+  console.log(`(b) warm-up: ${formatNumber(warmUpAttempts)} attempts each way...`);
+  const warmUpPicks = seatPicks(warmUpAttempts, seatCount);
+  await holds(urls.command, warmUpDirect, warmUpPicks, holders, false);
+  await holds(urls.gateway, warmUpGateway, warmUpPicks, holders, true);
   const half = Math.floor(holdAttempts / 2);
   console.log(
     `(b) ${formatNumber(holdAttempts)} hold attempts each way, ${holdClients} clients: direct, gateway, gateway, direct...`,
   );
   const direct1 = await holds(urls.command, d1, picks.slice(0, half), holders, false);
   const cpuBefore = await gatewayCpuSeconds();
+  const processesBefore = processCpuSamples();
   const gateway1 = await holds(urls.gateway, g1, picks.slice(0, half), holders, true);
   const gateway2 = await holds(urls.gateway, g2, picks.slice(half), holders, true);
+  const processesAfter = processCpuSamples();
+  const processShares = processesAfter.map(
+    ([name, sample], i) => [name, cpuPercent(processesBefore[i]![1], sample)] as const,
+  );
   // The gateway process's own CPU time (user + system) over its two runs, per hold answered.
   const cpuMsPerHold =
     (((await gatewayCpuSeconds()) - cpuBefore) * 1000) / (gateway1.latencies.length + gateway2.latencies.length);
   const direct2 = await holds(urls.command, d2, picks.slice(half), holders, false);
-  return { direct: merge(direct1, direct2), viaGateway: merge(gateway1, gateway2), cpuMsPerHold };
+  return { direct: merge(direct1, direct2), viaGateway: merge(gateway1, gateway2), cpuMsPerHold, processShares };
 }
 
-function holdRows(direct: LoadResult, viaGateway: LoadResult, cpuMsPerHold: number): string[][] {
+function holdRows(
+  direct: LoadResult,
+  viaGateway: LoadResult,
+  cpuMsPerHold: number,
+  processShares: ReadonlyArray<readonly [string, number | undefined]>,
+): string[][] {
   return [
     ['(b) direct: holds/s (all answers)', formatNumber(direct.rate), ''],
     ['(b) direct: p50 / p99 (ms)', pair(direct.latencies), ''],
@@ -386,6 +416,11 @@ function holdRows(direct: LoadResult, viaGateway: LoadResult, cpuMsPerHold: numb
     ['(b) gateway: p50 / p99 (ms)', pair(viaGateway.latencies), ''],
     ['(b) gateway: answers', statusList(viaGateway.statuses), '201, 409'],
     ['(b) gateway CPU per hold (ms, process CPU / holds)', formatNumber(cpuMsPerHold, 3), ''],
+    [
+      '(b) CPU while holding through the gateway, % of a core',
+      processShares.map(([name, share]) => `${name} ${share === undefined ? '-' : formatNumber(share)}`).join(', '),
+      '',
+    ],
     [
       '(b) p50 ratio gateway / direct',
       formatNumber(percentile(viaGateway.latencies, 50) / percentile(direct.latencies, 50), 2),
@@ -396,6 +431,20 @@ function holdRows(direct: LoadResult, viaGateway: LoadResult, cpuMsPerHold: numb
       formatNumber(percentile(viaGateway.latencies, 99) / percentile(direct.latencies, 99), 2),
       '< 1.25',
     ],
+  ];
+}
+
+/** CPU ticks of each process of the run (by its entry's folder), the services it uses and this load generator. */
+function processCpuSamples(): Array<[string, CpuSample]> {
+  return [
+    ...children.map((child): [string, CpuSample] => [
+      /([a-z-]+)\/src\/main\.ts$/.exec(child.spawnargs.at(-1) ?? '')?.[1] ?? 'child',
+      samplePids(child.pid === undefined ? [] : [child.pid]),
+    ]),
+    ['PostgreSQL', sampleNamed('postgres')],
+    ['Redis', sampleNamed('redis-server')],
+    ['NATS', sampleNamed('nats-server')],
+    ['load generator', samplePids([process.pid])],
   ];
 }
 
