@@ -88,10 +88,18 @@ export function jsonCommandFastPath(options: JsonCommandFastPathOptions): Reques
         sendPlainProblem(res, toProblem(error, options.codeToStatus, req.log), etag);
         return;
       }
-      route.handle({ body, auth, requestId, headers: req.headers, log: req.log }).then(
-        (done) => sendPlainJson(res, done.status, done.headers ?? {}, done.body, etag),
-        (error: unknown) => sendPlainProblem(res, toProblem(error, options.codeToStatus, req.log), etag),
-      );
+      route
+        .handle({ body, auth, requestId, headers: req.headers, log: req.log })
+        .then(
+          (done) => sendPlainJson(res, done.status, done.headers ?? {}, done.body, etag),
+          (error: unknown) => sendPlainProblem(res, toProblem(error, options.codeToStatus, req.log), etag),
+        )
+        .catch((error: unknown) => {
+          // Rendering the answer failed (a bug): as express's final handler would, a 500 or a cut connection.
+          req.log.error({ err: error }, 'error while answering');
+          if (res.headersSent) res.destroy();
+          else sendPlainProblem(res, toProblem(error, options.codeToStatus, undefined), etag);
+        });
     });
   }
 
