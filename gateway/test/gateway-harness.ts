@@ -7,11 +7,12 @@ import {
   serve,
   signDevToken,
   type Config,
+  type RunningServer,
 } from '@concert/infra';
 import { startPatiently, waitFor, type ServiceProcess } from '@concert/infra/testing';
-import { createGatewayAdminApp, createGatewayListener } from '../src/gateway-app.js';
+import { createGatewayAdminApp, createGatewayApp, createGatewayListener } from '../src/gateway-app.js';
 import type { GatewayDeps } from '../src/gateway-deps.js';
-import { openGateway } from '../src/open-gateway.js';
+import { openGateway, type OpenedGateway } from '../src/open-gateway.js';
 
 /** Ports for a spec's processes, from a random block so parallel runs rarely collide. */
 export function portBlock(size: number): number[] {
@@ -163,4 +164,41 @@ export async function deleteRedisPrefix(config: Config, prefix: string): Promise
   const redis = createRedis({ url: config.REDIS_URL });
   await deleteKeysWithPrefix(redis, prefix).catch(() => 0);
   redis.disconnect();
+}
+
+/**
+ * One gateway served two ways over the same dependencies (same Redis, same upstreams): `fast`
+ * as the gateway serves it (createGatewayListener: the fast paths in front of express) and
+ * `plain`, express alone (createGatewayApp). A fast-path spec sends each request to both.
+ * `close` also deletes the config's Redis prefix.
+ */
+export async function gatewayBothWays(
+  config: Config,
+): Promise<{ gateway: OpenedGateway; fast: RunningServer; plain: RunningServer; close(): Promise<void> }> {
+  const logger = createLogger(config, 'gateway');
+  // Not started: no ticker admits anyone unless the spec does.
+  const gateway = openGateway(config, logger);
+  await waitFor(
+    'the gateway to reach Redis',
+    () =>
+      gateway.deps.readinessChecks.redis!().then(
+        () => true,
+        () => false,
+      ),
+    10_000,
+    100,
+  );
+  const fast = await serve(createGatewayListener(gateway.deps), 0, { logger, host: '127.0.0.1' });
+  const plain = await serve(createGatewayApp(gateway.deps), 0, { logger, host: '127.0.0.1' });
+  return {
+    gateway,
+    fast,
+    plain,
+    async close() {
+      await fast.close();
+      await plain.close();
+      await gateway.close();
+      await deleteRedisPrefix(config, config.REDIS_KEY_PREFIX);
+    },
+  };
 }

@@ -4,21 +4,16 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import {
-  createLogger,
-  createRedis,
-  deleteKeysWithPrefix,
   loadConfig,
-  serve,
   signDevToken,
   VERIFIED_QUEUE_CONCERT_HEADER,
   type Config,
   type RunningServer,
 } from '@concert/infra';
 import { waitFor } from '@concert/infra/testing';
-import { createGatewayApp, createGatewayListener } from '../../src/gateway-app.js';
-import { openGateway, type OpenedGateway } from '../../src/open-gateway.js';
+import type { OpenedGateway } from '../../src/open-gateway.js';
 import { waitingRoomOf } from '../../src/queue/index.js';
-import { runId } from '../gateway-harness.js';
+import { gatewayBothWays, runId } from '../gateway-harness.js';
 
 interface Seen {
   status: number;
@@ -65,6 +60,7 @@ describe('Given the plain hold served by the fast path and by express alone', fu
   let standIn: Server;
   let fast: RunningServer;
   let plain: RunningServer;
+  let bothWays: Awaited<ReturnType<typeof gatewayBothWays>> | undefined;
   let concertId: string;
   const received: Received[] = [];
   const tokenOf = (userId: string): string => signDevToken(config, { userId, roles: [], expiresInSeconds: 600 });
@@ -121,30 +117,13 @@ describe('Given the plain hold served by the fast path and by express alone', fu
       COMMAND_API_URLS: `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`,
       QUERY_API_URLS: 'http://127.0.0.1:9',
     });
-    const logger = createLogger(config, 'gateway');
-    gateway = openGateway(config, logger);
-    await waitFor(
-      'the gateway to reach Redis',
-      () =>
-        gateway.deps.readinessChecks.redis!().then(
-          () => true,
-          () => false,
-        ),
-      10_000,
-      100,
-    );
-    fast = await serve(createGatewayListener(gateway.deps), 0, { logger, host: '127.0.0.1' });
-    plain = await serve(createGatewayApp(gateway.deps), 0, { logger, host: '127.0.0.1' });
+    bothWays = await gatewayBothWays(config);
+    ({ gateway, fast, plain } = bothWays);
     concertId = randomUUID();
   });
   after(async () => {
-    await fast?.close();
-    await plain?.close();
-    await gateway?.close();
+    await bothWays?.close();
     await new Promise((resolve) => standIn?.close(resolve));
-    const redis = createRedis({ url: config.REDIS_URL });
-    await deleteKeysWithPrefix(redis, prefix).catch(() => undefined);
-    redis.disconnect();
   });
 
   async function ask(

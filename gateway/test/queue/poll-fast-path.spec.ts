@@ -1,18 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import {
-  createLogger,
-  deleteKeysWithPrefix,
-  loadConfig,
-  serve,
-  signDevToken,
-  type RunningServer,
-} from '@concert/infra';
-import { waitFor } from '@concert/infra/testing';
-import { createGatewayApp, createGatewayListener } from '../../src/gateway-app.js';
-import { openGateway, type OpenedGateway } from '../../src/open-gateway.js';
+import { loadConfig, signDevToken, type RunningServer } from '@concert/infra';
+import type { OpenedGateway } from '../../src/open-gateway.js';
 import { waitingRoomOf } from '../../src/queue/index.js';
-import { runId } from '../gateway-harness.js';
+import { gatewayBothWays, runId } from '../gateway-harness.js';
 
 interface Seen {
   status: number;
@@ -59,33 +50,14 @@ describe('Given the status poll served by the fast path and by express alone', f
   });
   const tokenOf = (userId: string): string => signDevToken(config, { userId, roles: [], expiresInSeconds: 600 });
 
+  let bothWays: Awaited<ReturnType<typeof gatewayBothWays>> | undefined;
   before(async () => {
-    const logger = createLogger(config, 'gateway');
     // Not started: no ticker admits anyone, so a waiting fan's estimate stays put between two answers.
-    gateway = openGateway(config, logger);
-    await waitFor(
-      'the gateway to reach Redis',
-      () =>
-        gateway.deps.readinessChecks.redis!().then(
-          () => true,
-          () => false,
-        ),
-      10_000,
-      100,
-    );
-    fast = await serve(createGatewayListener(gateway.deps), 0, { logger, host: '127.0.0.1' });
-    plain = await serve(createGatewayApp(gateway.deps), 0, { logger, host: '127.0.0.1' });
+    bothWays = await gatewayBothWays(config);
+    ({ gateway, fast, plain } = bothWays);
     concertId = randomUUID();
   });
-  after(async () => {
-    await fast?.close();
-    await plain?.close();
-    await gateway?.close();
-    const { createRedis } = await import('@concert/infra');
-    const redis = createRedis({ url: config.REDIS_URL });
-    await deleteKeysWithPrefix(redis, prefix).catch(() => undefined);
-    redis.disconnect();
-  });
+  after(() => bothWays?.close());
 
   async function ask(port: number, method: string, path: string, headers: Record<string, string>): Promise<Seen> {
     const response = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers });
