@@ -202,3 +202,21 @@ export async function gatewayBothWays(
     },
   };
 }
+
+/** An answer as a fast-path spec compares it. */
+export interface SeenAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What may differ between two answers to the same request: when, and the rate budget's count and clock. */
+export function comparableAnswer(answer: SeenAnswer): SeenAnswer {
+  const headers = { ...answer.headers };
+  delete headers.date;
+  for (const name of ['ratelimit', 'ratelimit-policy'] as const) {
+    if (headers[name] !== undefined)
+      headers[name] = headers[name].replace(/;r=\d+/g, ';r=N').replace(/;t=\d+/g, ';t=N');
+  }
+  return { ...answer, headers };
+}

@@ -13,13 +13,9 @@ import {
 import { waitFor } from '@concert/infra/testing';
 import type { OpenedGateway } from '../../src/open-gateway.js';
 import { waitingRoomOf } from '../../src/queue/index.js';
-import { gatewayBothWays, runId } from '../gateway-harness.js';
+import { comparableAnswer, gatewayBothWays, runId, type SeenAnswer } from '../gateway-harness.js';
 
-interface Seen {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+type Seen = SeenAnswer;
 
 /** What the command API stand-in received: the headers that tell what the gateway forwarded, and the bytes. */
 interface Received {
@@ -32,13 +28,9 @@ const ORIGIN = 'https://tickets.example';
 const TAKEN = 'S-TAKEN';
 
 /** What may differ between two answers to the same request: when, the budget's count and clock, the reservation id. */
-function comparable(answer: Seen): Seen {
-  const headers = { ...answer.headers };
-  delete headers.date;
-  for (const name of ['ratelimit', 'ratelimit-policy'] as const) {
-    if (headers[name] !== undefined)
-      headers[name] = headers[name].replace(/;r=\d+/g, ';r=N').replace(/;t=\d+/g, ';t=N');
-  }
+function comparable(seen: Seen): Seen {
+  const answer = comparableAnswer(seen);
+  const { headers } = answer;
   if (headers.location !== undefined) headers.location = headers.location.replace(/[0-9a-f-]{36}$/, 'ID');
   if (headers['content-length'] !== undefined && headers.location !== undefined) delete headers['content-length'];
   return { ...answer, headers, body: answer.body.replace(/"reservationId":"[0-9a-f-]{36}"/, '"reservationId":"ID"') };

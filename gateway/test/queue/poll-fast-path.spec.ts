@@ -3,26 +3,9 @@ import { expect } from 'chai';
 import { loadConfig, signDevToken, type RunningServer } from '@concert/infra';
 import type { OpenedGateway } from '../../src/open-gateway.js';
 import { waitingRoomOf } from '../../src/queue/index.js';
-import { gatewayBothWays, runId } from '../gateway-harness.js';
-
-interface Seen {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+import { comparableAnswer, gatewayBothWays, runId, type SeenAnswer } from '../gateway-harness.js';
 
 const ORIGIN = 'https://tickets.example';
-
-/** What may differ between two answers to the same request: when, the generated id, the budget's count and clock. */
-function comparable(answer: Seen): Seen {
-  const headers = { ...answer.headers };
-  delete headers.date;
-  for (const name of ['ratelimit', 'ratelimit-policy'] as const) {
-    if (headers[name] !== undefined)
-      headers[name] = headers[name].replace(/;r=\d+/g, ';r=N').replace(/;t=\d+/g, ';t=N');
-  }
-  return { ...answer, headers };
-}
 
 /**
  * The status poll has two implementations in one gateway: the fast path in front of express
@@ -59,16 +42,20 @@ describe('Given the status poll served by the fast path and by express alone', f
   });
   after(() => bothWays?.close());
 
-  async function ask(port: number, method: string, path: string, headers: Record<string, string>): Promise<Seen> {
+  async function ask(port: number, method: string, path: string, headers: Record<string, string>): Promise<SeenAnswer> {
     const response = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers });
     return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
   }
 
   /** The same request to both servers (fast first); their answers, made comparable. */
-  async function both(method: string, path: string, headers: Record<string, string>): Promise<[Seen, Seen]> {
+  async function both(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+  ): Promise<[SeenAnswer, SeenAnswer]> {
     const viaFast = await ask(fast.port, method, path, headers);
     const viaExpress = await ask(plain.port, method, path, headers);
-    return [comparable(viaFast), comparable(viaExpress)];
+    return [comparableAnswer(viaFast), comparableAnswer(viaExpress)];
   }
 
   async function fastAnswers(): Promise<number> {

@@ -29,6 +29,9 @@ describe('streams presumed new (a hold decides on "never held" without reading t
   });
   after(() => store.close());
   const deps = (): HoldSeatsDeps => ({ catalog: newCatalog(store), holdDurationMs: 300_000, lockTtlMs: 5000 });
+  /** Given: A-1 of the schedule held by this reservation. */
+  const givenSeatHeld = (clock: TestClock, scheduleId: string, reservationId: string, userId: string) =>
+    holdSeats(contextFor(store, clock, userId), deps(), { reservationId, userId, scheduleId, seatIds: ['A-1'] });
 
   it('Given seats nobody held before, When they are held, Then no stream is read and no retry is counted', async () => {
     const clock = new TestClock();
@@ -51,12 +54,7 @@ describe('streams presumed new (a hold decides on "never held" without reading t
     const clock = new TestClock();
     const { scheduleId } = await givenSchedule(store, clock, 3);
     const first = randomUUID();
-    await holdSeats(contextFor(store, clock, 'u1'), deps(), {
-      reservationId: first,
-      userId: 'u1',
-      scheduleId,
-      seatIds: ['A-1'],
-    });
+    await givenSeatHeld(clock, scheduleId, first, 'u1');
     await cancelReservation(contextFor(store, clock, 'u1'), { reservationId: first, userId: 'u1' });
     const counted = countingReads(store);
     let retries = 0;
@@ -78,12 +76,7 @@ describe('streams presumed new (a hold decides on "never held" without reading t
     const clock = new TestClock();
     const { scheduleId } = await givenSchedule(store, clock, 1);
     const holder = randomUUID();
-    await holdSeats(contextFor(store, clock, 'u1'), deps(), {
-      reservationId: holder,
-      userId: 'u1',
-      scheduleId,
-      seatIds: ['A-1'],
-    });
+    await givenSeatHeld(clock, scheduleId, holder, 'u1');
     const attempt = handleCommand(
       contextFor(store, clock, 'u2'),
       [
@@ -116,12 +109,7 @@ describe('streams presumed new (a hold decides on "never held" without reading t
     const clock = new TestClock();
     const { scheduleId } = await givenSchedule(store, clock, 1);
     const holder = randomUUID();
-    await holdSeats(contextFor(store, clock, 'u1'), deps(), {
-      reservationId: holder,
-      userId: 'u1',
-      scheduleId,
-      seatIds: ['A-1'],
-    });
+    await givenSeatHeld(clock, scheduleId, holder, 'u1');
     // Releasing on "never held" is nothing to do; on the stream it frees the seat.
     const released = await handleCommand(
       contextFor(store, clock, 'u1'),
