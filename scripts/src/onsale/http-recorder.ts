@@ -100,7 +100,14 @@ export class HttpRecorder {
       };
     } catch (error) {
       const name = isTimeout(error) ? 'timeout' : 'network-error';
-      answer = { status: 0, label: name, body: {}, retryAfterS: undefined };
+      // The label groups answers; the body says what failed (a caller that gives up shows it).
+      const { message, code } = error as { message?: unknown; code?: unknown };
+      answer = {
+        status: 0,
+        label: name,
+        body: { error: `${String(code ?? '')} ${String(message)}`.trim() },
+        retryAfterS: undefined,
+      };
     } finally {
       this.#inFlight -= 1;
       this.#nextInLine()?.();
