@@ -422,6 +422,7 @@ try {
         ['read models match the events', mismatches.length === 0 ? 'yes' : mismatches.join('; '), 'yes'],
         ['CPU catch-up: projectors/postgres/nats/bench (% core)', cpuLine(cpuPhase1), ''],
         ['CPU steady: projectors/postgres/nats/bench (% core)', cpuLine(cpuPhase2), ''],
+        ['CPU steady per event: projectors/postgres/nats (ms)', perEventLine(cpuPhase2, sent), ''],
         [
           'host busy catch-up / steady (% of all cores)',
           `${formatNumber(cpuPhase1.host, 0)} / ${formatNumber(cpuPhase2.host, 0)}`,
@@ -622,7 +623,7 @@ interface CpuWindow {
 function cpuBetween(
   a: CpuWindow,
   b: CpuWindow,
-): { child?: number; postgres?: number; nats?: number; bench?: number; host?: number } {
+): { child?: number; postgres?: number; nats?: number; bench?: number; host?: number; seconds: number } {
   const hostPct =
     a.host !== undefined && b.host !== undefined
       ? (100 * (b.host - a.host)) / (b.at - a.at) / os.cpus().length
@@ -633,11 +634,22 @@ function cpuBetween(
     nats: cpuPercent(a.nats, b.nats),
     bench: cpuPercent(a.bench, b.bench),
     host: hostPct,
+    seconds: (b.at - a.at) / 1000,
   };
 }
 
 function cpuLine(c: { child?: number; postgres?: number; nats?: number; bench?: number }): string {
   return [c.child, c.postgres, c.nats, c.bench].map((v) => formatNumber(v)).join(' / ');
+}
+
+/** CPU milliseconds per event over the window (from its % of one core and its length). */
+function perEventLine(
+  c: { child?: number; postgres?: number; nats?: number; seconds: number },
+  events: number,
+): string {
+  const perEvent = (pct: number | undefined): number | undefined =>
+    pct === undefined ? undefined : (pct / 100) * ((c.seconds * 1000) / events);
+  return [c.child, c.postgres, c.nats].map((v) => formatNumber(perEvent(v), 3)).join(' / ');
 }
 
 async function stopProjectors(): Promise<void> {
