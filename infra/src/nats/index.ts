@@ -16,7 +16,7 @@ export {
   type EventJson,
 } from './event-codec.js';
 export { eventSubject, allEventsSubject, categorySubject, eventTypeToken } from './event-subject.js';
-export { readStreamTail, type StreamTail } from './read-stream-tail.js';
+export { readLastMessage, readStreamTail, type StreamTail } from './read-stream-tail.js';
 export {
   JetStreamPipeline,
   JetStreamPublishError,

@@ -1,7 +1,7 @@
 import {
   consumerInfo,
   ensureDurableConsumer,
-  readStreamTail,
+  readLastMessage,
   resetDurableConsumer,
   type ConsumerMessages,
   type DurableConsumerOptions,
@@ -133,13 +133,13 @@ export class ProjectionFeed {
    */
   async passedTail(): Promise<Checkpoint | undefined> {
     const { jsm, stream } = this.options;
-    const tail = await readStreamTail(jsm, stream, this.options.subjectPrefix);
-    if (!tail.last) return undefined;
+    const last = await readLastMessage(jsm, stream, this.options.subjectPrefix);
+    if (!last) return undefined;
     for (const { durable } of this.options.consumers) {
       const info = await jsm.consumers.info(stream, durable);
       if (info.num_pending > 0 || info.num_ack_pending > 0) return undefined;
     }
-    return { position: tail.last.event.position, streamSequence: tail.last.sequence };
+    return { position: last.event.position, streamSequence: last.sequence };
   }
 
   /** Messages not yet acked by this projection: its lag. */
