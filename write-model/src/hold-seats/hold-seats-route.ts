@@ -70,6 +70,7 @@ export function holdSeatsFastRoute(deps: CommandApiDeps): FastCommandRoute {
   };
 }
 
+/** The hold as both paths run it: the body checked, the queue token's concert matched, the seats held, the 201. */
 function holdSeatsCommand(deps: CommandApiDeps): (request: CommandRequest) => Promise<CommandAnswer> {
   return async ({ body: input, auth, requestId, headers, log }) => {
     const body = parseBody(holdSeatsBody, { body: input });
