@@ -116,6 +116,7 @@ export { PostgresIdempotencyStore } from './idempotency/postgres-idempotency-sto
 export { createIdempotencyStore } from './idempotency/create-idempotency-store.js';
 export {
   consumeRateBudgets,
+  defineRateLimitScript,
   RedisRateLimiter,
   type RateBudget,
   type RateDecision,

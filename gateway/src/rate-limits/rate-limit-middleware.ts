@@ -3,6 +3,7 @@ import {
   HttpProblem,
   loggerOf,
   consumeRateBudgets,
+  defineRateLimitScript,
   RedisUnavailableError,
   type Logger,
   type RateBudget,
@@ -41,10 +42,15 @@ export interface RateSpends {
   spends: RateSpend[];
 }
 
-/** The budgets these options define, and which of them a request of `userId` from `ip` spends. */
+/**
+ * The budgets these options define, and which of them a request of `userId` from `ip` spends.
+ * Every stage that spends them is built through here, at set-up: the rate-limit script is
+ * defined on the client then, never while it carries traffic.
+ */
 export function rateSpendsOf(
   options: RateLimitOptions,
 ): (budget: BudgetName, userId?: string, ip?: string) => RateSpends {
+  defineRateLimitScript(options.redis);
   const windowSeconds = options.windowSeconds ?? 60;
   const limiters = (budget: BudgetName, perUser: number): Partial<Record<Scope, RateBudget>> => ({
     user: { name: `${budget}-user`, points: perUser, windowSeconds },

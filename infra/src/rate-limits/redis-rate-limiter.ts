@@ -75,6 +75,7 @@ export class RedisRateLimiter {
   ) {
     if (!/^[A-Za-z0-9_-]+$/.test(budget.name))
       throw new RangeError(`rate budget name must be a plain word: "${budget.name}"`);
+    defineRateLimitScript(redis);
   }
 
   /** Spends one request of `subject`'s budget. */
@@ -98,10 +99,22 @@ function decisionOf(budget: RateBudget, reply: readonly unknown[], at: number): 
 
 const defined = new WeakSet<RedisClient>();
 
+/**
+ * Registers the rate-limit script on a client: call it where the client is set up, before it
+ * carries traffic (RedisRateLimiter and the gateway's rate-limit stages do). ioredis cannot take
+ * a new command while an auto-pipeline is open: a command defined then fails ("pipeline[name]
+ * is not a function") and the pipeline's answer throws outside any promise ("results[i] is not
+ * iterable"), which ended a gateway at its first rate-limited request while the queue ticker's
+ * script was in flight. Idempotent.
+ */
+export function defineRateLimitScript(redis: RedisClient): void {
+  if (defined.has(redis)) return;
+  redis.defineCommand(CONSUME, { lua: CONSUME_LUA });
+  defined.add(redis);
+}
+
 function consumeCommandOf(redis: RedisClient): DefinedCommand {
-  if (!defined.has(redis)) {
-    redis.defineCommand(CONSUME, { lua: CONSUME_LUA });
-    defined.add(redis);
-  }
+  if (!defined.has(redis))
+    throw new Error('the rate-limit script is not defined on this Redis client: call defineRateLimitScript at set-up');
   return definedCommand(redis, CONSUME);
 }

@@ -4,7 +4,11 @@ import { createRedis, type RedisClient } from '../../src/redis/create-redis.js';
 import { deleteKeysWithPrefix } from '../../src/redis/key-prefix.js';
 import { redisReady } from '../../src/redis/redis-ready.js';
 import { RedisUnavailableError } from '../../src/redis/redis-unavailable-error.js';
-import { consumeRateBudgets, RedisRateLimiter } from '../../src/rate-limits/redis-rate-limiter.js';
+import {
+  consumeRateBudgets,
+  defineRateLimitScript,
+  RedisRateLimiter,
+} from '../../src/rate-limits/redis-rate-limiter.js';
 
 describe('RedisRateLimiter', function () {
   this.timeout(30_000);
@@ -72,6 +76,7 @@ describe('RedisRateLimiter', function () {
     const ip = { name: 'pair-ip', points: 2, windowSeconds: 60 };
     const single = createRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: prefix });
     await redisReady(single, 5000);
+    defineRateLimitScript(single);
     try {
       let sent = 0;
       const send = single.sendCommand.bind(single);
@@ -105,6 +110,39 @@ describe('RedisRateLimiter', function () {
       expect(failure).to.be.instanceOf(RedisUnavailableError);
     } finally {
       dead.disconnect();
+    }
+  });
+
+  it('Given a client whose set-up defined the script, When its first spend shares an auto-pipeline with another script, Then both are answered', async () => {
+    // A client as a gateway has it: another script defined at set-up (the waiting room's), then the rate limit's.
+    const fresh = createRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: prefix });
+    await redisReady(fresh, 5000);
+    try {
+      fresh.defineCommand('concertTestOther', { lua: 'return 7', numberOfKeys: 0 });
+      defineRateLimitScript(fresh);
+      const other = (fresh as unknown as { concertTestOther(): Promise<number> }).concertTestOther();
+      const spent = consumeRateBudgets(fresh, [
+        { budget: { name: 'first', points: 2, windowSeconds: 60 }, subject: 'u' },
+      ]);
+      expect(await other).to.equal(7);
+      expect((await spent)[0]).to.include({ allowed: true, remaining: 1 });
+    } finally {
+      fresh.disconnect();
+    }
+  });
+
+  it('Given a client whose set-up did not define the script, When a spend is asked, Then it is refused at once (a definition mid-traffic could break an open auto-pipeline)', async () => {
+    const fresh = createRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: prefix });
+    try {
+      const error = await consumeRateBudgets(fresh, [
+        { budget: { name: 'undefined', points: 2, windowSeconds: 60 }, subject: 'u' },
+      ]).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(error?.message).to.match(/defineRateLimitScript/);
+    } finally {
+      fresh.disconnect();
     }
   });
 });

@@ -1,0 +1,11 @@
+import { createRedis } from '@concert/infra';
+const redis = createRedis({ url: 'redis://127.0.0.1:6379', keyPrefix: 'repro:' });
+process.on('uncaughtException', (e) => { console.log('UNCAUGHT', e.message); });
+await redis.ping();
+redis.defineCommand('aaa', { lua: 'return 1', numberOfKeys: 0 });
+const p1 = (redis as any).aaa().then((v: unknown) => console.log('aaa', v), (e: Error) => console.log('aaa err', e.message));
+redis.defineCommand('bbb', { lua: 'return 2', numberOfKeys: 0 });
+const p2 = (redis as any).bbb().then((v: unknown) => console.log('bbb', v), (e: Error) => console.log('bbb err', e.message));
+await Promise.all([p1, p2]);
+await new Promise((r) => setTimeout(r, 200));
+redis.disconnect();
