@@ -145,10 +145,11 @@ describe('expiry saga: hold deadlines from the feed, timed out through the write
       issued.set(deadlineId(deadline), (issued.get(deadlineId(deadline)) ?? 0) + 1);
       byInstance[instance]!++;
     };
-    // Small batches, so that both instances get a share.
+    // Small batches and enough deadlines that both instances get a share: with 40, one
+    // instance sometimes timed them all out before the other's next claim (holds got faster).
     await f.startWorkers({ onTimeoutRun: counter(0), expiry: { batchSize: 4, concurrency: 2 } });
     await f.startWorkers({ onTimeoutRun: counter(1), expiry: { batchSize: 4, concurrency: 2 } });
-    const { scheduleId, seatIds } = await f.newSchedule(40);
+    const { scheduleId, seatIds } = await f.newSchedule(160);
     const holds = await Promise.all(seatIds.map((seatId, i) => f.hold(`fan-${i}`, scheduleId, [seatId], 1000)));
 
     await waitFor(
