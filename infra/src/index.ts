@@ -47,7 +47,13 @@ export {
   requestLogPolicy,
   type RequestLogPolicy,
 } from './http/request-context.js';
-export { jsonBody, isAcceptedJsonBody, rawBodyOf, DEFAULT_BODY_LIMIT_BYTES } from './http/json-body.js';
+export {
+  jsonBody,
+  isAcceptedJsonBody,
+  plainJsonBodyLength,
+  rawBodyOf,
+  DEFAULT_BODY_LIMIT_BYTES,
+} from './http/json-body.js';
 export { idempotencyKeyOf } from './http/idempotency-key-header.js';
 export { parseBody, parseParams, parseQuery, parseHeaders } from './http/validate.js';
 export { errorHandler, notFoundHandler } from './http/error-handler.js';

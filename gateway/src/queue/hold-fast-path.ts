@@ -4,6 +4,7 @@ import {
   bearerClaimsOf,
   consumeRateBudgets,
   isAcceptedJsonBody,
+  plainJsonBodyLength,
   sendPlainProblem,
   type AuthClaims,
   type Logger,
@@ -25,9 +26,6 @@ export interface HoldFastPathOptions extends PollFastPathSources, FrontPathOptio
 
 const HOLD_ROUTE = '/reservations';
 const BODY_LIMIT = bodyLimitOf(PUBLIC_ROUTES.find((route) => route.method === 'POST' && route.path === HOLD_ROUTE));
-/** JSON in UTF-8, as a client sends it; any other spelling (a charset, a `+json` type) goes to express. */
-const PLAIN_JSON = /^application\/json(?:; ?charset=utf-8)?$/i;
-const DIGITS = /^[0-9]{1,9}$/;
 
 /**
  * The plain hold, `POST /reservations`, in front of express (issue 13): the write the on-sale
@@ -150,29 +148,20 @@ interface PlainHold {
 function plainHoldOf(req: IncomingMessage): Omit<PlainHold, 'claims'> | undefined {
   if (req.method !== 'POST' || req.url !== HOLD_ROUTE) return undefined;
   const { headers } = req;
-  const contentLength = headers['content-length'];
-  const contentType = headers['content-type'];
   const queueToken = headers['queue-token'];
   if (
-    contentLength === undefined ||
-    !DIGITS.test(contentLength) ||
-    contentType === undefined ||
-    !PLAIN_JSON.test(contentType) ||
     typeof queueToken !== 'string' ||
-    headers['transfer-encoding'] !== undefined ||
-    headers['content-encoding'] !== undefined ||
     headers['idempotency-key'] !== undefined ||
     headers['if-match'] !== undefined ||
     headers['if-none-match'] !== undefined ||
     headers['if-modified-since'] !== undefined ||
-    headers['if-unmodified-since'] !== undefined ||
-    headers.expect !== undefined
+    headers['if-unmodified-since'] !== undefined
   ) {
     return undefined;
   }
-  const length = Number(contentLength);
+  const length = plainJsonBodyLength(headers, BODY_LIMIT);
   const trimmed = queueToken.trim();
-  if (length === 0 || length > BODY_LIMIT || trimmed === '') return undefined;
+  if (length === undefined || trimmed === '') return undefined;
   return { length, queueToken: trimmed };
 }
 

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import express from 'express';
 import type { Request, RequestHandler, Response } from 'express';
 import { clientErrorProblem } from './client-error-problem.js';
@@ -116,6 +117,30 @@ export function parseJsonBody(raw: Buffer): unknown {
   const problem = parsedBodyProblem(body);
   if (problem !== undefined) throw problem;
   return body;
+}
+
+/** `application/json` in UTF-8, spelled as clients send it; other JSON types and charsets are jsonBody's to judge. */
+const PLAIN_JSON_TYPE = /^application\/json *(?:; *charset="?utf-8"?)? *$/i;
+
+/**
+ * The declared length of a body a handler in front of express may read itself: a JSON body in
+ * UTF-8 with a Content-Length from 1 to `limitBytes`, no transfer or content encoding, no
+ * `Expect`. Undefined for anything else, which jsonBody reads and judges.
+ */
+export function plainJsonBodyLength(headers: IncomingHttpHeaders, limitBytes: number): number | undefined {
+  const declared = headers['content-length'];
+  if (
+    declared === undefined ||
+    !/^[0-9]{1,9}$/.test(declared) ||
+    headers['transfer-encoding'] !== undefined ||
+    headers['content-encoding'] !== undefined ||
+    headers.expect !== undefined ||
+    !PLAIN_JSON_TYPE.test(headers['content-type'] ?? '')
+  ) {
+    return undefined;
+  }
+  const length = Number(declared);
+  return length > 0 && length <= limitBytes ? length : undefined;
 }
 
 /** Whether jsonBody would take these bytes without a refusal (see parseJsonBody). */
