@@ -109,8 +109,10 @@ export class RunSampler {
     let events: number | null = null;
     try {
       const { rows } = await this.#db.query<{ last: string | null; lag: string | null }>(
-        `SELECT (SELECT max(global_position) FROM es_events) AS last,
-                (SELECT max(global_position) FROM es_events) - (SELECT min(prepare_position) FROM projection_checkpoints WHERE projection <> 'relay') AS lag`,
+        // The feed's last event through its index (max(global_position) read the whole table: 42 ms a sample near the end).
+        `WITH tail AS (SELECT global_position FROM es_events ORDER BY transaction_id DESC, global_position DESC LIMIT 1)
+         SELECT (SELECT global_position FROM tail) AS last,
+                (SELECT global_position FROM tail) - (SELECT min(prepare_position) FROM projection_checkpoints WHERE projection <> 'relay') AS lag`,
       );
       events = Number(rows[0]?.last ?? 0);
       projectionLag = Math.max(0, Number(rows[0]?.lag ?? 0));
