@@ -1,7 +1,6 @@
 import {
   consumerInfo,
   ensureDurableConsumer,
-  readLastMessage,
   resetDurableConsumer,
   type ConsumerMessages,
   type DurableConsumerOptions,
@@ -11,6 +10,7 @@ import {
 } from '@concert/infra';
 import type { Checkpoint } from './checkpoint-store.js';
 import { MergedMessages, type FeedMessages } from './merged-messages.js';
+import { SharedStreamTail } from './shared-stream-tail.js';
 
 /** One durable consumer of the projection and the subjects it takes. */
 export interface FeedConsumer {
@@ -38,6 +38,8 @@ export interface ProjectionFeedOptions {
   batchSize: number;
   /** A message not acked within this is redelivered (a crashed consumer). */
   ackWaitMs: number;
+  /** The stream's last message as the process's projections share it; default: this feed's own reads. */
+  tail?: SharedStreamTail;
 }
 
 /** One run of the consumers: their messages and the delivery sequence each one's first must carry. */
@@ -55,7 +57,11 @@ export interface FeedSession {
  * cumulative (ack policy `all`), one per consumer and committed batch.
  */
 export class ProjectionFeed {
-  constructor(private readonly options: ProjectionFeedOptions) {}
+  private readonly tail: SharedStreamTail;
+
+  constructor(private readonly options: ProjectionFeedOptions) {
+    this.tail = options.tail ?? SharedStreamTail.of(options.jsm, options.stream, options.subjectPrefix, 0);
+  }
 
   get wholeStream(): boolean {
     return this.options.wholeStream;
@@ -133,7 +139,7 @@ export class ProjectionFeed {
    */
   async passedTail(): Promise<Checkpoint | undefined> {
     const { jsm, stream } = this.options;
-    const last = await readLastMessage(jsm, stream, this.options.subjectPrefix);
+    const last = await this.tail.read();
     if (!last) return undefined;
     for (const { durable } of this.options.consumers) {
       const info = await jsm.consumers.info(stream, durable);

@@ -13,6 +13,7 @@ import type { Knex } from 'knex';
 import { LeaderElection } from '../leadership/leader-election.js';
 import { ProjectionFeed, type FeedConsumer } from './projection-feed.js';
 import { runProjector, type RunningProjector } from './run-projector.js';
+import { SharedStreamTail } from './shared-stream-tail.js';
 
 export interface StartProjectorsOptions {
   nc: NatsConnection;
@@ -80,6 +81,7 @@ export function feedConsumers(projection: Projection, subjectPrefix: string): Fe
  * move their checkpoint, and their stream sequences have no gaps to check against.
  */
 export async function startProjectors(options: StartProjectorsOptions): Promise<RunningProjector[]> {
+  const tail = SharedStreamTail.of(options.jsm, options.stream, options.subjectPrefix);
   return options.projections.map((projection) => {
     const feed = new ProjectionFeed({
       nc: options.nc,
@@ -91,6 +93,7 @@ export async function startProjectors(options: StartProjectorsOptions): Promise<
       wholeStream: !projection.categories?.length,
       batchSize: options.batchSize,
       ackWaitMs: options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS,
+      tail,
     });
     const election = options.lockConnectionString
       ? new LeaderElection({
