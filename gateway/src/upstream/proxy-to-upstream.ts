@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { finished, type Readable } from 'node:stream';
 import { loggerOf, rawBodyOf, VERIFIED_QUEUE_CONCERT_HEADER, type HttpProblem, type Logger } from '@concert/infra';
 import express, { type RequestHandler } from 'express';
 import type { Dispatcher } from 'undici';
@@ -105,14 +104,8 @@ export function upstreamForwarder(options: ProxyOptions): (call: UpstreamCall) =
     tried.add(target);
     // From here the request may reach an instance (the Idempotency-Key stage reads this).
     call.onAttempt?.();
-    // The client left: the upstream's work goes on (a command is not undone), its answer is dropped.
-    const abort = new AbortController();
-    const onClose = (): void => {
-      if (!res.writableFinished) abort.abort();
-    };
-    res.once('close', onClose);
     const raw = call.body;
-    pool.dispatcherOf(target).request(
+    pool.dispatcherOf(target).dispatch(
       {
         path: call.target,
         method: req.method as Dispatcher.HttpMethod,
@@ -120,22 +113,13 @@ export function upstreamForwarder(options: ProxyOptions): (call: UpstreamCall) =
         body: raw !== undefined && raw.length > 0 ? raw : null,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-        signal: abort.signal,
       },
-      (error, data) => {
-        if (error) {
-          res.off('close', onClose);
-          if (abort.signal.aborted) return;
-          onError(error as NodeJS.ErrnoException, target, call, tried);
-          return;
-        }
-        metrics.upstreamResponses.inc({ kind: pool.kind, status_class: `${String(data.statusCode).charAt(0)}xx` });
-        relay(data, res, (streamError) => {
-          res.off('close', onClose);
-          if (streamError && !abort.signal.aborted)
-            call.log().warn({ upstream: target, err: streamError }, 'upstream response broke off');
-        });
-      },
+      new RelayToClient(res, {
+        answered: (statusCode) =>
+          metrics.upstreamResponses.inc({ kind: pool.kind, status_class: `${String(statusCode).charAt(0)}xx` }),
+        failed: (error) => onError(error, target, call, tried),
+        brokeOff: (error) => call.log().warn({ upstream: target, err: error }, 'upstream response broke off'),
+      }),
     );
   };
 
@@ -214,37 +198,93 @@ function forwardedHeaders(call: UpstreamCall): Record<string, string | string[]>
   return headers;
 }
 
-/**
- * Status and headers, then the body as it comes, through `res`'s own writeHead/write/end so
- * that a stage wrapping them (the Idempotency-Key capture) sees the response.
- */
-function relay(data: Dispatcher.ResponseData, res: ServerResponse, done: (error: Error | null) => void): void {
-  const headers = data.headers;
-  for (const name of Object.keys(headers)) {
-    const value = headers[name];
-    if (value === undefined || NOT_RETURNED.has(name)) continue;
-    // Added to the gateway's own (Vary: Origin under CORS), not put in its place.
-    if (name === 'vary') addVary(res, Array.isArray(value) ? value.join(', ') : value);
-    else res.setHeader(name, value);
-  }
-  res.writeHead(data.statusCode);
-  pipeBody(data.body, res, done);
+interface RelayOutcomes {
+  /** The upstream's status line arrived (a final one, not 1xx). */
+  answered: (statusCode: number) => void;
+  /** The hop failed before any of the upstream's answer was relayed: the caller answers or retries. */
+  failed: (error: NodeJS.ErrnoException) => void;
+  /** The upstream's answer broke off after it began: the client's response was cut. */
+  brokeOff: (error: Error) => void;
 }
 
 /**
- * `stream.pipeline(body, res, done)` without pipeline's own AbortController: pipeline aborts it
- * when it finishes, and that abort built a DOMException, stack trace and all, for every proxied
- * answer (about 1% of the gateway's CPU in bench:gateway's hold phase). Same outcome: the body
- * streams with back-pressure; a broken body destroys `res`; `res` closed early destroys the
- * body; `done` is called once, with the error if there was one.
+ * The upstream's answer relayed to the client as undici hands it over (its dispatch handler):
+ * status and headers through `res`'s own setHeader/writeHead, the body chunk by chunk through
+ * `res.write` (pausing the upstream while `res` is full), then `res.end`, so that a stage
+ * wrapping them (the Idempotency-Key capture) sees the response. Where `request` built a body
+ * stream, an AbortSignal and a pipe with its listeners for every answer (undici and stream
+ * internals were about a tenth of the gateway's busy time in bench:gateway's holds), this
+ * writes straight through. A client that leaves aborts the upstream request: the command goes
+ * on upstream (it is not undone), its answer is dropped.
  */
-function pipeBody(body: Readable, res: ServerResponse, done: (error: Error | null) => void): void {
-  body.on('error', (error) => res.destroy(error));
-  finished(res, (error) => {
-    if (error) body.destroy();
-    done(error ?? null);
-  });
-  body.pipe(res);
+class RelayToClient implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private started = false;
+  private clientGone = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly outcomes: RelayOutcomes,
+  ) {
+    res.once('close', this.onClientClose);
+  }
+
+  private readonly onClientClose = (): void => {
+    if (this.res.writableFinished) return;
+    this.clientGone = true;
+    this.controller?.abort(new Error('the client closed the connection'));
+  };
+
+  private readonly onDrain = (): void => this.controller?.resume();
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.clientGone) controller.abort(new Error('the client closed the connection'));
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    if (statusCode < 200) return;
+    this.started = true;
+    this.outcomes.answered(statusCode);
+    const { res } = this;
+    for (const name of Object.keys(headers)) {
+      const value = headers[name];
+      if (value === undefined || NOT_RETURNED.has(name)) continue;
+      // Added to the gateway's own (Vary: Origin under CORS), not put in its place.
+      if (name === 'vary') addVary(res, Array.isArray(value) ? value.join(', ') : value);
+      else res.setHeader(name, value);
+    }
+    res.writeHead(statusCode);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.res.write(chunk)) return;
+    controller.pause();
+    this.res.once('drain', this.onDrain);
+  }
+
+  onResponseEnd(): void {
+    this.res.off('close', this.onClientClose);
+    this.res.off('drain', this.onDrain);
+    this.res.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    const { res } = this;
+    res.off('close', this.onClientClose);
+    res.off('drain', this.onDrain);
+    if (this.clientGone) return;
+    if (!this.started) {
+      this.outcomes.failed(error as NodeJS.ErrnoException);
+      return;
+    }
+    this.outcomes.brokeOff(error);
+    res.destroy(error);
+  }
 }
 
 function answer(call: UpstreamCall, problem: HttpProblem): void {
