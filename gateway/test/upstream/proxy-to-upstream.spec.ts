@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, createLogger, createMetricsRegistry, serve, type RunningServer } from '@concert/infra';
+import { waitFor } from '@concert/infra/testing';
 import { expect } from 'chai';
 import { createGatewayMetrics } from '../../src/gateway-metrics.js';
 import { proxyToUpstream } from '../../src/upstream/proxy-to-upstream.js';
@@ -17,6 +18,8 @@ interface Received {
 describe('gateway: the proxy to an upstream instance', function () {
   this.timeout(20_000);
   const received: Received[] = [];
+  /** Requests for `/slow` whose connection the gateway closed before they were answered. */
+  let slowGivenUp = 0;
   let upstream: Server;
   let gateway: RunningServer;
   let pool: UpstreamPool;
@@ -37,6 +40,16 @@ describe('gateway: the proxy to an upstream instance', function () {
           res.writeHead(200, { 'content-type': 'application/octet-stream' });
           for (let i = 0; i < 64; i++) res.write(bigChunk(i));
           res.end();
+          return;
+        }
+        if (req.url === '/slow') {
+          // Answers after a second, unless the gateway gave the request up before.
+          res.once('close', () => {
+            if (!res.writableFinished) slowGivenUp += 1;
+          });
+          setTimeout(() => {
+            if (!res.destroyed) res.end('{"late":true}');
+          }, 1000);
           return;
         }
         if (req.url === '/broken') {
@@ -100,6 +113,23 @@ describe('gateway: the proxy to an upstream instance', function () {
       (error: Error) => (error.name === 'TimeoutError' ? 'hung' : 'cut'),
     );
     expect(reading).to.equal('cut');
+
+    const next = await fetch(`http://127.0.0.1:${gateway.port}/reservations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(next.status).to.equal(201);
+    await next.text();
+  });
+
+  it('When the client leaves before the upstream answers, Then the gateway gives up the upstream request (the command goes on there, its answer is dropped) and the next request is answered', async () => {
+    const leaving = await fetch(`http://127.0.0.1:${gateway.port}/slow`, { signal: AbortSignal.timeout(200) }).then(
+      () => 'answered',
+      (error: Error) => error.name,
+    );
+    expect(leaving).to.equal('TimeoutError');
+    await waitFor('the upstream request given up', () => slowGivenUp === 1, 2000, 20);
 
     const next = await fetch(`http://127.0.0.1:${gateway.port}/reservations`, {
       method: 'POST',
