@@ -1,7 +1,7 @@
-import { lockProjectionExclusive } from '@concert/infra';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { passCheckpoint, readCheckpoint, type Checkpoint } from '../src/runner/checkpoint-store.js';
+import { holdRebuildFence } from './support/rebuild-fence.js';
 import { openKnex } from './support/test-database.js';
 import { uniqueSuffix } from './support/test-names.js';
 
@@ -49,18 +49,7 @@ describe('passCheckpoint: an idle projection passes the stream end (real Postgre
 
   it('Given a rebuild holding the fence and writing the checkpoint, When an idle pass comes meanwhile, Then it waits, and passes only what lies beyond the rebuild', async () => {
     await passCheckpoint(knex, name, at(10, 5));
-    let releaseFence!: () => void;
-    const fenceHeld = new Promise<void>((resolve) => {
-      void knex.transaction(async (trx) => {
-        await lockProjectionExclusive(trx, name);
-        resolve();
-        await new Promise<void>((release) => (releaseFence = release));
-        await trx('projection_checkpoints')
-          .where({ projection: name })
-          .update({ commit_position: '30', prepare_position: '30', stream_sequence: 9 });
-      });
-    });
-    await fenceHeld;
+    const releaseFence = await holdRebuildFence(knex, name, { position: 30, streamSequence: 9 });
 
     let settled = false;
     const pass = passCheckpoint(knex, name, at(20, 8)).then((moved) => {

@@ -1,10 +1,11 @@
-import { lockProjectionExclusive, type ProjectedEvent, type Projection } from '@concert/infra';
+import type { ProjectedEvent, Projection } from '@concert/infra';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { applyBatch } from '../src/runner/apply-batch.js';
 import { readCheckpoint } from '../src/runner/checkpoint-store.js';
 import { recordedCharge, recordedOther } from './support/charge-events.js';
 import { chargesProjection, createChargesTable, readCharges } from './support/charges-projection.js';
+import { holdRebuildFence } from './support/rebuild-fence.js';
 import { openKnex } from './support/test-database.js';
 import { uniqueSuffix } from './support/test-names.js';
 
@@ -60,20 +61,8 @@ describe('applyBatch: the bulk form of a projection, and the fence a rebuild tak
     const projection = chargesProjection(name, table);
     await applyBatch(knex, projection, [recordedCharge(1, 'u1')], { streamSequences: [1] });
 
-    let releaseFence!: () => void;
-    const fenceHeld = new Promise<void>((resolve) => {
-      void knex.transaction(async (trx) => {
-        // Only the advisory lock: the checkpoint row stays free, so only the fence can hold the projector.
-        await lockProjectionExclusive(trx, name);
-        resolve();
-        await new Promise<void>((release) => (releaseFence = release));
-        // As a swap does before its commit: the checkpoint moves past events the new tables already contain.
-        await trx('projection_checkpoints')
-          .where({ projection: name })
-          .update({ commit_position: '2', prepare_position: '2', stream_sequence: 2 });
-      });
-    });
-    await fenceHeld;
+    // As a swap does before its commit: the checkpoint moves past events the new tables already contain.
+    const releaseFence = await holdRebuildFence(knex, name, { position: 2, streamSequence: 2 });
     let finished = false;
     const live = applyBatch(knex, projection, [recordedCharge(2, 'u1'), recordedCharge(3, 'u1')], {
       streamSequences: [2, 3],
