@@ -8,6 +8,7 @@ import * as appendGenericPlans from './006-es-append-generic-plans.js';
 import * as appendBatch from './007-es-append-batch.js';
 import * as deadlineFeedCheckpoints from './009-deadline-feed-checkpoints.js';
 import * as holdDeadlinesClaimIndex from './010-hold-deadlines-claim-index.js';
+import * as stuckPaymentsIndex from './011-stuck-payments-index.js';
 
 export interface Migration {
   name: string;
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   appendBatch,
   deadlineFeedCheckpoints,
   holdDeadlinesClaimIndex,
+  stuckPaymentsIndex,
 ];
