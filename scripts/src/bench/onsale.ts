@@ -4,7 +4,8 @@
  * queue, poll, hold 1-4 seats, pay, cancel or abandon. Prints per stage requests/s, latency
  * and answers; seats sold per second and time until sold out; CPU and peak RSS per process and
  * the CPU per request of each process kind (the capacity model's input, docs/capacity.md);
- * checks the invariants; writes bench-results/onsale-<time>.json and .html (plots, no server).
+ * checks the invariants; writes bench-results/onsale-<time>.json and .html (plots, no server),
+ * and .log: the warnings and errors the system logged during the run (summarised by message).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -13,6 +14,7 @@ import { PROCESS_KINDS } from '../onsale/launch-system.js';
 import { reportHtml } from '../onsale/report-html.js';
 import { runOnSale } from '../onsale/run-on-sale.js';
 import { stageSeconds, statusList, summarizeStages } from '../onsale/stage-summary.js';
+import { SystemWarnings } from '../onsale/system-warnings.js';
 import { formatNumber, formatTable } from './print-table.js';
 
 const { values: args } = parseArgs({
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
 const fans = Number(args.fans);
 const seats = Number(args.seats ?? Math.max(40, Math.round(fans / 4)));
 const log = (line: string): void => console.error(line);
+const warnings = new SystemWarnings();
 
 const result = await runOnSale({
   label: 'onsale',
@@ -48,6 +51,7 @@ const result = await runOnSale({
   cancelShare: Number(args.cancel),
   ownServers: false,
   log,
+  systemOutput: (line) => warnings.add(line),
 });
 
 const stages = summarizeStages(result.http.records);
@@ -148,6 +152,8 @@ print(
   ),
 );
 print('');
+print(`system warnings and errors (LOG_LEVEL warn, by message): ${warnings.summary()}`);
+print('');
 print('invariants:');
 for (const i of result.invariants) print(`  [${i.ok ? 'ok' : 'VIOLATED'}] ${i.name}: ${i.detail}`);
 
@@ -155,6 +161,8 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 mkdirSync(args.out, { recursive: true });
 const json = `${args.out}/onsale-${stamp}.json`;
 const html = `${args.out}/onsale-${stamp}.html`;
+const systemLog = `${args.out}/onsale-${stamp}.log`;
+writeFileSync(systemLog, warnings.lines.map((line) => `${line}\n`).join(''));
 const seconds = stageSeconds(result.http.records);
 writeFileSync(
   json,
@@ -178,5 +186,5 @@ writeFileSync(
   ),
 );
 writeFileSync(html, reportHtml(`bench:onsale ${stamp}`, lines.join('\n'), seconds, result.samples));
-console.log(`\nwrote ${json} and ${html}`);
+console.log(`\nwrote ${json}, ${html} and ${systemLog} (the system's warnings and errors but "slow request")`);
 process.exitCode = result.invariants.every((i) => i.ok) ? 0 : 1;

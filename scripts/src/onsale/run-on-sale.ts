@@ -23,6 +23,8 @@ export interface RunOptions {
   /** Runs beside the load (the chaos suite's faults); the load's end does not wait for it, the run does. */
   duringLoad?: (context: LoadContext) => Promise<void>;
   log: (line: string) => void;
+  /** Each line the system's processes write (LOG_LEVEL warn: their warnings and errors). */
+  systemOutput?: (line: string) => void;
   /** A progress line every 2 s (default: stderr). */
   progress?: (line: string) => void;
 }
@@ -65,6 +67,7 @@ export async function runOnSale(options: RunOptions): Promise<RunResult> {
   const system = await launchSystem({
     label: options.label,
     ownServers: options.ownServers,
+    ...(options.systemOutput ? { onOutput: options.systemOutput } : {}),
     env: {
       HOLD_DURATION_MS: String(options.holdMs),
       QUEUE_ADMIT_PER_SECOND: String(options.admitPerSecond),
