@@ -183,6 +183,26 @@ describe('PostgresIdempotencyStore', function () {
     expect((await short.begin(user, 'a', 'fp-other')).kind).to.equal('started');
   });
 
+  it('Given every connection of the pool busy for longer than the connect timeout, When a request begins a key, Then it waits for a connection and starts (a busy database is slow, not unavailable)', async function () {
+    this.timeout(15_000);
+    const single = new PostgresIdempotencyStore({
+      connectionString: process.env.DATABASE_URL!,
+      inFlightTimeoutMs: IN_FLIGHT_TIMEOUT_MS,
+      retentionMs: HOUR,
+      maxConnections: 1,
+      now: () => now,
+    });
+    created.push(single);
+    // The pool's only connection runs a statement for 3 s: longer than the 2 s connect timeout.
+    const busy = single.pool.query('SELECT pg_sleep(3)');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const begun = await single.begin(user, 'k-busy', 'fp-a');
+
+    expect(begun.kind).to.equal('started');
+    await busy;
+  });
+
   it('When the database is unreachable, Then begin rejects (the gateway answers 503)', async () => {
     const down = new PostgresIdempotencyStore({
       connectionString: 'postgres://postgres@127.0.0.1:1/none',
