@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { SystemWarnings } from '../../src/onsale/system-warnings.js';
 
+/** A line of the supervisor's output: the process's name, then its JSON log line. */
 const logLine = (msg: string, extra: Record<string, unknown> = {}): string =>
-  JSON.stringify({ level: 40, service: 'command-api', msg, ...extra });
+  `[command-api-1] ${JSON.stringify({ level: 40, service: 'command-api', msg, ...extra })}`;
 
 describe("bench:onsale's record of the system's warnings", () => {
   it('Given warnings, errors and slow-request lines, When recorded, Then every line but the slow requests is kept and the summary counts each message, most first', () => {
@@ -15,7 +16,7 @@ describe("bench:onsale's record of the system's warnings", () => {
     expect(warnings.lines).to.have.length(3);
     expect(warnings.lines[0]).to.contain('timeout acquiring a connection');
     expect(warnings.summary()).to.equal(
-      'slow request x5, dependency unavailable x2, [supervisor] workers exited (code N), restarting in N ms x1',
+      '[command-api-1] slow request x5, [command-api-1] dependency unavailable x2, [supervisor] workers exited (code N), restarting in N ms x1',
     );
   });
 
