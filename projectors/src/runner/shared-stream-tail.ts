@@ -1,6 +1,7 @@
-import { readLastMessage, type JetStreamManager } from '@concert/infra';
+import { readLastMessage, type JetStreamManager, type StreamTail } from '@concert/infra';
 
-export type LastMessage = Awaited<ReturnType<typeof readLastMessage>>;
+/** What readLastMessage answers: the stream's last message, decoded, or undefined for none. */
+export type LastMessage = StreamTail['last'];
 
 /**
  * The stream's last message, read once for every projection of a process that asks within
