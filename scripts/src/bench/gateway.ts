@@ -30,7 +30,7 @@ import {
   redisReady,
   signDevToken,
 } from '@concert/infra';
-import { bareExpressRate } from './baselines.js';
+import { bareExpressBaseline, type HttpBaseline } from './baselines.js';
 import { cpuProfileByPackage } from './cpu-profile-by-package.js';
 import { summarizeCpuProfile } from './cpu-profile-summary.js';
 import { percentile } from './latency.js';
@@ -146,8 +146,9 @@ try {
 
   // ---- (b) holds: direct versus through the gateway ----
   const held = args['polls-only'] ? undefined : await holdPhase(holdConcert, holdSchedules);
-  console.log(`baseline: a bare express JSON route, ${holdClients} clients, 5 s...`);
-  const bareExpress = await bareExpressRate(holdClients, 5);
+  console.log(`baselines: a bare express JSON route, ${holdClients} clients, 5 s, directly and through a bare proxy...`);
+  const bareExpress = await bareExpressBaseline(holdClients, 5);
+  const bareProxied = await bareExpressBaseline(holdClients, 5, 2);
   console.log(
     `\ngateway (${args['gateway-entry']}): one process each of gateway, command-api, query-api, projectors; PostgreSQL event store; load generator on the same cores`,
   );
@@ -156,7 +157,7 @@ try {
       ['measure', 'value', 'target'],
       [
         ...(polled === undefined ? [] : pollRows(polled, queueConcert)),
-        [`same-run baseline: bare express JSON route, ${holdClients} clients (req/s)`, formatNumber(bareExpress), ''],
+        ...baselineRows(holdClients, bareExpress, bareProxied),
         ...(held === undefined ? [] : holdRows(held.direct, held.viaGateway, held.cpuMsPerHold, held.processShares)),
       ],
     ),
@@ -400,6 +401,22 @@ async function holdPhase(
     (((await gatewayCpuSeconds()) - cpuBefore) * 1000) / (gateway1.latencies.length + gateway2.latencies.length);
   const direct2 = await holds(urls.command, d2, picks.slice(half), holders, false);
   return { direct: merge(direct1, direct2), viaGateway: merge(gateway1, gateway2), cpuMsPerHold, processShares };
+}
+
+/**
+ * The same-run baselines: a bare express route directly and through a bare proxy process. The
+ * second shows the least a hop costs here; its p99 ratio is the floor under the gateway's.
+ */
+function baselineRows(clients: number, direct: HttpBaseline, proxied: HttpBaseline): string[][] {
+  const latency = ({ p50, p99 }: HttpBaseline) => `${formatNumber(p50, 1)} / ${formatNumber(p99, 1)}`;
+  return [
+    [`same-run baseline: bare express JSON route, ${clients} clients (req/s)`, formatNumber(direct.rate), ''],
+    ['same-run baseline: bare express route, p50 / p99 (ms)', latency(direct), ''],
+    ['same-run baseline: the route through a bare undici proxy (req/s)', formatNumber(proxied.rate), ''],
+    ['same-run baseline: through the bare proxy, p50 / p99 (ms)', latency(proxied), ''],
+    ['same-run baseline: bare proxy CPU per answer (ms)', formatNumber(proxied.cpuMsPerAnswer, 3), ''],
+    ['same-run baseline: p99 ratio bare proxy / bare route', formatNumber(proxied.p99 / direct.p99, 2), ''],
+  ];
 }
 
 function holdRows(

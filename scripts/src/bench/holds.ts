@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { Agent, fetch as undiciFetch } from 'undici';
 import pg from 'pg';
 import { createRedis, deleteKeysWithPrefix, loadConfig, signDevToken } from '@concert/infra';
-import { bareExpressRate } from './baselines.js';
+import { bareExpressBaseline } from './baselines.js';
 import { summarizeCpuProfile } from './cpu-profile-summary.js';
 import { percentile } from './latency.js';
 import { cpuPercent, sampleNamed, samplePids, type CpuSample } from './process-cpu.js';
@@ -105,7 +105,7 @@ try {
   const metrics = await (await undiciFetch(`${url}/metrics`, { dispatcher })).text();
   const doubleHolds = await countDoubleHolds();
   process.stderr.write('baseline: a bare express JSON route, same clients, 5 s...\n');
-  const bareExpress = await bareExpressRate(clients, 5);
+  const bareExpress = (await bareExpressBaseline(clients, 5)).rate;
 
   latencies.sort((a, b) => a - b);
   const held = statuses.get(201) ?? 0;
