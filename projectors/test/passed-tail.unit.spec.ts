@@ -50,6 +50,20 @@ describe('ProjectionFeed.passedTail: where an idle filtered projection may move 
     expect(await feed.passedTail()).to.equal(undefined);
   });
 
+  it('Given the checkpoint already reached the stream end, When idle, Then it stays and asks no consumer', async () => {
+    const { feed, asked } = feedEndingIn('seat', { num_pending: 0, num_ack_pending: 0 });
+
+    expect(await feed.passedTail(42)).to.equal(undefined);
+    expect(asked).to.deep.equal([]);
+  });
+
+  it('Given the checkpoint is before the stream end, When idle, Then it asks its consumers and passes the end', async () => {
+    const { feed, asked } = feedEndingIn('seat', { num_pending: 0, num_ack_pending: 0 });
+
+    expect(await feed.passedTail(41)).to.deep.equal({ position: { commit: 9n, prepare: 9n }, streamSequence: 42 });
+    expect(asked).to.deep.equal(['proj_log_wallet', 'proj_log_concert']);
+  });
+
   it('Given the stream ends with an event of a category it reads, When idle, Then it leaves the checkpoint to the batch of that event and asks no consumer', async () => {
     const { feed, asked } = feedEndingIn('concert', { num_pending: 0, num_ack_pending: 0 });
 

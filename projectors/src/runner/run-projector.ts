@@ -106,6 +106,11 @@ class ProjectorRunner implements RunningProjector {
   private giveBack: JsMsg[] = [];
   /** The checkpoint's stream sequence when the session opened: messages up to it are redeliveries. */
   private replayUpTo = 0;
+  /**
+   * The stream sequence this session's checkpoint is known to have reached (its start, a batch
+   * committed, a pass): an idle pass asks nothing about a stream end at or before it.
+   */
+  private reached = 0;
   /** Per consumer, the delivery sequence its next message must carry (a filtered consumer's loss check). */
   private nextDelivery = new Map<string, number>();
   private readonly stopController = new AbortController();
@@ -195,6 +200,7 @@ class ProjectorRunner implements RunningProjector {
     const { messages } = session;
     this.nextDelivery = session.nextDelivery;
     this.replayUpTo = checkpoint.streamSequence;
+    this.reached = checkpoint.streamSequence;
     this.resyncing = false;
     this.giveBack = [];
     const end = (): void => messages.stop();
@@ -241,14 +247,20 @@ class ProjectorRunner implements RunningProjector {
     if (this.busy || this.resyncing) return;
     this.busy = true;
     try {
-      const tail = await this.options.feed.passedTail();
+      const tail = await this.options.feed.passedTail(this.reached);
       const moved = tail && (await passCheckpoint(this.options.knex, this.projection, tail));
-      if (moved) this.metrics.checkpointSequence.set({ projection: this.projection }, moved.streamSequence);
+      if (moved) this.movedTo(moved.streamSequence);
     } catch (error) {
       this.logger.debug({ err: error }, 'idle checkpoint pass failed');
     } finally {
       this.busy = false;
     }
+  }
+
+  /** The checkpoint committed at `streamSequence` (0: a reset checkpoint, whose sequence is unknown). */
+  private movedTo(streamSequence: number): void {
+    this.metrics.checkpointSequence.set({ projection: this.projection }, streamSequence);
+    this.reached = Math.max(this.reached, streamSequence);
   }
 
   /** Ends the session: `unsettled` and everything still buffered is nak'd, the consumer reopened. */
@@ -382,7 +394,7 @@ class ProjectorRunner implements RunningProjector {
       settle(message, 'ack');
       if (outcome === 'parked') {
         this.metrics.events.inc({ projection: this.projection, outcome: 'parked' });
-        this.metrics.checkpointSequence.set({ projection: this.projection }, checkpoint.streamSequence);
+        this.movedTo(checkpoint.streamSequence);
         this.logger.error(
           { err: error, eventId: event.id, eventType: event.type, streamId: event.streamId, attempts },
           'event parked after repeated failures',
@@ -427,7 +439,7 @@ class ProjectorRunner implements RunningProjector {
       this.holdBack(messages.slice(taken));
     }
     this.metrics.lastAppliedSeconds.set({ projection: this.projection }, Date.now() / 1000);
-    this.metrics.checkpointSequence.set({ projection: this.projection }, result.checkpoint.streamSequence);
+    this.movedTo(result.checkpoint.streamSequence);
     await invalidateCache(this.options.redis, result.staleCacheKeys, this.logger);
   }
 
