@@ -146,7 +146,9 @@ try {
 
   // ---- (b) holds: direct versus through the gateway ----
   const held = args['polls-only'] ? undefined : await holdPhase(holdConcert, holdSchedules);
-  console.log(`baselines: a bare express JSON route, ${holdClients} clients, 5 s, directly and through a bare proxy...`);
+  console.log(
+    `baselines: a bare express JSON route, ${holdClients} clients, 5 s, directly and through a bare proxy...`,
+  );
   const bareExpress = await bareExpressBaseline(holdClients, 5);
   const bareProxied = await bareExpressBaseline(holdClients, 5, 2);
   console.log(
