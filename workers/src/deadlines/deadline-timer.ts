@@ -3,7 +3,7 @@ import type { CommandContext } from '@concert/write-model';
 import type { Knex } from 'knex';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { mapBounded } from '../runtime/map-bounded.js';
-import { startPeriodicLoop, type PeriodicLoop } from '../runtime/periodic-loop.js';
+import { startPeriodicLoop, type PeriodicLoop, type WakeableLoop } from '../runtime/periodic-loop.js';
 import { deadlineId, type DueDeadline } from './deadline.js';
 import { claimDue, postponeDeadlines, purgeSettled, settleDeadlines } from './deadline-store.js';
 import { retryDelayMs } from './retry-delay.js';
@@ -32,6 +32,11 @@ export interface DeadlineTimerOptions {
 }
 
 const DEFAULT_INTERVAL_MS = 200;
+/**
+ * The pause of the claim loops after the first while nothing is due: the first loop claims every
+ * `intervalMs` and wakes the others as soon as a round of any loop claims something.
+ */
+const HELPER_IDLE_MS = 5000;
 const DEFAULT_LEASE_MS = 5000;
 /** Reservations expired per multi-stream append: a few hundred events in one commit. */
 const EXPIRIES_PER_APPEND = 64;
@@ -51,15 +56,23 @@ const MAX_ERROR_TEXT = 2000;
  * statement, committed at once), issues their timeout commands, then postpones and settles
  * them, one statement each (an expired reservation's seat deadlines are settled with it). No
  * transaction is open while commands run. Several loops keep claims, commands and completions
- * overlapping. A leased deadline is not claimed again until
+ * overlapping; while nothing is due only the first one asks, the others are woken by the first
+ * round of any loop that claims something (four loops asked 40 times a second on an idle
+ * system). A leased deadline is not claimed again until
  * its lease ends; a crash leaves it to come due then, and the idempotent command runs again.
  */
 export function startDeadlineTimer(options: DeadlineTimerOptions): PeriodicLoop {
   const { logger } = options;
   const interval = options.intervalMs ?? DEFAULT_INTERVAL_MS;
-  const timers = Array.from({ length: Math.max(1, options.loops ?? 1) }, (_, i) =>
-    startPeriodicLoop(`deadline timer ${i}`, interval, () => runDueDeadlines(options), logger),
-  );
+  const timers: WakeableLoop[] = [];
+  for (let i = 0; i < Math.max(1, options.loops ?? 1); i++) {
+    const round = async (): Promise<boolean> => {
+      const claimed = await runDueDeadlines(options);
+      if (claimed > 0) for (const timer of timers) timer.wake();
+      return claimed === options.batchSize;
+    };
+    timers.push(startPeriodicLoop(`deadline timer ${i}`, i === 0 ? interval : HELPER_IDLE_MS, round, logger));
+  }
   const purge = startPeriodicLoop(
     'deadline purge',
     PURGE_INTERVAL_MS,
@@ -83,11 +96,11 @@ export function startDeadlineTimer(options: DeadlineTimerOptions): PeriodicLoop 
 type Run =
   { deadline: DueDeadline; ok: true; result: TimeoutResult } | { deadline: DueDeadline; ok: false; error: unknown };
 
-/** One round of one loop; true when the batch was full, i.e. more may be due already. */
-export async function runDueDeadlines(options: DeadlineTimerOptions): Promise<boolean> {
+/** One round of one loop; resolves how many deadlines it claimed (a full batch: more may be due already). */
+export async function runDueDeadlines(options: DeadlineTimerOptions): Promise<number> {
   const { knex, batchSize, metrics, logger } = options;
   const due = await claimDue(knex, options.now(), batchSize, options.leaseMs ?? DEFAULT_LEASE_MS);
-  if (due.length === 0) return false;
+  if (due.length === 0) return 0;
   const runs = await runTimeouts(options, due);
 
   const settled: Array<{ deadline: DueDeadline; outcome: string }> = [];
@@ -130,7 +143,7 @@ export async function runDueDeadlines(options: DeadlineTimerOptions): Promise<bo
     metrics.lateness.observe({ kind: deadline.kind }, Math.max(0, at - deadline.dueAt.getTime()) / 1000);
     if (outcome === 'released') logger.info({ deadline: deadlineId(deadline) }, 'orphaned seat released');
   }
-  return due.length === batchSize;
+  return due.length;
 }
 
 /**

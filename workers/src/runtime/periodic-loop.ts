@@ -8,6 +8,12 @@ export interface PeriodicLoop {
   ready(): Promise<void>;
 }
 
+/** A loop of startPeriodicLoop: its pause can be cut short. */
+export interface WakeableLoop extends PeriodicLoop {
+  /** Cuts the pause in hand short: the next round starts at once (or when the one in hand ends). */
+  wake(): void;
+}
+
 /**
  * Runs `round` at once, then again after `intervalMs`, or at once when it reports more work
  * (`true`: a full batch, so a backlog is worked off without waiting a tick). A failed round is
@@ -18,10 +24,12 @@ export function startPeriodicLoop(
   intervalMs: number,
   round: (signal: AbortSignal) => Promise<boolean>,
   logger: Logger,
-): PeriodicLoop {
+): WakeableLoop {
   const controller = new AbortController();
   let lastError: unknown;
   let running = true;
+  /** Ends the current pause early; renewed for each pause. A wake during a round skips the next pause. */
+  let pause = new AbortController();
   const done = (async () => {
     while (!controller.signal.aborted) {
       let more = false;
@@ -32,7 +40,8 @@ export function startPeriodicLoop(
         if (lastError === undefined) logger.warn({ err: error, loop: name }, 'round failed, retrying');
         lastError = error;
       }
-      if (!more) await sleep(intervalMs, controller.signal);
+      if (!more && !pause.signal.aborted) await sleep(intervalMs, AbortSignal.any([controller.signal, pause.signal]));
+      pause = new AbortController();
     }
     running = false;
   })();
@@ -45,6 +54,9 @@ export function startPeriodicLoop(
       if (!running) throw new Error(`${name} is not running`);
       if (lastError !== undefined)
         throw new Error(`${name}: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+    },
+    wake() {
+      pause.abort();
     },
   };
 }

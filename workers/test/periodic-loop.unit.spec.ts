@@ -1,0 +1,61 @@
+import { createLogger } from '@concert/infra';
+import { expect } from 'chai';
+import { startPeriodicLoop } from '../src/runtime/periodic-loop.js';
+
+const logger = createLogger({ LOG_LEVEL: 'silent' }, 'periodic-loop-test');
+
+/** Resolves once `condition` holds, checking every few ms; rejects after `ms`. */
+async function until(condition: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('startPeriodicLoop: rounds, pauses and wake-ups', () => {
+  it('Given a loop pausing 60 s between rounds, When it is woken, Then the next round starts at once', async () => {
+    let rounds = 0;
+    const loop = startPeriodicLoop('test', 60_000, () => Promise.resolve(++rounds < 0), logger);
+    try {
+      await until(() => rounds === 1);
+
+      loop.wake();
+
+      await until(() => rounds === 2);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(rounds).to.equal(2);
+    } finally {
+      await loop.stop();
+    }
+  });
+
+  it('Given a loop woken during a round, When the round ends, Then it skips the pause once', async () => {
+    let rounds = 0;
+    let release: (() => void) | undefined;
+    const loop = startPeriodicLoop(
+      'test',
+      60_000,
+      () =>
+        new Promise<boolean>((resolve) => {
+          rounds += 1;
+          release = () => resolve(false);
+        }),
+      logger,
+    );
+    try {
+      await until(() => rounds === 1);
+
+      loop.wake();
+      release!();
+
+      await until(() => rounds === 2);
+      release!();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(rounds).to.equal(2);
+    } finally {
+      release?.();
+      await loop.stop();
+    }
+  });
+});
