@@ -1,28 +1,20 @@
 import { createLogger } from '@concert/infra';
+import { waitFor } from '@concert/infra/testing';
 import { expect } from 'chai';
 import { startPeriodicLoop } from '../src/runtime/periodic-loop.js';
 
 const logger = createLogger({ LOG_LEVEL: 'silent' }, 'periodic-loop-test');
-
-/** Resolves once `condition` holds, checking every few ms; rejects after `ms`. */
-async function until(condition: () => boolean, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('startPeriodicLoop: rounds, pauses and wake-ups', () => {
   it('Given a loop pausing 60 s between rounds, When it is woken, Then the next round starts at once', async () => {
     let rounds = 0;
     const loop = startPeriodicLoop('test', 60_000, () => Promise.resolve(++rounds < 0), logger);
     try {
-      await until(() => rounds === 1);
+      await waitFor('the first round', () => rounds === 1, 2000, 5);
 
       loop.wake();
 
-      await until(() => rounds === 2);
+      await waitFor('the second round', () => rounds === 2, 2000, 5);
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(rounds).to.equal(2);
     } finally {
@@ -44,12 +36,12 @@ describe('startPeriodicLoop: rounds, pauses and wake-ups', () => {
       logger,
     );
     try {
-      await until(() => rounds === 1);
+      await waitFor('the first round', () => rounds === 1, 2000, 5);
 
       loop.wake();
       release!();
 
-      await until(() => rounds === 2);
+      await waitFor('the second round', () => rounds === 2, 2000, 5);
       release!();
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(rounds).to.equal(2);
