@@ -8,7 +8,15 @@ const logger = createLogger({ LOG_LEVEL: 'silent' }, 'periodic-loop-test');
 describe('startPeriodicLoop: rounds, pauses and wake-ups', () => {
   it('Given a loop pausing 60 s between rounds, When it is woken, Then the next round starts at once', async () => {
     let rounds = 0;
-    const loop = startPeriodicLoop('test', 60_000, () => Promise.resolve(++rounds < 0), logger);
+    const loop = startPeriodicLoop(
+      'test',
+      60_000,
+      () => {
+        rounds += 1;
+        return Promise.resolve(false); // no more work: the loop pauses
+      },
+      logger,
+    );
     try {
       await waitFor('the first round', () => rounds === 1, 2000, 5);
 
